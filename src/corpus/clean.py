@@ -1,0 +1,844 @@
+"""Cleaning: named, ordered, switchable steps from ``raw`` to ``text``, every change recorded.
+
+Each step reads the text the previous step produced and returns a list of
+:class:`Edit` records (offsets into its own input) plus any fields it extracted
+(title, source, date ...). The step's output is *built from those edits*, so the
+audit is the cleaning: replaying the recorded edits on ``raw`` gives ``text``.
+Nothing is deleted silently: removals, changes, extractions and mere suspicions
+(``flagged``) all become audit rows. Steps match the shape of an artifact
+(a line that starts with 上一篇, a trailer at the end of a page), never the
+strings of one particular outlet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+
+from .patterns import CJK, CJK_CHAR, DEFAULT_MODEL_HEADS, LINE_FINAL, QUOTE_PAIRS, SENTENCE_END, iter_spaced_sequences
+
+#: Actions an audit row can record.
+ACTIONS = ("removed", "changed", "flagged", "extracted")
+#: Fields that steps extract into document columns.
+FIELDS = ("title", "subtitle", "column_label", "source", "date", "author", "editor", "script")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change (or flag) at ``[start, end)`` of a step's input: ``before`` becomes ``after``."""
+
+    start: int
+    end: int
+    before: str
+    after: str
+    action: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """One switch per cleaning step (all on by default) and the few settings they share."""
+
+    unicode: bool = True
+    script: bool = True
+    pinyin: bool = True
+    mojibake: bool = True
+    quotes: bool = True
+    punctuation: bool = True
+    captions: bool = True
+    markup: bool = True
+    navigation: bool = True
+    trailers: bool = True
+    header_lines: bool = True
+    title: bool = True
+    bylines: bool = True
+    section_markers: bool = True
+    broken_lines: bool = True
+    enumeration_breaks: bool = True
+    plus_signs: bool = True
+    whitespace: bool = True
+    #: Heads of X+Y models (党建 ...) that make a lost "+" recognisable outside quotes.
+    model_heads: frozenset[str] = DEFAULT_MODEL_HEADS
+    #: Confirmed annotations after which orphaned tone-marked syllables count as annotations too.
+    min_pinyin_annotations: int = 3
+    #: Longest line that can be a title, a heading or front matter.
+    max_title_len: int = 80
+    #: Largest share of a document that a trailer (repost notice, licence) may take.
+    max_trailer_share: float = 0.3
+
+    def enabled(self) -> list[str]:
+        """Names of the steps this configuration runs, in pipeline order."""
+        return [name for name, _, _ in STEPS if getattr(self, name)]
+
+
+@dataclass
+class Cleaned:
+    """The result of cleaning one document: text, extracted fields and the audit trail."""
+
+    text: str
+    fields: dict[str, str] = field(default_factory=dict)
+    edits: list[tuple[str, Edit]] = field(default_factory=list)
+
+
+StepFn = Callable[[str, CleanConfig, dict], list[Edit]]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (sorted by start) to text; flags change nothing.
+
+    >>> apply_edits("党建 警务", [Edit(2, 3, " ", "+", "changed")])
+    '党建+警务'
+    """
+    out, pos = [], 0
+    for e in edits:
+        if e.start < pos:
+            raise ValueError(f"overlapping edits at {e.start}: {e}")
+        out.append(text[pos : e.start])
+        out.append(e.after if e.action != "flagged" else text[e.start : e.end])
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int  # end of content, before the newline
+    stop: int  # after the newline (== end at end of text)
+    text: str
+
+
+def _lines(text: str) -> list[_Line]:
+    lines, pos = [], 0
+    for raw_line in text.splitlines(keepends=True):
+        content = raw_line.rstrip("\n")
+        lines.append(_Line(pos, pos + len(content), pos + len(raw_line), content))
+        pos += len(raw_line)
+    return lines
+
+
+def _remove_line(line: _Line, text: str, note: str, action: str = "removed") -> Edit:
+    return Edit(line.start, line.stop, text[line.start : line.stop], "", action, note)
+
+
+def _diff_edits(before: str, after: str, note: str) -> list[Edit]:
+    """Character-level edits turning ``before`` into ``after`` (for bulk conversions)."""
+    if len(before) == len(after):
+        edits, i, n = [], 0, len(before)
+        while i < n:
+            if before[i] == after[i]:
+                i += 1
+                continue
+            j = i
+            while j < n and before[j] != after[j]:
+                j += 1
+            edits.append(Edit(i, j, before[i:j], after[i:j], "changed", note))
+            i = j
+        return edits
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        Edit(i1, i2, before[i1:i2], after[j1:j2], "changed", note)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _is_body(line: str, max_len: int) -> bool:
+    """A line that reads as running text rather than a title, heading or front matter."""
+    stripped = line.strip()
+    return len(stripped) > max_len or (len(stripped) > 20 and stripped[-1] in SENTENCE_END)
+
+
+# --------------------------------------------------------------------------- steps
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ODD_SPACE = re.compile("[\u00a0\u2002-\u200a\u202f\u205f]")
+
+
+def step_unicode(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """NFC, one kind of line break, no invisible characters, ordinary spaces for odd ones."""
+    after = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    after = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", after))
+    return _diff_edits(text, after, "unicode normalisation") if after != text else []
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def detect_script(text: str) -> str:
+    """'simplified', 'traditional' or 'mixed', from the characters only one script uses.
+
+    >>> detect_script("党建引领"), detect_script("黨建引領"), detect_script("党建引領公安機關")
+    ('simplified', 'traditional', 'mixed')
+    """
+    trad = sum(a != b for a, b in zip(text, _converter("t2s").convert(text)))
+    simp = sum(a != b for a, b in zip(text, _converter("s2t").convert(text)))
+    if trad == 0 or simp > 4 * trad:
+        return "simplified"
+    if simp == 0 or trad > 9 * simp:
+        return "traditional"
+    return "mixed"
+
+
+def step_script(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Traditional → Simplified with OpenCC (t2s), recording the original script."""
+    script = detect_script(text)
+    ctx["script"] = script
+    if script == "simplified":
+        return []
+    return _diff_edits(text, _converter("t2s").convert(text), f"OpenCC t2s ({script} original)")
+
+
+_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_SYLLABLE = rf"[a-z{_TONES}]{{1,6}}[1-5]?"
+_ORPHAN_PINYIN_RE = re.compile(rf"[(（][a-z]*[{_TONES}][a-z]*[)）]?|(?<![A-Za-z{_TONES}])[a-z]*[{_TONES}][a-z]*[)）]")
+_PINYIN_RE = re.compile(rf"([{CJK}]{{1,6}})[(（]((?:[a-z{_TONES}]{{1,6}}[1-5]?)(?:\s+[a-z{_TONES}]{{1,6}}[1-5]?)*)[)）]")
+
+
+@lru_cache(maxsize=65536)
+def _readings(char: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin
+
+    readings = set()
+    for style in (Style.TONE, Style.TONE3, Style.NORMAL):
+        readings.update(r.replace("v", "ü") for r in pinyin(char, style=style, heteronym=True)[0])
+        readings.update(pinyin(char, style=style, heteronym=True, v_to_u=False)[0])
+    return frozenset(readings)
+
+
+def step_pinyin(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Drop pinyin a converter inserted after characters (區(qū) → 區), only where it is their reading."""
+    edits = []
+    for m in _PINYIN_RE.finditer(text):
+        syllables = m.group(2).split()
+        chars = m.group(1)[-len(syllables) :]
+        if len(chars) == len(syllables) and all(s in _readings(c) for c, s in zip(chars, syllables)):
+            edits.append(Edit(m.start(2) - 1, m.end(), text[m.start(2) - 1 : m.end()], "", "removed", "pinyin annotation"))
+    if len(edits) >= cfg.min_pinyin_annotations:
+        # The converter ran over this text: tone-marked syllables whose character was lost
+        # (to mojibake) are its annotations too, even with one parenthesis eaten.
+        for m in _ORPHAN_PINYIN_RE.finditer(text):
+            if not any(e.start <= m.start() < e.end for e in edits):
+                edits.append(Edit(m.start(), m.end(), m.group(), "", "removed", "pinyin annotation whose character was lost"))
+    return edits
+
+
+_SUSPECT = re.compile(r"[\ufffd€\ue000-\uf8ff]|(?<=[\u3400-\u9fff])\?|\?(?=[\u3400-\u9fff])")
+# A clause that asks: a "?" after it is a question mark that lost its width, not mojibake.
+_QUESTION = re.compile(r"(?:吗|呢|吧|么|啊|呀|什么|怎么|怎样|为什么|为何|如何|哪|谁|是否|还是|难道|岂|多少|几)[^，。！？；：,.!;:\n]{0,12}$")
+
+
+@lru_cache(maxsize=65536)
+def _is_rare(char: str) -> bool:
+    """A CJK character outside both GB2312 and Big5: rare in real text, common in mojibake."""
+    if not re.fullmatch(CJK_CHAR, char):
+        return False
+    for enc in ("gb2312", "big5"):
+        try:
+            char.encode(enc)
+            return False
+        except UnicodeEncodeError:
+            pass
+    return True
+
+
+_JUNK = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!?()" + _TONES)
+
+
+def _is_question_mark(text: str, i: int) -> bool:
+    clause = re.split(r"[，。！？；：,.!;:\n]", text[max(0, i - 40) : i])[-1]
+    return bool(_QUESTION.search(clause))
+
+
+def _suspect_spans(text: str) -> Iterator[tuple[int, int]]:
+    marks = [i for i, ch in enumerate(text) if _is_rare(ch)]
+    marks += [m.start() for m in _SUSPECT.finditer(text) if not (m.group() == "?" and _is_question_mark(text, m.start()))]
+    marks.sort()
+    i = 0
+    while i < len(marks):
+        start = end = marks[i]
+        j = i + 1
+        while j < len(marks) and marks[j] - end <= 2:  # one ordinary char may sit between
+            end = marks[j]
+            j += 1
+        is_strong = any(not _is_rare(text[k]) for k in marks[i:j]) or j - i >= 2
+        if is_strong:
+            while start > 0 and text[start - 1] in _JUNK:
+                start -= 1
+            end += 1
+            while end < len(text) and text[end] in _JUNK:
+                end += 1
+            yield start, end
+        i = j
+
+
+def _repair(span: str) -> str | None:
+    """The original of a mojibake span, if one decoding mistake explains it with certainty."""
+    for wrong in ("gb18030", "cp1252", "latin-1"):
+        try:
+            fixed = span.encode(wrong).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed and all(not _is_rare(c) and c not in "\ufffd?" for c in fixed):
+            return fixed
+    return None
+
+
+def step_mojibake(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Flag spans that look like mis-decoded bytes; repair them only where the original is certain."""
+    edits = []
+    for start, end in _suspect_spans(text):
+        span = text[start:end]
+        context = text[max(0, start - 8) : end + 8].replace("\n", " ")
+        fixed = _repair(span)
+        if fixed is not None:
+            edits.append(Edit(start, end, span, fixed, "changed", f"mojibake repaired; context: {context}"))
+        else:
+            edits.append(Edit(start, end, span, span, "flagged", f"possible mojibake, kept; context: {context}"))
+    return edits
+
+
+_CORNER = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”", "﹃": "‘", "﹄": "’"})
+
+
+def step_quotes(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Corner quotes 「」『』 → “” ‘’, the marks simplified-script texts use."""
+    after = text.translate(_CORNER)
+    return _diff_edits(text, after, "corner quotes") if after != text else []
+
+
+_CJK_OR_FW = rf"[{CJK}“”‘’（）《》【】、。，；：？！]"
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_PUNCT_RE = re.compile(rf"(?<={_CJK_OR_FW})[,;:?!]|[,;:?!](?={_CJK_OR_FW})")
+_PAREN_RE = re.compile(r"\(([^()\n]{0,80})\)")
+
+
+def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Half-width , ; : ? ! ( ) in Chinese context → full-width; numbers (1,000, 14:44) untouched."""
+    chars = list(text)
+    suspect = {i for start, end in _suspect_spans(text) for i in range(start, end)}
+    for m in _PUNCT_RE.finditer(text):
+        i = m.start()
+        prev, nxt = text[i - 1 : i], text[i + 1 : i + 2]
+        if (prev.isdigit() and nxt.isdigit()) or i in suspect:
+            continue
+        chars[i] = _HALF_TO_FULL[text[i]]
+    for m in _PAREN_RE.finditer(text):
+        before = text[m.start() - 1 : m.start()]
+        if re.search(CJK_CHAR, m.group(1)) or re.fullmatch(CJK_CHAR, before or "x"):
+            chars[m.start()], chars[m.end() - 1] = "（", "）"
+    after = "".join(chars)
+    return _diff_edits(text, after, "punctuation width") if after != text else []
+
+
+_IMAGE_MD = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_CAPTION_START = re.compile(r"^\s*(?:[▲△▼▽■□◆◇●○]\s*)?(?:[▲△▼▽]|图为|图片|图[:：]|上图|下图|左图|右图)")
+_CAPTION_END = re.compile(r"[（(](?:资料)?(?:图片|照片|摄影?|供图|视频截图)[）)]\s*\|?\s*$|(?:摄|供图)\s*\|?\s*$")
+
+
+def step_captions(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Photo captions: lines marked ▲/图为/(资料图片), and table cells beside an image."""
+    edits, after_image = [], False
+    for line in _lines(text):
+        content = line.text.strip()
+        is_image_row = bool(_IMAGE_MD.search(content)) and not _IMAGE_MD.sub("", content).strip(" |")
+        beside_image = after_image and content.endswith("|") and len(content) <= cfg.max_title_len
+        if content and not is_image_row and (
+            _CAPTION_START.match(content) or (len(content) <= 120 and _CAPTION_END.search(content)) or beside_image
+        ):
+            edits.append(_remove_line(line, text, "photo caption"))
+        after_image = is_image_row
+    return edits
+
+
+_HTML_TAG = re.compile(r"</?(?:br|p|div|span|img|a|strong|b|em|i|font|section|center|u)\b[^<>]*>", re.I)
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+
+
+def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Web markup: image markdown, table pipes, formatting tags and entities."""
+    edits = []
+    for line in _lines(text):
+        stripped = _IMAGE_MD.sub("", line.text).strip(" |\t")
+        if not stripped and line.text.strip():
+            edits.append(_remove_line(line, text, "image / table markup line"))
+            continue
+        for m in re.finditer(r"^\s*\|\s*|\s*\|\s*$|" + _IMAGE_MD.pattern + "|" + _HTML_TAG.pattern + "|" + _ENTITY.pattern, line.text, re.I):
+            s, e = line.start + m.start(), line.start + m.end()
+            if m.group().startswith("&"):
+                edits.append(Edit(s, e, m.group(), html.unescape(m.group()), "changed", "HTML entity"))
+            elif m.group():
+                edits.append(Edit(s, e, m.group(), "", "removed", "markup"))
+    return edits
+
+
+_NAV = re.compile(
+    r"^\s*(?:[-*•·>]\s*)?[【\[]?(?:上一篇|下一篇|上一条|下一条|上一页|下一页|返回顶部|返回首页|返回列表|打印本页|打印|关闭窗口|关闭|"
+    r"分享到|扫一扫|相关阅读|相关新闻|相关链接|推荐阅读|字号|字体|【大中小】|阅读次数|浏览次数|点击数|收藏)[】\]]?"
+    r"(?:\s*[:：].{0,60})?\s*$"
+)
+
+
+def step_navigation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Page navigation and widgets (上一篇/下一篇, 打印本页, 分享到 ...) on lines of their own."""
+    return [_remove_line(line, text, "page navigation") for line in _lines(text) if line.text.strip() and _NAV.match(line.text)]
+
+
+#: Lines that open a trailer wherever they stand in the closing part of a page.
+_TRAILER_OPENER = re.compile(
+    r"^\s*(?:本文来[自源]|本文转[自载]|转载自|原标题[:：]|本作品|免责声明|版权所有|版权声明|声明[:：]|责任编辑[:：])", re.I
+)
+#: Lines that are trailers only among the last few lines.
+_TRAILER = re.compile(
+    r"仅代表作者|不代表本[站网]|版权(?:所有|声明|归)|未经授权|不得转载|禁止转载|信息发布传播服务|公有领域|public domain|"
+    r"著作权|copyright|©|^\s*ID\s*[:：]\s*\w+\s*$",
+    re.I,
+)
+_FOOTNOTE_LINE = re.compile(r"^\s*(?:[\[\]↑^]|\d{1,3}|[A-Z]{2,6}\s*\d{1,3}|true|false|[.…]+)?\s*$", re.I)
+
+
+def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Repost trailers and licence notices that close a page, with their footnote markers."""
+    lines = [line for line in _lines(text)]
+    content_lines = [line for line in lines if line.text.strip()]
+    if len(content_lines) < 2:
+        return []
+    tail_from = max(1, len(content_lines) - max(6, len(content_lines) // 4))
+    closing = len(text) - cfg.max_trailer_share * len(text)
+    openers = [line for line in content_lines[1:] if line.start >= closing and _TRAILER_OPENER.match(line.text)]
+    weak = [line for line in content_lines[tail_from:] if _TRAILER.search(line.text)]
+    start_line = min(openers + weak, key=lambda line: line.start, default=None)
+    if start_line is None:
+        return []
+    block = text[start_line.start :]
+    if len(block.strip()) > cfg.max_trailer_share * len(text.strip()):
+        return [Edit(start_line.start, len(text), block, block, "flagged", "looks like a trailer but is too long to remove")]
+    source = re.search(r"本文来[自源]\s*[【\[《]?([^】\]》，,。\s]{2,30})", block)
+    if source:
+        ctx.setdefault("source", source.group(1))
+    return [Edit(start_line.start, len(text), block, "", "removed", "repost trailer / licence notice")]
+
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_FIELD_LABELS = {
+    "source": r"来源|稿源|出处|信息来源|文章来源",
+    "editor": r"责编|编辑|责任编辑|审核|校对|编审",
+    "author": r"作者|撰稿|记者|通讯员|供稿|文",
+    "date": r"发布时间|发布日期|时间|日期|发表时间|更新时间",
+}
+_LABEL_RE = re.compile(
+    r"(?P<label>" + "|".join(_FIELD_LABELS.values()) + r")\s*[:：]\s*(?P<value>.*?)(?=\s{2,}|\s+(?:"
+    + "|".join(_FIELD_LABELS.values())
+    + r")\s*[:：]|$)"
+)
+
+
+def _front(text: str, cfg: CleanConfig) -> list[_Line]:
+    """Lines before the first paragraph of running text: where titles and header lines sit."""
+    front = []
+    for line in _lines(text):
+        if _is_body(line.text, cfg.max_title_len):
+            break
+        front.append(line)
+    return front
+
+
+def _label_field(label: str) -> str:
+    return next(name for name, pattern in _FIELD_LABELS.items() if re.fullmatch(pattern, label))
+
+
+def parse_header_line(line: str) -> dict[str, str]:
+    """Fields of a header line such as '来源: 安徽先锋网 2022-07-26 14:44:06    责编: 武静'.
+
+    >>> parse_header_line("来源: 安徽先锋网 2022-07-26 14:44:06    责编: 武静")
+    {'date': '2022-07-26', 'source': '安徽先锋网', 'editor': '武静'}
+    """
+    found: dict[str, str] = {}
+    for m in _LABEL_RE.finditer(line):
+        name, value = _label_field(m.group("label")), m.group("value").strip()
+        date = _DATE.search(value)
+        if date:
+            found.setdefault("date", iso_date(date))
+            value = (value[: date.start()] + value[date.end() :]).strip()
+            value = re.sub(r"^\d{1,2}:\d{2}(?::\d{2})?\s*|\s*\d{1,2}:\d{2}(?::\d{2})?$", "", value).strip()
+        value = value.strip("【】[]《》 ")
+        if value and name != "date":
+            found.setdefault(name, value)
+    return found
+
+
+def iso_date(m: re.Match[str]) -> str:
+    """ISO date from a match of year, month and day groups."""
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+def step_header_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Source / date / editor lines in the front matter: extracted into fields, removed from text."""
+    edits = []
+    for line in _front(text, cfg):
+        fields_found = parse_header_line(line.text) if _LABEL_RE.search(line.text) else {}
+        bare_date = _DATE.fullmatch(line.text.strip().strip("（）()[]【】 "))
+        if not fields_found and bare_date:
+            fields_found = {"date": iso_date(bare_date)}
+        if fields_found:
+            for name, value in fields_found.items():
+                ctx.setdefault(name, value)
+            note = "; ".join(f"{k}={v}" for k, v in fields_found.items())
+            edits.append(_remove_line(line, text, f"header line: {note}", "extracted"))
+    return edits
+
+
+_COLUMN_TAG = re.compile(r"^\s*[【\[]([^】\]]{1,20})[】\]]\s*(?=\S)")
+_PUNCT = r"，。、；：？！,.;:?!“”‘’（）()《》【】"
+
+
+def _norm_title(s: str) -> str:
+    return re.sub(r"\s+", "", _COLUMN_TAG.sub("", s))
+
+
+def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Title (and a column label above or in 【】 before it) from the first lines; a repeat of it removed."""
+    front = [line for line in _front(text, cfg) if line.text.strip()]
+    if not front:
+        return []
+    edits, idx = [], 0
+    first = front[0].text.strip()
+    is_label = len(first) <= 6 and not re.search(f"[{_PUNCT}]", first) and len(front) > 1
+    if is_label and len(front[1].text.strip()) > len(first):
+        ctx.setdefault("column_label", first)
+        edits.append(_remove_line(front[0], text, f"column label: column_label={first}", "extracted"))
+        idx = 1
+    if idx >= len(front):
+        return edits
+    title_line = front[idx]
+    title = title_line.text.strip()
+    if title[-1] in "。；：:" or (title[-1] in "！!" and len(title) <= 6) or len(title) < 4 or _REPORTER.match(title):
+        return edits
+    tag = _COLUMN_TAG.match(title)
+    if tag:
+        ctx.setdefault("column_label", tag.group(1))
+        title = title[tag.end() :].strip()
+    edits.append(_remove_line(title_line, text, f"title line: title={title}", "extracted"))
+    rest = front[idx + 1 :]
+    if rest and _norm_title(rest[0].text) == _norm_title(title):
+        edits.append(_remove_line(rest[0], text, "title repeated"))
+        rest = rest[1:]
+    if rest and _is_title_continuation(rest[0].text):
+        title += " " + rest[0].text.strip()
+        edits.append(_remove_line(rest[0], text, f"title line: title={title}", "extracted"))
+        rest = rest[1:]
+    if rest and re.match(r"^\s*(?:——|--|—)", rest[0].text):
+        ctx.setdefault("subtitle", rest[0].text.strip())
+        edits.append(_remove_line(rest[0], text, f"subtitle: subtitle={rest[0].text.strip()}", "extracted"))
+    ctx.setdefault("title", title)
+    return edits
+
+
+def _is_title_continuation(line: str) -> bool:
+    """The second line of a two-line title: long enough, no sentence punctuation, not a byline."""
+    s = line.strip()
+    return (
+        len(s) >= 8
+        and not re.search(r"[。；：:！？!?]", s)
+        and not re.match(r"^\s*(?:——|--|—)", s)
+        and not _REPORTER.match(s)
+        and not _AGENCY.match(s)
+        and not _DATE.search(s)
+    )
+
+
+_REPORTER = re.compile(
+    r"^\s*[□■●◆◇○]?\s*(?P<outlet>[^\s，,。记者通讯员]{2,20}?(?:报|网|台|社|电视台|日报|晚报|新闻|杂志))?\s*"
+    r"(?P<names>(?:(?:特约|实习)?(?:记者|通讯员|实习生|作者)\s*[^\s，,。]{0,20}?\s*)+)(?:/|／)?\s*(?:文图|图文|文|摄|报道)?\s*$"
+)
+_AGENCY = re.compile(rf"^[{CJK}]{{2,14}}(?:厅|局|委|办|部|院|处|科|队|中心|支队|大队|分局|派出所|所|站|室)$")
+_SPACED_NAME = re.compile(rf"^\s*[{CJK}](?:[ \u3000]+[{CJK}]){{1,3}}\s*$")
+_CLOSING = re.compile(rf"[（(]\s*(?:(?:作者|通讯员|记者|供稿|撰稿)[:：\s]*)?(?P<who>[{CJK}A-Za-z·\s、]{{2,20}})\s*[）)]\s*$")
+_GLUED_NAME = re.compile(rf"(?<=[{SENTENCE_END}”])(?P<who>[{CJK}]{{2,4}})\s*$")
+_END_MARK = re.compile(r"[（(]\s*完\s*[）)]\s*$")
+
+
+def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Reporter bylines in the front matter and author bylines closing the text (even glued to it)."""
+    edits = []
+    front = _front(text, cfg)
+    for line in front:
+        m = _REPORTER.match(line.text)
+        if m and re.search("记者|通讯员|实习生|作者", line.text):
+            if m.group("outlet"):
+                ctx.setdefault("source", m.group("outlet"))
+            names = re.sub(r"\s+", "", m.group("names"))
+            names = re.sub(r"(?<=.)(特约记者|实习记者|记者|通讯员|实习生|作者)", r"；\1", names)
+            names = re.sub(r"(记者|通讯员|实习生|作者)", r"\1 ", names)
+            ctx.setdefault("author", names)
+            edits.append(_remove_line(line, text, f"reporter byline: author={names}", "extracted"))
+        elif ctx.get("title") and _SPACED_NAME.match(line.text):
+            who = re.sub(r"\s+", "", line.text)
+            ctx.setdefault("author", who)
+            edits.append(_remove_line(line, text, f"speaker / author line: author={who}", "extracted"))
+        elif ctx.get("title") and _AGENCY.match(line.text.strip()) and line is front[-1]:
+            ctx.setdefault("author", line.text.strip())
+            edits.append(_remove_line(line, text, f"author line: author={line.text.strip()}", "extracted"))
+    content = [line for line in _lines(text) if line.text.strip()]
+    if not content or content[-1] in front:
+        return edits
+    last = content[-1]
+    for pattern, what in ((_END_MARK, None), (_CLOSING, "closing byline"), (_GLUED_NAME, "byline glued to the last paragraph")):
+        m = pattern.search(last.text)
+        if not m:
+            continue
+        if what is None:
+            edits.append(Edit(last.start + m.start(), last.start + m.end(), m.group(), "", "removed", "end mark (完)"))
+            break
+        who = re.sub(r"\s+", " ", m.group("who")).strip()
+        if len(last.text[: m.start()].strip()) < 20:
+            break  # a short last line is a heading or a fragment, not a paragraph with a byline
+        ctx.setdefault("author", who)
+        edits.append(Edit(last.start + m.start(), last.start + m.end(), m.group(), "", "extracted", f"{what}: author={who}"))
+        break
+    return edits
+
+
+_MARKER = re.compile(r"^\s*(?:[A-Za-z]|[0-9]{1,2}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[一二三四五六七八九十]{1,2})\s*[.、．]?\s*$")
+
+
+def step_section_markers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """A lone section letter or number (A / B / 1) on its own line joins the heading it numbers."""
+    lines = _lines(text)
+    edits = []
+    for line, nxt in zip(lines, lines[1:]):
+        if _MARKER.match(line.text) and nxt.text.strip() and not _MARKER.match(nxt.text) and len(nxt.text.strip()) <= cfg.max_title_len:
+            marker = line.text.strip()
+            gap = text[line.start + len(line.text.rstrip()) : nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))]
+            start = line.start + len(line.text.rstrip())
+            edits.append(Edit(start, start + len(gap), gap, " ", "changed", f"section marker {marker!r} joined to its heading"))
+    return edits
+
+
+_OPENERS = "“‘《（(【「『"
+_CLOSERS_START = re.compile(r"^\s*[，。、；：？！）》”’】」』,.;:?!)]")
+
+
+def _open_quote_at_end(line: str) -> bool:
+    """Whether a line ends inside a quotation or bracket it opened."""
+    depth = {o: 0 for o in "“《（(【"}
+    closers = {"”": "“", "》": "《", "）": "（", ")": "(", "】": "【"}
+    for ch in line:
+        if ch in depth:
+            depth[ch] += 1
+        elif ch in closers and depth[closers[ch]] > 0:
+            depth[closers[ch]] -= 1
+    return line.rstrip()[-1:] in _OPENERS or (depth["“"] > 0 and line.rstrip()[-1:] not in LINE_FINAL)
+
+
+def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Rejoin a quotation or sentence that the page broke across lines.
+
+    Joins where the line break cannot be a paragraph end: inside an open quotation or
+    bracket, before punctuation that never starts a line, and — in texts whose
+    paragraphs are separated by blank lines — at single line breaks inside a paragraph
+    (names a page set on lines of their own: 工贼\\n刘少奇\\n为首).
+    """
+    lines = _lines(text)
+    filled = [line for line in lines if line.text.strip()]
+    blank_separated = len(lines) - len(filled) >= max(2, len(filled) // 3)
+    edits = []
+    for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
+        cur, nxt_text = line.text.rstrip(), nxt.text.strip()
+        if not cur.strip() or not nxt_text:
+            continue
+        starts_block = i == 0 or not lines[i - 1].text.strip()
+        reason = None
+        if _open_quote_at_end(cur):
+            reason = "quotation broken across lines"
+        elif _CLOSERS_START.match(nxt_text):
+            reason = "line starts with closing punctuation"
+        elif blank_separated and cur[-1] not in LINE_FINAL and not (starts_block and _is_heading_like(cur)):
+            reason = "sentence broken across lines"
+        if reason:
+            start = line.start + len(cur)
+            end = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
+            edits.append(Edit(start, end, text[start:end], "", "changed", reason))
+    return edits
+
+
+_ORDINALS = "一二三四五六七八九十"
+_ITEM_START = re.compile(rf"^\s*([{_ORDINALS}])是")
+
+
+def step_enumeration_breaks(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Restore a paragraph break lost before the next enumerated item (…。三是… inside 二是…)."""
+    edits = []
+    for line in _lines(text):
+        first = _ITEM_START.match(line.text)
+        if not first or first.group(1) == "十":
+            continue
+        nxt = _ORDINALS[_ORDINALS.index(first.group(1)) + 1]
+        for m in re.finditer(rf"(?<=[。；])\s*(?={nxt}是)", line.text):
+            pos = line.start + m.start()
+            edits.append(Edit(pos, line.start + m.end(), m.group(), "\n", "changed", f"paragraph break restored before {nxt}是"))
+    return edits
+
+
+def _is_heading_like(line: str) -> bool:
+    s = line.strip()
+    return len(s) <= 30 and not re.search(r"[，。；、]", s)
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    spans, open_at = [], None
+    for i, ch in enumerate(text):
+        if ch == "“":
+            open_at = i
+        elif ch == "”" and open_at is not None:
+            spans.append((open_at, i + 1))
+            open_at = None
+        elif ch == "\n":
+            open_at = None
+    return spans
+
+
+def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Restore a '+' lost as a space in X+Y models (“党建 警务” → “党建+警务”); repair “A“B” lists.
+
+    A space becomes '+' inside a short quotation of space-separated terms, or after a
+    known model head (党建 ...) in a short, delimited run; headline spaces are left alone.
+    """
+    edits: list[Edit] = []
+    # “A“B” inside a list of quoted items: the first item lost its closing mark.
+    for m in re.finditer(r"(?<=”)“([^“”\n]{1,12})(?=“[^“”\n]{1,20}”)", text):
+        pos = m.end()
+        edits.append(Edit(pos, pos, "", "”", "changed", "closing quotation mark restored in a list of quoted items"))
+    patched = apply_edits(text, edits) if edits else text
+    # Work on the original offsets: map a position in `patched` back to `text`.
+    inserted = [e.start for e in edits]
+
+    def orig(pos: int) -> int:
+        return pos - sum(1 for p in inserted if p < pos)
+
+    quotes = _quote_spans(patched)
+    for m in iter_spaced_sequences(patched):
+        parts = m.group().split()
+        in_quote = any(
+            m.start() == a + 1 and (b - a - 2) <= 24 and re.fullmatch(r"(?:（[^（）]{1,8}）)?", patched[m.end() : b - 1])
+            for a, b in quotes
+            if a < m.start() < b
+        )
+        head = next((h for h in cfg.model_heads if parts[0].endswith(h) and len(parts[0]) <= len(h) + 2), None)
+        delimited = _delimited(patched, m.start(), m.end())
+        if not (in_quote or (head and delimited and all(len(p) <= 6 for p in parts))):
+            if all(re.fullmatch(CJK_CHAR + "+", p) for p in parts) and len(parts) > 1:
+                s, e = orig(m.start()), orig(m.end())
+                edits.append(Edit(s, e, text[s:e], text[s:e], "flagged", "space between CJK words kept (no X+Y context)"))
+            continue
+        for gap in re.finditer(r"[ \u3000]+", m.group()):
+            s, e = orig(m.start() + gap.start()), orig(m.start() + gap.end())
+            why = "inside quotation marks" if in_quote else f"after model head {head}"
+            edits.append(Edit(s, e, text[s:e], "+", "changed", f"lost '+' restored ({why})"))
+    return sorted(edits, key=lambda e: (e.start, e.end))
+
+
+def _delimited(text: str, start: int, end: int) -> bool:
+    before, after = text[start - 1 : start], text[end : end + 1]
+    bounds = set(_PUNCT) | {"", "\n", " "}
+    return before in bounds and after in bounds
+
+
+def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """One line per paragraph: no indentation, trailing or blank lines, no spaces beside CJK punctuation."""
+    out = []
+    for line in text.split("\n"):
+        line = re.sub(r"[ \t\u3000]+", " ", line).strip()
+        line = re.sub(rf"\s+(?=[{_PUNCT}])|(?<=[，。、；：？！“”‘’（）《》【】])\s+", "", line)
+        if line:
+            out.append(line)
+    after = "\n".join(out)
+    return _diff_edits(text, after, "whitespace") if after != text else []
+
+
+#: The pipeline: (name, function, bulk). Bulk steps are summarised in one audit row per document.
+STEPS: list[tuple[str, StepFn, bool]] = [
+    ("unicode", step_unicode, True),
+    ("script", step_script, True),
+    ("pinyin", step_pinyin, False),
+    ("mojibake", step_mojibake, False),
+    ("quotes", step_quotes, True),
+    ("punctuation", step_punctuation, True),
+    ("captions", step_captions, False),
+    ("markup", step_markup, False),
+    ("navigation", step_navigation, False),
+    ("trailers", step_trailers, False),
+    ("header_lines", step_header_lines, False),
+    ("title", step_title, False),
+    ("bylines", step_bylines, False),
+    ("section_markers", step_section_markers, False),
+    ("broken_lines", step_broken_lines, False),
+    ("enumeration_breaks", step_enumeration_breaks, False),
+    ("plus_signs", step_plus_signs, False),
+    ("whitespace", step_whitespace, True),
+]
+STEP_NAMES = [name for name, _, _ in STEPS]
+BULK_STEPS = frozenset(name for name, _, bulk in STEPS if bulk)
+assert STEP_NAMES == [f.name for f in fields(CleanConfig) if f.type in ("bool", bool)]
+
+
+def clean_text(raw: str, config: CleanConfig | None = None) -> Cleaned:
+    """Run the enabled steps on one raw text: cleaned text, extracted fields, every edit.
+
+    >>> clean_text("區(qū)公安局推行「黨建 警務」模式,成效明顯。").text
+    '区公安局推行“党建+警务”模式，成效明显。'
+    """
+    cfg = config or CleanConfig()
+    result = Cleaned(raw)
+    text, ctx = raw, {}
+    for name, fn, _ in STEPS:
+        if not getattr(cfg, name):
+            continue
+        edits = sorted(fn(text, cfg, ctx), key=lambda e: (e.start, e.end))
+        result.edits.extend((name, e) for e in edits)
+        text = apply_edits(text, edits)
+    result.text = text
+    result.fields = {k: v for k, v in ctx.items() if k in FIELDS}
+    return result
+
+
+def replay(raw: str, edits: list[tuple[str, Edit]]) -> str:
+    """Re-apply recorded edits step by step to raw text (the audit's proof of completeness)."""
+    text = raw
+    for name in dict.fromkeys(step for step, _ in edits):
+        text = apply_edits(text, [e for step, e in edits if step == name])
+    return text
+
+
+def with_steps(config: CleanConfig, **switches: bool) -> CleanConfig:
+    """A copy of a configuration with some steps switched, checking the step names.
+
+    >>> with_steps(CleanConfig(), script=False).script
+    False
+    """
+    unknown = sorted(set(switches) - set(STEP_NAMES))
+    if unknown:
+        raise ValueError(f"unknown cleaning step(s) {unknown}; steps are {STEP_NAMES}")
+    return replace(config, **switches)
+
+
+def summarize_bulk(step: str, edits: list[Edit]) -> Edit:
+    """One summary edit for a bulk step: the commonest replacements and how many characters changed."""
+    counts = Counter((e.before, e.after) for e in edits)
+    top = ", ".join(f"{b!r}→{a!r}×{n}" for (b, a), n in counts.most_common(8))
+    first, last = min(e.start for e in edits), max(e.end for e in edits)
+    return Edit(first, last, top, f"{sum(counts.values())} changes", "changed", f"{step}: {len(counts)} distinct replacements")

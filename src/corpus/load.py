@@ -1,0 +1,273 @@
+"""``load_corpus``: a folder or table of raw documents → one clean, audited DataFrame.
+
+The loader decodes (``io``), cleans (``clean``), flags duplicates and merges the
+hand-coded metadata. It never drops a document silently: files it cannot read are
+listed by :func:`problems`, duplicates are flagged in ``duplicate_of``, documents
+left empty by cleaning stay in the table with a flag in the audit.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import io
+from .clean import BULK_STEPS, FIELDS, CleanConfig, Edit, clean_text, summarize_bulk
+from .patterns import model_heads
+
+log = logging.getLogger(__name__)
+
+#: The columns every corpus table starts with, in this order; metadata columns follow.
+CORE_COLUMNS = [
+    "doc_id", "path", "sha256", "raw", "text", "title", "subtitle", "column_label", "source", "date",
+    "author", "editor", "encoding", "script", "n_chars", "duplicate_of",
+]  # fmt: skip
+AUDIT_COLUMNS = ["doc_id", "step", "action", "start", "end", "before", "after", "count", "note"]
+#: Metadata columns that replace an extracted column of the same meaning.
+_METADATA_OVERRIDES = {"date": "date", "script": "script", "outlet": "source", "title": "title", "author": "author"}
+
+
+class AuditLog:
+    """Audit rows carried in ``DataFrame.attrs``; shared, not copied, when pandas copies attrs."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def __deepcopy__(self, memo: dict) -> AuditLog:
+        return self
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    docs: pd.DataFrame
+    problems: pd.DataFrame
+
+
+def load_corpus(
+    path: str | Path,
+    metadata: str | Path | None = None,
+    *,
+    clean: CleanConfig | None = None,
+    text_column: str = "text",
+    id_column: str | None = "doc_id",
+    pattern: str = "*.txt",
+    near_duplicate_threshold: float = 0.85,
+    strict: bool = False,
+) -> pd.DataFrame:
+    """Load a corpus: a folder of ``.txt`` files, or a CSV / JSONL / Parquet table of documents.
+
+    Returns one row per document with :data:`CORE_COLUMNS` then the metadata columns.
+    ``metadata`` defaults to ``metadata.csv`` beside the files (absent: a note in the log).
+    Files that cannot be read are listed by :func:`problems` and, with ``strict=True``,
+    raise :class:`corpus.io.CorpusError` instead. ``audit(docs)`` gives every cleaning edit.
+    """
+    path = Path(path)
+    loaded = _read(path, text_column=text_column, id_column=id_column, pattern=pattern)
+    if strict and len(loaded.problems):
+        listing = "; ".join(f"{r.path}: {r.problem} ({r.detail})" for r in loaded.problems.itertuples())
+        raise io.CorpusError(f"{len(loaded.problems)} document(s) could not be loaded: {listing}")
+    docs, problems = loaded.docs, loaded.problems
+    _check_unique_ids(docs, path)
+
+    cfg = clean or _corpus_config(docs["raw"])
+    cleaned = [clean_text(raw, cfg) for raw in docs["raw"]]
+    docs["text"] = [c.text for c in cleaned]
+    for name in FIELDS:
+        docs[name] = [c.fields.get(name) for c in cleaned]
+    docs["n_chars"] = docs["text"].str.len()
+    audit_rows = [_audit_rows(doc_id, c.edits) for doc_id, c in zip(docs["doc_id"], cleaned)]
+    empty = [
+        {"doc_id": d, "step": "(result)", "action": "flagged", "start": 0, "end": 0, "before": "", "after": "", "count": 1,
+         "note": "document is empty after cleaning"}
+        for d, c in zip(docs["doc_id"], cleaned) if not c.text.strip()
+    ]  # fmt: skip
+    for row in empty:
+        log.warning("document %s is empty after cleaning (kept, flagged in the audit)", row["doc_id"])
+    docs["duplicate_of"] = flag_duplicates(docs["doc_id"].tolist(), docs["text"].tolist(), threshold=near_duplicate_threshold)
+
+    meta_frame, meta_problems = _metadata(path, metadata, docs)
+    docs = _merge_metadata(docs, meta_frame, meta_problems)
+    problems = pd.concat([problems, pd.DataFrame(meta_problems, columns=io.PROBLEM_COLUMNS)], ignore_index=True)
+
+    docs.attrs["audit"] = AuditLog(pd.DataFrame([r for rows in audit_rows for r in rows] + empty, columns=AUDIT_COLUMNS))
+    docs.attrs["problems"] = AuditLog(problems)
+    docs.attrs["clean_config"] = cfg
+    docs.attrs["source_path"] = str(path)
+    return docs
+
+
+def audit(docs: pd.DataFrame, *, detail: bool = False) -> pd.DataFrame:
+    """Every change cleaning made (and every suspicion it flagged), one row each.
+
+    Bulk conversions (script, punctuation width ...) are one summary row per document
+    with a ``count``; ``detail=True`` re-runs the cleaning to list them character by character.
+    """
+    ids = set(docs["doc_id"])
+    if detail:
+        cfg = docs.attrs.get("clean_config") or CleanConfig()
+        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, clean_text(raw, cfg).edits, collapse=False)]
+        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    log_ = docs.attrs.get("audit")
+    if log_ is None:
+        cfg = docs.attrs.get("clean_config") or CleanConfig()
+        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, clean_text(raw, cfg).edits)]
+        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    frame = log_.frame
+    return frame[frame["doc_id"].isin(ids)].reset_index(drop=True)
+
+
+def problems(docs: pd.DataFrame) -> pd.DataFrame:
+    """Files that were not loaded and metadata mismatches, with the reason for each."""
+    found = docs.attrs.get("problems")
+    return found.frame.copy() if found is not None else pd.DataFrame(columns=io.PROBLEM_COLUMNS)
+
+
+def audit_summary(docs: pd.DataFrame) -> pd.DataFrame:
+    """Audit counts by step and action for each document: where cleaning did what, how often."""
+    rows = audit(docs)
+    if rows.empty:
+        return pd.DataFrame(columns=["step", "action"])
+    table = rows.pivot_table(index=["step", "action"], columns="doc_id", values="count", aggfunc="sum", fill_value=0)
+    order = {name: i for i, name in enumerate(CleanConfig().enabled() + ["(result)"])}
+    return table.sort_index(key=lambda idx: idx.map(lambda v: order.get(v, len(order))) if idx.name == "step" else idx)
+
+
+def flag_duplicates(doc_ids: list[str], texts: list[str], *, threshold: float = 0.85, shingle: int = 5) -> list[str | None]:
+    """For each document, the id of an earlier document it duplicates (exactly or nearly), else None.
+
+    Near-duplicates are found with MinHash LSH over character shingles (datasketch) and
+    confirmed with the exact Jaccard similarity, so the check scales to large corpora.
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    result: list[str | None] = [None] * len(texts)
+    first_seen: dict[str, int] = {}
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    sets: list[set[str]] = []
+    for i, text in enumerate(texts):
+        key = "".join(text.split())
+        sets.append({key[j : j + shingle] for j in range(max(1, len(key) - shingle + 1))} if key else set())
+        if key and key in first_seen:
+            result[i] = doc_ids[first_seen[key]]
+            continue
+        if key:
+            first_seen[key] = i
+        if not sets[i]:
+            continue
+        mh = MinHash(num_perm=128, seed=1)
+        mh.update_batch([s.encode("utf-8") for s in sets[i]])
+        candidates = sorted(int(c) for c in lsh.query(mh))
+        for c in candidates:
+            jaccard = len(sets[i] & sets[c]) / len(sets[i] | sets[c])
+            if jaccard >= threshold:
+                result[i] = doc_ids[c]
+                break
+        lsh.insert(str(i), mh)
+    return result
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _read(path: Path, *, text_column: str, id_column: str | None, pattern: str) -> _Loaded:
+    if path.is_dir():
+        docs, probs = io.read_text_files(path, pattern=pattern)
+        if docs.empty and probs.empty:
+            raise io.CorpusError(f"{path}: no files matching {pattern!r}")
+        return _Loaded(docs, probs)
+    if path.is_file():
+        docs, probs = io.read_table(path, text_column=text_column, id_column=id_column)
+        return _Loaded(docs, probs)
+    raise io.CorpusError(f"{path}: no such folder or file")
+
+
+def _check_unique_ids(docs: pd.DataFrame, path: Path) -> None:
+    dupes = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].unique())
+    if dupes:
+        raise io.CorpusError(f"{path}: duplicate document ids {dupes}")
+
+
+def _corpus_config(raws: pd.Series) -> CleanConfig:
+    """Default cleaning, with the X+Y model heads this corpus itself writes out (党建+…)."""
+    from .clean import _converter
+
+    t2s = _converter("t2s")
+    heads = model_heads(t2s.convert(r) for r in raws)
+    return CleanConfig(model_heads=heads)
+
+
+def _audit_rows(doc_id: str, edits: list[tuple[str, Edit]], *, collapse: bool = True) -> list[dict]:
+    rows, bulk = [], {}
+    for step, e in edits:
+        if collapse and step in BULK_STEPS:
+            bulk.setdefault(step, []).append(e)
+            continue
+        rows.append(_row(doc_id, step, e, 1))
+    for step, es in bulk.items():
+        rows.append(_row(doc_id, step, summarize_bulk(step, es), len(es)))
+    order = {name: i for i, name in enumerate(CleanConfig().enabled())}
+    return sorted(rows, key=lambda r: (order.get(r["step"], 99), r["start"]))
+
+
+def _row(doc_id: str, step: str, e: Edit, count: int) -> dict:
+    return {"doc_id": doc_id, "step": step, "action": e.action, "start": e.start, "end": e.end,
+            "before": e.before, "after": e.after, "count": count, "note": e.note}  # fmt: skip
+
+
+def _metadata(path: Path, metadata: str | Path | None, docs: pd.DataFrame) -> tuple[pd.DataFrame | None, list[dict]]:
+    table_meta = docs.attrs.get("table_metadata")
+    meta_path = Path(metadata) if metadata is not None else (path / "metadata.csv" if path.is_dir() else None)
+    if meta_path is None or not meta_path.exists():
+        if metadata is not None:
+            raise io.CorpusError(f"metadata file {meta_path} does not exist")
+        if path.is_dir():
+            log.info("no metadata.csv beside %s: documents carry only what their text says", path)
+        return table_meta, []
+    meta = io.read_metadata(meta_path)
+    if table_meta is not None:
+        meta = table_meta.merge(meta, on="doc_id", how="outer", suffixes=("_table", ""))
+    found: list[dict] = []
+    ids, meta_ids = set(docs["doc_id"]), set(meta["doc_id"])
+    for doc_id in sorted(meta_ids - ids):
+        found.append(_meta_problem(meta_path, doc_id, "metadata without document", "a row of the metadata names no loaded document"))
+    for doc_id in sorted(ids - meta_ids):
+        found.append(_meta_problem(meta_path, doc_id, "document without metadata", "no row of the metadata names this document"))
+    return meta, found
+
+
+def _meta_problem(meta_path: Path, doc_id: str, problem: str, detail: str) -> dict:
+    log.warning("%s: %s %s", meta_path, problem, doc_id)
+    return {"path": str(meta_path), "doc_id": doc_id, "problem": problem, "detail": detail}
+
+
+def _merge_metadata(docs: pd.DataFrame, meta: pd.DataFrame | None, found: list[dict]) -> pd.DataFrame:
+    """Metadata wins over extracted values; each disagreement becomes a problems row."""
+    docs = docs[[c for c in CORE_COLUMNS if c in docs.columns]].copy()
+    if meta is None or meta.empty:
+        return docs
+    meta = meta[meta["doc_id"].isin(docs["doc_id"])].set_index("doc_id")
+    for meta_col, col in _METADATA_OVERRIDES.items():
+        if meta_col not in meta.columns:
+            continue
+        for i, doc_id in enumerate(docs["doc_id"]):
+            value = meta[meta_col].get(doc_id)
+            extracted = docs.at[docs.index[i], col]
+            if value is None or pd.isna(value) or value == "":
+                continue
+            if extracted is not None and not pd.isna(extracted) and not _agrees(str(value), str(extracted)):
+                msg = f"metadata {meta_col}={value!r}, text says {col}={extracted!r}"
+                log.warning("%s: %s (metadata wins)", doc_id, msg)
+                found.append({"path": "metadata", "doc_id": doc_id, "problem": "metadata disagrees with text", "detail": msg})
+            if col == meta_col:
+                docs.at[docs.index[i], col] = value
+    extra = meta.drop(columns=[c for c in meta.columns if c in docs.columns])
+    return docs.merge(extra, left_on="doc_id", right_index=True, how="left")
+
+
+def _agrees(meta_value: str, extracted: str) -> bool:
+    """Same value, or one is a prefix of the other (a year against a full date)."""
+    a, b = meta_value.strip(), extracted.strip()
+    return a == b or a.startswith(b) or b.startswith(a)

@@ -1,0 +1,526 @@
+"""Run the numbered report notebooks on a corpus with papermill and render offline HTML reports.
+
+Console script ``corpus-reports``. Each ``NN_name.ipynb`` runs in its own worker process (papermill
+changes the process working directory), is saved executed under ``reports/<corpus>/`` and rendered
+with the offline template in ``corpus/templates/offline``. An index page and ``run.json`` record
+what ran, on which exact corpus files and with which library versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import shlex
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import nbformat
+import pandas as pd
+import papermill
+from nbconvert import HTMLExporter
+from papermill.exceptions import PapermillExecutionError
+
+logger = logging.getLogger(__name__)
+
+INJECTED_PARAMETERS = ("corpus_path", "metadata_path", "output_dir")
+ALL_NOTEBOOKS = "*"
+NOTEBOOK_NAME = re.compile(r"\d{2}_.+\.ipynb")
+LIBRARIES = ("pandas", "numpy", "scikit-learn", "jieba", "rjieba", "opencc", "matplotlib",
+             "papermill", "nbconvert", "corpus")
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+class ReportError(ValueError):
+    """A bad invocation (paths, notebook names, parameters) found before any notebook runs."""
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """Outcome of one notebook: ``status`` is "ok" or "failed", ``error`` a one-line message."""
+
+    name: str
+    status: str
+    seconds: float
+    error: str | None
+    html_path: Path | None
+    notebook_path: Path
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of a whole run: one :class:`NotebookResult` per notebook, in name order."""
+
+    corpus_name: str
+    report_dir: Path
+    results: list[NotebookResult]
+
+    @property
+    def failures(self) -> list[NotebookResult]:
+        """The notebooks that failed."""
+        return [r for r in self.results if r.status != "ok"]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker process needs to execute and render one notebook."""
+
+    source: Path
+    executed: Path
+    html: Path
+    parameters: dict[str, Any]
+    kernel_name: str
+    show_code: bool
+
+
+# --- command-line values ---------------------------------------------------------------------
+
+def _literal(text: str) -> Any:
+    """A Python literal when ``text`` parses as one, else ``text`` itself."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_overrides(items: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Parse ``KEY=VALUE`` (all notebooks, key ``"*"``) and ``NOTEBOOK:KEY=VALUE`` overrides.
+
+    >>> parse_overrides(["top_n=20", "01_tfidf:label=ab c", "01_tfidf:x=[1, 2]"])
+    {'*': {'top_n': 20}, '01_tfidf': {'label': 'ab c', 'x': [1, 2]}}
+    """
+    overrides: dict[str, dict[str, Any]] = {}
+    for item in items:
+        target, sep, value = item.partition("=")
+        notebook, _, key = target.rpartition(":")
+        if not sep or not key.isidentifier():
+            raise ReportError(f"bad parameter {item!r}: expected KEY=VALUE or NOTEBOOK:KEY=VALUE")
+        overrides.setdefault(notebook or ALL_NOTEBOOKS, {})[key] = _literal(value)
+    return overrides
+
+
+# --- finding notebooks and their parameters -------------------------------------------------
+
+def default_notebooks_dir() -> Path:
+    """``./notebooks`` when it exists, else the ``notebooks/`` folder next to ``src/``."""
+    here = Path.cwd() / "notebooks"
+    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def find_notebooks(notebooks_dir: Path, only: Sequence[str] | None = None) -> list[Path]:
+    """The ``NN_name.ipynb`` notebooks in name order, limited to ``only`` (stems or file names)."""
+    if not notebooks_dir.is_dir():
+        raise ReportError(f"notebooks folder not found: {notebooks_dir}")
+    notebooks = sorted(p for p in notebooks_dir.iterdir() if NOTEBOOK_NAME.fullmatch(p.name))
+    if not notebooks:
+        raise ReportError(f"no NN_name.ipynb notebooks in {notebooks_dir}")
+    if not only:
+        return notebooks
+    unknown = set(only) - {p.stem for p in notebooks} - {p.name for p in notebooks}
+    if unknown:
+        raise ReportError(f"unknown notebook(s) {', '.join(sorted(unknown))}; "
+                          f"available: {', '.join(p.stem for p in notebooks)}")
+    return [p for p in notebooks if p.stem in only or p.name in only]
+
+
+def _parameter_errors(name: str, declared: set[str], given: Mapping[str, Any]) -> list[str]:
+    """Problems with the parameters ``given`` to notebook ``name``, whose cell has ``declared``."""
+    listing = ", ".join(sorted(declared)) or "none"
+    errors = []
+    lacking = [p for p in INJECTED_PARAMETERS if p not in declared]
+    if lacking:
+        errors.append(f"notebook {name} lacks {', '.join(lacking)} in its `parameters` cell, which "
+                      f"the runner always sets (its parameters: {listing})")
+    unknown = sorted(set(given) - declared - set(INJECTED_PARAMETERS))
+    if unknown:
+        errors.append(f"unknown parameter(s) {', '.join(unknown)} for notebook {name}; "
+                      f"its parameters are: {listing}")
+    return errors
+
+
+def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mapping[str, Any]], *,
+                        corpus_path: Path, metadata_path: Path | None,
+                        report_dir: Path) -> dict[str, dict[str, Any]]:
+    """Parameters per notebook stem: injected ones, then overrides for all, then for that notebook.
+
+    ``output_dir`` is ``report_dir/<notebook stem>``, where the notebook writes its CSV tables.
+
+    Every problem (unknown notebook or parameter, a missing injected parameter, an override of an
+    injected one) is collected and raised together as one :class:`ReportError`.
+    """
+    stems = [p.stem for p in notebooks]
+    errors = [f"parameter override for unknown notebook {n}; notebooks: {', '.join(stems)}"
+              for n in overrides if n not in (ALL_NOTEBOOKS, *stems)]
+    errors += [f"{key} is set by the runner (use CORPUS_DIR, --metadata or --out), not -p"
+               for values in overrides.values() for key in values if key in INJECTED_PARAMETERS]
+    parameters = {}
+    for path in notebooks:
+        given = {**overrides.get(ALL_NOTEBOOKS, {}), **overrides.get(path.stem, {})}
+        declared = set(papermill.inspect_notebook(path))
+        errors += _parameter_errors(path.stem, declared, given)
+        parameters[path.stem] = {"corpus_path": str(corpus_path),
+                                 "metadata_path": str(metadata_path) if metadata_path else None,
+                                 "output_dir": str(report_dir / path.stem), **given}
+    if errors:
+        raise ReportError("\n".join(errors))
+    return parameters
+
+
+# --- provenance -----------------------------------------------------------------------------
+
+def _sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def corpus_fingerprint(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """One row per corpus file, sorted by name: ``file`` (relative), ``bytes``, ``sha256``."""
+    root = Path(path)
+    files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+    rows = [{"file": p.name if p == root else p.relative_to(root).as_posix(),
+             "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files]
+    table = pd.DataFrame(rows, columns=["file", "bytes", "sha256"])
+    return table.sort_values("file", ignore_index=True)
+
+
+def combined_sha256(fingerprint: pd.DataFrame) -> str:
+    """One sha256 for the whole corpus, over ``file<TAB>sha256<NEWLINE>`` lines in name order."""
+    lines = "".join(f"{f}\t{h}\n" for f, h in zip(fingerprint["file"], fingerprint["sha256"]))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def library_versions() -> dict[str, str | None]:
+    """Versions of Python and the analysis libraries; ``None`` for one that is not installed."""
+    versions: dict[str, str | None] = {"python": sys.version.split()[0]}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+# --- executing and rendering one notebook (runs in a worker process) -------------------------
+
+def _configure_logging(level: int) -> None:
+    """Send this package's progress lines to stderr at ``level`` (used by main and pool workers)."""
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)
+    logging.getLogger("corpus").setLevel(level)
+
+
+def _one_line(exc: BaseException) -> str:
+    """``ExceptionName: message``, first line only; for a notebook error, the error it raised."""
+    if isinstance(exc, PapermillExecutionError):
+        text = f"{exc.ename}: {exc.evalue}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return text.strip().splitlines()[0]
+
+
+def _prepare_for_export(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what must not reach the report: stderr streams, run timings, random cell ids.
+
+    stderr carries progress bars, logging and warnings: useful in the executed ``.ipynb`` (kept
+    there) but noise in a report, and it would make two runs differ.
+    """
+    nb.metadata.pop("papermill", None)
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "id" in cell:
+            cell.id = f"cell-{index}"
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.output_type == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
+def render_html(executed: Path, html_path: Path, *, show_code: bool = False) -> None:
+    """Render an executed notebook to a self-contained HTML report with the offline template.
+
+    The output depends only on the notebook's content, so rendering twice gives identical bytes.
+    """
+    nb = _prepare_for_export(nbformat.read(executed, as_version=4))
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                            exclude_input=not show_code, exclude_input_prompt=not show_code,
+                            exclude_output_prompt=not show_code, language_code="zh")
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
+    html_path.write_text(body, encoding="utf-8")
+
+
+def _run_job(job: _Job) -> NotebookResult:
+    """Execute one notebook with papermill and render it; a failure is recorded, never raised."""
+    name = job.source.stem
+    logger.info("start    %s", name)
+    started = time.perf_counter()
+    for stale in (job.executed, job.html):
+        stale.unlink(missing_ok=True)
+    Path(job.parameters["output_dir"]).mkdir(parents=True, exist_ok=True)
+    error = None
+    try:
+        papermill.execute_notebook(job.source, job.executed, parameters=job.parameters,
+                                   kernel_name=job.kernel_name, progress_bar=False,
+                                   log_output=False, cwd=str(job.source.parent))
+    except Exception as exc:  # any notebook failure is reported, the other notebooks go on
+        error = _one_line(exc)
+    html_path = None
+    if job.executed.exists():
+        try:
+            render_html(job.executed, job.html, show_code=job.show_code)
+            html_path = job.html
+        except Exception as exc:  # a rendering failure is reported like an execution failure
+            error = error or f"rendering failed: {_one_line(exc)}"
+    seconds = round(time.perf_counter() - started, 2)
+    status = "failed" if error else "ok"
+    logger.info("finished %s: %s in %.1f s%s", name, status, seconds,
+                f" ({error})" if error else "")
+    return NotebookResult(name, status, seconds, error, html_path, job.executed, job.parameters)
+
+
+def _run_jobs(jobs: Sequence[_Job], workers: int) -> list[NotebookResult]:
+    """Run jobs in a pool of ``workers`` processes; results come back in job order."""
+    context = multiprocessing.get_context("spawn")  # no fork of a possibly threaded parent
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_configure_logging,
+                             initargs=(logger.getEffectiveLevel(),)) as pool:
+        futures = [pool.submit(_run_job, job) for job in jobs]
+        return [_result_or_crash(future, job) for future, job in zip(futures, jobs)]
+
+
+def _result_or_crash(future: Future[NotebookResult], job: _Job) -> NotebookResult:
+    """The worker's result, or a failed result when the worker process itself died."""
+    try:
+        return future.result()
+    except Exception as exc:  # e.g. BrokenProcessPool when a worker is killed
+        return NotebookResult(job.source.stem, "failed", 0.0, f"worker crashed: {_one_line(exc)}",
+                              None, job.executed, job.parameters)
+
+
+# --- index pages ----------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB",
+       "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
+pre { margin: 0; white-space: pre-wrap; }
+.ok { color: #17692b; font-weight: bold; }
+.failed { color: #b00020; font-weight: bold; }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    """A complete, self-contained HTML page (inline CSS, no scripts)."""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+            f"<body>\n<h1>{escape(title)}</h1>\n{body}\n</body>\n</html>\n")
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """An HTML table; cells are given already escaped (they may hold links)."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>\n" for row in rows)
+    return f"<table>\n<tr>{head}</tr>\n{body}</table>"
+
+
+def _parameters_html(parameters: Mapping[str, Any]) -> str:
+    """Parameters as escaped ``key = value`` lines."""
+    return "<pre>" + escape("\n".join(f"{k} = {v!r}" for k, v in parameters.items())) + "</pre>"
+
+
+def corpus_index_html(run: Mapping[str, Any]) -> str:
+    """The ``reports/<corpus>/index.html`` page for a ``run.json`` record."""
+    reports = _table(["report", "status", "seconds", "error", "parameters"], [
+        [f'<a href="{escape(quote(nb["html"]))}">{escape(nb["name"])}</a>' if nb["html"]
+         else escape(nb["name"]),
+         f'<span class="{escape(nb["status"])}">{escape(nb["status"])}</span>',
+         f'{nb["seconds"]:.1f}', escape(nb["error"] or ""), _parameters_html(nb["parameters"])]
+        for nb in run["notebooks"]])
+    corpus = run["corpus"]
+    meta = run["metadata"] or {"path": "each notebook's default", "sha256": "-"}
+    facts = _table(["item", "value"], [[escape(k), f"<code>{escape(str(v))}</code>"] for k, v in [
+        ("started", run["started_at"]), ("finished", run["finished_at"]),
+        ("command", run["command"]), ("corpus", corpus["path"]), ("metadata", meta["path"]),
+        ("metadata sha256", meta["sha256"]),
+        ("show code", run["show_code"]), ("kernel", run["kernel"]), ("jobs", run["jobs"])]])
+    files = _table(["file", "bytes", "sha256"], [
+        [escape(f["file"]), str(f["bytes"]), f"<code>{escape(f['sha256'])}</code>"]
+        for f in corpus["files"]])
+    versions = _table(["library", "version"], [
+        [escape(k), escape(v or "not installed")] for k, v in run["libraries"].items()])
+    body = (f'<p><a href="../index.html">all corpora</a></p>\n<h2>Reports</h2>\n{reports}\n'
+            f"<h2>Run</h2>\n{facts}\n<h2>Corpus fingerprint</h2>\n"
+            f"<p>combined sha256: <code>{escape(corpus['sha256'])}</code> "
+            f"({len(corpus['files'])} files)</p>\n{files}\n<h2>Library versions</h2>\n{versions}")
+    return _page(f"Reports: {corpus['name']}", body)
+
+
+def reports_index_html(out_dir: Path) -> str:
+    """The top ``reports/index.html``: every corpus folder under ``out_dir`` with a run.json."""
+    rows = []
+    for run_json in sorted(out_dir.glob("*/run.json")):
+        try:
+            run = json.loads(run_json.read_text(encoding="utf-8"))
+            statuses = [nb["status"] for nb in run["notebooks"]]
+            started = run["started_at"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("skipping unreadable %s: %s", run_json, exc)
+            continue
+        name = run_json.parent.name
+        rows.append([f'<a href="{escape(quote(name))}/index.html">{escape(name)}</a>',
+                     escape(started), str(statuses.count("ok")),
+                     str(len(statuses) - statuses.count("ok"))])
+    return _page("Corpus reports", _table(["corpus", "run at", "ok", "failed"], rows))
+
+
+# --- the run --------------------------------------------------------------------------------
+
+def _corpus_name(corpus: Path) -> str:
+    """The folder's name, or a file corpus's stem."""
+    return corpus.stem if corpus.is_file() else corpus.name
+
+
+def _now() -> str:
+    """Local date-time with offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _run_record(result: RunResult, *, corpus: Path, fingerprint: pd.DataFrame,
+                metadata_path: Path | None, started_at: str, command: str, show_code: bool,
+                kernel_name: str, jobs: int) -> dict[str, Any]:
+    """The facts written to ``run.json`` and shown on the corpus index page."""
+    metadata_record = ({"path": str(metadata_path), "sha256": _sha256(metadata_path)}
+                       if metadata_path else None)
+    return {
+        "corpus": {"name": result.corpus_name, "path": str(corpus),
+                   "sha256": combined_sha256(fingerprint),
+                   "files": fingerprint.to_dict(orient="records")},
+        "metadata": metadata_record,
+        "started_at": started_at, "finished_at": _now(), "command": command,
+        "show_code": show_code, "kernel": kernel_name, "jobs": jobs,
+        "libraries": library_versions(),
+        "notebooks": [{"name": r.name, "status": r.status, "seconds": r.seconds, "error": r.error,
+                       "html": r.html_path.name if r.html_path else None,
+                       "notebook": r.notebook_path.name, "parameters": r.parameters}
+                      for r in result.results],
+    }
+
+
+def run_reports(corpus_path: str | os.PathLike[str], *,
+                metadata_path: str | os.PathLike[str] | None = None,
+                out_dir: str | os.PathLike[str] = "reports",
+                notebooks_dir: str | os.PathLike[str] | None = None,
+                only: Sequence[str] | None = None,
+                overrides: Mapping[str, Mapping[str, Any]] | None = None,
+                show_code: bool = False, jobs: int | None = None, kernel_name: str = "python3",
+                command: str | None = None) -> RunResult:
+    """Execute every report notebook on a corpus, render HTML and write the index pages.
+
+    Bad paths, notebook names or parameters raise :class:`ReportError` before anything runs;
+    a notebook that fails is recorded as failed in the result and the index, never raised.
+    ``overrides`` is what :func:`parse_overrides` returns; ``command`` is shown on the index
+    (default: this process's command line).
+    """
+    started_at = _now()
+    corpus = Path(corpus_path).resolve()
+    if not corpus.exists():
+        raise ReportError(f"corpus not found: {corpus}")
+    metadata_file = Path(metadata_path).resolve() if metadata_path is not None else None
+    if metadata_file is not None and not metadata_file.is_file():
+        raise ReportError(f"metadata file not found: {metadata_file}")
+    notebooks = find_notebooks(Path(notebooks_dir or default_notebooks_dir()).resolve(), only)
+    workers = jobs if jobs is not None else min(len(notebooks), os.cpu_count() or 1)
+    if workers < 1:
+        raise ReportError(f"--jobs must be at least 1, got {workers}")
+    name = _corpus_name(corpus)
+    report_dir = Path(out_dir).resolve() / name
+    parameters = notebook_parameters(notebooks, overrides or {}, corpus_path=corpus,
+                                     metadata_path=metadata_file, report_dir=report_dir)
+
+    fingerprint = corpus_fingerprint(corpus)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    logger.info("running %d notebook(s) on %s with %d job(s) -> %s",
+                len(notebooks), corpus, workers, report_dir)
+    tasks = [_Job(path, report_dir / f"{path.stem}.ipynb", report_dir / f"{path.stem}.html",
+                  parameters[path.stem], kernel_name, show_code) for path in notebooks]
+    result = RunResult(name, report_dir, _run_jobs(tasks, workers))
+    run = _run_record(result, corpus=corpus, fingerprint=fingerprint, metadata_path=metadata_file,
+                      started_at=started_at, show_code=show_code, kernel_name=kernel_name,
+                      command=command or shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+                      jobs=workers)
+    run_json = json.dumps(run, ensure_ascii=False, indent=2, default=str)
+    (report_dir / "run.json").write_text(run_json, encoding="utf-8")
+    (report_dir / "index.html").write_text(corpus_index_html(run), encoding="utf-8")
+    (report_dir.parent / "index.html").write_text(reports_index_html(report_dir.parent),
+                                                  encoding="utf-8")
+    return result
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``corpus-reports`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="corpus-reports",
+        description="Run the NN_name.ipynb report notebooks on a corpus and render offline "
+                    "HTML reports.")
+    parser.add_argument("corpus", nargs="?", default="seeds", metavar="CORPUS_DIR",
+                        help="corpus folder (or file); default: seeds")
+    parser.add_argument("--metadata", metavar="PATH",
+                        help="metadata file (default: the notebooks' own)")
+    parser.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    parser.add_argument("--notebooks",
+                        help="notebooks folder (default: ./notebooks, else the repo's)")
+    parser.add_argument("--only", nargs="+", action="extend", metavar="NAME",
+                        help="run only these notebooks (e.g. 01_tfidf)")
+    parser.add_argument("-p", "--param", action="append", default=[],
+                        metavar="[NOTEBOOK:]KEY=VALUE",
+                        help="parameter override; VALUE is a Python literal or else a string")
+    parser.add_argument("--show-code", action="store_true", help="show code cells in the reports")
+    parser.add_argument("--jobs", type=int, help="notebooks run in parallel (default: one per CPU)")
+    parser.add_argument("--kernel", default="python3",
+                        help="Jupyter kernel name (default: python3)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``corpus-reports`` command: exit 0 if all reports succeed, 1 on failures, 2 on misuse."""
+    args = build_parser().parse_args(argv)
+    _configure_logging(logging.INFO)
+    command = shlex.join(["corpus-reports", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        result = run_reports(args.corpus, metadata_path=args.metadata, out_dir=args.out,
+                             notebooks_dir=args.notebooks, only=args.only,
+                             overrides=parse_overrides(args.param), show_code=args.show_code,
+                             jobs=args.jobs, kernel_name=args.kernel, command=command)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for failure in result.failures:
+        print(f"FAILED {failure.name}: {failure.error}", file=sys.stderr)
+    print(f"index: {result.report_dir / 'index.html'}", file=sys.stderr)
+    return 1 if result.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

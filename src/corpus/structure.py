@@ -1,0 +1,121 @@
+"""Document structure: paragraphs with their kind and heading path, and sentences.
+
+``paragraphs`` and ``sentences`` give the units every later table cites
+(``doc_id``, ``para_no``, ``sent_no`` and character offsets into ``text``), so a
+keyword, a cluster member or a claim can always be traced to where it was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+PARAGRAPH_COLUMNS = ["doc_id", "para_no", "kind", "level", "section", "start", "end", "text"]
+SENTENCE_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "text"]
+
+_CN = "一二三四五六七八九十"
+#: Heading numberings, outermost first: the level a heading sits at.
+_HEADING_LEVELS = [
+    re.compile(rf"^[{_CN}]{{1,3}}[、．.]"),  # 一、
+    re.compile(rf"^[（(][{_CN}]{{1,3}}[）)]"),  # （一）
+    re.compile(r"^[A-Z](?:[ 、．.]|$)"),  # A 精心谋划 (a joined section letter)
+    re.compile(r"^\d{1,2}[、．.](?!\d)"),  # 1、
+    re.compile(r"^[（(]\d{1,2}[）)]"),  # （1）
+]
+_ITEM = re.compile(rf"^(?:[{_CN}]{{1,3}}是|第[{_CN}\d]{{1,3}}[，、,]|首先|其次|再次|最后|“[^”]{{1,8}}”[^，。]{{0,6}}。)")
+_SENTENCE = re.compile(r"[^。！？!?…]*(?:[。！？!?]+|…+|$)[”’」』）)]*")
+MAX_HEADING_LEN = 40
+
+
+def _heading_level(line: str) -> int | None:
+    """The level of a heading line (0 = outermost), or None for running text.
+
+    >>> _heading_level("一、坚持用“政治建警”引领“业务建设”"), _heading_level("（一）抓党建"), _heading_level("突出党委带动")
+    (0, 1, 5)
+    >>> _heading_level("一是聚焦“引领融合”明方向。制定《全省公安机关“第一议题”学习制度》。") is None
+    True
+    """
+    for level, pattern in enumerate(_HEADING_LEVELS):
+        if pattern.match(line) and len(line) <= MAX_HEADING_LEN * 2 and not re.search(r"[。；]", line[:-1]):
+            return level
+    if len(line) <= MAX_HEADING_LEN and line[-1] not in "。；！？!?：:，," and not _ITEM.match(line):
+        return len(_HEADING_LEVELS)
+    return None
+
+
+def _item_label(line: str) -> str | None:
+    """The lead phrase of an enumerated item (一是聚焦“引领融合”明方向), else None."""
+    m = _ITEM.match(line)
+    if not m:
+        return None
+    return re.split(r"[。；：]", line, maxsplit=1)[0][:MAX_HEADING_LEN]
+
+
+def paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
+    """One row per paragraph (line) of ``text``: kind (heading / body / list item), heading path, offsets.
+
+    Consecutive heading lines of the same kind form one two-line heading; ``section``
+    joins the open headings with " > ", and a list item's lead phrase is appended
+    for the item itself.
+    """
+    rows = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        rows.extend(_doc_paragraphs(doc_id, text))
+    frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
+    frame["level"] = frame["level"].astype("Int64")
+    return frame
+
+
+def _doc_paragraphs(doc_id: str, text: str) -> list[dict]:
+    rows: list[dict] = []
+    path: dict[int, str] = {}
+    pos, para_no, prev_heading = 0, 0, None
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        para_no += 1
+        level = _heading_level(line.strip())
+        if level is not None:
+            if prev_heading == level and level in path:  # the second line of a two-line heading
+                path[level] = f"{path[level]} {line.strip()}"
+            else:
+                path = {k: v for k, v in path.items() if k < level}
+                path[level] = line.strip()
+            kind, section = "heading", _section(path)
+        else:
+            label = _item_label(line)
+            kind = "list item" if label else "body"
+            section = _section(path) if not label else " > ".join(p for p in (_section(path), label) if p)
+        rows.append({"doc_id": doc_id, "para_no": para_no, "kind": kind, "level": level, "section": section,
+                     "start": start, "end": end, "text": line})  # fmt: skip
+        prev_heading = level
+    return rows
+
+
+def _section(path: dict[int, str]) -> str:
+    return " > ".join(path[k] for k in sorted(path))
+
+
+def sentences(units: pd.DataFrame) -> pd.DataFrame:
+    """Sentences of documents or paragraphs, split after 。！？… (closing quotes stay attached).
+
+    Offsets are into the document's ``text``; given documents, paragraphs are derived first.
+
+    >>> import pandas as pd
+    >>> sentences(pd.DataFrame({"doc_id": ["d"], "text": ["他说：“好。”我们走吧！"]}))["text"].tolist()
+    ['他说：“好。”', '我们走吧！']
+    """
+    paras = units if "para_no" in units.columns else paragraphs(units)
+    rows = []
+    for doc_id, para_no, start, text in zip(paras["doc_id"], paras["para_no"], paras.get("start", [0] * len(paras)), paras["text"]):
+        sent_no = 0
+        for m in _SENTENCE.finditer(text):
+            if not m.group().strip():
+                continue
+            sent_no += 1
+            rows.append({"doc_id": doc_id, "para_no": para_no, "sent_no": sent_no,
+                         "start": start + m.start(), "end": start + m.end(), "text": m.group()})  # fmt: skip
+    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)

@@ -1,0 +1,218 @@
+"""Tests for the report runner (corpus.report) and the CJK matplotlib styling (corpus.plot)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from corpus.plot import cjk_font_family, cjk_font_path, cjk_rc, cjk_style, missing_glyphs
+from corpus.report import ReportError, main, parse_overrides, render_html, run_reports
+
+HOSTILE = "<script>alert(1)</script>"
+
+PARAMETERS = 'corpus_path = "seeds"\nmetadata_path = None\noutput_dir = "out"\ntop_n = 5\n'
+
+ANALYSIS = f"""\
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from corpus.plot import cjk_style
+
+texts = sorted(Path(corpus_path).glob("*.txt"))
+print(f"{{len(texts)}} documents")
+print("progress noise that must not reach the report", file=sys.stderr)
+table = pd.DataFrame({{"file": [p.name for p in texts],
+                      "chars": [len(p.read_text(encoding="utf-8")) for p in texts]}})
+table.to_csv(Path(output_dir) / "counts.csv", index=False)
+display(pd.DataFrame({{"text": [{HOSTILE!r}], "top_n": [top_n]}}))
+with cjk_style():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(table["file"], table["chars"])
+    ax.set_title("文件长度 $5")
+    plt.show()
+"""
+
+
+def write_notebook(path: Path, *cells: nbformat.NotebookNode) -> Path:
+    """Write a notebook of ``cells`` with the python3 kernelspec."""
+    nb = new_notebook(cells=list(cells))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def parameters_cell(source: str = PARAMETERS) -> nbformat.NotebookNode:
+    """A code cell tagged ``parameters``."""
+    return new_code_cell(source, metadata={"tags": ["parameters"]})
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A tiny corpus, a good and a failing notebook, run once through ``main``."""
+    root = tmp_path_factory.mktemp("project")
+    corpus = root / "mini"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("国务院关于印发通知。\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("第一条　为了规范管理，制定本办法。\n",
+                                  encoding="utf-8")
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "00_overview.ipynb", new_markdown_cell("# 概览"),
+                   parameters_cell(), new_code_cell(ANALYSIS))
+    write_notebook(notebooks / "01_broken.ipynb", parameters_cell(),
+                   new_code_cell('raise KeyError("no such column")'))
+    out = root / "reports"
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = main([str(corpus), "--notebooks", str(notebooks), "--out", str(out), "--jobs", "2",
+                     "-p", "00_overview:top_n=7"])
+    report_dir = out / "mini"
+    return {"code": code, "stderr": stderr.getvalue(), "out": out, "report_dir": report_dir,
+            "notebooks": notebooks, "corpus": corpus,
+            "html": (report_dir / "00_overview.html").read_text(encoding="utf-8"),
+            "run": json.loads((report_dir / "run.json").read_text(encoding="utf-8"))}
+
+
+@pytest.mark.slow
+def test_each_notebook_is_rendered_and_linked_from_both_index_pages(project: dict) -> None:
+    report_dir = project["report_dir"]
+    assert "2 documents" in project["html"]
+    assert (report_dir / "00_overview" / "counts.csv").is_file()
+    corpus_index = (report_dir / "index.html").read_text(encoding="utf-8")
+    assert 'href="00_overview.html"' in corpus_index
+    assert 'href="01_broken.html"' in corpus_index
+    assert 'href="mini/index.html"' in (project["out"] / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_run_json_records_parameters_fingerprint_and_versions(project: dict) -> None:
+    run = project["run"]
+    overview = next(nb for nb in run["notebooks"] if nb["name"] == "00_overview")
+    assert overview["parameters"]["top_n"] == 7
+    assert overview["parameters"]["corpus_path"] == str(project["corpus"].resolve())
+    assert overview["parameters"]["metadata_path"] is None
+    assert overview["parameters"]["output_dir"] == str(project["report_dir"] / "00_overview")
+    assert [f["file"] for f in run["corpus"]["files"]] == ["a.txt", "b.txt"]
+    assert re.fullmatch(r"[0-9a-f]{64}", run["corpus"]["sha256"])
+    assert run["libraries"]["papermill"] and run["libraries"]["python"]
+
+
+@pytest.mark.slow
+def test_report_html_escapes_document_text(project: dict) -> None:
+    assert HOSTILE not in project["html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in project["html"]
+
+
+@pytest.mark.slow
+def test_report_html_loads_nothing_from_the_network(project: dict) -> None:
+    remote = re.compile(r"<(script|link|img)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.I)
+    assert not remote.search(project["html"])
+    assert "require.min.js" not in project["html"]
+    assert 'src="data:image/png;base64,' in project["html"]
+
+
+@pytest.mark.slow
+def test_report_html_hides_stderr_and_code(project: dict) -> None:
+    assert "progress noise" not in project["html"]
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in project["html"]
+    assert "plt.subplots" not in project["html"]
+    executed = nbformat.read(project["report_dir"] / "00_overview.ipynb", as_version=4)
+    stderr = "".join(o.get("text", "") for cell in executed.cells for o in cell.get("outputs", [])
+                     if o.get("name") == "stderr")
+    assert "progress noise" in stderr, "the executed notebook keeps stderr for debugging"
+    assert "missing from font" not in stderr and "Glyph" not in stderr
+
+
+@pytest.mark.slow
+def test_rendering_the_same_executed_notebook_twice_gives_identical_bytes(project: dict,
+                                                                           tmp_path: Path) -> None:
+    executed = project["report_dir"] / "00_overview.ipynb"
+    render_html(executed, tmp_path / "first.html")
+    render_html(executed, tmp_path / "second.html")
+    first = (tmp_path / "first.html").read_bytes()
+    assert first == (tmp_path / "second.html").read_bytes()
+    assert first == project["html"].encode("utf-8")
+    assert not re.search(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", first)
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_marked_failed_while_the_other_still_succeeds(project: dict) -> None:
+    assert project["code"] != 0
+    assert "FAILED 01_broken: KeyError: 'no such column'" in project["stderr"]
+    assert "00_overview" not in "".join(re.findall(r"FAILED .*", project["stderr"]))
+    statuses = {nb["name"]: nb["status"] for nb in project["run"]["notebooks"]}
+    assert statuses == {"00_overview": "ok", "01_broken": "failed"}
+    broken_html = (project["report_dir"] / "01_broken.html").read_text(encoding="utf-8")
+    assert "no such column" in broken_html
+    assert 'class="failed"' in (project["report_dir"] / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_unknown_parameter_is_an_error_naming_the_notebook_and_its_parameters(
+        project: dict, tmp_path: Path) -> None:
+    with pytest.raises(ReportError) as info:
+        run_reports(project["corpus"], notebooks_dir=project["notebooks"], out_dir=tmp_path,
+                    overrides=parse_overrides(["nope=1"]))
+    message = str(info.value)
+    assert "nope" in message and "00_overview" in message
+    assert "corpus_path, metadata_path, output_dir, top_n" in message
+    assert not list(tmp_path.iterdir()), "nothing may run before the parameters are checked"
+
+
+def test_a_notebook_without_the_injected_parameters_is_reported(tmp_path: Path) -> None:
+    write_notebook(tmp_path / "00_bare.ipynb", parameters_cell("top_n = 5\n"))
+    with pytest.raises(ReportError, match="00_bare lacks corpus_path, metadata_path, output_dir"):
+        run_reports(tmp_path, notebooks_dir=tmp_path, out_dir=tmp_path / "reports")
+
+
+def test_parse_overrides_handles_global_and_per_notebook_forms() -> None:
+    items = ["top_n=20", "01_tfidf:top_n=3", "label=中文", "01_tfidf:ngram=(1, 2)"]
+    assert parse_overrides(items) == {"*": {"top_n": 20, "label": "中文"},
+                                      "01_tfidf": {"top_n": 3, "ngram": (1, 2)}}
+    with pytest.raises(ReportError, match="KEY=VALUE"):
+        parse_overrides(["top_n"])
+
+
+def test_cjk_style_renders_chinese_without_glyph_warnings() -> None:
+    with warnings.catch_warnings(record=True) as caught, cjk_style():
+        warnings.simplefilter("always")
+        fig = Figure(figsize=(3, 2))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.plot([-1, 1])
+        ax.set_title("国务院关于印发《通知》的通知 $5")
+        fig.savefig(io.BytesIO(), format="png")
+    messages = [str(w.message) for w in caught]
+    assert not [m for m in messages if "missing from font" in m or "Glyph" in m], messages
+
+
+def test_cjk_font_is_noto_sans_cjk_not_simhei() -> None:
+    assert cjk_font_path().name == "NotoSansCJKsc-Regular.otf"
+    assert cjk_font_family() == "Noto Sans CJK SC"
+    rc = cjk_rc()
+    assert rc["font.sans-serif"] == ["Noto Sans CJK SC", "DejaVu Sans"]
+    assert rc["text.parse_math"] is False and rc["axes.unicode_minus"] is False
+    with cjk_style():
+        found = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
+    assert Path(found) == cjk_font_path()
+    assert "simhei" not in found.lower()
+
+
+def test_missing_glyphs_reports_only_characters_the_font_lacks() -> None:
+    assert missing_glyphs("关于《规定》的通知（2024年）：第1条\n") == set()
+    assert missing_glyphs("通知😀") == {"😀"}
