@@ -6,7 +6,7 @@ The public API follows the data's path: ``load_corpus`` (decode, clean, audit) â
 
 from .clean import CleanConfig, clean_text, detect_script
 from .io import CorpusError
-from .load import audit, audit_summary, flag_duplicates, load_corpus, problems
+from .load import audit, audit_summary, before_after, doc_labels, flag_duplicates, lengths, load_corpus, problems
 from .structure import paragraphs, sentences
 
 __all__ = [
@@ -14,6 +14,9 @@ __all__ = [
     "CorpusError",
     "audit",
     "audit_summary",
+    "before_after",
+    "doc_labels",
+    "lengths",
     "clean_text",
     "detect_script",
     "flag_duplicates",

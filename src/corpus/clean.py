@@ -45,11 +45,12 @@ class CleanConfig:
     """One switch per cleaning step (all on by default) and the few settings they share."""
 
     unicode: bool = True
-    script: bool = True
     pinyin: bool = True
     mojibake: bool = True
+    script: bool = True
     quotes: bool = True
     punctuation: bool = True
+    plus_signs: bool = True
     captions: bool = True
     markup: bool = True
     navigation: bool = True
@@ -60,7 +61,6 @@ class CleanConfig:
     section_markers: bool = True
     broken_lines: bool = True
     enumeration_breaks: bool = True
-    plus_signs: bool = True
     whitespace: bool = True
     #: Heads of X+Y models (党建 ...) that make a lost "+" recognisable outside quotes.
     model_heads: frozenset[str] = DEFAULT_MODEL_HEADS
@@ -165,11 +165,19 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACE = re.compile("[\u00a0\u2002-\u200a\u202f\u205f]")
 
 
+_UNICODE_FIXES = re.compile("\r\n?|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\u00a0\u2002-\u200a\u202f\u205f]")
+
+
 def step_unicode(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """NFC, one kind of line break, no invisible characters, ordinary spaces for odd ones."""
-    after = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    after = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", after))
-    return _diff_edits(text, after, "unicode normalisation") if after != text else []
+    if not unicodedata.is_normalized("NFC", text):
+        return _diff_edits(text, unicodedata.normalize("NFC", text), "unicode normalisation (NFC)")
+    edits = []
+    for m in _UNICODE_FIXES.finditer(text):
+        ch = m.group()
+        after = "\n" if ch.startswith("\r") else (" " if _ODD_SPACE.fullmatch(ch) else "")
+        edits.append(Edit(m.start(), m.end(), ch, after, "changed", "unicode normalisation"))
+    return edits
 
 
 @lru_cache(maxsize=4)
@@ -185,8 +193,12 @@ def detect_script(text: str) -> str:
     >>> detect_script("党建引领"), detect_script("黨建引領"), detect_script("党建引領公安機關")
     ('simplified', 'traditional', 'mixed')
     """
-    trad = sum(a != b for a, b in zip(text, _converter("t2s").convert(text)))
-    simp = sum(a != b for a, b in zip(text, _converter("s2t").convert(text)))
+    counts = Counter(ch for ch in text if ch >= "\u3400")
+    chars = list(counts)
+    as_simp = _converter("t2s").convert("\n".join(chars)).split("\n")
+    as_trad = _converter("s2t").convert("\n".join(chars)).split("\n")
+    trad = sum(counts[c] for c, s_ in zip(chars, as_simp) if s_ != c)
+    simp = sum(counts[c] for c, t_ in zip(chars, as_trad) if t_ != c)
     if trad == 0 or simp > 4 * trad:
         return "simplified"
     if simp == 0 or trad > 9 * simp:
@@ -200,7 +212,11 @@ def step_script(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     ctx["script"] = script
     if script == "simplified":
         return []
-    return _diff_edits(text, _converter("t2s").convert(text), f"OpenCC t2s ({script} original)")
+    converted = _converter("t2s").convert(text)
+    if len(converted) == len(text):  # leave flagged mojibake exactly as it was found
+        keep = {i for start, end in _suspect_spans(text) for i in range(start, end)}
+        converted = "".join(text[i] if i in keep else ch for i, ch in enumerate(converted))
+    return _diff_edits(text, converted, f"OpenCC t2s ({script} original)")
 
 
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
@@ -265,7 +281,8 @@ def _is_question_mark(text: str, i: int) -> bool:
 
 
 def _suspect_spans(text: str) -> Iterator[tuple[int, int]]:
-    marks = [i for i, ch in enumerate(text) if _is_rare(ch)]
+    rare = "".join(ch for ch in set(text) if _is_rare(ch))
+    marks = [m.start() for m in re.finditer(f"[{re.escape(rare)}]", text)] if rare else []
     marks += [m.start() for m in _SUSPECT.finditer(text) if not (m.group() == "?" and _is_question_mark(text, m.start()))]
     marks.sort()
     i = 0
@@ -287,21 +304,79 @@ def _suspect_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _repair(span: str) -> str | None:
-    """The original of a mojibake span, if one decoding mistake explains it with certainty."""
-    for wrong in ("gb18030", "cp1252", "latin-1"):
-        try:
-            fixed = span.encode(wrong).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if fixed and all(not _is_rare(c) and c not in "\ufffd?" for c in fixed):
+    """The original of a mojibake span, if one decoding mistake explains it with certainty.
+
+    UTF-8 read as Latin-1/cp1252 is ftfy's job; UTF-8 read as GBK (which ftfy does not
+    cover) is undone by re-encoding, accepted only if it decodes strictly to common characters.
+    """
+    import ftfy
+
+    candidates = [ftfy.fix_encoding(span)]
+    try:
+        candidates.append(span.encode("gb18030").decode("utf-8"))
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    for fixed in candidates:
+        if fixed and fixed != span and all(not _is_rare(c) and c not in "\ufffd?€" for c in fixed):
             return fixed
     return None
 
 
+_LATIN_MOJIBAKE = re.compile("[\u00c0-\u00ff][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u201a\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+# Mojibake of UTF-8 read as GBK mixes ideographs with kana, Greek, Cyrillic and symbols.
+_CJK_RUN = re.compile(r"[^\x00-\x7f\s，。、；：？！“”‘’（）《》【】\ufffd]{4,}")
+_UTF8_CJK_BYTES = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf]{2}){2,}")
+
+
+def _gbk_mojibake_runs(text: str, min_chars: int = 3) -> Iterator[tuple[int, int]]:
+    """Spans of ideographs that are UTF-8 bytes read as GBK (鍏氬缓 for 党建).
+
+    Re-encoded as GB18030, such a span is a sequence of 3-byte UTF-8 ideographs,
+    aligned on character boundaries; ``min_chars`` recovered characters make chance
+    agreement in real text negligible.
+    """
+    for m in _CJK_RUN.finditer(text):
+        run = m.group()
+        try:
+            data = run.encode("gb18030")
+        except UnicodeEncodeError:
+            continue
+        if len(data) == 2 * len(run):  # all two-byte characters: offsets are even
+            char_at = {2 * k: k for k in range(len(run) + 1)}
+        else:
+            offsets = [0]
+            for ch in run:
+                offsets.append(offsets[-1] + len(ch.encode("gb18030")))
+            char_at = {o: k for k, o in enumerate(offsets)}
+        pos = 0
+        while (seq := _UTF8_CJK_BYTES.search(data, pos)) is not None:
+            best = (0, 0)
+            for a in range(seq.start(), seq.start() + 3):  # the phase that starts on a character
+                found = _UTF8_CJK_BYTES.match(data, a) if a in char_at else None
+                if found:
+                    b = found.end()
+                    while b > a and b not in char_at:
+                        b -= 3
+                    best = max(best, (b - a, a))
+            length, a = best
+            if length >= 3 * min_chars:
+                yield m.start() + char_at[a], m.start() + char_at[a + length]
+            pos = max(seq.end(), a + length) if length else seq.start() + 1
+
+
 def step_mojibake(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Flag spans that look like mis-decoded bytes; repair them only where the original is certain."""
-    edits = []
-    for start, end in _suspect_spans(text):
+    """Flag spans that look like mis-decoded bytes; repair them only where the original is certain.
+
+    Suspects: a ``?`` or U+FFFD inside Chinese text, ``€``, runs of rare characters,
+    Latin-1 mojibake (å…¬), and ideograph runs that are UTF-8 read as GBK.
+    """
+    certain = list(_gbk_mojibake_runs(text))
+    others = sorted(set(_suspect_spans(text)) | {m.span() for m in _LATIN_MOJIBAKE.finditer(text)})
+    spans = certain + [(a, b) for a, b in others if not any(a < d and c < b for c, d in certain)]
+    edits: list[Edit] = []
+    for start, end in sorted(spans):
+        if edits and start < edits[-1].end:
+            continue
         span = text[start:end]
         context = text[max(0, start - 8) : end + 8].replace("\n", " ")
         fixed = _repair(span)
@@ -347,7 +422,9 @@ def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 
 _IMAGE_MD = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _CAPTION_START = re.compile(r"^\s*(?:[▲△▼▽■□◆◇●○]\s*)?(?:[▲△▼▽]|图为|图片|图[:：]|上图|下图|左图|右图)")
-_CAPTION_END = re.compile(r"[（(](?:资料)?(?:图片|照片|摄影?|供图|视频截图)[）)]\s*\|?\s*$|(?:摄|供图)\s*\|?\s*$")
+_CAPTION_END = re.compile(
+    r"[（(](?:资料)?(?:图片|照片|摄影?|供图|视频截图)[）)]\s*\|?\s*$|[（(][^（）()\n]{0,20}?(?:摄|供图)[）)]\s*\|?\s*$|(?:摄|供图)\s*\|?\s*$"
+)
 
 
 def step_captions(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
@@ -365,6 +442,7 @@ def step_captions(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HTML_TAG = re.compile(r"</?(?:br|p|div|span|img|a|strong|b|em|i|font|section|center|u)\b[^<>]*>", re.I)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 
@@ -374,13 +452,13 @@ def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     edits = []
     for line in _lines(text):
         stripped = _IMAGE_MD.sub("", line.text).strip(" |\t")
-        if not stripped and line.text.strip():
+        if (not stripped and line.text.strip()) or _TABLE_RULE.match(line.text):
             edits.append(_remove_line(line, text, "image / table markup line"))
             continue
         for m in re.finditer(r"^\s*\|\s*|\s*\|\s*$|" + _IMAGE_MD.pattern + "|" + _HTML_TAG.pattern + "|" + _ENTITY.pattern, line.text, re.I):
             s, e = line.start + m.start(), line.start + m.end()
             if m.group().startswith("&"):
-                edits.append(Edit(s, e, m.group(), html.unescape(m.group()), "changed", "HTML entity"))
+                edits.append(Edit(s, e, m.group(), _ODD_SPACE.sub(" ", html.unescape(m.group())), "changed", "HTML entity"))
             elif m.group():
                 edits.append(Edit(s, e, m.group(), "", "removed", "markup"))
     return edits
@@ -415,17 +493,26 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Repost trailers and licence notices that close a page, with their footnote markers."""
     lines = [line for line in _lines(text)]
     content_lines = [line for line in lines if line.text.strip()]
-    if len(content_lines) < 2:
+    if not content_lines:
         return []
     tail_from = max(1, len(content_lines) - max(6, len(content_lines) // 4))
     closing = len(text) - cfg.max_trailer_share * len(text)
-    openers = [line for line in content_lines[1:] if line.start >= closing and _TRAILER_OPENER.match(line.text)]
-    weak = [line for line in content_lines[tail_from:] if _TRAILER.search(line.text)]
-    start_line = min(openers + weak, key=lambda line: line.start, default=None)
-    if start_line is None:
+
+    def trailer_like(line: _Line) -> bool:
+        return bool(_TRAILER_OPENER.match(line.text) or _TRAILER.search(line.text) or _FOOTNOTE_LINE.match(line.text))
+
+    def rest_is_trailer(k: int) -> bool:
+        return all(trailer_like(line) for line in content_lines[k:])
+
+    starts = [k for k, line in enumerate(content_lines) if k and line.start >= closing and _TRAILER_OPENER.match(line.text)]
+    starts += [k for k in range(tail_from, len(content_lines)) if _TRAILER.search(content_lines[k].text) and rest_is_trailer(k)]
+    if not starts and rest_is_trailer(0):
+        starts = [0]  # nothing but boilerplate: the document is its trailer
+    if not starts:
         return []
+    start_line = content_lines[min(starts)]
     block = text[start_line.start :]
-    if len(block.strip()) > cfg.max_trailer_share * len(text.strip()):
+    if min(starts) > 0 and len(block.strip()) > cfg.max_trailer_share * len(text.strip()):
         return [Edit(start_line.start, len(text), block, block, "flagged", "looks like a trailer but is too long to remove")]
     source = re.search(r"本文来[自源]\s*[【\[《]?([^】\]》，,。\s]{2,30})", block)
     if source:
@@ -512,9 +599,10 @@ def _norm_title(s: str) -> str:
 
 def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Title (and a column label above or in 【】 before it) from the first lines; a repeat of it removed."""
-    front = [line for line in _front(text, cfg) if line.text.strip()]
-    if not front:
-        return []
+    front_all = _front(text, cfg)
+    front = [line for line in front_all if line.text.strip()]
+    if not front or not text[front_all[-1].stop :].strip():
+        return []  # no running text follows: these lines are the document, not its header
     edits, idx = [], 0
     first = front[0].text.strip()
     is_label = len(first) <= 6 and not re.search(f"[{_PUNCT}]", first) and len(front) > 1
@@ -567,7 +655,10 @@ _REPORTER = re.compile(
 )
 _AGENCY = re.compile(rf"^[{CJK}]{{2,14}}(?:厅|局|委|办|部|院|处|科|队|中心|支队|大队|分局|派出所|所|站|室)$")
 _SPACED_NAME = re.compile(rf"^\s*[{CJK}](?:[ \u3000]+[{CJK}]){{1,3}}\s*$")
-_CLOSING = re.compile(rf"[（(]\s*(?:(?:作者|通讯员|记者|供稿|撰稿)[:：\s]*)?(?P<who>[{CJK}A-Za-z·\s、]{{2,20}})\s*[）)]\s*$")
+_CLOSING = re.compile(
+    rf"(?<=[。！？”])[（(]\s*(?:(?:作者|通讯员|记者|供稿|撰稿)[:：\s]*)?"
+    rf"(?!(?:试行|暂行|草案|征求意见稿|修订|节选|摘编|续|完)\s*[）)])(?P<who>[{CJK}A-Za-z·\s、]{{2,20}})\s*[）)]\s*$"
+)
 _GLUED_NAME = re.compile(rf"(?<=[{SENTENCE_END}”])(?P<who>[{CJK}]{{2,4}})\s*$")
 _END_MARK = re.compile(r"[（(]\s*完\s*[）)]\s*$")
 
@@ -620,12 +711,15 @@ def step_section_markers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """A lone section letter or number (A / B / 1) on its own line joins the heading it numbers."""
     lines = _lines(text)
     edits = []
-    for line, nxt in zip(lines, lines[1:]):
-        if _MARKER.match(line.text) and nxt.text.strip() and not _MARKER.match(nxt.text) and len(nxt.text.strip()) <= cfg.max_title_len:
-            marker = line.text.strip()
-            gap = text[line.start + len(line.text.rstrip()) : nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))]
-            start = line.start + len(line.text.rstrip())
-            edits.append(Edit(start, start + len(gap), gap, " ", "changed", f"section marker {marker!r} joined to its heading"))
+    for i, line in enumerate(lines):
+        if not _MARKER.match(line.text):
+            continue
+        nxt = next((later for later in lines[i + 1 :] if later.text.strip()), None)
+        if nxt is None or _MARKER.match(nxt.text) or len(nxt.text.strip()) > cfg.max_title_len:
+            continue
+        start = line.start + len(line.text.rstrip())
+        end = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
+        edits.append(Edit(start, end, text[start:end], " ", "changed", f"section marker {line.text.strip()!r} joined to its heading"))
     return edits
 
 
@@ -681,22 +775,26 @@ _ITEM_START = re.compile(rf"^\s*([{_ORDINALS}])是")
 
 
 def step_enumeration_breaks(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Restore a paragraph break lost before the next enumerated item (…。三是… inside 二是…)."""
+    """Restore paragraph breaks lost before the next enumerated items (…。三是… inside 二是…)."""
     edits = []
     for line in _lines(text):
         first = _ITEM_START.match(line.text)
-        if not first or first.group(1) == "十":
+        if not first:
             continue
-        nxt = _ORDINALS[_ORDINALS.index(first.group(1)) + 1]
-        for m in re.finditer(rf"(?<=[。；])\s*(?={nxt}是)", line.text):
-            pos = line.start + m.start()
-            edits.append(Edit(pos, line.start + m.end(), m.group(), "\n", "changed", f"paragraph break restored before {nxt}是"))
+        k, pos = _ORDINALS.index(first.group(1)), first.end()
+        while k + 1 < len(_ORDINALS):
+            m = re.compile(rf"(?<=[。；])\s*(?={_ORDINALS[k + 1]}是)").search(line.text, pos)
+            if not m:
+                break
+            edits.append(Edit(line.start + m.start(), line.start + m.end(), m.group(), "\n", "changed",
+                              f"paragraph break restored before {_ORDINALS[k + 1]}是"))  # fmt: skip
+            k, pos = k + 1, m.end() + 2
     return edits
 
 
 def _is_heading_like(line: str) -> bool:
-    s = line.strip()
-    return len(s) <= 30 and not re.search(r"[，。；、]", s)
+    s = re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])", "", line.strip())
+    return len(s) <= 30 and not re.search(r"[，。；]", s)
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -733,7 +831,8 @@ def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     quotes = _quote_spans(patched)
     for m in iter_spaced_sequences(patched):
         parts = m.group().split()
-        in_quote = any(
+        slogan = all(len(p) >= 4 for p in parts) and not any(p in cfg.model_heads for p in parts)
+        in_quote = not slogan and any(
             m.start() == a + 1 and (b - a - 2) <= 24 and re.fullmatch(r"(?:（[^（）]{1,8}）)?", patched[m.end() : b - 1])
             for a, b in quotes
             if a < m.start() < b
@@ -758,26 +857,43 @@ def _delimited(text: str, start: int, end: int) -> bool:
     return before in bounds and after in bounds
 
 
+_SPACES = re.compile(r"[ \t\u3000]+")
+_SPACE_PUNCT = frozenset(_PUNCT) | frozenset("，。、；：？！“”‘’（）《》【】")
+
+
 def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """One line per paragraph: no indentation, trailing or blank lines, no spaces beside CJK punctuation."""
-    out = []
-    for line in text.split("\n"):
-        line = re.sub(r"[ \t\u3000]+", " ", line).strip()
-        line = re.sub(rf"\s+(?=[{_PUNCT}])|(?<=[，。、；：？！“”‘’（）《》【】])\s+", "", line)
-        if line:
-            out.append(line)
-    after = "\n".join(out)
-    return _diff_edits(text, after, "whitespace") if after != text else []
+    edits: list[Edit] = []
+    lines = _lines(text)
+    filled = [i for i, line in enumerate(lines) if line.text.strip()]
+    last = filled[-1] if filled else -1
+    for i, line in enumerate(lines):
+        if not line.text.strip():
+            if i < last:
+                edits.append(Edit(line.start, line.stop, text[line.start : line.stop], "", "changed", "whitespace"))
+            continue
+        for m in _SPACES.finditer(line.text):
+            a, b = m.start(), m.end()
+            beside_punct = line.text[a - 1 : a] in _SPACE_PUNCT or line.text[b : b + 1] in _SPACE_PUNCT
+            after = "" if a == 0 or b == len(line.text) or beside_punct else " "
+            if after != m.group():
+                edits.append(Edit(line.start + a, line.start + b, m.group(), after, "changed", "whitespace"))
+        if i == last and line.stop > line.end:
+            edits.append(Edit(line.end, len(text), text[line.end :], "", "changed", "whitespace"))
+    if last == -1 and text:
+        edits = [Edit(0, len(text), text, "", "changed", "whitespace")]
+    return edits
 
 
 #: The pipeline: (name, function, bulk). Bulk steps are summarised in one audit row per document.
 STEPS: list[tuple[str, StepFn, bool]] = [
     ("unicode", step_unicode, True),
-    ("script", step_script, True),
     ("pinyin", step_pinyin, False),
     ("mojibake", step_mojibake, False),
+    ("script", step_script, True),
     ("quotes", step_quotes, True),
     ("punctuation", step_punctuation, True),
+    ("plus_signs", step_plus_signs, False),
     ("captions", step_captions, False),
     ("markup", step_markup, False),
     ("navigation", step_navigation, False),
@@ -788,7 +904,6 @@ STEPS: list[tuple[str, StepFn, bool]] = [
     ("section_markers", step_section_markers, False),
     ("broken_lines", step_broken_lines, False),
     ("enumeration_breaks", step_enumeration_breaks, False),
-    ("plus_signs", step_plus_signs, False),
     ("whitespace", step_whitespace, True),
 ]
 STEP_NAMES = [name for name, _, _ in STEPS]

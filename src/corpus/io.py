@@ -197,17 +197,18 @@ def read_metadata(path: Path) -> pd.DataFrame:
         text = decode_bytes(path.read_bytes()).text
     except DecodeError as exc:
         raise CorpusError(f"metadata file {path}: {exc}") from None
+    reader = csv.reader(_io.StringIO(text))
     try:
-        rows = list(csv.reader(_io.StringIO(text)))
+        rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise CorpusError(f"metadata file {path} is not valid CSV: {exc}") from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+        raise CorpusError(f"metadata file {path} is not valid CSV at line {reader.line_num}: {exc}") from None
+    rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise CorpusError(f"metadata file {path} is empty")
-    header, body = rows[0], rows[1:]
+    header, body = rows[0][1], [r for _, r in rows[1:]]
     if "doc_id" not in header:
         raise CorpusError(f"metadata file {path} has no 'doc_id' column; its header is {header}")
-    for line_no, row in enumerate(body, start=2):
+    for line_no, row in rows[1:]:
         if len(row) != len(header):
             raise CorpusError(f"metadata file {path}, line {line_no}: {len(row)} fields where the header has {len(header)}")
     meta = pd.DataFrame(body, columns=header).apply(lambda col: col.str.strip())

@@ -77,7 +77,7 @@ def load_corpus(
     docs["text"] = [c.text for c in cleaned]
     for name in FIELDS:
         docs[name] = [c.fields.get(name) for c in cleaned]
-    docs["n_chars"] = docs["text"].str.len()
+    docs["n_chars"] = [len(t) for t in docs["text"]]
     audit_rows = [_audit_rows(doc_id, c.edits) for doc_id, c in zip(docs["doc_id"], cleaned)]
     empty = [
         {"doc_id": d, "step": "(result)", "action": "flagged", "start": 0, "end": 0, "before": "", "after": "", "count": 1,
@@ -271,3 +271,26 @@ def _agrees(meta_value: str, extracted: str) -> bool:
     """Same value, or one is a prefix of the other (a year against a full date)."""
     a, b = meta_value.strip(), extracted.strip()
     return a == b or a.startswith(b) or b.startswith(a)
+
+
+def doc_labels(docs: pd.DataFrame, column: str = "locality") -> pd.Series:
+    """A short readable label per document (``locality`` from the metadata, else the doc_id), indexed by doc_id."""
+    labels = docs[column] if column in docs.columns else docs["doc_id"]
+    labels = labels.where(labels.notna() & (labels.astype(str) != ""), docs["doc_id"]).astype(str)
+    dup = labels.duplicated(keep=False)
+    labels = labels.where(~dup, labels + " (" + docs["doc_id"].astype(str) + ")")
+    return pd.Series(labels.to_numpy(), index=docs["doc_id"].to_numpy(), name="label")
+
+
+def lengths(docs: pd.DataFrame) -> pd.DataFrame:
+    """Characters before and after cleaning, and the share cleaning removed, per document."""
+    out = pd.DataFrame({"doc_id": docs["doc_id"], "label": doc_labels(docs).to_numpy(),
+                        "raw_chars": docs["raw"].str.len(), "text_chars": docs["text"].str.len()})  # fmt: skip
+    out["removed_share"] = (1 - out["text_chars"] / out["raw_chars"]).round(3)
+    return out.reset_index(drop=True)
+
+
+def before_after(docs: pd.DataFrame, chars: int = 160) -> pd.DataFrame:
+    """The opening of each document as scraped and as cleaned, side by side."""
+    return pd.DataFrame({"doc_id": docs["doc_id"], "label": doc_labels(docs).to_numpy(),
+                         "raw": docs["raw"].str[:chars], "text": docs["text"].str[:chars]}).reset_index(drop=True)  # fmt: skip

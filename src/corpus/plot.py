@@ -12,10 +12,14 @@ import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CJK_FAMILY = "Noto Sans CJK SC"
 _FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -88,3 +92,30 @@ def missing_glyphs(text: str) -> set[str]:
     """
     covered = _cjk_codepoints()
     return {ch for ch in set(text) if ch.isprintable() and ord(ch) not in covered}
+
+
+def use_cjk_font() -> None:
+    """Make the CJK style the session default: for notebooks, whose figures are drawn after the cell.
+
+    Call it once, explicitly, at the top of a notebook; the library itself never calls it.
+    """
+    plt.rcParams.update(cjk_rc())
+
+
+def doc_length_figure(lengths: "pd.DataFrame", *, title: str = "文档长度（字符数）"):
+    """Horizontal bars of raw and cleaned length per document, labelled by the ``label`` column."""
+    import numpy as np
+
+    with cjk_style():
+        fig, ax = plt.subplots(figsize=(7, 0.45 * len(lengths) + 1.2))
+        y = np.arange(len(lengths))
+        ax.barh(y - 0.2, lengths["raw_chars"], height=0.4, label="原始 raw", color="#bbbbbb")
+        ax.barh(y + 0.2, lengths["text_chars"], height=0.4, label="清洗后 text", color="#3b6ea5")
+        ax.set_yticks(y, lengths["label"])
+        ax.invert_yaxis()
+        ax.set_xlabel("字符数 characters")
+        ax.set_ylabel("文档 document")
+        ax.set_title(title)
+        ax.legend(loc="lower right")
+        fig.tight_layout()
+    return fig

@@ -1,0 +1,34 @@
+"""Tables for reports: DataFrames shown with a caption, every cell HTML-escaped.
+
+pandas' ``Styler`` does not escape cell text by default; documents are data and may
+contain ``<script>`` or ``$…$``, so every table a report shows goes through :func:`table`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+
+def table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = 200, max_chars: int | None = 200) -> Styler:
+    """A captioned, escaped, display-ready table (long cells cut to ``max_chars`` with an ellipsis)."""
+    shown = frame.head(max_rows) if max_rows is not None else frame
+    if max_chars is not None:
+        shown = shown.apply(lambda col: col.map(lambda v: _cut(v, max_chars)) if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
+    note = f"（显示前 {max_rows} 行，共 {len(frame)} 行）" if max_rows is not None and len(frame) > max_rows else ""
+    return (
+        shown.style.format(escape="html", na_rep="—", precision=3)
+        .format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
+        .set_caption(html.escape(caption + note))
+        .set_table_styles([{"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
+                           {"selector": "td", "props": "text-align: left; vertical-align: top;"}])  # fmt: skip
+    )
+
+
+def _cut(value: object, limit: int) -> object:
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value

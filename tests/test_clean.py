@@ -1,0 +1,389 @@
+"""Tests for the cleaning pipeline (corpus.clean), step by step and on the seed corpus.
+
+The single-step cases live in ``fixtures/clean_cases.json``, one object per case:
+
+- ``label``: what the case shows (the pytest id);
+- ``step``: the name of the one cleaning step the case runs;
+- ``kind``: ``positive`` (the step fires) or ``negative`` (look-alike legitimate text the
+  step must leave as it is);
+- ``input`` / ``expected``: the step's input and the text built from its edits alone;
+- ``fields`` (optional): what the step must extract into the context, exactly;
+- ``ctx`` (optional): context earlier steps would have left (a title for bylines);
+- ``flags`` (optional): how many ``flagged`` edits (suspicions that change nothing) it records.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import corpus
+from corpus import clean
+from corpus.clean import STEP_NAMES, STEPS, CleanConfig, Edit, apply_edits, clean_text, replay, with_steps
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+CASES_PATH = Path(__file__).parent / "fixtures" / "clean_cases.json"
+CASES = json.loads(CASES_PATH.read_text(encoding="utf-8"))
+STEP_FUNCTIONS = {name: fn for name, fn, _ in STEPS}
+
+#: Lower-case vowels with a tone mark: what a pinyin syllable left in the text would carry.
+TONE_MARKED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+
+
+def run_step(step: str, text: str, cfg: CleanConfig | None = None, ctx: dict | None = None) -> tuple[str, list[Edit], dict]:
+    """One step alone, as clean_text runs it: its edits sorted, then applied to its input."""
+    ctx = dict(ctx or {})
+    edits = sorted(STEP_FUNCTIONS[step](text, cfg or CleanConfig(), ctx), key=lambda e: (e.start, e.end))
+    return apply_edits(text, edits), edits, ctx
+
+
+@pytest.fixture(scope="module")
+def seed_docs():
+    return corpus.load_corpus(SEEDS)
+
+
+def seed_doc(docs, prefix: str):
+    rows = docs[docs["doc_id"].str.startswith(prefix)]
+    assert len(rows) == 1, f"expected one seed document starting with {prefix}"
+    return rows.iloc[0]
+
+
+# --------------------------------------------------------------------------- the case file
+
+
+def test_every_case_names_a_known_step_and_kind():
+    for case in CASES:
+        assert case["step"] in STEP_NAMES, case["label"]
+        assert case["kind"] in ("positive", "negative"), case["label"]
+        assert set(case) <= {"label", "step", "kind", "input", "expected", "fields", "ctx", "flags"}, case["label"]
+
+
+def test_case_labels_are_unique():
+    counts = Counter(case["label"] for case in CASES)
+    assert [label for label, n in counts.items() if n > 1] == []
+
+
+def test_negative_cases_expect_their_input_unchanged():
+    for case in CASES:
+        if case["kind"] == "negative":
+            assert case["expected"] == case["input"], case["label"]
+
+
+@pytest.mark.parametrize("step", STEP_NAMES)
+def test_each_step_has_two_positive_and_one_negative_case(step):
+    kinds = Counter(case["kind"] for case in CASES if case["step"] == step)
+    assert kinds["positive"] >= 2, f"{step}: {kinds['positive']} positive case(s)"
+    assert kinds["negative"] >= 1, f"{step}: no negative case"
+
+
+# --------------------------------------------------------------------------- single steps
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["label"] for case in CASES])
+def test_single_step_gives_the_expected_text_and_fields(case):
+    text, edits, ctx = run_step(case["step"], case["input"], ctx=case.get("ctx"))
+    assert text == case["expected"]
+    assert ctx == {**case.get("ctx", {}), **case.get("fields", {})}
+    flagged = [e for e in edits if e.action == "flagged"]
+    if "flags" in case:
+        assert len(flagged) == case["flags"], flagged
+    if case["kind"] == "positive":
+        assert edits, "the step should have fired"
+    else:
+        assert [e for e in edits if e.action != "flagged"] == []
+
+
+def test_pinyin_annotations_are_removed_only_when_they_match():
+    text = "海門區(qū)公安局推行政府和社会资本合作(PPP)模式，建设天网工程(tiān wǎng)。"
+    out, edits, _ = run_step("pinyin", text)
+    assert out == "海門區公安局推行政府和社会资本合作(PPP)模式，建设天网工程(tiān wǎng)。"
+    assert [e.before for e in edits] == ["(qū)"]
+
+
+def test_a_real_question_mark_is_not_flagged_but_a_lost_character_is():
+    _, edits, _ = run_step("mojibake", "这项工作落实到位了吗?")
+    assert edits == []
+    _, edits, _ = run_step("mojibake", "加强基层?治理")
+    assert [e.action for e in edits] == ["flagged"]
+
+
+def test_plus_signs_leave_headline_spaces_alone_but_flag_them():
+    out, edits, _ = run_step("plus_signs", "坚持党建引领多元共治 全面提升基层治理水平")
+    assert out == "坚持党建引领多元共治 全面提升基层治理水平"
+    assert {e.action for e in edits} == {"flagged"}
+
+
+def test_steps_read_their_settings_from_the_config():
+    text = "区(qū)域协作，现(xiàn)代化，引领(lǐng)基层，建\ufffd(shè)。"
+    strict = CleanConfig(min_pinyin_annotations=4)
+    out, _, _ = run_step("pinyin", text, cfg=strict)
+    assert "(shè)" in out and "(qū)" not in out
+    out, _, _ = run_step("pinyin", text)
+    assert "(shè)" not in out
+
+
+# --------------------------------------------------------------------------- flags and replay
+
+
+def _texts_with_flags() -> list[str]:
+    return [case["input"] for case in CASES] + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_flagged_edits_never_change_text():
+    n_flags = 0
+    for raw in _texts_with_flags():
+        result = clean_text(raw)
+        flagged = [(step, e) for step, e in result.edits if e.action == "flagged"]
+        n_flags += len(flagged)
+        for step, e in flagged:
+            assert e.before == e.after, (step, e)
+        # Dropping the flags from the audit changes nothing in the replay.
+        unflagged = [(step, e) for step, e in result.edits if e.action != "flagged"]
+        assert replay(raw, unflagged) == result.text
+    assert n_flags, "the cases and seeds should raise some suspicions"
+
+
+def test_apply_edits_ignores_the_after_of_a_flag():
+    assert apply_edits("加强基层?治理", [Edit(4, 5, "?", "X", "flagged")]) == "加强基层?治理"
+
+
+def test_flags_are_audit_rows_that_leave_the_text_as_it_was():
+    raw = "全面加强基层?治理能力建设。"
+    assert clean_text(raw, CleanConfig(mojibake=False)).text == clean_text(raw).text
+    assert any(step == "mojibake" and e.action == "flagged" for step, e in clean_text(raw).edits)
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_replaying_the_audit_on_a_seed_gives_its_clean_text(path):
+    raw = path.read_text(encoding="utf-8")
+    result = clean_text(raw)
+    assert result.edits
+    assert replay(raw, result.edits) == result.text
+
+
+CONSTRUCTED = [
+    "【基层动态】海門區(qū)公安局:推行「黨建 警務」模式\r\n來源:【平安南通】 2024-03-02\r\n\r\n"
+    "今年以来,区公安局坚持党建引领,深化基层治理,不断提升群众安全感和满意度,成效明显。\r\n"
+    "▲民警走访辖区群众\r\n上一篇:我局召开党委会\r\n本文来自【平安南通】,仅代表作者观点。\r\nID:pant01",
+    "同志们：\n\n这场斗争，沉重打击了以\n张某某\n为首的犯罪团伙，大大增强了人民群众的安全感和获得感。\n\nA\n精心谋划\n\n"
+    "一是压实责任。层层签订责任书。二是细化措施。制定工作方案。\n\n我们必须继续努力，奋力开创公安工作新局面。（李明）",
+    "| ![](https://img.example.cn/a.jpg) |\n| 夜间巡逻 |\n民警&nbsp;深入社区<br>开展“平安 共建”活动,发放宣传资料1,000余份。",
+    "",
+    "\u200b",
+]
+
+
+@pytest.mark.parametrize("raw", CONSTRUCTED, ids=[f"constructed-{i}" for i in range(len(CONSTRUCTED))])
+def test_replaying_the_audit_on_constructed_texts_gives_their_clean_text(raw):
+    result = clean_text(raw)
+    assert replay(raw, result.edits) == result.text
+
+
+def test_replay_also_holds_with_steps_switched_off():
+    raw = CONSTRUCTED[0]
+    for name in STEP_NAMES:
+        result = clean_text(raw, with_steps(CleanConfig(), **{name: False}))
+        assert replay(raw, result.edits) == result.text, name
+
+
+def test_clean_text_matches_its_doctest_example():
+    assert clean_text("區(qū)公安局推行「黨建 警務」模式,成效明显。").text == "区公安局推行“党建+警务”模式，成效明显。"
+
+
+# --------------------------------------------------------------------------- switching steps off
+
+#: A raw page in Traditional script with one artifact per step (the pinyin annotation is
+#: added after conversion, as a converter would have inserted it).
+_SWITCH_DRAFT = (
+    "【基层动态】海门区公安局:推行「党建 警务」模式\r\n"
+    "来源:【平安南通】 2024-03-02\r\n"
+    "平安日报记者 王晓东 通讯员 刘建国\r\n"
+    "B\r\n强化队伍建设\r\n"
+    "今年以来,\u200b区公安局积极探索「党建 警务」基层治理新模式,深化基层治理,不断提升居民安全感和满意度,取得明显成效。\r\n"
+    "一是压实责任。层层签订责任书。二是细化措施。制定工作方案。\r\n"
+    "习近平总书记强调：“\r\n公安机关要坚持人民至上。\r\n”\r\n"
+    "▲民警走访辖区群众\r\n"
+    "![](https://img.example.cn/a.jpg)\r\n"
+    "上一篇:我局召开党委会\r\n"
+    "　　全区公安机关将继续奋力开创公安工作新局面，为平安建设作出新的更大贡献。（李明）\r\n"
+    "本文来自【平安南通】,仅代表作者观点。\r\n"
+)
+SWITCH_RAW = clean._converter("s2t").convert(_SWITCH_DRAFT).replace("海門區", "海門區(qū)", 1)
+
+#: For each step: a test of its artifact on the text cleaned without it (True: artifact still there).
+ARTIFACT_KEPT = {
+    "unicode": lambda r: "\u200b" in r.text,
+    "script": lambda r: "黨" in r.text or "區" in r.text,
+    "pinyin": lambda r: re.search("[(（]qū[)）]", r.text + r.fields.get("title", "")) is not None,
+    "quotes": lambda r: "「" in r.text,
+    "punctuation": lambda r: re.search(r"[\u4e00-\u9fff][,:]", r.text) is not None,
+    "captions": lambda r: "▲" in r.text,
+    "markup": lambda r: "![](" in r.text,
+    "navigation": lambda r: "上一篇" in r.text,
+    "trailers": lambda r: "本文来自" in r.text,
+    "header_lines": lambda r: "来源" in r.text,
+    "title": lambda r: "推行“党建+警务”模式" in r.text.split("\n")[0] and "title" not in r.fields,
+    "bylines": lambda r: "记者" in r.text and "（李明）" in r.text,
+    "section_markers": lambda r: "B\n" in r.text,
+    "broken_lines": lambda r: "强调：“\n" in r.text,
+    "enumeration_breaks": lambda r: "书。二是" in r.text,
+    "plus_signs": lambda r: "党建 警务" in r.text,
+    "whitespace": lambda r: "\u3000" in r.text,
+}
+
+
+def test_every_step_with_an_artifact_in_the_switch_text_is_covered():
+    assert set(ARTIFACT_KEPT) == set(STEP_NAMES) - {"mojibake"}
+
+
+def test_full_cleaning_removes_every_artifact_of_the_switch_text():
+    result = clean_text(SWITCH_RAW)
+    still_there = [name for name, kept in ARTIFACT_KEPT.items() if kept(result)]
+    assert still_there == []
+    assert result.fields["column_label"] == "基层动态"
+    assert result.fields["date"] == "2024-03-02"
+    assert result.fields["source"] == "平安南通"
+    assert result.fields["author"] == "记者 王晓东；通讯员 刘建国"
+    assert result.text.split("\n")[0] == "B 强化队伍建设"
+    assert "习近平总书记强调：“公安机关要坚持人民至上。”" in result.text
+
+
+def test_a_lost_plus_in_the_title_is_restored_in_the_title_field():
+    result = clean_text(SWITCH_RAW)
+    assert result.fields["title"] == "海门区公安局：推行“党建+警务”模式"
+
+
+@pytest.mark.parametrize("step", sorted(ARTIFACT_KEPT), ids=str)
+def test_switching_a_step_off_leaves_its_artifact_in_place(step):
+    result = clean_text(SWITCH_RAW, with_steps(CleanConfig(), **{step: False}))
+    assert ARTIFACT_KEPT[step](result), f"with {step}=False its artifact should remain"
+    assert not any(name == step for name, _ in result.edits)
+
+
+def test_switching_pinyin_off_keeps_the_annotation():
+    assert re.search("[(（]qū[)）]", clean_text("海門區(qū)公安局", CleanConfig(pinyin=False)).text)
+    assert "qū" not in clean_text("海門區(qū)公安局").text
+
+
+def test_switching_mojibake_off_drops_its_flags_and_repairs():
+    raw = "全市公安机关" + "基层服务".encode("utf-8").decode("gb18030") + "工作取得新成效。"
+    assert clean_text(raw).text == "全市公安机关基层服务工作取得新成效。"
+    off = clean_text(raw, CleanConfig(mojibake=False))
+    assert off.text != "全市公安机关基层服务工作取得新成效。"
+    assert not any(step == "mojibake" for step, _ in off.edits)
+
+
+def test_unknown_step_names_are_refused():
+    with pytest.raises(ValueError, match="unknown cleaning step"):
+        with_steps(CleanConfig(), pinyn=False)
+
+
+# --------------------------------------------------------------------------- the seed corpus
+
+
+def test_no_tone_marked_pinyin_remains_in_the_cleaned_seeds(seed_docs):
+    for doc_id, text in zip(seed_docs["doc_id"], seed_docs["text"]):
+        assert not TONE_MARKED.search(text), (doc_id, TONE_MARKED.search(text))
+
+
+def test_no_markup_navigation_or_repost_notice_remains_in_the_cleaned_seeds(seed_docs):
+    for doc_id, text in zip(seed_docs["doc_id"], seed_docs["text"]):
+        for artifact in ("![](", "上一篇", "下一篇", "本文来自", "仅代表作者观点", "ID:", "▲", "(资料图片)", "（资料图片）", "|", "\r"):
+            assert artifact not in text, (doc_id, artifact)
+
+
+def test_no_line_of_a_cleaned_seed_is_a_lone_section_letter(seed_docs):
+    for doc_id, text in zip(seed_docs["doc_id"], seed_docs["text"]):
+        lone = [line for line in text.split("\n") if re.fullmatch(r"\s*[A-Za-z]\s*", line)]
+        assert lone == [], doc_id
+
+
+def test_the_traditional_seeds_are_simplified_after_cleaning(seed_docs):
+    t2s = clean._converter("t2s")
+    traditional = seed_docs[seed_docs["doc_id"].str.startswith(("003", "004"))]
+    assert len(traditional) == 2
+    for doc_id, raw, text in zip(traditional["doc_id"], traditional["raw"], traditional["text"]):
+        # Flagged mojibake is kept exactly as found, so only its characters may still convert.
+        suspects = {ch for step, e in clean_text(raw).edits if e.action == "flagged" for ch in e.before}
+        left = {a for a, b in zip(text, t2s.convert(text)) if a != b}
+        assert left <= suspects, (doc_id, left - suspects)
+        assert len(t2s.convert(text)) == len(text)
+        assert clean.detect_script(text) == "simplified", doc_id
+
+
+def test_the_traditional_seeds_record_their_original_script(seed_docs):
+    for prefix in ("003", "004"):
+        assert clean_text(seed_doc(seed_docs, prefix)["raw"]).fields["script"] == "traditional"
+    for prefix in ("000", "001", "002"):
+        assert clean_text(seed_doc(seed_docs, prefix)["raw"]).fields["script"] == "simplified"
+
+
+def test_the_haimen_seed_restores_the_lost_plus(seed_docs):
+    text = seed_doc(seed_docs, "004")["text"]
+    assert "党建+警务" in text
+    assert "党建 警务" not in text
+
+
+def test_cleaned_seed_texts_keep_their_body(seed_docs):
+    for doc_id, raw, text in zip(seed_docs["doc_id"], seed_docs["raw"], seed_docs["text"]):
+        assert len(text) > 0.8 * len(raw.strip()) - 400, doc_id
+        assert "\n\n" not in text and text == text.strip(), doc_id
+
+
+def test_seed_000_title_column_and_agency(seed_docs):
+    doc = seed_doc(seed_docs, "000")
+    assert doc["title"] == "锚定“五个目标” 强化“五个坚持”以辽宁公安之为护航新突破三年行动"
+    assert doc["column_label"] == "高质量党建促进高质量发展"
+    assert doc["author"] == "省公安厅"
+    assert not doc["text"].startswith(("【", "锚定", "省公安厅\n"))
+
+
+def test_seed_001_header_and_closing_byline(seed_docs):
+    doc = seed_doc(seed_docs, "001")
+    assert doc["title"] == "肥东县公安局：创新“党建+”多元模式打造公安基层党建“新标杆”"
+    assert doc["column_label"] == "党建"
+    assert doc["author"] == "张小进"
+    assert doc["editor"] == "武静"
+    assert doc["source"] == "安徽先锋网"
+    assert doc["date"] == "2022-07-26"
+    assert not doc["text"].rstrip().endswith("（张小进）")
+    assert "责编" not in doc["text"]
+
+
+def test_seed_001_fields_come_from_the_text_itself(seed_docs):
+    fields = clean_text(seed_doc(seed_docs, "001")["raw"]).fields
+    assert {k: fields.get(k) for k in ("source", "date", "author", "editor")} == {
+        "source": "安徽先锋网", "date": "2022-07-26", "author": "张小进", "editor": "武静",
+    }  # fmt: skip
+
+
+def test_seed_002_has_no_title_line(seed_docs):
+    doc = seed_doc(seed_docs, "002")
+    assert doc["title"] is None or doc["title"] != doc["title"]  # None or NaN
+    assert doc["text"].startswith("学习贯彻习近平新时代中国特色社会主义思想主题教育开展以来")
+
+
+def test_seed_003_reporter_byline(seed_docs):
+    doc = seed_doc(seed_docs, "003")
+    assert doc["source"] == "河南法制报"
+    assert doc["author"].startswith("记者 陈亚洲")
+    assert "朱莉娜" in doc["author"] and "李轶昂" in doc["author"]
+    assert doc["text"].startswith("全省公安机关“坚持政治建警、全面从严治警”教育整顿试点工作开展以来")
+    assert "A 精心谋划精准指导" in doc["text"]
+
+
+def test_seed_004_title_source_and_glued_byline(seed_docs):
+    doc = seed_doc(seed_docs, "004")
+    assert doc["title"] == "海门区公安局：坚持党建引领多元共治 全面提升基层治理现代化水平"
+    assert doc["source"] == "新华法治"
+    assert doc["author"] == "海宫轩"
+    assert doc["text"].rstrip().endswith("最大限度为企业群众提供便捷服务。")
+
+
+def test_metadata_agrees_with_what_the_seeds_say(seed_docs):
+    found = corpus.problems(seed_docs)
+    assert found[found["problem"] == "metadata disagrees with text"].empty, found.to_dict("records")

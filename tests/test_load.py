@@ -1,0 +1,515 @@
+"""Tests for load_corpus (corpus.load) and the units built on it (corpus.structure).
+
+The seeds and, where present, the shared CPC corpus are real text; every other fixture
+is a small document written here into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus
+from corpus.clean import BULK_STEPS
+from corpus.load import AUDIT_COLUMNS, CORE_COLUMNS
+
+ROOT = Path(__file__).parents[1]
+SEEDS = ROOT / "seeds"
+CPC = Path(__file__).parents[2] / "shared" / "corpora" / "cpc"
+
+LIAONING, FEIDONG, GANSU, WUGANG, HAIMEN = (
+    "000_38fd660c71088e9b", "001_b1124c6a07369896", "002_8508244a78657aa1",
+    "003_5c96e830640d5030", "004_e186e5d3fe9db7fc",
+)  # fmt: skip
+
+#: A short news item with a title and a header line that dates it 2023-05-12.
+DATED_ITEM = (
+    "县公安局召开党建工作推进会\n"
+    "发布时间：2023-05-12 09:30    来源：县公安局政治处\n"
+    "5月11日，县公安局召开党建工作推进会，传达学习上级会议精神，总结一季度党建工作情况，部署下一阶段重点任务。"
+    "会议要求，各级党组织要坚持政治建警，把党建工作与公安业务同谋划、同部署、同落实。\n"
+)
+#: A plain document with nothing to extract.
+PLAIN = "县公安局党委召开专题会议，研究部署党建工作。会议强调，要坚持政治建警，推动党建与业务深度融合。\n"
+
+ARTICLE = [
+    "5月11日，县公安局召开党建工作推进会，传达学习上级会议精神，总结一季度党建工作情况，部署下一阶段重点任务。",
+    "会议指出，今年以来，全局各级党组织坚持以习近平新时代中国特色社会主义思想为指导，深入推进政治建警，党建工作取得明显成效。",
+    "会议要求，各级党组织要坚持把党建工作与公安业务同谋划、同部署、同落实，推动党建与业务深度融合。",
+    "要以“党建+警务”模式为抓手，持续深化模范机关创建，推动基层所队建设全面过硬。",
+    "要严格落实全面从严管党治警责任，加强党风廉政建设，锻造一支忠诚干净担当的公安铁军。",
+    "会上，各党支部书记围绕支部建设、队伍管理、服务群众等方面作了交流发言。",
+]
+OTHER_ARTICLE = (
+    "6月1日，市公安局交警支队开展“护航高考”专项行动，组织警力在各考点周边疏导交通。\n"
+    "支队要求，各大队要加强考点周边巡逻管控，及时处置突发情况，为考生营造安全畅通的出行环境。\n"
+    "行动期间，民警共护送迟到考生十余名，受到考生和家长的一致好评。\n"
+)
+REPOST_TRAILER = "本文来源：县公安局政治处。版权所有，未经授权不得转载。\n"
+BOILERPLATE_ONLY = "上一篇：县公安局开展警营开放日活动\n下一篇：县公安局举办业务培训班\n" + REPOST_TRAILER
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def seeds() -> pd.DataFrame:
+    return corpus.load_corpus(SEEDS)
+
+
+@pytest.fixture(scope="module")
+def seed_paragraphs(seeds: pd.DataFrame) -> pd.DataFrame:
+    return corpus.paragraphs(seeds)
+
+
+@pytest.fixture(scope="module")
+def seed_sentences(seeds: pd.DataFrame) -> pd.DataFrame:
+    return corpus.sentences(seeds)
+
+
+# --------------------------------------------------------------------------- the seeds
+
+
+def test_the_seeds_load_as_five_documents(seeds):
+    assert len(seeds) == 5
+    assert seeds["doc_id"].tolist() == [LIAONING, FEIDONG, GANSU, WUGANG, HAIMEN]
+    assert corpus.problems(seeds).empty
+
+
+def test_the_columns_are_the_core_columns_in_order_then_the_metadata_columns(seeds):
+    header = (SEEDS / "metadata.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header == ["doc_id", "province", "locality", "level", "agency", "outlet", "date", "script", "basis"]
+    metadata_only = [c for c in header[1:] if c not in CORE_COLUMNS]
+    assert list(seeds.columns) == CORE_COLUMNS + metadata_only
+    for name in header[1:]:
+        assert name in seeds.columns
+
+
+def test_the_seed_metadata_fills_province_level_date_and_script(seeds):
+    by_id = seeds.set_index("doc_id")
+    assert by_id.at[LIAONING, "province"] == "辽宁"
+    assert by_id.at[FEIDONG, "level"] == "county"
+    assert by_id.at[FEIDONG, "date"] == "2022-07-26"
+    assert by_id.at[WUGANG, "script"] == "traditional"
+    assert by_id.at[HAIMEN, "outlet"] == "新华法治"
+
+
+def test_n_chars_is_the_length_of_the_cleaned_text(seeds):
+    assert (seeds["n_chars"] == seeds["text"].str.len()).all()
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def test_metadata_wins_over_the_date_the_text_gives(tmp_path):
+    folder = write(tmp_path / "c", {"item.txt": DATED_ITEM})
+    (folder / "metadata.csv").write_text("doc_id,province,date\nitem,河北,2022-01-01\n", encoding="utf-8")
+    docs = corpus.load_corpus(folder)
+    assert docs.set_index("doc_id").at["item", "date"] == "2022-01-01"
+    assert docs.set_index("doc_id").at["item", "province"] == "河北"
+
+
+def test_a_metadata_value_that_contradicts_the_text_is_listed_in_problems_and_logged(tmp_path, caplog):
+    folder = write(tmp_path / "c", {"item.txt": DATED_ITEM})
+    (folder / "metadata.csv").write_text("doc_id,province,date\nitem,河北,2022-01-01\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        docs = corpus.load_corpus(folder)
+    found = corpus.problems(docs)
+    assert len(found) == 1
+    row = found.iloc[0]
+    assert row["doc_id"] == "item"
+    assert "disagree" in row["problem"]
+    assert "2022-01-01" in row["detail"] and "2023-05-12" in row["detail"]
+    assert any("2023-05-12" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+def test_a_metadata_year_agrees_with_a_full_date_in_the_text(tmp_path):
+    folder = write(tmp_path / "c", {"item.txt": DATED_ITEM})
+    (folder / "metadata.csv").write_text("doc_id,date\nitem,2023\n", encoding="utf-8")
+    docs = corpus.load_corpus(folder)
+    assert corpus.problems(docs).empty
+    assert docs.at[0, "date"] == "2023"
+
+
+def test_a_metadata_row_without_a_file_is_a_problem_and_a_warning_not_an_error(tmp_path, caplog):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN})
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\nghost,河南\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        docs = corpus.load_corpus(folder)
+    assert docs["doc_id"].tolist() == ["a"]
+    found = corpus.problems(docs).set_index("doc_id")
+    assert found.at["ghost", "problem"] == "metadata without document"
+    assert found.at["ghost", "path"].endswith("metadata.csv")
+    assert any("ghost" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+def test_a_file_without_a_metadata_row_is_a_problem_and_a_warning_not_an_error(tmp_path, caplog):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        docs = corpus.load_corpus(folder)
+    assert docs["doc_id"].tolist() == ["a", "b"]
+    assert pd.isna(docs.set_index("doc_id").at["b", "province"])
+    found = corpus.problems(docs).set_index("doc_id")
+    assert found.at["b", "problem"] == "document without metadata"
+    assert any(" b" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+def test_a_duplicate_doc_id_in_the_metadata_is_an_error_naming_the_id(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\nb,河南\na,山东\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"duplicate doc_id.*'a'"):
+        corpus.load_corpus(folder)
+
+
+def test_a_metadata_line_with_the_wrong_number_of_fields_is_an_error_naming_the_line(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\nb,河南,多余\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"line 3\b.*3 fields.*2"):
+        corpus.load_corpus(folder)
+
+
+def test_the_line_named_for_a_malformed_metadata_row_counts_blank_lines(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\n\nb,河南,多余\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"line 4\b"):
+        corpus.load_corpus(folder)
+
+
+def test_metadata_without_a_doc_id_column_is_an_error_showing_the_header(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN})
+    (folder / "metadata.csv").write_text("id,province\na,河北\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"no 'doc_id' column.*'id', 'province'"):
+        corpus.load_corpus(folder)
+
+
+def test_metadata_saved_by_excel_with_a_byte_order_mark_loads(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN})
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\n", encoding="utf-8-sig")
+    docs = corpus.load_corpus(folder)
+    assert docs.at[0, "province"] == "河北"
+    assert corpus.problems(docs).empty
+
+
+def test_a_folder_without_metadata_loads_with_no_problems(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    docs = corpus.load_corpus(folder)
+    assert list(docs.columns) == CORE_COLUMNS
+    assert corpus.problems(docs).empty
+
+
+def test_a_named_metadata_file_that_does_not_exist_is_an_error(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN})
+    with pytest.raises(corpus.CorpusError, match="does not exist"):
+        corpus.load_corpus(folder, metadata=tmp_path / "missing.csv")
+
+
+# --------------------------------------------------------------------------- tables
+
+TABLE_ROWS = [
+    {"id": "x1", "content": PLAIN.strip(), "province": "河北", "date": "2023-05-12"},
+    {"id": "x2", "content": OTHER_ARTICLE.strip(), "province": "山东", "date": "2023-06-01"},
+]
+
+
+def write_table(path: Path, rows: list[dict]) -> Path:
+    frame = pd.DataFrame(rows)
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif path.suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_a_table_with_a_text_column_and_metadata_columns_loads(tmp_path, suffix):
+    table = write_table(tmp_path / f"docs{suffix}", TABLE_ROWS)
+    docs = corpus.load_corpus(table, text_column="content", id_column="id")
+    assert docs["doc_id"].tolist() == ["x1", "x2"]
+    assert list(docs.columns) == CORE_COLUMNS + ["province"]
+    assert docs["text"].tolist() == [r["content"] for r in TABLE_ROWS]
+    assert docs["province"].tolist() == ["河北", "山东"]
+    assert docs["date"].tolist() == ["2023-05-12", "2023-06-01"]
+    assert corpus.problems(docs).empty
+
+
+def test_a_table_with_the_default_column_names_needs_no_parameters(tmp_path):
+    rows = [{"doc_id": r["id"], "text": r["content"], "province": r["province"]} for r in TABLE_ROWS]
+    docs = corpus.load_corpus(write_table(tmp_path / "docs.csv", rows))
+    assert docs["doc_id"].tolist() == ["x1", "x2"]
+    assert docs["province"].tolist() == ["河北", "山东"]
+
+
+def test_a_table_without_an_id_column_numbers_its_rows(tmp_path):
+    table = write_table(tmp_path / "docs.jsonl", TABLE_ROWS)
+    docs = corpus.load_corpus(table, text_column="content", id_column=None)
+    assert docs["doc_id"].tolist() == ["docs_00001", "docs_00002"]
+
+
+def test_a_table_without_the_text_column_is_an_error_listing_its_columns(tmp_path):
+    table = write_table(tmp_path / "docs.csv", TABLE_ROWS)
+    with pytest.raises(corpus.CorpusError, match=r"'text'.*\['id', 'content', 'province', 'date'\]"):
+        corpus.load_corpus(table)
+
+
+def test_an_empty_text_cell_is_a_problem_not_a_document(tmp_path):
+    rows = TABLE_ROWS + [{"id": "x3", "content": "   ", "province": "河南", "date": ""}]
+    docs = corpus.load_corpus(write_table(tmp_path / "docs.csv", rows), text_column="content", id_column="id")
+    assert docs["doc_id"].tolist() == ["x1", "x2"]
+    assert corpus.problems(docs).set_index("doc_id").at["x3", "problem"] == "empty"
+
+
+# --------------------------------------------------------------------------- duplicates and empty documents
+
+
+@pytest.fixture(scope="module")
+def duplicates(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    near = list(ARTICLE)
+    near[3] = "要以“枫桥式公安派出所”创建为抓手，持续深化模范机关创建，推动基层所队建设全面过硬。"
+    folder = write(
+        tmp_path_factory.mktemp("dupes"),
+        {
+            "a_original.txt": "\n".join(ARTICLE) + "\n",
+            "b_exact_copy.txt": "\n".join(ARTICLE) + "\n",
+            "c_repost.txt": "\n".join(near) + "\n" + REPOST_TRAILER,
+            "d_other.txt": OTHER_ARTICLE,
+            "e_plain.txt": PLAIN,
+        },
+    )
+    return corpus.load_corpus(folder).set_index("doc_id")
+
+
+def test_an_exact_duplicate_points_at_the_earlier_document(duplicates):
+    assert duplicates.at["b_exact_copy", "duplicate_of"] == "a_original"
+
+
+def test_a_near_duplicate_with_a_changed_sentence_and_a_trailer_points_at_the_earlier_document(duplicates):
+    assert duplicates.at["c_repost", "duplicate_of"] == "a_original"
+
+
+def test_duplicates_are_flagged_not_dropped(duplicates):
+    assert list(duplicates.index) == ["a_original", "b_exact_copy", "c_repost", "d_other", "e_plain"]
+    assert duplicates.at["c_repost", "text"]
+
+
+def test_different_documents_are_not_flagged_as_duplicates(duplicates):
+    for doc_id in ("a_original", "d_other", "e_plain"):
+        assert pd.isna(duplicates.at[doc_id, "duplicate_of"]), doc_id
+
+
+def test_no_seed_is_flagged_as_a_duplicate(seeds):
+    assert seeds["duplicate_of"].isna().all()
+
+
+def test_flag_duplicates_works_on_plain_lists():
+    texts = ["\n".join(ARTICLE), "\n".join(ARTICLE), OTHER_ARTICLE]
+    assert corpus.flag_duplicates(["a", "b", "c"], texts) == [None, "a", None]
+
+
+def test_a_document_that_is_only_boilerplate_stays_with_empty_text(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b_nav.txt": BOILERPLATE_ONLY})
+    docs = corpus.load_corpus(folder).set_index("doc_id")
+    assert list(docs.index) == ["a", "b_nav"]
+    assert docs.at["b_nav", "text"] == ""
+    assert docs.at["b_nav", "n_chars"] == 0
+
+
+def test_a_document_left_empty_is_flagged_in_the_audit_and_logged(tmp_path, caplog):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b_nav.txt": BOILERPLATE_ONLY})
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        docs = corpus.load_corpus(folder)
+    rows = corpus.audit(docs)
+    flagged = rows[(rows["doc_id"] == "b_nav") & (rows["action"] == "flagged") & rows["note"].str.contains("empty")]
+    assert len(flagged) == 1
+    assert rows[(rows["doc_id"] == "a") & rows["note"].str.contains("empty")].empty
+    assert any("b_nav" in r.getMessage() and "empty" in r.getMessage() for r in caplog.records)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def test_the_audit_has_the_documented_columns(seeds):
+    assert list(corpus.audit(seeds).columns) == AUDIT_COLUMNS
+    assert AUDIT_COLUMNS == ["doc_id", "step", "action", "start", "end", "before", "after", "count", "note"]
+
+
+def test_bulk_steps_give_one_summary_row_per_document_with_a_count(seeds):
+    rows = corpus.audit(seeds)
+    bulk = rows[rows["step"].isin(["script", "punctuation"])]
+    assert (bulk.groupby(["doc_id", "step"]).size() == 1).all()
+    assert set(bulk.loc[bulk["step"] == "script", "doc_id"]) == {WUGANG, HAIMEN}
+    assert set(bulk.loc[bulk["step"] == "punctuation", "doc_id"]) == set(seeds["doc_id"])
+    assert (bulk["count"] > 1).all()
+
+
+def test_non_bulk_rows_count_one_edit_each(seeds):
+    rows = corpus.audit(seeds)
+    assert (rows.loc[~rows["step"].isin(BULK_STEPS), "count"] == 1).all()
+
+
+def test_the_detailed_audit_lists_as_many_rows_as_the_summary_counts(seeds):
+    summary = corpus.audit(seeds)
+    detail = corpus.audit(seeds, detail=True)
+    assert list(detail.columns) == AUDIT_COLUMNS
+    assert (detail["count"] == 1).all()
+    bulk = summary[summary["step"].isin(BULK_STEPS)]
+    counted = bulk.groupby(["doc_id", "step"])["count"].sum()
+    listed = detail[detail["step"].isin(BULK_STEPS)].groupby(["doc_id", "step"]).size()
+    pd.testing.assert_series_equal(counted.sort_index(), listed.sort_index(), check_names=False)
+    script = detail[detail["step"] == "script"]
+    for row in script.itertuples():  # a run of changed characters, each one converted
+        assert len(row.before) == len(row.after) == row.end - row.start, row
+        assert all(a != b for a, b in zip(row.before, row.after)), row
+    non_bulk = lambda f: f[~f["step"].isin(BULK_STEPS)].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(non_bulk(summary), non_bulk(detail))
+
+
+def test_the_audit_summary_has_a_row_per_step_and_action_that_sums_the_counts(seeds):
+    rows = corpus.audit(seeds)
+    summary = corpus.audit_summary(seeds)
+    assert list(summary.index.names) == ["step", "action"]
+    assert set(summary.index) == set(zip(rows["step"], rows["action"]))
+    assert summary.index.is_unique
+    expected = rows.groupby(["step", "action", "doc_id"])["count"].sum()
+    for (step, action, doc_id), count in expected.items():
+        assert summary.at[(step, action), doc_id] == count
+    assert summary.at[("script", "changed"), LIAONING] == 0
+
+
+# --------------------------------------------------------------------------- the CPC corpus
+
+
+@pytest.fixture(scope="module")
+def cpc() -> pd.DataFrame:
+    if not CPC.is_dir():
+        pytest.skip(f"the shared CPC corpus is not at {CPC} in this checkout")
+    return corpus.load_corpus(CPC)
+
+
+_FOOTNOTE_MARKER = re.compile(r"\s*(?:\[|\]|↑|\^|\[\d{1,3}\]|CPC\s*\d{1,3}|true|false)\s*", re.I)
+
+
+def test_the_cpc_corpus_loads_as_twelve_documents(cpc):
+    assert len(cpc) == 12
+    assert cpc["doc_id"].tolist() == [f"cpc_{n:02d}" for n in range(9, 21)]
+    assert corpus.problems(cpc).empty
+
+
+def test_the_cpc_texts_keep_no_wikisource_licence_notice(cpc):
+    for doc_id, text in zip(cpc["doc_id"], cpc["text"]):
+        for marker in ("本作品来自", "Public domain", "↑"):
+            assert marker not in text, f"{doc_id} still contains {marker!r}"
+
+
+def test_the_cpc_texts_keep_no_line_that_is_only_a_footnote_marker(cpc):
+    for doc_id, text in zip(cpc["doc_id"], cpc["text"]):
+        markers = [line for line in text.split("\n") if _FOOTNOTE_MARKER.fullmatch(line)]
+        assert not markers, f"{doc_id}: footnote marker lines {markers[:5]}"
+
+
+def test_a_name_the_page_set_on_its_own_line_is_joined_into_its_sentence(cpc):
+    assert "工贼\n刘少奇\n为首" in (CPC / "cpc_09.txt").read_text(encoding="utf-8")
+    text = cpc.set_index("doc_id").at["cpc_09", "text"]
+    assert "工贼刘少奇为首" in text
+    found = corpus.sentences(cpc[cpc["doc_id"] == "cpc_09"])
+    assert found["text"].str.contains("以叛徒、内奸、工贼刘少奇为首的资产阶级司令部").sum() == 1
+    assert not (found["text"] == "刘少奇").any()
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+def test_paragraph_numbers_run_from_one_without_gaps_in_each_document(seed_paragraphs):
+    for doc_id, group in seed_paragraphs.groupby("doc_id"):
+        assert group["para_no"].tolist() == list(range(1, len(group) + 1)), doc_id
+
+
+def test_paragraph_offsets_slice_the_document_text_exactly(seeds, seed_paragraphs):
+    texts = seeds.set_index("doc_id")["text"]
+    for row in seed_paragraphs.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text, (row.doc_id, row.para_no)
+
+
+def test_every_non_blank_line_of_the_text_is_a_paragraph(seeds, seed_paragraphs):
+    for doc_id, text in zip(seeds["doc_id"], seeds["text"]):
+        lines = [line for line in text.split("\n") if line.strip()]
+        assert seed_paragraphs.loc[seed_paragraphs["doc_id"] == doc_id, "text"].tolist() == lines
+
+
+def test_paragraph_kinds_are_heading_body_or_list_item(seed_paragraphs):
+    assert set(seed_paragraphs["kind"]) <= {"heading", "body", "list item"}
+    assert set(seed_paragraphs["kind"]) == {"heading", "body", "list item"}
+
+
+def test_the_liaoning_seed_has_numbered_headings_whose_list_items_sit_under_them(seed_paragraphs):
+    paras = seed_paragraphs[seed_paragraphs["doc_id"] == LIAONING]
+    headings = paras[paras["kind"] == "heading"]
+    numbered = headings[headings["text"].str.match(r"^[一二三四五六七八九十]+、")]
+    assert numbered["text"].str[0].tolist()[:5] == list("一二三四五")
+    items = paras[paras["kind"] == "list item"]
+    assert items["text"].str.match(r"^[一二三四五六七八九十]是").any()
+    current = None
+    for row in paras.itertuples():
+        if row.kind == "heading" and re.match(r"^[一二三四五六七八九十]+、", row.text):
+            current = row.text
+        elif row.kind == "list item" and re.match(r"^[一二三四五六七八九十]是", row.text):
+            assert current is not None and row.section.startswith(current), (row.para_no, row.section)
+
+
+def test_the_wugang_seed_has_lettered_headings_and_no_paragraph_that_is_only_a_letter(seed_paragraphs):
+    paras = seed_paragraphs[seed_paragraphs["doc_id"] == WUGANG]
+    headings = paras.loc[paras["kind"] == "heading", "text"].tolist()
+    for letter in "ABC":
+        assert any(h.startswith(letter) and len(h) > 2 for h in headings), (letter, headings)
+    assert not paras["text"].str.strip().str.fullmatch(r"[A-Za-z]").any()
+
+
+def test_the_gansu_seed_joins_a_two_line_heading_in_the_section(seed_paragraphs):
+    paras = seed_paragraphs[seed_paragraphs["doc_id"] == GANSU]
+    body = paras[paras["kind"] == "body"]
+    assert (body["section"] == "紧跟中央精神 做到靶心不变、焦点不散").any()
+    assert not (body["section"] == "做到靶心不变、焦点不散").any()
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_sentence_offsets_slice_the_document_text_exactly(seeds, seed_sentences):
+    texts = seeds.set_index("doc_id")["text"]
+    for row in seed_sentences.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text, (row.doc_id, row.para_no, row.sent_no)
+
+
+def test_sentences_cover_every_character_of_their_paragraph(seed_paragraphs, seed_sentences):
+    joined = seed_sentences.groupby(["doc_id", "para_no"])["text"].agg("".join)
+    for row in seed_paragraphs.itertuples():
+        assert joined[(row.doc_id, row.para_no)] == row.text
+
+
+def test_a_closing_quotation_mark_stays_with_its_sentence(seed_sentences):
+    assert not seed_sentences["text"].str.match(r"^[”’」』）)]").any()
+    wugang = seed_sentences[seed_sentences["doc_id"] == WUGANG]
+    assert (wugang["text"] == "“唯其艰难，方显勇毅；唯其磨砺，始得玉成。”").any()
+
+
+def test_a_quotation_that_ends_a_sentence_inside_a_paragraph_keeps_its_mark(tmp_path):
+    text = "会议强调：“要坚持政治建警。”各党支部要抓好落实！\n"
+    docs = corpus.load_corpus(write(tmp_path / "c", {"q.txt": text}))
+    assert corpus.sentences(docs)["text"].tolist() == ["会议强调：“要坚持政治建警。”", "各党支部要抓好落实！"]
+
+
+def test_sentence_numbers_restart_in_each_paragraph(seed_sentences):
+    for key, group in seed_sentences.groupby(["doc_id", "para_no"]):
+        assert group["sent_no"].tolist() == list(range(1, len(group) + 1)), key
+    assert (seed_sentences.groupby("doc_id")["para_no"].nunique() > 1).all()

@@ -1,0 +1,71 @@
+"""The report suite end to end: the repository's notebooks run headless on real corpora."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus.report import run_reports
+
+ROOT = Path(__file__).resolve().parents[1]
+CPC = ROOT.parent / "shared" / "corpora" / "cpc"
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "$\\frac{1}{2}$ 与 $x$",
+]
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return run_reports(ROOT / "seeds", out_dir=out, command="pytest"), out
+
+
+@pytest.mark.slow
+def test_every_notebook_renders_on_the_seeds_without_errors(seeds_run):
+    run, out = seeds_run
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
+    names = {r.name for r in run.results}
+    assert {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} == names
+    for r in run.results:
+        page = Path(r.html_path).read_text(encoding="utf-8")
+        assert "Traceback" not in page and 'class="output_error"' not in page
+        assert 'src="data:image/png;base64' in page, f"{r.name} has no embedded figure"
+        assert not re.search(r"<script[^>]+src=\"https?://", page)
+    assert (out / "index.html").is_file() and (out / "seeds" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_overview_report_shows_metadata_audit_and_clean_text(seeds_run):
+    run, out = seeds_run
+    page = (out / "seeds" / "00_corpus_overview.html").read_text(encoding="utf-8")
+    for expected in ["海门", "舞钢", "pinyin", "trailers", "安徽先锋网", "党建+警务"]:
+        assert expected in page, expected
+    tables = out / "seeds" / "00_corpus_overview"
+    assert {"documents.csv", "audit.csv", "audit_summary.csv", "paragraphs.csv"} <= {p.name for p in tables.iterdir()}
+
+
+@pytest.mark.slow
+def test_a_hostile_corpus_is_shown_as_text_and_nothing_runs(tmp_path):
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    for i, payload in enumerate(HOSTILE):
+        body = f"测试标题{i}\n这是第{i}篇文档，内容包含{payload}，用于检查报告是否转义。\n第二段落继续说明党建引领基层治理的做法。"
+        (corpus / f"doc{i}.txt").write_text(body, encoding="utf-8")
+    run = run_reports(corpus, out_dir=tmp_path / "reports", command="pytest")
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
+    page = (tmp_path / "reports" / "hostile" / "00_corpus_overview.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert html.escape("<script>alert(") in page or "&lt;script&gt;alert(" in page
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CPC.is_dir(), reason="../shared/corpora/cpc is absent (a user's clone); the second corpus is not shipped")
+def test_the_suite_renders_the_party_congress_corpus(tmp_path):
+    run = run_reports(CPC, out_dir=tmp_path, command="pytest")
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
+    assert (tmp_path / "cpc" / "index.html").is_file()
