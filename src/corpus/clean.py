@@ -243,7 +243,7 @@ def step_pinyin(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         syllables = m.group(2).split()
         chars = m.group(1)[-len(syllables) :]
         if len(chars) == len(syllables) and all(s in _readings(c) for c, s in zip(chars, syllables)):
-            edits.append(Edit(m.start(2) - 1, m.end(), text[m.start(2) - 1 : m.end()], "", "removed", "pinyin annotation"))
+            edits.append(Edit(m.start(2) - 1, m.end(), text[m.start(2) - 1 : m.end()], "", "removed", f"pinyin annotation of {chars}"))
     if len(edits) >= cfg.min_pinyin_annotations:
         # The converter ran over this text: tone-marked syllables whose character was lost
         # (to mojibake) are its annotations too, even with one parenthesis eaten.

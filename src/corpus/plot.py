@@ -116,6 +116,6 @@ def doc_length_figure(lengths: "pd.DataFrame", *, title: str = "文档长度（�
         ax.set_xlabel("字符数 characters")
         ax.set_ylabel("文档 document")
         ax.set_title(title)
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
         fig.tight_layout()
     return fig

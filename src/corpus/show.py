@@ -18,7 +18,7 @@ def table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = 200, max_
     if max_chars is not None:
         shown = shown.apply(lambda col: col.map(lambda v: _cut(v, max_chars)) if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
     note = f"（显示前 {max_rows} 行，共 {len(frame)} 行）" if max_rows is not None and len(frame) > max_rows else ""
-    return (
+    styler = (
         shown.style.format(escape="html", na_rep="—", precision=3)
         .format_index(escape="html", axis=0)
         .format_index(escape="html", axis=1)
@@ -26,6 +26,7 @@ def table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = 200, max_
         .set_table_styles([{"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
                            {"selector": "td", "props": "text-align: left; vertical-align: top;"}])  # fmt: skip
     )
+    return styler.hide(axis="index") if isinstance(frame.index, pd.RangeIndex) else styler
 
 
 def _cut(value: object, limit: int) -> object:
