@@ -1,0 +1,227 @@
+"""Features: document–term matrices, TF-IDF, term frequencies, similarity and KWIC.
+
+Matrices never travel without their labels: :class:`DTM` holds the sparse matrix, the
+row ids (``doc_id`` and, for paragraphs or sentences, ``para_no`` / ``sent_no``) and the
+column terms together. Vocabulary pruning (``min_df``, ``max_df``, ``max_features``)
+happens on counts, once, before weighting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+Unit = Literal["doc", "paragraph", "sentence"]
+_UNIT_KEYS = {"doc": ["doc_id"], "paragraph": ["doc_id", "para_no"], "sentence": ["doc_id", "para_no", "sent_no"]}
+
+
+@dataclass(frozen=True)
+class DTM:
+    """A sparse unit × term matrix with its row ids and column terms.
+
+    ``rows`` is a DataFrame (``doc_id`` [, ``para_no`` [, ``sent_no``]]) aligned with the
+    matrix rows; ``terms`` an array aligned with its columns.
+    """
+
+    matrix: sp.csr_matrix
+    rows: pd.DataFrame
+    terms: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.matrix.shape != (len(self.rows), len(self.terms)):
+            raise ValueError(f"matrix shape {self.matrix.shape} does not match {len(self.rows)} rows × {len(self.terms)} terms")
+
+    @property
+    def labels(self) -> list[str]:
+        """One readable id per row: doc_id, or doc_id:para_no[:sent_no]."""
+        return [":".join(str(v) for v in row) for row in self.rows.itertuples(index=False)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The matrix as a dense DataFrame (rows labelled, terms as columns): for small matrices."""
+        return pd.DataFrame(self.matrix.toarray(), index=self.labels, columns=self.terms)
+
+    def select_rows(self, mask: np.ndarray | pd.Series) -> DTM:
+        """The rows where ``mask`` is true, labels kept."""
+        mask = np.asarray(mask, dtype=bool)
+        return replace(self, matrix=self.matrix[mask], rows=self.rows[mask].reset_index(drop=True))
+
+    def group(self, by: pd.Series) -> DTM:
+        """Rows summed by a label per row (e.g. documents → provinces); rows in sorted label order."""
+        codes, uniques = pd.factorize(pd.Series(np.asarray(by)), sort=True)
+        indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
+        return DTM((indicator @ self.matrix).tocsr(), pd.DataFrame({"group": uniques}), self.terms)
+
+
+def dtm(
+    tokens: pd.DataFrame,
+    unit: Unit = "doc",
+    *,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    max_features: int | None = None,
+    units: pd.DataFrame | None = None,
+) -> DTM:
+    """Count matrix of tokens per document, paragraph or sentence (``tokens`` from :func:`corpus.tokens`).
+
+    ``min_df`` / ``max_df`` are document frequencies (counts if int, shares if float) and
+    ``max_features`` keeps the most frequent terms (ties broken by term), as in scikit-learn.
+    Pass ``units`` (documents or paragraphs) to keep rows for units without any token.
+
+    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "token": ["党建", "引领", "党建"]})
+    >>> m = dtm(t); m.terms.tolist(), m.matrix.toarray().tolist()
+    (['党建', '引领'], [[1, 1], [1, 0]])
+    """
+    if unit not in _UNIT_KEYS:
+        raise ValueError(f"`unit` must be one of {list(_UNIT_KEYS)}; got {unit!r}")
+    keys = _UNIT_KEYS[unit]
+    missing = [k for k in keys if k not in tokens.columns]
+    if missing:
+        raise ValueError(f"tokens have no {missing} column: tokenize {unit}s to count by {unit}")
+    row_ids = (units[keys] if units is not None else tokens[keys]).drop_duplicates()
+    row_ids = row_ids.sort_values(keys, kind="stable").reset_index(drop=True) if units is None else row_ids.reset_index(drop=True)
+    row_index = pd.MultiIndex.from_frame(row_ids) if len(keys) > 1 else pd.Index(row_ids[keys[0]])
+    tok_rows = pd.MultiIndex.from_frame(tokens[keys]) if len(keys) > 1 else pd.Index(tokens[keys[0]])
+    r = row_index.get_indexer(tok_rows)
+    terms = pd.Categorical(tokens["token"])
+    vocab = np.asarray(terms.categories, dtype=object)
+    counts = sp.csr_matrix((np.ones(len(tokens), dtype=np.int64), (r, terms.codes)), shape=(len(row_ids), len(vocab)))
+    counts.sum_duplicates()
+    keep = _prune(counts, min_df=min_df, max_df=max_df, max_features=max_features, vocab=vocab)
+    order = np.argsort(vocab[keep], kind="stable")
+    cols = np.flatnonzero(keep)[order]
+    return DTM(counts[:, cols].tocsr(), row_ids, vocab[cols])
+
+
+def _prune(counts: sp.csr_matrix, *, min_df: int | float, max_df: int | float, max_features: int | None, vocab: np.ndarray) -> np.ndarray:
+    n = counts.shape[0]
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    low = min_df if isinstance(min_df, int) else int(np.ceil(min_df * n))
+    high = max_df if isinstance(max_df, int) else int(np.floor(max_df * n))
+    if low > high:
+        raise ValueError(f"min_df={min_df} keeps fewer documents than max_df={max_df} with {n} units")
+    keep = (df >= low) & (df <= high)
+    if max_features is not None and keep.sum() > max_features:
+        total = np.asarray(counts.sum(axis=0)).ravel()
+        idx = np.flatnonzero(keep)
+        ranked = idx[np.lexsort((vocab[idx], -total[idx]))][:max_features]
+        keep = np.zeros_like(keep)
+        keep[ranked] = True
+    return keep
+
+
+def tfidf(counts: DTM, *, sublinear_tf: bool = False, norm: Literal["l2", "l1"] | None = "l2", smooth_idf: bool = True) -> DTM:
+    """TF-IDF weights of a count matrix (scikit-learn's ``TfidfTransformer``; same formula and options).
+
+    idf(t) = ln((1 + n) / (1 + df(t))) + 1 with ``smooth_idf`` (else ln(n / df(t)) + 1);
+    tf is the count, or 1 + ln(count) with ``sublinear_tf``; rows are then normalised.
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    weights = TfidfTransformer(norm=norm, sublinear_tf=sublinear_tf, smooth_idf=smooth_idf).fit_transform(counts.matrix)
+    return replace(counts, matrix=sp.csr_matrix(weights))
+
+
+def top_terms(weights: DTM, n: int = 15) -> pd.DataFrame:
+    """The ``n`` highest-weighted terms of each row, as a tidy table (row ids, rank, term, weight).
+
+    Ties are broken by term so the order is stable.
+    """
+    rows = []
+    for i in range(weights.matrix.shape[0]):
+        row = weights.matrix.getrow(i)
+        idx, vals = row.indices, row.data
+        order = np.lexsort((weights.terms[idx], -vals))[:n]
+        ids = weights.rows.iloc[i].to_dict()
+        rows += [{**ids, "rank": r + 1, "term": weights.terms[idx[j]], "weight": float(vals[j])} for r, j in enumerate(order)]
+    return pd.DataFrame(rows, columns=[*weights.rows.columns, "rank", "term", "weight"])
+
+
+def corpus_keywords(weights: DTM, n: int = 30) -> pd.DataFrame:
+    """Terms ranked by their mean weight over all rows, with the number of rows they occur in."""
+    mean = np.asarray(weights.matrix.mean(axis=0)).ravel()
+    df = np.asarray((weights.matrix > 0).sum(axis=0)).ravel()
+    order = np.lexsort((weights.terms, -mean))[:n]
+    return pd.DataFrame({"rank": np.arange(1, len(order) + 1), "term": weights.terms[order], "mean_weight": mean[order], "units": df[order]})
+
+
+def term_frequency(counts: DTM) -> pd.DataFrame:
+    """Each term's total count, share of all tokens and number of units it occurs in, most frequent first."""
+    total = np.asarray(counts.matrix.sum(axis=0)).ravel()
+    df = np.asarray((counts.matrix > 0).sum(axis=0)).ravel()
+    frame = pd.DataFrame({"term": counts.terms, "count": total, "share": total / max(total.sum(), 1), "units": df})
+    return frame.sort_values(["count", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def similarity(weights: DTM, labels: pd.Series | None = None) -> pd.DataFrame:
+    """Cosine similarity between rows (documents, or groups after :meth:`DTM.group`), labelled.
+
+    >>> m = DTM(sp.csr_matrix([[1.0, 0.0], [1.0, 1.0]]), pd.DataFrame({"doc_id": ["a", "b"]}), np.array(["x", "y"]))
+    >>> similarity(m).round(3).values.tolist()
+    [[1.0, 0.707], [0.707, 1.0]]
+    """
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    names = list(labels) if labels is not None else weights.labels
+    return pd.DataFrame(cosine_similarity(weights.matrix), index=names, columns=names)
+
+
+def linkage(sim: pd.DataFrame, method: Literal["average", "complete", "single"] = "average") -> np.ndarray:
+    """A hierarchical clustering linkage (scipy) of a similarity matrix, distance = 1 − cosine."""
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
+    from scipy.spatial.distance import squareform
+
+    dist = np.clip(1.0 - sim.to_numpy(), 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    return scipy_linkage(squareform(dist, checks=False), method=method)
+
+
+KWIC_COLUMNS = ["doc_id", "para_no", "start", "end", "left", "match", "right", "original"]
+
+
+def kwic(
+    docs: pd.DataFrame,
+    pattern: str,
+    *,
+    window: int = 20,
+    regex: bool = False,
+    paragraphs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Keyword in context: every match of a term (or regex) in ``text`` with ``window`` characters each side.
+
+    Rows cite ``doc_id``, ``para_no`` and offsets into ``text``; ``original`` shows the line
+    in the document's original script (Traditional documents converted back with OpenCC s2t).
+
+    >>> d = pd.DataFrame({"doc_id": ["a"], "text": ["坚持党建引领，推进基层治理。"], "script": ["simplified"]})
+    >>> kwic(d, "党建", window=2)[["left", "match", "right"]].values.tolist()
+    [['坚持', '党建', '引领']]
+    """
+    from .structure import paragraphs as split_paragraphs
+
+    compiled = re.compile(pattern if regex else re.escape(pattern))
+    paras = paragraphs if paragraphs is not None else split_paragraphs(docs)
+    scripts = dict(zip(docs["doc_id"], docs["script"])) if "script" in docs.columns else {}
+    texts = dict(zip(docs["doc_id"], docs["text"]))
+    rows = []
+    for doc_id, para_no, p_start, p_end in zip(paras["doc_id"], paras["para_no"], paras["start"], paras["end"]):
+        text = texts[doc_id]
+        for m in compiled.finditer(text, p_start, p_end):
+            if m.end() == m.start():
+                continue
+            left, right = text[max(p_start, m.start() - window) : m.start()], text[m.end() : min(p_end, m.end() + window)]
+            line = left + m.group() + right
+            rows.append({"doc_id": doc_id, "para_no": para_no, "start": m.start(), "end": m.end(), "left": left,
+                         "match": m.group(), "right": right, "original": _original_script(line, scripts.get(doc_id))})  # fmt: skip
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def _original_script(line: str, script: str | None) -> str:
+    if script != "traditional":
+        return line
+    from .clean import _converter
+
+    return _converter("s2t").convert(line)
