@@ -245,6 +245,21 @@ def with_corpus_terms(config: TokenConfig, texts: Iterable[str]) -> TokenConfig:
     return replace(config, extra_terms=tuple(sorted(set(config.extra_terms) | set(found))))
 
 
+@lru_cache(maxsize=16)
+def unreachable_stopwords(config: TokenConfig) -> tuple[str, ...]:
+    """Stop-list entries the segmenter never produces as one token (so they can never match).
+
+    Like scikit-learn's stop-word consistency check: each entry is run through the same
+    segmenter; those it splits are named in a warning, once per configuration.
+    """
+    seg = segmenter_for(config)
+    bad = tuple(sorted(w for w in stopwords(config) if len(_cut(seg, config, w)) > 1))
+    if bad:
+        log.warning("%d stop-list entries are split by the segmenter and never match as tokens: %s",
+                    len(bad), "、".join(bad[:30]) + (" …" if len(bad) > 30 else ""))  # fmt: skip
+    return bad
+
+
 # --------------------------------------------------------------------------- tokenizing
 
 
@@ -302,6 +317,7 @@ def tokens(
     cached = _cache_read(folder, key)
     if cached is not None:
         return cached
+    unreachable_stopwords(replace(cfg, extra_terms=()))
     frame = _segment_units(units, cfg, workers)
     keep = vocabulary_filter(cfg, frame["token"].cat.categories)
     mask = np.fromiter((keep[c] for c in frame["token"].cat.categories), dtype=bool, count=len(frame["token"].cat.categories))

@@ -1,0 +1,124 @@
+"""Matrices, TF-IDF, frequencies, similarity and KWIC, checked by hand and on the seeds."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import corpus
+from corpus.features import DTM, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency, tfidf, top_terms
+from corpus.tokenize import stopwords, tokens, TokenConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tiny_tokens() -> pd.DataFrame:
+    """Three documents: a = 党建 党建 治理, b = 党建 警务, c = 警务 警务 警务 治理."""
+    words = {"a": ["党建", "党建", "治理"], "b": ["党建", "警务"], "c": ["警务", "警务", "警务", "治理"]}
+    return pd.DataFrame([(d, w) for d, ws in words.items() for w in ws], columns=["doc_id", "token"])
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    docs = corpus.load_corpus(ROOT / "seeds")
+    paras = corpus.paragraphs(docs)
+    return docs, paras, tokens(paras, cache=False)
+
+
+def test_counts_carry_their_row_ids_and_terms():
+    m = dtm(tiny_tokens())
+    assert m.rows["doc_id"].tolist() == ["a", "b", "c"]
+    assert m.terms.tolist() == ["党建", "治理", "警务"]
+    assert m.matrix.toarray().tolist() == [[2, 1, 0], [1, 0, 1], [0, 1, 3]]
+
+
+def test_tfidf_matches_the_formula_computed_by_hand():
+    w = tfidf(dtm(tiny_tokens()))
+    n = 3
+    idf = {t: math.log((1 + n) / (1 + df)) + 1 for t, df in {"党建": 2, "治理": 2, "警务": 2}.items()}
+    raw_a = np.array([2 * idf["党建"], 1 * idf["治理"], 0.0])
+    expected_a = raw_a / np.linalg.norm(raw_a)
+    assert np.allclose(w.matrix.toarray()[0], expected_a, atol=1e-12)
+    sub = tfidf(dtm(tiny_tokens()), sublinear_tf=True, norm=None)
+    assert math.isclose(sub.matrix.toarray()[2, 2], (1 + math.log(3)) * idf["警务"], rel_tol=1e-12)
+
+
+def test_document_frequency_pruning_and_max_features_follow_scikit_learn():
+    t = tiny_tokens()
+    assert dtm(t, min_df=3).terms.tolist() == []
+    assert dtm(t, max_df=0.5).terms.tolist() == []
+    assert dtm(t, max_features=1).terms.tolist() == ["警务"]  # most frequent overall (4)
+    with pytest.raises(ValueError, match="min_df"):
+        dtm(t, min_df=3, max_df=2)
+
+
+def test_paragraph_and_sentence_matrices_need_the_matching_ids(seeds):
+    docs, paras, tk = seeds
+    m = dtm(tk, "paragraph", units=paras)
+    assert len(m.rows) == len(paras) and list(m.rows.columns) == ["doc_id", "para_no"]
+    with pytest.raises(ValueError, match="tokenize sentences"):
+        dtm(tk.drop(columns="sent_no"), "sentence")
+
+
+def test_top_tfidf_terms_of_each_seed_are_content_words(seeds):
+    docs, _, tk = seeds
+    top = top_terms(tfidf(dtm(tk), sublinear_tf=True), 15)
+    stop = stopwords(TokenConfig())
+    for doc_id, group in top.groupby("doc_id"):
+        terms = group["term"].tolist()
+        assert len(terms) == 15
+        assert not [t for t in terms if re.search(r"[A-Za-z0-9]", t) or t in stop or len(t) < 2], (doc_id, terms)
+    haimen = top[top["doc_id"].str.startswith("004")]["term"].tolist()
+    assert "基层治理" in haimen
+    wugang = top[top["doc_id"].str.startswith("003")]["term"].tolist()
+    assert "教育整顿" in wugang
+
+
+def test_top_terms_break_ties_by_term_so_the_order_is_stable():
+    m = DTM(__import__("scipy.sparse", fromlist=["csr_matrix"]).csr_matrix([[1.0, 1.0, 2.0]]), pd.DataFrame({"doc_id": ["a"]}), np.array(["乙", "甲", "丙"]))
+    assert top_terms(m, 3)["term"].tolist() == ["丙", "乙", "甲"]
+
+
+def test_term_frequency_and_corpus_keywords_are_tidy_tables(seeds):
+    _, _, tk = seeds
+    counts = dtm(tk)
+    tf = term_frequency(counts)
+    assert tf["count"].sum() == len(tk)
+    assert tf["count"].is_monotonic_decreasing
+    kw = corpus_keywords(tfidf(counts), 10)
+    assert list(kw.columns) == ["rank", "term", "mean_weight", "units"] and len(kw) == 10
+
+
+def test_similarity_is_symmetric_with_readable_labels_and_gives_a_linkage(seeds):
+    docs, _, tk = seeds
+    w = tfidf(dtm(tk))
+    labels = corpus.doc_labels(docs)[w.rows["doc_id"]].to_numpy()
+    sim = similarity(w, labels)
+    assert list(sim.index) == ["辽宁", "肥东", "甘肃", "舞钢", "海门"]
+    assert np.allclose(sim.to_numpy(), sim.to_numpy().T) and np.allclose(np.diag(sim), 1.0)
+    assert linkage(sim).shape == (4, 4)
+
+
+def test_grouping_rows_sums_counts_by_a_metadata_column(seeds):
+    docs, _, tk = seeds
+    counts = dtm(tk)
+    level = docs.set_index("doc_id").loc[counts.rows["doc_id"], "level"]
+    grouped = counts.group(level)
+    assert grouped.rows["group"].tolist() == ["county", "province"]
+    assert grouped.matrix.sum() == counts.matrix.sum()
+
+
+def test_kwic_cites_offsets_and_shows_the_original_script(seeds):
+    docs, paras, _ = seeds
+    lines = kwic(docs, "教育整顿", window=6)
+    text = dict(zip(docs["doc_id"], docs["text"]))
+    assert len(lines) > 10
+    assert all(text[r.doc_id][r.start : r.end] == "教育整顿" for r in lines.itertuples())
+    wugang = lines[lines["doc_id"].str.startswith("003")]
+    assert "教育整頓" in wugang["original"].iloc[0]
+    assert len(kwic(docs, r"党建\+\w{2}", regex=True)) >= 5

@@ -1,0 +1,162 @@
+"""Segmentation on real text: domain terms whole, engines agree, filters, offsets, cache."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus
+from corpus.tokenize import TokenConfig, corpus_terms, token_spans, tokenize, tokens, vocabulary_filter
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "fixtures" / "domain_terms_gold.txt"
+TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+PINYIN_FRAGMENT = re.compile(r"^(?:[bpmfdtnlgkhjqxzcsrwy]|zh|ch|sh)?[aeiouüv]{1,3}(?:n|ng|r)?$|^(?:ng|n|m)$")  # lower-case, as pinyin is written
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    docs = corpus.load_corpus(ROOT / "seeds")
+    return docs, corpus.paragraphs(docs)
+
+
+def _gold() -> list[str]:
+    return [line.strip() for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _whole_rate(paras: pd.DataFrame, config: TokenConfig) -> float:
+    """Share of gold-term occurrences with no token boundary inside them."""
+    whole = total = 0
+    for text, spans in zip(paras["text"], token_spans(paras, config)):
+        bounds = {s for s, _ in spans} | {e for _, e in spans}
+        for term in _gold():
+            for m in re.finditer(re.escape(term), text):
+                total += 1
+                whole += not any(m.start() < b < m.end() for b in bounds)
+    return whole / total
+
+
+def test_domain_terms_of_the_seeds_come_out_whole(seeds):
+    _, paras = seeds
+    assert len(_gold()) >= 60
+    assert _whole_rate(paras, TokenConfig()) >= 0.95
+    assert _whole_rate(paras, TokenConfig(domain_lexicon=False, corpus_lexicon=False)) < 0.5  # jieba's own dictionary
+
+
+def test_rjieba_and_jieba_agree_on_token_spans_of_the_seeds(seeds):
+    _, paras = seeds
+    fast, reference = token_spans(paras), token_spans(paras, TokenConfig(segmenter="jieba"))
+    agree = sum(len(a & b) for a, b in zip(fast, reference))
+    assert agree / sum(len(b) for b in reference) >= 0.999
+
+
+def test_no_pinyin_fragment_survives_even_with_every_filter_off(seeds):
+    docs, paras = seeds
+    raw_tokens = tokens(paras, TokenConfig().without_filters(), cache=False)
+    latin = {t for t in raw_tokens["token"].astype(str).unique() if re.fullmatch(r"[A-Za-z]+", t)}
+    assert not {t for t in latin if PINYIN_FRAGMENT.match(t)}, latin
+    assert not any(TONED.search(t) for t in raw_tokens["token"].astype(str).unique())
+    haimen = docs.loc[docs["doc_id"].str.startswith("004"), "raw"].iloc[0]  # the same check on uncleaned text fails
+    uncleaned = tokenize(haimen, TokenConfig().without_filters())
+    assert sum(bool(PINYIN_FRAGMENT.match(t)) for t in uncleaned) > 20
+
+
+def test_token_offsets_slice_the_document_text(seeds):
+    docs, paras = seeds
+    tk = tokens(paras, cache=False)
+    text = dict(zip(docs["doc_id"], docs["text"]))
+    assert all(text[d][s:e] == t for d, s, e, t in zip(tk["doc_id"], tk["start"], tk["end"], tk["token"].astype(str)))
+    sents = corpus.sentences(paras)
+    ts = tokens(sents, cache=False)
+    assert (ts["sent_no"] > 0).all()
+    assert all(text[d][s:e] == t for d, s, e, t in zip(ts["doc_id"], ts["start"], ts["end"], ts["token"].astype(str)))
+
+
+def test_default_filters_drop_numbers_punctuation_latin_single_characters_and_stopwords():
+    keep = vocabulary_filter(TokenConfig(), ["2024", "25.8%", "，", "ABC", "的", "开展", "一是", "一名", "党建引领", "党建+警务", "执法"])
+    assert [w for w, ok in keep.items() if ok] == ["党建引领", "党建+警务", "执法"]
+    everything = vocabulary_filter(TokenConfig().without_filters(), keep)
+    assert all(everything.values())
+
+
+def test_bureaucratic_filler_is_a_separate_switch():
+    words = ["开展", "进一步", "的"]
+    assert vocabulary_filter(TokenConfig(bureaucratic_stopwords=False), words) == {"开展": True, "进一步": True, "的": False}
+
+
+def test_corpus_marked_units_are_added_and_listed_with_counts(seeds):
+    docs, _ = seeds
+    terms = corpus_terms(docs["text"])
+    assert {"三会一课", "党建+警务", "三抓四学五查六提升"} <= set(terms["term"])
+    assert set(terms["kind"]) <= {"quotation", "formula", "model"}
+    long_quote = "“" + "坚持以人民为中心的发展思想不动摇" + "”"
+    assert corpus_terms([long_quote])["term"].tolist() == []  # quoted sentences stay sentences
+    assert "三抓四学五查六提升" in tokenize("探索创新形成三抓四学五查六提升工作法，" + "“三抓四学五查六提升”")
+    assert "三抓四学五查六提升" not in tokenize("探索创新形成三抓四学五查六提升工作法", TokenConfig(corpus_lexicon=False))
+
+
+def test_user_lexicon_and_stopword_files_change_tokens_without_code(tmp_path):
+    lexicon, stops = tmp_path / "lex.txt", tmp_path / "stop.txt"
+    lexicon.write_text("# my terms\n蓝背心工程 50000 nz\n", encoding="utf-8")
+    stops.write_text("工程\n", encoding="utf-8")
+    text = "深入实施单位联盟群防群治蓝背心工程，带领群众开展巡逻。"
+    assert "蓝背心工程" not in tokenize(text)
+    assert "蓝背心工程" in tokenize(text, TokenConfig(lexicon_paths=(str(lexicon),)))
+    with pytest.raises(FileNotFoundError, match="not found"):
+        TokenConfig(stopword_paths=(str(tmp_path / "missing.txt"),))
+    assert "工程" in tokenize(text) and "工程" not in tokenize(text, TokenConfig(stopword_paths=(str(stops),)))
+    custom = tmp_path / "stop2.txt"
+    custom.write_text("巡逻\n", encoding="utf-8")
+    assert "巡逻" not in tokenize(text, TokenConfig(stopword_paths=(str(custom),)))
+
+
+def test_an_unknown_segmenter_is_refused_with_the_allowed_values():
+    with pytest.raises(ValueError, match="`segmenter` must be one of 'rjieba', 'jieba'; got 'thulac'"):
+        TokenConfig(segmenter="thulac")
+
+
+def test_pos_filter_keeps_only_the_asked_parts_of_speech():
+    words = tokenize("民警深入社区走访群众，迅速化解矛盾纠纷。", TokenConfig(pos=("n",)))
+    assert "民警" in words and "走访" not in words and "迅速" not in words
+
+
+def test_segmenter_instances_are_private_and_leave_jieba_global_alone():
+    import jieba
+
+    jieba.dt.initialize()
+    assert tokenize("坚持党建引领基层治理", TokenConfig(segmenter="jieba")) == ["党建引领", "基层治理"]
+    assert "党建引领" not in jieba.dt.FREQ
+    assert "党建引领" not in jieba.lcut("坚持党建引领基层治理")
+
+
+def test_cached_tokens_equal_fresh_ones_and_a_changed_setting_misses_the_cache(tmp_path, seeds):
+    _, paras = seeds
+    first = tokens(paras, cache_dir=tmp_path)
+    entries = list(tmp_path.glob("*.parquet"))
+    assert len(entries) == 1
+    again = tokens(paras, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(first, again)
+    tokens(paras, TokenConfig(drop_single_chars=False), cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.parquet"))) == 2
+    entries[0].write_bytes(b"not parquet")  # a damaged entry is recomputed, not trusted
+    pd.testing.assert_frame_equal(tokens(paras, cache_dir=tmp_path), first)
+
+
+def test_concurrent_writers_never_leave_a_corrupt_cache_entry(tmp_path, seeds):
+    _, paras = seeds
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: tokens(paras, cache_dir=tmp_path), range(4)))
+    for r in results[1:]:
+        pd.testing.assert_frame_equal(r, results[0])
+    assert not list(tmp_path.glob(".*.tmp"))
+    pd.testing.assert_frame_equal(pd.read_parquet(next(tmp_path.glob("*.parquet"))).astype({"token": "category"}), results[0])
+
+
+def test_parallel_and_serial_segmentation_give_identical_tables(seeds):
+    _, paras = seeds
+    many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(6)], ignore_index=True)
+    pd.testing.assert_frame_equal(tokens(many, cache=False, workers=1), tokens(many, cache=False, workers=2))
