@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
+import numpy as np
+
 from .patterns import CJK, CJK_CHAR, DEFAULT_MODEL_HEADS, LINE_FINAL, QUOTE_PAIRS, SENTENCE_END, iter_spaced_sequences
 
 #: Actions an audit row can record.
@@ -132,17 +134,11 @@ def _remove_line(line: _Line, text: str, note: str, action: str = "removed") -> 
 def _diff_edits(before: str, after: str, note: str) -> list[Edit]:
     """Character-level edits turning ``before`` into ``after`` (for bulk conversions)."""
     if len(before) == len(after):
-        edits, i, n = [], 0, len(before)
-        while i < n:
-            if before[i] == after[i]:
-                i += 1
-                continue
-            j = i
-            while j < n and before[j] != after[j]:
-                j += 1
-            edits.append(Edit(i, j, before[i:j], after[i:j], "changed", note))
-            i = j
-        return edits
+        a = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
+        b = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)
+        diff = np.concatenate(([False], a != b, [False])).astype(np.int8)
+        edges = np.flatnonzero(np.diff(diff))  # run starts and ends, alternating
+        return [Edit(int(i), int(j), before[i:j], after[i:j], "changed", note) for i, j in zip(edges[::2], edges[1::2])]
     from difflib import SequenceMatcher
 
     matcher = SequenceMatcher(None, before, after, autojunk=False)
@@ -193,8 +189,8 @@ def detect_script(text: str) -> str:
     >>> detect_script("党建引领"), detect_script("黨建引領"), detect_script("党建引領公安機關")
     ('simplified', 'traditional', 'mixed')
     """
-    counts = Counter(ch for ch in text if ch >= "\u3400")
-    chars = list(counts)
+    counts = Counter(text)
+    chars = [c for c in counts if c >= "\u3400"]
     as_simp = _converter("t2s").convert("\n".join(chars)).split("\n")
     as_trad = _converter("s2t").convert("\n".join(chars)).split("\n")
     trad = sum(counts[c] for c, s_ in zip(chars, as_simp) if s_ != c)
@@ -341,6 +337,8 @@ def _gbk_mojibake_runs(text: str, min_chars: int = 3) -> Iterator[tuple[int, int
             data = run.encode("gb18030")
         except UnicodeEncodeError:
             continue
+        if not _UTF8_CJK_BYTES.search(data):
+            continue
         if len(data) == 2 * len(run):  # all two-byte characters: offsets are even
             char_at = {2 * k: k for k in range(len(run) + 1)}
         else:
@@ -405,12 +403,17 @@ _PAREN_RE = re.compile(r"\(([^()\n]{0,80})\)")
 def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Half-width , ; : ? ! ( ) in Chinese context → full-width; numbers (1,000, 14:44) untouched."""
     chars = list(text)
-    suspect = {i for start, end in _suspect_spans(text) for i in range(start, end)}
+    suspect: set[int] | None = None
     for m in _PUNCT_RE.finditer(text):
         i = m.start()
         prev, nxt = text[i - 1 : i], text[i + 1 : i + 2]
-        if (prev.isdigit() and nxt.isdigit()) or i in suspect:
+        if prev.isdigit() and nxt.isdigit():
             continue
+        if text[i] in "?!":
+            if suspect is None:
+                suspect = {k for start, end in _suspect_spans(text) for k in range(start, end)}
+            if i in suspect:
+                continue
         chars[i] = _HALF_TO_FULL[text[i]]
     for m in _PAREN_RE.finditer(text):
         before = text[m.start() - 1 : m.start()]
@@ -728,15 +731,9 @@ _CLOSERS_START = re.compile(r"^\s*[，。、；：？！）》”’】」』,.;
 
 
 def _open_quote_at_end(line: str) -> bool:
-    """Whether a line ends inside a quotation or bracket it opened."""
-    depth = {o: 0 for o in "“《（(【"}
-    closers = {"”": "“", "》": "《", "）": "（", ")": "(", "】": "【"}
-    for ch in line:
-        if ch in depth:
-            depth[ch] += 1
-        elif ch in closers and depth[closers[ch]] > 0:
-            depth[closers[ch]] -= 1
-    return line.rstrip()[-1:] in _OPENERS or (depth["“"] > 0 and line.rstrip()[-1:] not in LINE_FINAL)
+    """Whether a line ends inside a quotation it opened, or right after an opening mark."""
+    stripped = line.rstrip()
+    return stripped[-1:] in _OPENERS or (line.rfind("“") > line.rfind("”") and stripped[-1:] not in LINE_FINAL)
 
 
 def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
@@ -798,16 +795,7 @@ def _is_heading_like(line: str) -> bool:
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    spans, open_at = [], None
-    for i, ch in enumerate(text):
-        if ch == "“":
-            open_at = i
-        elif ch == "”" and open_at is not None:
-            spans.append((open_at, i + 1))
-            open_at = None
-        elif ch == "\n":
-            open_at = None
-    return spans
+    return [m.span() for m in re.finditer(r"“[^“”\n]*”", text)]
 
 
 def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:

@@ -8,14 +8,17 @@ left empty by cleaning stay in the table with a flag in the audit.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import io
-from .clean import BULK_STEPS, FIELDS, CleanConfig, Edit, clean_text, summarize_bulk
+from .clean import BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Cleaned, Edit, clean_text, summarize_bulk
 from .patterns import model_heads
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ def load_corpus(
     pattern: str = "*.txt",
     near_duplicate_threshold: float = 0.85,
     strict: bool = False,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of ``.txt`` files, or a CSV / JSONL / Parquet table of documents.
 
@@ -63,6 +67,8 @@ def load_corpus(
     ``metadata`` defaults to ``metadata.csv`` beside the files (absent: a note in the log).
     Files that cannot be read are listed by :func:`problems` and, with ``strict=True``,
     raise :class:`corpus.io.CorpusError` instead. ``audit(docs)`` gives every cleaning edit.
+    Cleaning runs in ``workers`` processes (default: all cores for corpora over a few MB);
+    the result is the same, in the same order, whatever the number.
     """
     path = Path(path)
     loaded = _read(path, text_column=text_column, id_column=id_column, pattern=pattern)
@@ -73,7 +79,7 @@ def load_corpus(
     _check_unique_ids(docs, path)
 
     cfg = clean or _corpus_config(docs["raw"])
-    cleaned = [clean_text(raw, cfg) for raw in docs["raw"]]
+    cleaned = clean_all(docs["raw"].tolist(), cfg, workers=workers)
     docs["text"] = [c.text for c in cleaned]
     for name in FIELDS:
         docs[name] = [c.fields.get(name) for c in cleaned]
@@ -99,6 +105,25 @@ def load_corpus(
     return docs
 
 
+#: Below this many characters a corpus is cleaned in this process: starting workers costs more.
+PARALLEL_MIN_CHARS = 2_000_000
+
+
+def clean_all(raws: list[str], config: CleanConfig, *, workers: int | None = None) -> list[Cleaned]:
+    """Clean many texts (bulk edits summarised), in worker processes where that is faster.
+
+    The order and the results are those of a serial run, whatever the number of workers.
+    """
+    n = workers if workers is not None else (os.cpu_count() or 1) if sum(map(len, raws)) >= PARALLEL_MIN_CHARS else 1
+    if n <= 1 or len(raws) < 2:
+        return [_clean_collapsed(raw, config) for raw in raws]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(raws) // (n * 8))
+    with ProcessPoolExecutor(n) as pool:
+        return list(pool.map(_clean_collapsed, raws, [config] * len(raws), chunksize=chunk))
+
+
 def audit(docs: pd.DataFrame, *, detail: bool = False) -> pd.DataFrame:
     """Every change cleaning made (and every suspicion it flagged), one row each.
 
@@ -108,12 +133,12 @@ def audit(docs: pd.DataFrame, *, detail: bool = False) -> pd.DataFrame:
     ids = set(docs["doc_id"])
     if detail:
         cfg = docs.attrs.get("clean_config") or CleanConfig()
-        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, clean_text(raw, cfg).edits, collapse=False)]
+        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, [(s, e, 1) for s, e in clean_text(raw, cfg).edits])]
         return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     log_ = docs.attrs.get("audit")
     if log_ is None:
         cfg = docs.attrs.get("clean_config") or CleanConfig()
-        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, clean_text(raw, cfg).edits)]
+        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, _clean_collapsed(raw, cfg).edits)]
         return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     frame = log_.frame
     return frame[frame["doc_id"].isin(ids)].reset_index(drop=True)
@@ -131,42 +156,54 @@ def audit_summary(docs: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=["step", "action"])
     table = rows.pivot_table(index=["step", "action"], columns="doc_id", values="count", aggfunc="sum", fill_value=0)
-    order = {name: i for i, name in enumerate(CleanConfig().enabled() + ["(result)"])}
+    order = {name: i for i, name in enumerate(STEP_NAMES + ["(result)"])}
     return table.sort_index(key=lambda idx: idx.map(lambda v: order.get(v, len(order))) if idx.name == "step" else idx)
 
 
 def flag_duplicates(doc_ids: list[str], texts: list[str], *, threshold: float = 0.85, shingle: int = 5) -> list[str | None]:
     """For each document, the id of an earlier document it duplicates (exactly or nearly), else None.
 
-    Near-duplicates are found with MinHash LSH over character shingles (datasketch) and
-    confirmed with the exact Jaccard similarity, so the check scales to large corpora.
+    Exact duplicates compare the text with all whitespace removed. Near-duplicates are
+    found with MinHash LSH (datasketch, 128 permutations, fixed seed) over hashed
+    character ``shingle``-grams and accepted where the estimated Jaccard similarity
+    reaches ``threshold``; memory per document is the 128-value signature.
     """
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
 
     result: list[str | None] = [None] * len(texts)
     first_seen: dict[str, int] = {}
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    sets: list[set[str]] = []
+    signatures: dict[int, LeanMinHash] = {}
     for i, text in enumerate(texts):
         key = "".join(text.split())
-        sets.append({key[j : j + shingle] for j in range(max(1, len(key) - shingle + 1))} if key else set())
-        if key and key in first_seen:
-            result[i] = doc_ids[first_seen[key]]
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        if key and digest in first_seen:
+            result[i] = doc_ids[first_seen[digest]]
             continue
-        if key:
-            first_seen[key] = i
-        if not sets[i]:
+        if not key:
             continue
-        mh = MinHash(num_perm=128, seed=1)
-        mh.update_batch([s.encode("utf-8") for s in sets[i]])
-        candidates = sorted(int(c) for c in lsh.query(mh))
-        for c in candidates:
-            jaccard = len(sets[i] & sets[c]) / len(sets[i] | sets[c])
-            if jaccard >= threshold:
+        first_seen[digest] = i
+        mh = MinHash(num_perm=128, seed=1, hashfunc=int)
+        mh.update_batch(_shingle_hashes(key, shingle).tolist())
+        sig = LeanMinHash(mh)
+        for c in sorted(int(c) for c in lsh.query(sig)):
+            if sig.jaccard(signatures[c]) >= threshold:
                 result[i] = doc_ids[c]
                 break
-        lsh.insert(str(i), mh)
+        lsh.insert(str(i), sig)
+        signatures[i] = sig
     return result
+
+
+def _shingle_hashes(text: str, k: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the character k-grams of a text (a polynomial hash, vectorised)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < k:
+        codes = np.pad(codes, (0, k - len(codes)))
+    h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
+    for j in range(k):
+        h = h * np.uint64(1_000_003) + codes[j : len(codes) - k + 1 + j]
+    return np.unique((h ^ (h >> np.uint64(29))) & np.uint64(0xFFFFFFFF))
 
 
 # --------------------------------------------------------------------------- internals
@@ -199,17 +236,29 @@ def _corpus_config(raws: pd.Series) -> CleanConfig:
     return CleanConfig(model_heads=heads)
 
 
-def _audit_rows(doc_id: str, edits: list[tuple[str, Edit]], *, collapse: bool = True) -> list[dict]:
-    rows, bulk = [], {}
+def _audit_rows(doc_id: str, edits: list[tuple[str, Edit, int]]) -> list[dict]:
+    """Audit rows of one document from (step, edit, count) triples, in pipeline order."""
+    order = {name: i for i, name in enumerate(STEP_NAMES)}
+    rows = [_row(doc_id, step, e, n) for step, e, n in edits]
+    return sorted(rows, key=lambda r: (order.get(r["step"], len(order)), r["start"]))
+
+
+def collapse_bulk(edits: list[tuple[str, Edit]]) -> list[tuple[str, Edit, int]]:
+    """Edits with each bulk step (script, punctuation ...) replaced by one summary edit and its count."""
+    out, bulk = [], {}
     for step, e in edits:
-        if collapse and step in BULK_STEPS:
+        if step in BULK_STEPS:
             bulk.setdefault(step, []).append(e)
-            continue
-        rows.append(_row(doc_id, step, e, 1))
-    for step, es in bulk.items():
-        rows.append(_row(doc_id, step, summarize_bulk(step, es), len(es)))
-    order = {name: i for i, name in enumerate(CleanConfig().enabled())}
-    return sorted(rows, key=lambda r: (order.get(r["step"], 99), r["start"]))
+        else:
+            out.append((step, e, 1))
+    return out + [(step, summarize_bulk(step, es), len(es)) for step, es in bulk.items()]
+
+
+def _clean_collapsed(raw: str, config: CleanConfig) -> Cleaned:
+    """Clean one text keeping bulk edits as summaries: what loading needs, cheap to send between processes."""
+    result = clean_text(raw, config)
+    result.edits = collapse_bulk(result.edits)
+    return result
 
 
 def _row(doc_id: str, step: str, e: Edit, count: int) -> dict:

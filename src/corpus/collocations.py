@@ -1,0 +1,128 @@
+"""Collocations: word pairs (and n-grams) that occur side by side more often than chance.
+
+The segmenter splits domain phrases the lexicon does not know (基层 | 治理, 枫桥 | 经验);
+ranking adjacent n-grams by association finds them, and :func:`propose_terms` turns the
+best into candidate lexicon entries (``TokenConfig(extra_terms=...)`` or a user lexicon).
+
+Adjacency is strict: the tokens of an n-gram are consecutive rows of the token table within
+one unit (``doc_id``, ``para_no`` and ``sent_no`` where present, so never across a paragraph
+or sentence boundary) *and* each token ends where the next starts in the text. Token tables
+are filtered (stopwords, punctuation, numbers, single characters), so consecutive rows can
+sit on either side of a removed word — 加强的建设 is not the pair 加强 建设 — and such pairs
+are not counted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .keyness import log_likelihood_g2
+
+COLLOCATION_COLUMNS = ["ngram", "words", "count", "expected", "pmi", "g2", "p_value", "docs", "proposed_term"]
+
+
+def collocations(
+    tokens: pd.DataFrame,
+    *,
+    n: int = 2,
+    min_count: int = 3,
+    window: Literal["adjacent"] = "adjacent",
+    measure: Literal["pmi", "g2"] = "g2",
+) -> pd.DataFrame:
+    """Adjacent n-grams with their counts and association scores, strongest first (``tokens`` from :func:`corpus.tokens`).
+
+    With N the number of n-gram positions (runs of n strictly adjacent tokens) and f_k(w) the
+    number of those positions with w in place k, p_k(w) = f_k(w) / N (Evert 2005's positional
+    marginals) and ``expected`` E = N · Π_k p_k(w_k) for the observed count O:
+
+    * ``pmi`` = log₂(O / E) (Church & Hanks 1990; for n > 2, log₂ p(ngram) / Π p(w)).
+    * ``g2``: for pairs, Dunning's (1993) G² = 2 Σ O ln(O/E) on the 2 × 2 table (w₁ first or not ×
+      w₂ second or not); for n > 2, Evert's simple-ll 2 (O ln(O/E) − (O − E)).
+    * ``p_value``: chi-square survival with 1 df of ``g2``; ``docs``: distinct ``doc_id``.
+
+    Rows are sorted by ``measure`` (``g2`` signed by O − E, so n-grams rarer than chance come
+    last), then by count and n-gram. ``proposed_term`` is the words joined without spaces.
+
+    >>> t = pd.DataFrame({"doc_id": ["a"] * 4, "token": ["基层", "治理", "基层", "治理"],
+    ...                   "start": [0, 2, 5, 7], "end": [2, 4, 7, 9]})
+    >>> collocations(t, min_count=2)[["ngram", "count", "proposed_term"]].values.tolist()
+    [['基层 治理', 2, '基层治理']]
+    """
+    if window != "adjacent":
+        raise ValueError(f"`window` must be one of 'adjacent'; got {window!r}")
+    if measure not in ("pmi", "g2"):
+        raise ValueError(f"`measure` must be one of 'pmi', 'g2'; got {measure!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"`n` must be an integer of at least 2; got {n!r}")
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise ValueError(f"`min_count` must be a positive integer; got {min_count!r}")
+    missing = [c for c in ("doc_id", "token", "start", "end") if c not in tokens.columns]
+    if missing:
+        raise ValueError(f"tokens have no {missing} column: pass the table from corpus.tokenize.tokens")
+
+    unit_keys = [k for k in ("doc_id", "para_no", "sent_no") if k in tokens.columns]
+    table = tokens.sort_values([*unit_keys, "start"], kind="stable")
+    unit = table.groupby(unit_keys, sort=False, observed=True, dropna=False).ngroup().to_numpy() if len(table) else np.array([], int)
+    start, end = table["start"].to_numpy(), table["end"].to_numpy()
+    codes, vocab = pd.factorize(table["token"].astype(str).to_numpy())
+    doc_codes, _ = pd.factorize(table["doc_id"].to_numpy())
+
+    # link[i]: token i and token i + 1 are adjacent in the same unit; an n-gram at i needs n - 1 links.
+    link = (unit[1:] == unit[:-1]) & (end[:-1] == start[1:])
+    runs = np.concatenate(([0], np.cumsum(link)))
+    n_pos = max(len(table) - n + 1, 0)
+    starts = np.flatnonzero(runs[n - 1 : n - 1 + n_pos] - runs[:n_pos] == n - 1) if n_pos else np.array([], int)
+    if len(starts) == 0:
+        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
+
+    grams = pd.DataFrame({f"w{k}": codes[starts + k] for k in range(n)})
+    cols = list(grams.columns)
+    total = len(grams)
+    observed = grams.value_counts(sort=False).rename("count").reset_index()
+    observed = observed[observed["count"] >= min_count]
+    if observed.empty:
+        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
+    docs = grams.assign(doc=doc_codes[starts]).drop_duplicates().groupby(cols).size().rename("docs").reset_index()
+    observed = observed.merge(docs, on=cols, how="left")
+
+    # Positional marginals: how often each word fills place k among all n-gram positions.
+    margins = [np.bincount(grams[c].to_numpy(), minlength=len(vocab)).astype(np.float64) for c in cols]
+    o = observed["count"].to_numpy(dtype=np.float64)
+    f = [margins[k][observed[c].to_numpy()] for k, c in enumerate(cols)]
+    expected = total * np.prod([fk / total for fk in f], axis=0)
+    pmi = np.log2(o / expected)
+    if n == 2:
+        g = log_likelihood_g2(o, f[1] - o, f[0], total - f[0])
+    else:
+        g = 2.0 * (o * np.log(o / expected) - (o - expected))
+    words = [tuple(vocab[observed[c].to_numpy()]) for c in cols]
+    word_tuples = list(zip(*words))
+    frame = pd.DataFrame({
+        "ngram": [" ".join(w) for w in word_tuples],
+        "words": pd.Series(word_tuples, dtype=object),
+        "count": o.astype(np.int64),
+        "expected": expected,
+        "pmi": pmi,
+        "g2": g,
+        "p_value": stats.chi2.sf(g, 1),
+        "docs": observed["docs"].to_numpy(dtype=np.int64),
+        "proposed_term": ["".join(w) for w in word_tuples],
+    })  # fmt: skip
+    key = pmi if measure == "pmi" else np.sign(o - expected) * g
+    order = np.lexsort((frame["ngram"].to_numpy(dtype=str), -o, -key))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def propose_terms(colloc_frame: pd.DataFrame, min_docs: int = 2, top: int = 50) -> list[str]:
+    """Candidate lexicon entries: the first ``top`` n-grams, in table order, seen in ≥ ``min_docs`` documents and above chance.
+
+    >>> f = pd.DataFrame({"proposed_term": ["基层治理", "工作要求"], "docs": [3, 1], "count": [9, 4], "expected": [1.0, 0.5]})
+    >>> propose_terms(f)
+    ['基层治理']
+    """
+    keep = (colloc_frame["docs"] >= min_docs) & (colloc_frame["count"] > colloc_frame["expected"])
+    return list(dict.fromkeys(colloc_frame.loc[keep, "proposed_term"]))[:top]

@@ -1,0 +1,219 @@
+"""Tests for corpus.cluster: k-means / Ward clusters and NMF topics on real text.
+
+Two corpora: the seed documents' paragraphs, and 40 short paragraphs written here about
+two clearly different subjects (road traffic safety, party education) whose truth is known.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+import corpus
+import corpus.features
+import corpus.tokenize
+from corpus.cluster import ClusterResult, cluster_units, nmf_topics
+
+ROOT = Path(__file__).parents[1]
+
+TRAFFIC = [
+    "交警大队开展道路交通安全整治行动",
+    "严查酒驾醉驾和超速超载违法行为",
+    "在城区路口增设电子警察和交通信号灯",
+    "督促电动自行车驾驶人佩戴安全头盔",
+    "排查国省道交通事故多发路段",
+    "开展交通安全宣传进校园活动",
+    "加强客运车辆和危化品运输车辆检查",
+    "整治渣土车闯红灯和违法停车问题",
+    "推进农村道路交通安全劝导站建设",
+    "节假日高速公路出口部署警力疏导车流",
+    "曝光一批交通违法典型案例",
+]
+PARTY = [
+    "机关党支部组织党员集中学习党的创新理论",
+    "开展主题党日活动并讲授专题党课",
+    "推动党史学习教育走深走实",
+    "落实三会一课和组织生活会制度",
+    "举办党员干部理论培训班",
+    "组织党员重温入党誓词",
+    "开展党性教育和廉政警示教育",
+    "支部书记带头讲党课谈体会",
+    "学习贯彻党的二十大精神",
+    "参观红色教育基地接受革命传统教育",
+    "评选表彰优秀共产党员和先进党支部",
+]
+N_PER_TOPIC = 20
+CLAUSES_PER_PARAGRAPH = 4
+
+
+@pytest.fixture(scope="module")
+def two_topics() -> tuple[corpus.features.DTM, np.ndarray, pd.Series]:
+    """TF-IDF of 40 paragraphs in 4 documents, topics interleaved; the true topic of each row; the texts."""
+    rng = np.random.default_rng(0)  # a fixed draw of clauses: the corpus is the same on every run
+    lines: dict[str, list[str]] = {f"doc{d}": [] for d in range(4)}
+    truth: dict[tuple[str, int], int] = {}
+    for i in range(2 * N_PER_TOPIC):
+        topic = i % 2
+        doc = f"doc{i % 4}"
+        pool = TRAFFIC if topic == 0 else PARTY
+        lines[doc].append("，".join(pool[j] for j in rng.choice(len(pool), CLAUSES_PER_PARAGRAPH, replace=False)) + "。")
+        truth[(doc, len(lines[doc]))] = topic
+    docs = pd.DataFrame({"doc_id": list(lines), "text": ["\n".join(v) + "\n" for v in lines.values()]})
+    paras = corpus.paragraphs(docs)
+    toks = corpus.tokenize.tokens(paras, cache=False)
+    w = corpus.features.tfidf(corpus.features.dtm(toks, "paragraph", min_df=2))
+    assert len(w.rows) == 2 * N_PER_TOPIC
+    # paragraphs are numbered per document from 1, in the order written above
+    y = np.array([truth[(d, p)] for d, p in zip(w.rows["doc_id"], w.rows["para_no"])])
+    texts = paras.set_index(["doc_id", "para_no"]).loc[pd.MultiIndex.from_frame(w.rows), "text"].reset_index(drop=True)
+    return w, y, texts
+
+
+@pytest.fixture(scope="module")
+def seeds() -> corpus.features.DTM:
+    docs = corpus.load_corpus(ROOT / "seeds")
+    paras = corpus.paragraphs(docs)
+    toks = corpus.tokenize.tokens(paras, cache=False)
+    return corpus.features.tfidf(corpus.features.dtm(toks, "paragraph", min_df=2))
+
+
+def _assert_same(a: ClusterResult, b: ClusterResult) -> None:
+    for name in ("assignments", "k_scores", "top_terms", "representatives", "doc_cluster", "coords"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert a.k == b.k
+    assert a.stability == b.stability or (np.isnan(a.stability) and np.isnan(b.stability))
+
+
+def test_auto_k_finds_the_two_constructed_topics(two_topics):
+    w, y, _ = two_topics
+    res = cluster_units(w, k="auto", k_range=(2, 6))
+    assert res.k == 2
+    assert adjusted_rand_score(y, res.assignments["cluster"]) >= 0.8
+    assert res.k_scores["k"].tolist() == [2, 3, 4, 5, 6]
+    assert res.k_scores.loc[res.k_scores["chosen"], "k"].tolist() == [2]
+    assert res.stability >= 0.8
+    assert res.k_scores["stability"].notna().sum() == 1
+
+
+def test_top_terms_name_each_constructed_topic(two_topics):
+    w, y, _ = two_topics
+    res = cluster_units(w, k=2, top_n=8)
+    traffic = int(pd.Series(res.assignments["cluster"][y == 0]).mode()[0])
+    terms = res.top_terms.groupby("cluster")["term"].apply(list)
+    assert {"交通安全", "道路交通", "交通", "交警大队", "酒驾"} & set(terms[traffic])
+    assert {"党员", "党课", "党支部", "教育", "学习"} & set(terms[1 - traffic])
+    assert not {"党员", "党课", "党支部"} & set(terms[traffic])
+    assert (res.top_terms.groupby("cluster")["weight"].apply(lambda s: s.is_monotonic_decreasing)).all()
+
+
+def test_representatives_belong_to_their_cluster_and_carry_their_text(two_topics):
+    w, _, texts = two_topics
+    res = cluster_units(w, k=2, n_representatives=3, texts=texts)
+    reps = res.representatives
+    assert reps.groupby("cluster").size().tolist() == [3, 3]
+    merged = reps.merge(res.assignments, on=["doc_id", "para_no"], suffixes=("", "_own"))
+    assert (merged["cluster"] == merged["cluster_own"]).all()
+    assert np.allclose(merged["similarity"], merged["similarity_own"])
+    by_id = dict(zip(zip(w.rows["doc_id"], w.rows["para_no"]), texts))
+    assert [by_id[(d, p)] for d, p in zip(reps["doc_id"], reps["para_no"])] == reps["text"].tolist()
+    # the representatives are the members nearest the centroid
+    best = res.assignments.groupby("cluster")["similarity"].max()
+    assert np.allclose(reps[reps["rank"] == 1].set_index("cluster")["similarity"], best)
+
+
+def test_same_inputs_give_identical_results_twice(seeds):
+    a = cluster_units(seeds, k="auto", k_range=(2, 5), stability_seeds=2)
+    b = cluster_units(seeds, k="auto", k_range=(2, 5), stability_seeds=2)
+    _assert_same(a, b)
+
+
+def test_cluster_zero_is_the_largest_and_labels_follow_size(seeds):
+    res = cluster_units(seeds, k=4, stability_seeds=0)
+    sizes = res.assignments["cluster"].value_counts().sort_index()
+    assert sizes.index.tolist() == [0, 1, 2, 3]
+    assert sizes.is_monotonic_decreasing
+    assert res.k_scores["k"].tolist() == [4] and np.isnan(res.stability)
+
+
+def test_units_keep_their_row_ids_in_every_table(seeds):
+    res = cluster_units(seeds, k=3, stability_seeds=1, map_sample=50)
+    pd.testing.assert_frame_equal(res.assignments[["doc_id", "para_no"]], seeds.rows.reset_index(drop=True))
+    assert res.doc_cluster.to_numpy().sum() == len(seeds.rows)
+    assert res.doc_cluster.columns.tolist() == [0, 1, 2]
+    assert set(res.doc_cluster.index) == set(seeds.rows["doc_id"])
+    assert len(res.coords) == 50 and list(res.coords.columns) == ["doc_id", "para_no", "x", "y", "cluster"]
+    assert res.assignments["similarity"].between(-1 - 1e-9, 1 + 1e-9).all()
+
+
+def test_silhouette_is_sampled_above_the_threshold_and_stays_deterministic(seeds):
+    full = cluster_units(seeds, k="auto", k_range=(2, 4), stability_seeds=0)
+    sampled = cluster_units(seeds, k="auto", k_range=(2, 4), stability_seeds=0, silhouette_sample=30)
+    again = cluster_units(seeds, k="auto", k_range=(2, 4), stability_seeds=0, silhouette_sample=30)
+    assert len(seeds.rows) > 30
+    assert not np.allclose(full.k_scores["silhouette"], sampled.k_scores["silhouette"])
+    _assert_same(sampled, again)
+
+
+def test_minibatch_kmeans_above_the_limit_is_deterministic(two_topics):
+    w, y, _ = two_topics
+    a = cluster_units(w, k=2, minibatch_above=10, stability_seeds=1)
+    b = cluster_units(w, k=2, minibatch_above=10, stability_seeds=1)
+    _assert_same(a, b)
+    assert adjusted_rand_score(y, a.assignments["cluster"]) >= 0.8
+
+
+def test_agglomerative_separates_the_constructed_topics(two_topics):
+    w, y, _ = two_topics
+    res = cluster_units(w, k="auto", k_range=(2, 5), method="agglomerative", stability_seeds=1)
+    assert res.k == 2
+    assert adjusted_rand_score(y, res.assignments["cluster"]) >= 0.8
+
+
+def test_agglomerative_is_refused_above_max_agglomerative_naming_both_numbers(two_topics):
+    w, _, _ = two_topics
+    with pytest.raises(ValueError, match=r"40 units.*max_agglomerative=30"):
+        cluster_units(w, method="agglomerative", max_agglomerative=30)
+
+
+def test_bad_inputs_are_refused_with_clear_messages(two_topics):
+    w, _, _ = two_topics
+    with pytest.raises(ValueError, match=r"`method` must be one of 'kmeans', 'agglomerative'; got 'x'"):
+        cluster_units(w, method="x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"k=41 is larger than the number of units \(40\)"):
+        cluster_units(w, k=41)
+    with pytest.raises(ValueError, match="`k` must be a positive integer or 'auto'"):
+        cluster_units(w, k="many")  # type: ignore[arg-type]
+    empty = w.select_rows(np.zeros(len(w.rows), dtype=bool))
+    with pytest.raises(ValueError, match="empty"):
+        cluster_units(empty)
+    with pytest.raises(ValueError, match="empty"):
+        nmf_topics(empty)
+    with pytest.raises(ValueError, match="`texts` has 3 entries"):
+        cluster_units(w, k=2, texts=pd.Series(["a", "b", "c"]))
+
+
+def test_nmf_topics_are_deterministic_and_separate_the_constructed_topics(two_topics):
+    w, y, _ = two_topics
+    a = nmf_topics(w, 2, top_n=6)
+    b = nmf_topics(w, 2, top_n=6)
+    for name in ("topic_terms", "unit_topics", "doc_topics"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert adjusted_rand_score(y, a.unit_topics["dominant"]) >= 0.8
+    terms = a.topic_terms.groupby("topic")["term"].apply(set)
+    traffic = int(pd.Series(a.unit_topics["dominant"][y == 0]).mode()[0])
+    assert {"交通安全", "道路交通", "交通", "交警大队", "酒驾"} & terms[traffic]
+    assert {"党员", "党课", "党支部", "教育", "学习"} & terms[1 - traffic]
+    assert list(a.unit_topics.columns) == ["doc_id", "para_no", "topic_0", "topic_1", "dominant"]
+    assert a.doc_topics.index.tolist() == ["doc0", "doc1", "doc2", "doc3"]
+
+
+def test_nmf_topics_on_the_seeds_keep_row_ids_and_number_topics_by_weight(seeds):
+    res = nmf_topics(seeds, 4, top_n=5)
+    assert len(res.unit_topics) == len(seeds.rows)
+    totals = res.unit_topics[[f"topic_{t}" for t in range(4)]].sum()
+    assert totals.is_monotonic_decreasing
+    assert res.topic_terms.groupby("topic").size().tolist() == [5, 5, 5, 5]
