@@ -135,11 +135,15 @@ def test_pair_counts_documents_and_g2_match_a_plain_recount_of_the_seeds(seed_to
 
 def test_real_domain_collocations_appear_in_the_seeds(seed_tokens):
     table = collocations(seed_tokens, min_count=2)
-    top = set(table["ngram"].head(20))
-    assert {"全省 公安机关", "疫情 防控", "隐患排查 整治"} <= top
+    # Phrases of police and governance writing that jieba splits in two.
+    known = {"全省 公安机关", "疫情 防控", "隐患排查 整治", "公安厅 党委", "三级 公安机关", "党委 班子成员", "安全 稳定"}
+    assert len(known & set(table["ngram"].head(30))) >= 3
+    top = table.iloc[0]
+    assert top["count"] > top["expected"] and top["p_value"] < 1e-6
     proposed = propose_terms(table, min_docs=2, top=50)
-    assert "全省公安机关" in proposed and "公安厅党委" in proposed
-    assert "舞钢市公安局" not in proposed  # one document only
+    assert {"".join(k.split()) for k in known} & set(proposed)
+    one_doc = set(table.loc[table["docs"] < 2, "proposed_term"])
+    assert one_doc and not one_doc & set(proposed)  # 舞钢市公安局 and the like: one document only
     assert len(proposed) <= 50 and len(propose_terms(table, top=3)) == 3
 
 

@@ -136,12 +136,12 @@ def test_segmenter_instances_are_private_and_leave_jieba_global_alone():
 def test_cached_tokens_equal_fresh_ones_and_a_changed_setting_misses_the_cache(tmp_path, seeds):
     _, paras = seeds
     first = tokens(paras, cache_dir=tmp_path)
-    entries = list(tmp_path.glob("*.parquet"))
+    entries = list((tmp_path / "tokens").glob("*.parquet"))
     assert len(entries) == 1
     again = tokens(paras, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(first, again)
     tokens(paras, TokenConfig(drop_single_chars=False), cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("*.parquet"))) == 2
+    assert len(list((tmp_path / "tokens").glob("*.parquet"))) == 2
     entries[0].write_bytes(b"not parquet")  # a damaged entry is recomputed, not trusted
     pd.testing.assert_frame_equal(tokens(paras, cache_dir=tmp_path), first)
 
@@ -152,8 +152,8 @@ def test_concurrent_writers_never_leave_a_corrupt_cache_entry(tmp_path, seeds):
         results = list(pool.map(lambda _: tokens(paras, cache_dir=tmp_path), range(4)))
     for r in results[1:]:
         pd.testing.assert_frame_equal(r, results[0])
-    assert not list(tmp_path.glob(".*.tmp"))
-    pd.testing.assert_frame_equal(pd.read_parquet(next(tmp_path.glob("*.parquet"))).astype({"token": "category"}), results[0])
+    assert not list((tmp_path / "tokens").glob(".*.tmp"))
+    pd.testing.assert_frame_equal(pd.read_parquet(next((tmp_path / "tokens").glob("*.parquet"))).astype({"token": "category"}), results[0])
 
 
 def test_parallel_and_serial_segmentation_give_identical_tables(seeds):

@@ -23,6 +23,16 @@ log = logging.getLogger(__name__)
 
 Method = Literal["kmeans", "agglomerative"]
 _METHODS = ("kmeans", "agglomerative")
+#: Up to this many units everything runs on one thread: BLAS and OpenMP threads gain nothing
+#: on matrices this small, and on a busy machine their spin-waits cost seconds.
+_SMALL = 1024
+
+
+def _threads(n_units: int):
+    """A thread limit for BLAS and OpenMP: one thread for small inputs, the libraries' default otherwise."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1 if n_units <= _SMALL else None)
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,18 @@ def cluster_units(
     ``weights`` (same order), shown beside the representatives. ``map_sample``: most units
     in ``coords``, a seeded sample above it.
     """
+    n_units, n_features = weights.matrix.shape
+    with _threads(n_units):
+        return _cluster_units(weights, k=k, k_range=k_range, method=method, lsa_components=lsa_components,
+                              random_state=random_state, top_n=top_n, n_representatives=n_representatives,
+                              silhouette_sample=silhouette_sample, max_agglomerative=max_agglomerative,
+                              minibatch_above=minibatch_above, stability_seeds=stability_seeds,
+                              map_sample=map_sample, texts=texts)  # fmt: skip
+
+
+def _cluster_units(weights: DTM, *, k, k_range, method, lsa_components, random_state, top_n, n_representatives,
+                   silhouette_sample, max_agglomerative, minibatch_above, stability_seeds, map_sample,
+                   texts) -> ClusterResult:  # fmt: skip
     n_units, n_features = weights.matrix.shape
     _check_inputs(weights, k, k_range, method, lsa_components, max_agglomerative, texts,
                   top_n=top_n, n_representatives=n_representatives, silhouette_sample=silhouette_sample,
@@ -357,7 +379,8 @@ def nmf_topics(
     if X.nnz and X.data.min() < 0:
         raise ValueError("NMF needs non-negative weights; these weights have negative entries")
     model = NMF(n_components=n_topics, init=init, random_state=random_state, max_iter=max_iter)
-    W = model.fit_transform(X)
+    with _threads(n_units):
+        W = model.fit_transform(X)
     H = model.components_
     order = np.lexsort((np.arange(n_topics), -W.sum(axis=0)))
     W, H = W[:, order], H[order]

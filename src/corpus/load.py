@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import cache as store
 from . import io
 from .clean import BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Cleaned, Edit, clean_text, summarize_bulk
 from .patterns import model_heads
@@ -60,6 +61,8 @@ def load_corpus(
     near_duplicate_threshold: float = 0.85,
     strict: bool = False,
     workers: int | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of ``.txt`` files, or a CSV / JSONL / Parquet table of documents.
 
@@ -68,7 +71,9 @@ def load_corpus(
     Files that cannot be read are listed by :func:`problems` and, with ``strict=True``,
     raise :class:`corpus.io.CorpusError` instead. ``audit(docs)`` gives every cleaning edit.
     Cleaning runs in ``workers`` processes (default: all cores for corpora over a few MB);
-    the result is the same, in the same order, whatever the number.
+    the result is the same, in the same order, whatever the number. The cleaned columns and
+    the audit are cached (``<cache_dir>/clean``, keyed by the files' hashes, the cleaning
+    settings and the package version) unless ``cache=False``.
     """
     path = Path(path)
     loaded = _read(path, text_column=text_column, id_column=id_column, pattern=pattern)
@@ -79,30 +84,48 @@ def load_corpus(
     _check_unique_ids(docs, path)
 
     cfg = clean or _corpus_config(docs["raw"])
-    cleaned = clean_all(docs["raw"].tolist(), cfg, workers=workers)
-    docs["text"] = [c.text for c in cleaned]
-    for name in FIELDS:
-        docs[name] = [c.fields.get(name) for c in cleaned]
-    docs["n_chars"] = [len(t) for t in docs["text"]]
-    audit_rows = [_audit_rows(doc_id, c.edits) for doc_id, c in zip(docs["doc_id"], cleaned)]
-    empty = [
-        {"doc_id": d, "step": "(result)", "action": "flagged", "start": 0, "end": 0, "before": "", "after": "", "count": 1,
-         "note": "document is empty after cleaning"}
-        for d, c in zip(docs["doc_id"], cleaned) if not c.text.strip()
-    ]  # fmt: skip
-    for row in empty:
-        log.warning("document %s is empty after cleaning (kept, flagged in the audit)", row["doc_id"])
-    docs["duplicate_of"] = flag_duplicates(docs["doc_id"].tolist(), docs["text"].tolist(), threshold=near_duplicate_threshold)
+    docs, audit_frame = _cleaned(docs, cfg, near_duplicate_threshold, workers=workers, cache=cache, cache_dir=cache_dir)
+    for doc_id in audit_frame.loc[audit_frame["step"] == "(result)", "doc_id"]:
+        log.warning("document %s is empty after cleaning (kept, flagged in the audit)", doc_id)
 
     meta_frame, meta_problems = _metadata(path, metadata, docs)
     docs = _merge_metadata(docs, meta_frame, meta_problems)
     problems = pd.concat([problems, pd.DataFrame(meta_problems, columns=io.PROBLEM_COLUMNS)], ignore_index=True)
 
-    docs.attrs["audit"] = AuditLog(pd.DataFrame([r for rows in audit_rows for r in rows] + empty, columns=AUDIT_COLUMNS))
+    docs.attrs["audit"] = AuditLog(audit_frame)
     docs.attrs["problems"] = AuditLog(problems)
     docs.attrs["clean_config"] = cfg
     docs.attrs["source_path"] = str(path)
     return docs
+
+
+def _cleaned(docs: pd.DataFrame, cfg: CleanConfig, threshold: float, *, workers: int | None, cache: bool,
+             cache_dir: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """Add the cleaned columns to the raw table, from the cache where the same inputs were cleaned before."""
+    from . import __version__
+
+    folder = store.cache_root(cache_dir) / "clean" if cache else None
+    key = store.stable_hash(__version__, asdict(cfg), threshold, list(zip(docs["doc_id"], docs["sha256"])))
+    columns, audit_frame = (store.read(folder, key), store.read(folder, key + "-audit")) if folder else (None, None)
+    if columns is None or audit_frame is None:
+        cleaned = clean_all(docs["raw"].tolist(), cfg, workers=workers)
+        columns = pd.DataFrame({"text": [c.text for c in cleaned]})
+        for name in FIELDS:
+            columns[name] = [c.fields.get(name) for c in cleaned]
+        columns["n_chars"] = [len(t) for t in columns["text"]]
+        columns["duplicate_of"] = flag_duplicates(docs["doc_id"].tolist(), columns["text"].tolist(), threshold=threshold)
+        empty = [_row(d, "(result)", Edit(0, 0, "", "", "flagged", "document is empty after cleaning"), 1)
+                 for d, c in zip(docs["doc_id"], cleaned) if not c.text.strip()]  # fmt: skip
+        rows = [r for doc_id, c in zip(docs["doc_id"], cleaned) for r in _audit_rows(doc_id, c.edits)]
+        audit_frame = pd.DataFrame(rows + empty, columns=AUDIT_COLUMNS)
+        if folder:
+            store.write(folder, key, columns)
+            store.write(folder, key + "-audit", audit_frame)
+    columns = columns.astype(object).where(columns.notna(), None)
+    for name in columns.columns:
+        docs[name] = columns[name].to_numpy()
+    docs["n_chars"] = docs["n_chars"].astype(int)
+    return docs, audit_frame
 
 
 #: Below this many characters a corpus is cleaned in this process: starting workers costs more.

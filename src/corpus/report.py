@@ -459,6 +459,8 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
 
     fingerprint = corpus_fingerprint(corpus)
     report_dir.mkdir(parents=True, exist_ok=True)
+    # Notebooks run with cwd=notebooks/: point their caches at one folder beside it, shared by all.
+    os.environ.setdefault("CORPUS_CACHE_DIR", str(notebooks[0].parent.parent / ".cache"))
     logger.info("running %d notebook(s) on %s with %d job(s) -> %s",
                 len(notebooks), corpus, workers, report_dir)
     tasks = [_Job(path, report_dir / f"{path.stem}.ipynb", report_dir / f"{path.stem}.html",

@@ -32,6 +32,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from . import cache as store
 from .patterns import CJK, iter_formulae, iter_models, iter_quotes
 
 log = logging.getLogger(__name__)
@@ -307,15 +308,17 @@ def tokens(
     ``start``/``end`` are offsets into the document's ``text`` (units from
     :func:`corpus.paragraphs` / :func:`corpus.sentences` carry theirs), so every count
     traces back to its sentence. The corpus-derived lexicon is built from all units
-    together. Results are cached on disk unless ``cache=False`` (see :func:`cache_folder`); ``workers`` threads
+    together. Results are cached in ``<cache_dir>/tokens`` unless ``cache=False`` (see
+    :func:`corpus.cache.cache_root`: ``.cache`` or ``$CORPUS_CACHE_DIR``); ``workers`` threads
     segment in parallel (rjieba releases the GIL); the output is the same in any case.
     """
     texts = units["text"].tolist()
     cfg = with_corpus_terms(config or TokenConfig(), texts)
-    folder = cache_folder(cache_dir) if cache else None
+    folder = store.cache_root(cache_dir) / "tokens" if cache else None
     key = _cache_key(cfg, units)
-    cached = _cache_read(folder, key)
+    cached = store.read(folder, key) if folder else None
     if cached is not None:
+        cached["token"] = cached["token"].astype("category")
         return cached
     unreachable_stopwords(replace(cfg, extra_terms=()))
     frame = _segment_units(units, cfg, workers)
@@ -323,7 +326,8 @@ def tokens(
     mask = np.fromiter((keep[c] for c in frame["token"].cat.categories), dtype=bool, count=len(frame["token"].cat.categories))
     frame = frame[mask[frame["token"].cat.codes.to_numpy()]].reset_index(drop=True)
     frame["token"] = frame["token"].cat.remove_unused_categories()
-    _cache_write(folder, key, frame)
+    if folder:
+        store.write(folder, key, frame)
     return frame
 
 
@@ -367,12 +371,7 @@ def _column(units: pd.DataFrame, name: str) -> np.ndarray:
     return np.zeros(len(units), dtype=np.int64)
 
 
-# --------------------------------------------------------------------------- cache
-
-
-def cache_folder(path: str | Path | None = None) -> Path:
-    """Where tokenized corpora are cached: ``path``, else ``$CORPUS_CACHE_DIR``, else ``.cache/tokens``."""
-    return Path(path or os.environ.get("CORPUS_CACHE_DIR") or Path(".cache") / "tokens")
+# --------------------------------------------------------------------------- cache key
 
 
 def _cache_key(cfg: TokenConfig, units: pd.DataFrame) -> str:
@@ -382,30 +381,6 @@ def _cache_key(cfg: TokenConfig, units: pd.DataFrame) -> str:
         h.update("\x1f".join(row).encode("utf-8"))
         h.update(b"\x1e")
     return h.hexdigest()[:32]
-
-
-def _cache_read(folder: Path | None, key: str) -> pd.DataFrame | None:
-    if folder is None:
-        return None
-    path = folder / f"{key}.parquet"
-    if not path.is_file():
-        return None
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # a damaged entry is rebuilt, never trusted
-        log.warning("token cache entry %s unreadable (%s); recomputing", path, exc)
-        return None
-    frame["token"] = frame["token"].astype("category")
-    return frame
-
-
-def _cache_write(folder: Path | None, key: str, frame: pd.DataFrame) -> None:
-    if folder is None:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, folder / f"{key}.parquet")  # atomic: readers see the old entry or the new one
 
 
 def token_spans(units: pd.DataFrame, config: TokenConfig | None = None) -> list[set[tuple[int, int]]]:
