@@ -45,6 +45,7 @@ lock:
 ## benchmark: print throughput figures (reads ../shared/corpora/cpc where present)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_load_clean.py
+	$(BIN)/python benchmarks/bench_tokenize.py
 
 ## clean: delete generated reports and caches (never seeds/)
 clean:

@@ -104,70 +104,59 @@ def cluster_units(
     in ``coords``, a seeded sample above it.
     """
     n_units, n_features = weights.matrix.shape
-    with _threads(n_units):
-        return _cluster_units(weights, k=k, k_range=k_range, method=method, lsa_components=lsa_components,
-                              random_state=random_state, top_n=top_n, n_representatives=n_representatives,
-                              silhouette_sample=silhouette_sample, max_agglomerative=max_agglomerative,
-                              minibatch_above=minibatch_above, stability_seeds=stability_seeds,
-                              map_sample=map_sample, texts=texts)  # fmt: skip
-
-
-def _cluster_units(weights: DTM, *, k, k_range, method, lsa_components, random_state, top_n, n_representatives,
-                   silhouette_sample, max_agglomerative, minibatch_above, stability_seeds, map_sample,
-                   texts) -> ClusterResult:  # fmt: skip
-    n_units, n_features = weights.matrix.shape
     _check_inputs(weights, k, k_range, method, lsa_components, max_agglomerative, texts,
                   top_n=top_n, n_representatives=n_representatives, silhouette_sample=silhouette_sample,
                   stability_seeds=stability_seeds, map_sample=map_sample)  # fmt: skip
-    X = sp.csr_matrix(weights.matrix, dtype=np.float64)
-    n_comp = _lsa_size(lsa_components, n_units, n_features)
-    space = _embed(X, n_comp, random_state)
-    minibatch = minibatch_above is not None and n_units > minibatch_above
-    sample = _sample(n_units, silhouette_sample, random_state)
+    with _threads(n_units):  # one thread for small inputs (see _SMALL)
+        X = sp.csr_matrix(weights.matrix, dtype=np.float64)
+        n_comp = _lsa_size(lsa_components, n_units, n_features)
+        space = _embed(X, n_comp, random_state)
+        minibatch = minibatch_above is not None and n_units > minibatch_above
+        sample = _sample(n_units, silhouette_sample, random_state)
 
-    if k == "auto":
-        candidates = list(range(k_range[0], min(k_range[1], n_units - 1) + 1))
-    else:
-        candidates = [int(k)]
-    fits = {c: _fit(space, c, method, random_state, minibatch) for c in candidates}
-    scores = np.array([_silhouette(space, fits[c], sample) for c in candidates])
-    if k == "auto":
-        if np.all(np.isnan(scores)):
-            log.warning("silhouette undefined for every k in %s; taking k=%d", k_range, candidates[0])
-            best = 0
-        else:  # rounding keeps float noise from breaking a tie in favour of the larger k
-            best = int(np.nanargmax(np.round(np.nan_to_num(scores, nan=-np.inf), 12)))
-        chosen = candidates[best]
-    else:
-        chosen = candidates[0]
-    labels = _relabel(fits[chosen])
+        if k == "auto":
+            candidates = list(range(k_range[0], min(k_range[1], n_units - 1) + 1))
+        else:
+            candidates = [int(k)]
+        fits = {c: _fit(space, c, method, random_state, minibatch) for c in candidates}
+        scores = np.array([_silhouette(space, fits[c], sample) for c in candidates])
+        if k == "auto":
+            if np.all(np.isnan(scores)):
+                log.warning("silhouette undefined for every k in %s; taking k=%d", k_range, candidates[0])
+                best = 0
+            else:  # rounding keeps float noise from breaking a tie in favour of the larger k
+                best = int(np.nanargmax(np.round(np.nan_to_num(scores, nan=-np.inf), 12)))
+            chosen = candidates[best]
+        else:
+            chosen = candidates[0]
+        labels = _relabel(fits[chosen])
 
-    aris = []
-    for i in range(1, stability_seeds + 1):
-        seed = random_state + i
-        rerun_space = _embed(X, n_comp, seed) if n_comp else space
-        aris.append(_ari(labels, _fit(rerun_space, chosen, method, seed, minibatch)))
-    stability = float(np.mean(aris)) if aris else float("nan")
+        aris = []
+        for i in range(1, stability_seeds + 1):
+            seed = random_state + i
+            rerun_space = _embed(X, n_comp, seed) if n_comp else space
+            aris.append(_ari(labels, _fit(rerun_space, chosen, method, seed, minibatch)))
+        stability = float(np.mean(aris)) if aris else float("nan")
 
-    k_scores = pd.DataFrame({
-        "k": candidates,
-        "silhouette": scores,
-        "stability": [stability if c == chosen else np.nan for c in candidates],
-        "chosen": [c == chosen for c in candidates],
-    })  # fmt: skip
-    centroids, similarity, distance = _centroid_fit(space, labels)
-    rows = weights.rows.reset_index(drop=True)
-    assignments = rows.assign(cluster=labels, distance=distance, similarity=similarity)
-    return ClusterResult(
-        assignments=assignments,
-        k_scores=k_scores,
-        top_terms=_cluster_terms(X, weights.terms, labels, top_n),
-        representatives=_representatives(rows, labels, similarity, n_representatives, texts),
-        doc_cluster=_doc_table(rows, labels),
-        coords=_coords(space, rows, labels, map_sample, random_state),
-        k=chosen,
-        stability=stability,
-    )
+        k_scores = pd.DataFrame({
+            "k": candidates,
+            "silhouette": scores,
+            "stability": [stability if c == chosen else np.nan for c in candidates],
+            "chosen": [c == chosen for c in candidates],
+        })  # fmt: skip
+        similarity, distance = _centroid_fit(space, labels)
+        rows = weights.rows.reset_index(drop=True)
+        assignments = rows.assign(cluster=labels, distance=distance, similarity=similarity)
+        return ClusterResult(
+            assignments=assignments,
+            k_scores=k_scores,
+            top_terms=_cluster_terms(X, weights.terms, labels, top_n),
+            representatives=_representatives(rows, labels, similarity, n_representatives, texts),
+            doc_cluster=_doc_table(rows, labels),
+            coords=_coords(space, rows, labels, map_sample, random_state),
+            k=chosen,
+            stability=stability,
+        )
 
 
 def _check_inputs(weights: DTM, k, k_range, method, lsa_components, max_agglomerative, texts, **counts: int) -> None:
@@ -276,20 +265,24 @@ def _ari(a: np.ndarray, b: np.ndarray) -> float:
     return float(adjusted_rand_score(a, b))
 
 
-def _centroid_fit(space, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cluster means in the space, and each unit's cosine similarity and Euclidean distance to its own."""
-    n_clusters = int(labels.max()) + 1
-    indicator = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(n_clusters, len(labels)))
+def _centroid_fit(space, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's cosine similarity and Euclidean distance to the mean of its cluster in the space.
+
+    Works through unit × cluster dot products, so a sparse space is never made dense.
+    """
+    n, n_clusters = len(labels), int(labels.max()) + 1
+    indicator = sp.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(n_clusters, n))
     sizes = np.asarray(indicator.sum(axis=1)).ravel()
-    centroids = np.asarray((indicator @ space) / sizes[:, None]) if not sp.issparse(space) else (
-        np.asarray((indicator @ space).toarray()) / sizes[:, None])  # fmt: skip
-    own = centroids[labels]
-    dense_rows = space.toarray() if sp.issparse(space) else space
-    dot = np.einsum("ij,ij->i", dense_rows, own)
-    norms = np.linalg.norm(dense_rows, axis=1) * np.linalg.norm(own, axis=1)
+    sums = indicator @ space
+    centroids = (sums.toarray() if sp.issparse(sums) else np.asarray(sums)) / sizes[:, None]
+    dot = np.asarray(space @ centroids.T)[np.arange(n), labels]
+    sq = space.multiply(space).sum(axis=1) if sp.issparse(space) else np.einsum("ij,ij->i", space, space)
+    unit_norm = np.sqrt(np.asarray(sq).ravel())
+    centroid_norm = np.linalg.norm(centroids, axis=1)[labels]
+    norms = unit_norm * centroid_norm
     similarity = np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
-    distance = np.linalg.norm(dense_rows - own, axis=1)
-    return centroids, similarity, distance
+    distance = np.sqrt(np.clip(unit_norm**2 - 2 * dot + centroid_norm**2, 0.0, None))
+    return similarity, distance
 
 
 def _cluster_terms(X: sp.csr_matrix, terms: np.ndarray, labels: np.ndarray, top_n: int) -> pd.DataFrame:
@@ -327,7 +320,6 @@ def _doc_table(rows: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
     docs = pd.Categorical(rows[key], categories=pd.unique(rows[key]))
     clusters = pd.Categorical(labels, categories=range(int(labels.max()) + 1))
     table = pd.crosstab(docs, clusters, dropna=False)
-    table.index.name, table.columns.name = key, "cluster"
     table.columns = pd.Index(list(table.columns), name="cluster", dtype=np.int64)
     table.index = pd.Index(list(table.index), name=key)
     return table

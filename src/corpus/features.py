@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from numbers import Integral
 from typing import Literal
 
 import numpy as np
@@ -41,6 +42,12 @@ class DTM:
         """One readable id per row: doc_id, or doc_id:para_no[:sent_no]."""
         return [":".join(str(v) for v in row) for row in self.rows.itertuples(index=False)]
 
+    def texts(self, units: pd.DataFrame) -> pd.Series:
+        """The ``text`` of each row, looked up by id in ``units`` (documents, paragraphs or sentences)."""
+        keys = list(self.rows.columns)
+        found = self.rows.merge(units[[*keys, "text"]], on=keys, how="left")
+        return found["text"].reset_index(drop=True)
+
     def to_frame(self) -> pd.DataFrame:
         """The matrix as a dense DataFrame (rows labelled, terms as columns): for small matrices."""
         return pd.DataFrame(self.matrix.toarray(), index=self.labels, columns=self.terms)
@@ -50,8 +57,11 @@ class DTM:
         mask = np.asarray(mask, dtype=bool)
         return replace(self, matrix=self.matrix[mask], rows=self.rows[mask].reset_index(drop=True))
 
-    def group(self, by: pd.Series) -> DTM:
-        """Rows summed by a label per row (e.g. documents → provinces); rows in sorted label order."""
+    def group(self, by: pd.Series | np.ndarray) -> DTM:
+        """Rows summed by a label per row, given in row order (e.g. documents → provinces).
+
+        The result has one row per label, in sorted order, with a ``group`` id column.
+        """
         codes, uniques = pd.factorize(pd.Series(np.asarray(by)), sort=True)
         indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
         return DTM((indicator @ self.matrix).tocsr(), pd.DataFrame({"group": uniques}), self.terms)
@@ -87,6 +97,9 @@ def dtm(
     row_index = pd.MultiIndex.from_frame(row_ids) if len(keys) > 1 else pd.Index(row_ids[keys[0]])
     tok_rows = pd.MultiIndex.from_frame(tokens[keys]) if len(keys) > 1 else pd.Index(tokens[keys[0]])
     r = row_index.get_indexer(tok_rows)
+    if (r < 0).any():
+        unknown = tokens.loc[r < 0, keys].drop_duplicates().head(5).to_dict("records")
+        raise ValueError(f"tokens of units missing from `units`: {unknown} (pass the units the tokens came from)")
     terms = pd.Categorical(tokens["token"])
     vocab = np.asarray(terms.categories, dtype=object)
     counts = sp.csr_matrix((np.ones(len(tokens), dtype=np.int64), (r, terms.codes)), shape=(len(row_ids), len(vocab)))
@@ -100,8 +113,8 @@ def dtm(
 def _prune(counts: sp.csr_matrix, *, min_df: int | float, max_df: int | float, max_features: int | None, vocab: np.ndarray) -> np.ndarray:
     n = counts.shape[0]
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
-    low = min_df if isinstance(min_df, int) else int(np.ceil(min_df * n))
-    high = max_df if isinstance(max_df, int) else int(np.floor(max_df * n))
+    low = int(min_df) if isinstance(min_df, Integral) else int(np.ceil(min_df * n))
+    high = int(max_df) if isinstance(max_df, Integral) else int(np.floor(max_df * n))
     if low > high:
         raise ValueError(f"min_df={min_df} keeps fewer documents than max_df={max_df} with {n} units")
     keep = (df >= low) & (df <= high)

@@ -333,6 +333,8 @@ def tokens(
 
 def _segment_units(units: pd.DataFrame, cfg: TokenConfig, workers: int | None) -> pd.DataFrame:
     texts = units["text"].tolist()
+    if not texts:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in TOKEN_COLUMNS}).astype({"doc_id": object, "token": "category"})
     seg = segmenter_for(cfg)
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     chunks = [texts[i : i + 256] for i in range(0, len(texts), 256)]

@@ -1,0 +1,116 @@
+"""Throughput of the analysis core: load, clean, tokenize (cold and cached), TF-IDF, clustering.
+
+Usage: python benchmarks/bench_tokenize.py [--mb 50] [--cpc ../shared/corpora/cpc]
+
+Builds a corpus of about ``--mb`` MB (UTF-8) from the real paragraphs of the seeds and,
+where present, of the CPC reports (read in place), shuffled with a fixed seed into
+~3,000-character documents, each made unique by a numbered first line so that no cache
+is warm by accident. The cache folder is a fresh temporary one. Prints MB/s per stage
+and, on the same cleaned paragraphs, raw ``jieba.lcut`` and raw ``rjieba.cut`` as
+references, the thread speed-up of segmentation, and the peak memory. One run; the
+machine is noisy, so compare ratios within a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import corpus
+from corpus.cluster import cluster_units
+from corpus.features import dtm, tfidf
+from corpus.tokenize import TokenConfig, segmenter_for, tokens, with_corpus_terms
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build(folder: Path, target_mb: float, cpc: Path) -> int:
+    paras = []
+    for source in [ROOT / "seeds"] + ([cpc] if cpc.is_dir() else []):
+        for path in sorted(source.glob("*.txt")):
+            paras += [p for p in path.read_text(encoding="utf-8").splitlines() if len(p) > 20]
+    rng, written, i = random.Random(0), 0, 0
+    while written < target_mb * 1e6:
+        body, size = [f"第{i}号文档"], 0
+        while size < 3000:
+            body.append(rng.choice(paras))
+            size += len(body[-1])
+        data = "\n".join(body).encode("utf-8")
+        (folder / f"doc{i:06d}.txt").write_bytes(data)
+        written, i = written + len(data), i + 1
+    return written
+
+
+class Timer:
+    def __init__(self, label: str, nbytes: int):
+        self.label, self.nbytes = label, nbytes
+
+    def __enter__(self):
+        self.t = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t
+        print(f"{self.label:38} {self.nbytes / 1e6 / self.seconds:8.2f} MB/s  {self.seconds:7.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=50.0)
+    parser.add_argument("--cpc", type=Path, default=ROOT.parent / "shared" / "corpora" / "cpc")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, cache_dir = Path(tmp) / "corpus", Path(tmp) / "cache"
+        folder.mkdir()
+        nbytes = build(folder, args.mb, args.cpc)
+        print(f"corpus: {len(list(folder.glob('*.txt')))} documents, {nbytes / 1e6:.1f} MB; {os.cpu_count()} cores")
+        with Timer("load + clean (cold, all cores)", nbytes) as cold_clean:
+            docs = corpus.load_corpus(folder, cache_dir=cache_dir)
+        paras = corpus.paragraphs(docs)
+        text_bytes = int(paras["text"].str.len().sum() * 3)  # UTF-8 bytes of the cleaned text
+        texts = paras["text"].tolist()
+        cfg = with_corpus_terms(TokenConfig(), texts)
+        segmenter_for(cfg)  # dictionary loading is start-up, timed apart
+        with Timer("tokenize, 1 thread (cold)", text_bytes) as one:
+            tokens(paras, cache=False, workers=1)
+        with Timer("tokenize, all cores (cold, written to cache)", text_bytes) as cold_tok:
+            toks = tokens(paras, cache_dir=cache_dir)
+        with Timer("load + clean (cached)", nbytes) as warm_clean:
+            corpus.load_corpus(folder, cache_dir=cache_dir)
+        with Timer("tokenize (cached)", text_bytes) as warm_tok:
+            tokens(paras, cache_dir=cache_dir)
+        import rjieba
+
+        raw = rjieba.Jieba()
+        with Timer("raw rjieba.cut, 1 thread (reference)", text_bytes) as ref_rs:
+            for t in texts:
+                raw.cut(t)
+        import jieba
+
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        with Timer("raw jieba.lcut, 1 thread (reference)", text_bytes) as ref_py:
+            for t in texts:
+                jieba.lcut(t)
+        with Timer("document-term matrix + TF-IDF (docs)", text_bytes):
+            w = tfidf(dtm(toks, min_df=2))
+        sample = paras.sample(n=min(20000, len(paras)), random_state=0)
+        sample_toks = toks.merge(sample[["doc_id", "para_no"]], on=["doc_id", "para_no"])
+        sample_bytes = int(sample["text"].str.len().sum() * 3)
+        with Timer(f"clustering {len(sample)} paragraphs (k=8, LSA)", sample_bytes):
+            cluster_units(tfidf(dtm(sample_toks, "paragraph", min_df=5)), k=8, stability_seeds=0)
+        print()
+        print(f"tokenize stage vs raw jieba.lcut, per core : {ref_py.seconds / one.seconds:5.1f}x  (target >= 5)")
+        print(f"tokenize stage vs raw rjieba.cut, 1 thread : {ref_rs.seconds / one.seconds:5.2f}x  (target >= 0.6)")
+        print(f"threads: all cores vs 1 thread              : {one.seconds / cold_tok.seconds:5.2f}x")
+        print(f"cached vs cold, clean + tokenize           : {(cold_clean.seconds + cold_tok.seconds) / (warm_clean.seconds + warm_tok.seconds):5.1f}x  (target >= 5)")
+        print(f"peak memory (max RSS)                      : {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
