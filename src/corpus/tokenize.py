@@ -25,12 +25,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import cache as store
 from .patterns import CJK, iter_formulae, iter_models, iter_quotes
@@ -218,17 +220,17 @@ def corpus_terms(texts: Iterable[str], *, max_quote_len: int = 10) -> pd.DataFra
     >>> corpus_terms(["推行“党建+警务”模式，落实“三会一课”，坚持“枫桥经验”"])["term"].tolist()
     ['三会一课', '党建+警务', '枫桥经验']
     """
+    texts = list(texts)
+    joined = "\n".join(texts)  # the detectors never match across a line break
+    quotes = Counter(m.group(1) or m.group(2) for m in iter_quotes(joined, max_len=max_quote_len))
+    formulae = Counter(m.group() for m in iter_formulae(joined))
+    models = Counter(m.group() for m in iter_models("\n".join(t for t in texts if "+" in t or "＋" in t)))
     counts: Counter[tuple[str, str]] = Counter()
-    for text in texts:
-        for m in iter_quotes(text, max_len=max_quote_len):
-            inner = m.group(1) or m.group(2)
-            if re.fullmatch(f"[{CJK}A-Za-z0-9+＋]{{2,}}", inner) and _CJK_RE.search(inner):
-                counts[("quotation", inner)] += 1
-        for m in iter_formulae(text):
-            counts[("formula", m.group())] += 1
-        for m in iter_models(text):
-            if _CJK_RE.search(m.group()):
-                counts[("model", m.group())] += 1
+    for inner, n in quotes.items():
+        if re.fullmatch(f"[{CJK}A-Za-z0-9+＋]{{2,}}", inner) and _CJK_RE.search(inner):
+            counts[("quotation", inner)] += n
+    counts.update({("formula", term): n for term, n in formulae.items()})
+    counts.update({("model", term): n for term, n in models.items() if _CJK_RE.search(term)})
     rows = {}
     for (kind, term), n in counts.items():  # one row per term; a model or formula outranks a quotation
         prev = rows.get(term)
@@ -321,49 +323,78 @@ def tokens(
         cached["token"] = cached["token"].astype("category")
         return cached
     unreachable_stopwords(replace(cfg, extra_terms=()))
-    frame = _segment_units(units, cfg, workers)
-    keep = vocabulary_filter(cfg, frame["token"].cat.categories)
-    mask = np.fromiter((keep[c] for c in frame["token"].cat.categories), dtype=bool, count=len(frame["token"].cat.categories))
-    frame = frame[mask[frame["token"].cat.codes.to_numpy()]].reset_index(drop=True)
-    frame["token"] = frame["token"].cat.remove_unused_categories()
+    frame = _segment_units(units, cfg, workers, keep=lambda vocabulary: vocabulary_filter(cfg, vocabulary))
     if folder:
         store.write(folder, key, frame)
     return frame
 
 
-def _segment_units(units: pd.DataFrame, cfg: TokenConfig, workers: int | None) -> pd.DataFrame:
+def _segment_units(units: pd.DataFrame, cfg: TokenConfig, workers: int | None, keep=None) -> pd.DataFrame:
+    """Segment every unit; ``keep`` judges the vocabulary once and drops the rows of words it rejects."""
     texts = units["text"].tolist()
     if not texts:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in TOKEN_COLUMNS}).astype({"doc_id": object, "token": "category"})
     seg = segmenter_for(cfg)
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    chunks = [texts[i : i + 256] for i in range(0, len(texts), 256)]
+    chunks, start, size = [], 0, 0
+    for i, text in enumerate(texts):  # chunks of about 64k characters: few calls, GIL released longer
+        size += len(text) + 1
+        if size >= 65536 or i == len(texts) - 1:
+            chunks.append(texts[start : i + 1])
+            start, size = i + 1, 0
 
-    def cut_chunk(chunk: list[str]) -> list[list[str]]:
-        return [_cut(seg, cfg, t) for t in chunk]
+    def cut_chunk(chunk: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        return _cut_joined(seg, cfg, chunk)
 
     if n_workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(n_workers) as pool:
-            cut = [words for part in pool.map(cut_chunk, chunks) for words in part]
+            parts = list(pool.map(cut_chunk, chunks))
     else:
-        cut = [words for chunk in chunks for words in cut_chunk(chunk)]
-    counts = np.fromiter((len(w) for w in cut), dtype=np.int64, count=len(cut))
-    flat = [w for words in cut for w in words]
-    lengths = np.fromiter((len(w) for w in flat), dtype=np.int64, count=len(flat))
+        parts = [cut_chunk(chunk) for chunk in chunks]
+    encoded = pc.dictionary_encode(pa.chunked_array([words for words, _ in parts], type=pa.string())).combine_chunks()
+    counts = np.concatenate([n for _, n in parts])
+    codes = encoded.indices.to_numpy().astype(np.int64)
+    vocabulary = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    lengths = pc.utf8_length(encoded.dictionary).to_numpy().astype(np.int64)[codes]
     # Offsets: a token ends where the lengths of the unit's tokens so far add up to.
     total = np.concatenate(([0], np.cumsum(lengths)))
     first_token = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    ends = total[1:] - np.repeat(total[first_token], counts)
-    starts = np.repeat(_column(units, "start"), counts) + ends - lengths
-    frame = pd.DataFrame({
-        "doc_id": np.repeat(units["doc_id"].to_numpy(), counts),
+    starts = total[:-1] - np.repeat(total[first_token], counts) + np.repeat(_column(units, "start"), counts)
+    if keep is not None:
+        verdict = keep(vocabulary)
+        wanted = np.fromiter((verdict[w] for w in vocabulary), dtype=bool, count=len(vocabulary))
+        rows = wanted[codes]
+        kept_before = np.concatenate(([0], np.cumsum(rows)))
+        counts = kept_before[first_token + counts] - kept_before[first_token]
+        codes = (np.cumsum(wanted) - 1)[codes[rows]]  # the kept words renumbered in order of first appearance
+        starts, lengths, vocabulary = starts[rows], lengths[rows], vocabulary[wanted]
+    doc_codes, doc_ids = pd.factorize(units["doc_id"].to_numpy(dtype=object))
+    return pd.DataFrame({
+        "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, counts), categories=pd.Index(doc_ids)),
         "para_no": np.repeat(_column(units, "para_no"), counts),
         "sent_no": np.repeat(_column(units, "sent_no"), counts),
-        "token": pd.Categorical(flat),
+        "token": pd.Categorical.from_codes(codes, categories=pd.Index(vocabulary)),
         "start": starts,
         "end": starts + lengths,
     })  # fmt: skip
-    return frame
+
+
+def _cut_joined(seg, cfg: TokenConfig, texts: list[str]) -> tuple[pa.StringArray, np.ndarray]:
+    """Segment texts joined by line breaks in one call; the words (an Arrow array) and the count per text.
+
+    jieba segments the runs between non-word characters independently, so a line break
+    between texts leaves each text's tokens as if it were cut alone. Texts that contain
+    line breaks themselves (whole documents) are cut one by one.
+    """
+    if not any("\n" in t for t in texts):
+        words = pa.array(_cut(seg, cfg, "\n".join(texts)), type=pa.string())
+        separator = pc.equal(words, "\n")
+        at = np.flatnonzero(separator.to_numpy(zero_copy_only=False))
+        if len(at) == len(texts) - 1:
+            counts = np.diff(np.concatenate(([-1], at, [len(words)]))) - 1
+            return pc.filter(words, pc.invert(separator)), counts
+    per_text = [_cut(seg, cfg, t) for t in texts]
+    return pa.array(list(chain.from_iterable(per_text)), type=pa.string()), np.fromiter(map(len, per_text), dtype=np.int64)
 
 
 def _column(units: pd.DataFrame, name: str) -> np.ndarray:
@@ -377,11 +408,13 @@ def _column(units: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _cache_key(cfg: TokenConfig, units: pd.DataFrame) -> str:
+    """A hash of the configuration and of every unit's ids, offset and text."""
     h = hashlib.sha256(cfg.key().encode())
-    cols = [c for c in ("doc_id", "para_no", "sent_no", "start") if c in units.columns]
-    for row in zip(*(units[c].astype(str) for c in cols), units["text"]):
-        h.update("\x1f".join(row).encode("utf-8"))
-        h.update(b"\x1e")
+    for col in ("doc_id", "para_no", "sent_no", "start"):
+        if col in units.columns:
+            h.update(col.encode())
+            h.update("\x1f".join(map(str, units[col].tolist())).encode("utf-8"))
+    h.update("\x1e".join(units["text"].tolist()).encode("utf-8"))
     return h.hexdigest()[:32]
 
 
