@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -37,6 +38,24 @@ def test_every_notebook_renders_on_the_seeds_without_errors(seeds_run):
         assert 'src="data:image/png;base64' in page, f"{r.name} has no embedded figure"
         assert not re.search(r"<script[^>]+src=\"https?://", page)
     assert (out / "index.html").is_file() and (out / "seeds" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_no_figure_lacks_a_glyph_and_no_cell_warns_about_fonts(seeds_run):
+    run, _ = seeds_run
+    for r in run.results:
+        nb = json.loads(Path(r.notebook_path).read_text(encoding="utf-8"))
+        outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+        text = "\n".join("".join(o.get("text", "")) for o in outputs)
+        assert not re.search(r"Glyph \d+|missing from (current )?font|findfont", text), (r.name, text[:500])
+
+
+@pytest.mark.slow
+def test_every_report_writes_its_tables_as_csv(seeds_run):
+    run, out = seeds_run
+    for r in run.results:
+        folder = out / "seeds" / r.name
+        assert any(folder.glob("*.csv")), f"{r.name} wrote no CSV table"
 
 
 @pytest.mark.slow
