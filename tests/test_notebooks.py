@@ -88,3 +88,13 @@ def test_the_suite_renders_the_party_congress_corpus(tmp_path):
     run = run_reports(CPC, out_dir=tmp_path, command="pytest")
     assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
     assert (tmp_path / "cpc" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_a_rerun_gives_byte_identical_reports_and_only_keeps_the_other_reports_listed(seeds_run):
+    run, out = seeds_run
+    first = {r.name: Path(r.html_path).read_bytes() for r in run.results}
+    again = run_reports(ROOT / "seeds", out_dir=out, only=["01_tfidf"], command="pytest")
+    assert Path(again.results[0].html_path).read_bytes() == first["01_tfidf"]
+    record = json.loads((out / "seeds" / "run.json").read_text(encoding="utf-8"))
+    assert {nb["name"] for nb in record["notebooks"]} == set(first)

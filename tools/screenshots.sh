@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Developer tool (not part of the two commands): screenshot every rendered report page in headless
-# Chromium so a person can check them by eye. Needs root once for Debian's packages:
-#   apt-get install -y chromium fonts-noto-cjk
+# Chromium so a person can check them by eye. Installs Debian's chromium and fonts-noto-cjk
+# when they are missing (needs root for that, once).
 # Usage: tools/screenshots.sh [reports/seeds] [out-dir]
 set -euo pipefail
 src=${1:-reports/seeds}
 out=${2:-reports/_screenshots}
 mkdir -p "$out"
-command -v chromium >/dev/null || { echo "chromium is not installed: apt-get install -y chromium fonts-noto-cjk" >&2; exit 1; }
+if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  echo "installing Debian's chromium and fonts-noto-cjk (needs root)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 for page in "$src"/*.html "$(dirname "$src")/index.html"; do

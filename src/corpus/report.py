@@ -350,11 +350,12 @@ def _parameters_html(parameters: Mapping[str, Any]) -> str:
 
 def corpus_index_html(run: Mapping[str, Any]) -> str:
     """The ``reports/<corpus>/index.html`` page for a ``run.json`` record."""
-    reports = _table(["report", "status", "seconds", "error", "parameters"], [
+    reports = _table(["report", "status", "seconds", "run at", "error", "parameters"], [
         [f'<a href="{escape(quote(nb["html"]))}">{escape(nb["name"])}</a>' if nb["html"]
          else escape(nb["name"]),
          f'<span class="{escape(nb["status"])}">{escape(nb["status"])}</span>',
-         f'{nb["seconds"]:.1f}', escape(nb["error"] or ""), _parameters_html(nb["parameters"])]
+         f'{nb["seconds"]:.1f}', escape(str(nb.get("run_at") or run["started_at"])),
+         escape(nb["error"] or ""), _parameters_html(nb["parameters"])]
         for nb in run["notebooks"]])
     corpus = run["corpus"]
     meta = run["metadata"] or {"path": "each notebook's default", "sha256": "-"}
@@ -419,11 +420,26 @@ def _run_record(result: RunResult, *, corpus: Path, fingerprint: pd.DataFrame,
         "started_at": started_at, "finished_at": _now(), "command": command,
         "show_code": show_code, "kernel": kernel_name, "jobs": jobs,
         "libraries": library_versions(),
-        "notebooks": [{"name": r.name, "status": r.status, "seconds": r.seconds, "error": r.error,
+        "notebooks": [{"name": r.name, "status": r.status, "seconds": r.seconds, "error": r.error, "run_at": started_at,
                        "html": r.html_path.name if r.html_path else None,
                        "notebook": r.notebook_path.name, "parameters": r.parameters}
                       for r in result.results],
     }
+
+
+def _earlier_reports(report_dir: Path, *, done: set[str], corpus_sha: str) -> list[dict[str, Any]]:
+    """Entries of an earlier run (``--only``) for reports not rerun now, if made from the same corpus files."""
+    previous = report_dir / "run.json"
+    if not previous.is_file():
+        return []
+    record = json.loads(previous.read_text(encoding="utf-8"))
+    if record.get("corpus", {}).get("sha256") != corpus_sha:
+        return []
+    kept = []
+    for nb in record.get("notebooks", []):
+        if nb["name"] not in done and nb.get("html") and (report_dir / nb["html"]).is_file():
+            kept.append({**nb, "run_at": nb.get("run_at") or record.get("started_at")})
+    return kept
 
 
 def run_reports(corpus_path: str | os.PathLike[str], *,
@@ -470,6 +486,8 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
                       started_at=started_at, show_code=show_code, kernel_name=kernel_name,
                       command=command or shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
                       jobs=workers)
+    run["notebooks"] += _earlier_reports(report_dir, done={r.name for r in result.results}, corpus_sha=run["corpus"]["sha256"])
+    run["notebooks"].sort(key=lambda nb: nb["name"])
     run_json = json.dumps(run, ensure_ascii=False, indent=2, default=str)
     (report_dir / "run.json").write_text(run_json, encoding="utf-8")
     (report_dir / "index.html").write_text(corpus_index_html(run), encoding="utf-8")
