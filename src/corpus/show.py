@@ -6,6 +6,7 @@ contain ``<script>`` or ``$…$``, so every table a report shows goes through :f
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 import pandas as pd
@@ -26,6 +27,8 @@ def table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = 200, max_
         .set_table_styles([{"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
                            {"selector": "td", "props": "text-align: left; vertical-align: top;"}])  # fmt: skip
     )
+    # Styler's default id is random; a content-derived one keeps reruns byte-identical.
+    styler = styler.set_uuid(hashlib.sha1(f"{caption}|{list(frame.columns)}|{frame.shape}".encode()).hexdigest()[:8])
     return styler.hide(axis="index") if isinstance(frame.index, pd.RangeIndex) else styler
 
 
