@@ -158,5 +158,5 @@ def test_concurrent_writers_never_leave_a_corrupt_cache_entry(tmp_path, seeds):
 
 def test_parallel_and_serial_segmentation_give_identical_tables(seeds):
     _, paras = seeds
-    many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(6)], ignore_index=True)
+    many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(300)], ignore_index=True)  # > PARALLEL_MIN_CHARS
     pd.testing.assert_frame_equal(tokens(many, cache=False, workers=1), tokens(many, cache=False, workers=2))

@@ -21,7 +21,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -311,8 +311,9 @@ def tokens(
     :func:`corpus.paragraphs` / :func:`corpus.sentences` carry theirs), so every count
     traces back to its sentence. The corpus-derived lexicon is built from all units
     together. Results are cached in ``<cache_dir>/tokens`` unless ``cache=False`` (see
-    :func:`corpus.cache.cache_root`: ``.cache`` or ``$CORPUS_CACHE_DIR``); ``workers`` threads
-    segment in parallel (rjieba releases the GIL); the output is the same in any case.
+    :func:`corpus.cache.cache_root`: ``.cache`` or ``$CORPUS_CACHE_DIR``); above a few MB of
+    text, ``workers`` processes (default: all cores)
+    segment in parallel; the output is the same, in the same order, in any case.
     """
     texts = units["text"].tolist()
     cfg = with_corpus_terms(config or TokenConfig(), texts)
@@ -343,14 +344,11 @@ def _segment_units(units: pd.DataFrame, cfg: TokenConfig, workers: int | None, k
             chunks.append(texts[start : i + 1])
             start, size = i + 1, 0
 
-    def cut_chunk(chunk: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        return _cut_joined(seg, cfg, chunk)
-
-    if n_workers > 1 and len(chunks) > 1:
-        with ThreadPoolExecutor(n_workers) as pool:
-            parts = list(pool.map(cut_chunk, chunks))
+    chars = sum(map(len, texts))
+    if n_workers > 1 and len(chunks) > 1 and chars >= PARALLEL_MIN_CHARS:
+        parts = _cut_in_processes(chunks, cfg, n_workers)
     else:
-        parts = [cut_chunk(chunk) for chunk in chunks]
+        parts = [_cut_joined(seg, cfg, chunk) for chunk in chunks]
     encoded = pc.dictionary_encode(pa.chunked_array([words for words, _ in parts], type=pa.string())).combine_chunks()
     counts = np.concatenate([n for _, n in parts])
     codes = encoded.indices.to_numpy().astype(np.int64)
@@ -377,6 +375,25 @@ def _segment_units(units: pd.DataFrame, cfg: TokenConfig, workers: int | None, k
         "start": starts,
         "end": starts + lengths,
     })  # fmt: skip
+
+
+#: Below this many characters segmentation stays in this process: starting workers costs more.
+PARALLEL_MIN_CHARS = 3_000_000
+
+
+def _cut_in_processes(chunks: list[list[str]], cfg: TokenConfig, n_workers: int) -> list[tuple[pa.StringArray, np.ndarray]]:
+    """Segment chunks in worker processes, each with its own segmenter; results in chunk order.
+
+    Threads do not help here: rjieba releases the GIL while it segments, but building the
+    millions of Python strings it returns holds it. Workers send back Arrow arrays, which
+    cross the process boundary as flat buffers.
+    """
+    with ProcessPoolExecutor(n_workers, initializer=segmenter_for, initargs=(cfg,)) as pool:
+        return list(pool.map(_cut_joined_for, [cfg] * len(chunks), chunks, chunksize=max(1, len(chunks) // (4 * n_workers))))
+
+
+def _cut_joined_for(cfg: TokenConfig, texts: list[str]) -> tuple[pa.StringArray, np.ndarray]:
+    return _cut_joined(segmenter_for(cfg), cfg, texts)
 
 
 def _cut_joined(seg, cfg: TokenConfig, texts: list[str]) -> tuple[pa.StringArray, np.ndarray]:
