@@ -7,7 +7,7 @@ set -euo pipefail
 src=${1:-reports/seeds}
 out=${2:-reports/_screenshots}
 mkdir -p "$out"
-if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
   echo "installing Debian's chromium and fonts-noto-cjk (needs root)" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi

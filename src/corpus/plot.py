@@ -218,23 +218,23 @@ def cluster_map_figure(coords: pd.DataFrame, labels: dict[str, str], *, title: s
     markers = "osD^v<>Pp*hX"
     docs = list(dict.fromkeys(coords["doc_id"]))
     with cjk_style():
-        fig, ax = plt.subplots(figsize=(7.5, 5.5))
+        fig, ax = plt.subplots(figsize=(9, 5.5))
         cmap = plt.get_cmap("tab10")
         for d_i, doc_id in enumerate(docs):
             part = coords[coords["doc_id"] == doc_id]
             ax.scatter(part["x"], part["y"], c=[cmap(c % 10) for c in part["cluster"]], marker=markers[d_i % len(markers)],
                        s=28, alpha=0.8, edgecolors="none", label=drawable(labels.get(doc_id, doc_id), where=doc_id))  # fmt: skip
-        doc_legend = ax.legend(title="文档 document", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        doc_legend = ax.legend(title="文档", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
         for handle in doc_legend.legend_handles:
             handle.set_color("#555555")
         ax.add_artist(doc_legend)
         clusters = sorted(coords["cluster"].unique())
         handles = [plt.Line2D([], [], marker="s", linestyle="", color=cmap(c % 10)) for c in clusters]
-        ax.legend(handles, [f"簇 {c}" for c in clusters], title="簇 cluster", loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8)
+        ax.legend(handles, [f"簇 {c}" for c in clusters], title="簇", loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8)
         ax.set_title(title)
         ax.set_xlabel("LSA 维度 1 (dimension 1)")
         ax.set_ylabel("LSA 维度 2 (dimension 2)")
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0, 0.8, 1))  # room on the right for the two legends
     return fig
 
 
