@@ -13,13 +13,14 @@ import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from . import cache as store
 from . import io
-from .clean import BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Cleaned, Edit, clean_text, summarize_bulk
+from .clean import BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Edit, clean_text, summarize_bulk
 from .patterns import model_heads
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _cleaned(docs: pd.DataFrame, cfg: CleanConfig, threshold: float, *, workers:
 PARALLEL_MIN_CHARS = 2_000_000
 
 
-def clean_all(raws: list[str], config: CleanConfig, *, workers: int | None = None) -> list[Cleaned]:
+def clean_all(raws: list[str], config: CleanConfig, *, workers: int | None = None) -> list[CleanedSummary]:
     """Clean many texts (bulk edits summarised), in worker processes where that is faster.
 
     The order and the results are those of a serial run, whatever the number of workers.
@@ -277,11 +278,18 @@ def collapse_bulk(edits: list[tuple[str, Edit]]) -> list[tuple[str, Edit, int]]:
     return out + [(step, summarize_bulk(step, es), len(es)) for step, es in bulk.items()]
 
 
-def _clean_collapsed(raw: str, config: CleanConfig) -> Cleaned:
+class CleanedSummary(NamedTuple):
+    """A cleaned text with its fields and its edits as (step, edit, count), bulk steps summarised."""
+
+    text: str
+    fields: dict[str, str]
+    edits: list[tuple[str, Edit, int]]
+
+
+def _clean_collapsed(raw: str, config: CleanConfig) -> CleanedSummary:
     """Clean one text keeping bulk edits as summaries: what loading needs, cheap to send between processes."""
     result = clean_text(raw, config)
-    result.edits = collapse_bulk(result.edits)
-    return result
+    return CleanedSummary(result.text, result.fields, collapse_bulk(result.edits))
 
 
 def _row(doc_id: str, step: str, e: Edit, count: int) -> dict:
