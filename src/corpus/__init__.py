@@ -6,6 +6,7 @@ The public API follows the data's path: ``load_corpus`` (decode, clean, audit) â
 
 from .clean import CleanConfig, clean_text, detect_script
 from .io import CorpusError
+from . import discourse
 from .load import audit, audit_summary, before_after, doc_labels, flag_duplicates, lengths, load_corpus, problems
 from .structure import paragraphs, sentences
 
@@ -13,6 +14,7 @@ __all__ = [
     "CleanConfig",
     "CorpusError",
     "audit",
+    "discourse",
     "audit_summary",
     "before_after",
     "doc_labels",

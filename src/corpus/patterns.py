@@ -28,44 +28,74 @@ QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 DEFAULT_MODEL_HEADS = frozenset({"党建", "互联网", "智慧", "警务", "科技", "数字", "平台"})
 
 _TERM = rf"(?:[{CJK}A-Za-z0-9]{{1,10}})"
-_MODEL_RE = re.compile(rf"(?<![{CJK}A-Za-z0-9+＋]){_TERM}(?:[+＋]{_TERM})+(?![+＋])")
+_MODEL_TERM = rf"{_TERM}(?:（[^（）\n+＋]{{1,8}}）)?"  # 公安+村居（企业）
+# X+Y(+Z), or inside quotation marks the open-slot head X+ (“党建+”的模式).
+_MODEL_RE = re.compile(
+    rf"(?<![{CJK}A-Za-z0-9+＋]){_MODEL_TERM}(?:[+＋]{_MODEL_TERM})+(?![+＋])|(?<=[“‘]){_TERM}[+＋](?=[”’])"
+)
 # A model whose parts were joined by a bare space (the "+" was lost in scraping).
 _SPACED_RE = re.compile(rf"(?<![{CJK}A-Za-z0-9]){_TERM}(?:[ \u00a0\u3000]+{_TERM})+(?![{CJK}A-Za-z0-9])")
 _QUOTE_RE = re.compile(r"“([^“”\n]{1,200})”|‘([^‘’\n]{1,200})’")
 _TITLE_RE = re.compile(r"《([^《》\n]{1,100})》")
 
-_COUNTER = "个项大条类种支批次项"
 _UNIT_WORDS = (
-    "亿元|万元|千元|元|万人次|人次|万人|人|名|户|家|万家|起|件|宗|个|项|条|次|场|批|处|所|支|辆|"
-    "顶|篇|块|期|天|小时|分钟|年|月|公里|千米|米|吨|亩|倍|个百分点|百分点|%|％|‰"
+    "亿元|万元|千元|元|万人次|人次|万人|人|名|户|万家|家|起|件|宗|个月|个|项|条|批次|次|场|批|处|所|支|辆|"
+    "顶|篇|块|种|期|天|小时|分钟|年|月|公里|千米|米|吨|亩|倍|个百分点|百分点|%|％|‰"
 )
 _NUMBER = r"(?:\d+(?:[,，]\d{3})*(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+(?:点[一二三四五六七八九零〇]+)?)"
 _NUMBER_UNIT_RE = re.compile(
-    rf"(?P<number>{_NUMBER})\s*(?P<scale>万|亿|千|百)?(?P<approx>余|多)?(?P<unit>{_UNIT_WORDS})"
+    rf"(?P<number>{_NUMBER})\s*(?P<scale>万|亿|千|百)?(?P<approx>余|多)?(?P<scale2>万|亿)?(?P<unit>{_UNIT_WORDS})"
+    r"(?P<alt>（(?:次|篇|条|件|人|人次|家|个)）)?"
 )
-# Numbered formulae: a numeral, an optional counter, then 1–3 characters, repeated
-# (三会一课, 三抓四学五查六提升) or alone with a counter (五个坚持, 十大行动). A formula
-# ends where the CJK run ends or where a word that names what it is begins (工作法, 机制).
-_SEGMENT = rf"[{CN_DIGITS}](?:[{_COUNTER}])?[{CJK}]{{1,3}}?"
+# Numbered formulae. A numeral (双 counts as two) opens every form:
+#   multi-part   三会一课, 四横一纵一提升, 一村（一格）一辅警, 三合一 — two or more numerals,
+#                each with a short term that holds no numeral;
+#   counted      五个坚持, 十大行动, 二十条措施, 四级监督体系 — a numeral, a counter and a
+#                head of at most four characters (eight inside quotation marks);
+#   bare         “四风”, “五学联动”, 双提升, 四联(工作机制) — a numeral and a short term,
+#                when quoted, when the numeral is 双, or before 工作机制/工作法/机制/模式;
+#   head first   “从严治警七条”.
+# A formula ends where the run of ideographs ends or where a word that names what it is begins.
+_NUMX = CN_DIGITS + "双"  # 双 counts as a numeral in multi-part and bare formulae only
+_FORMULA_COUNTERS = "个大项条种类级场本件"
+_T = rf"(?![{_NUMX}零〇百千万亿])[{CJK}]"  # a term character: an ideograph that is not a numeral
 _FORMULA_SUFFIX = (
     "工作法|工作|机制|制度|活动|行动|工程|体系|模式|要求|目标|清单|部署|格局|品牌|做法|举措|措施|"
-    "理念|建设|专项|任务|标准|经验|战略|原则|方针|精神|问题|的|和|与|等|为|中|上"
+    "理念|建设|专项|任务|标准|经验|战略|原则|方针|精神|问题|场所|方式|的|和|与|等|为|中|上"
 )
 _FORMULA_END = rf"(?=[^{CJK}]|$|(?:{_FORMULA_SUFFIX}))"
+_PART = rf"[{_NUMX}]{_T}{{1,3}}?(?:（[{_NUMX}]{_T}{{1,3}}?）)?"
+# 大 follows one numeral only: 十大行动, but 二十大 is a congress.
+_NUM_COUNTER = rf"(?:[{CN_DIGITS}][{_FORMULA_COUNTERS}]|[{CN_DIGITS}]{{2}}[{_FORMULA_COUNTERS.replace('大', '')}])"
 _FORMULA_RE = re.compile(
-    rf"(?<![{CN_DIGITS}第])(?:"
-    rf"[{CN_DIGITS}][{CJK}]{{1,2}}?(?:[{CN_DIGITS}][{CJK}]{{1,3}}?){{1,4}}"  # 三会一课, 一村一辅警
-    rf"|[{CN_DIGITS}][个大][{CJK}]{{2,4}}?"  # 五个坚持, 十大行动
-    rf"){_FORMULA_END}"
+    rf"(?<![{_NUMX}第])(?:"
+    rf"(?P<multi>[{_NUMX}]{_T}{{1,2}}?(?:（[{_NUMX}]{_T}{{1,3}}?）)?(?:{_PART}){{1,4}}{_FORMULA_END}"
+    rf"|[{_NUMX}]{_T}{{1,2}}一(?=[^{CJK}]|$))"
+    rf"|(?P<counted>(?<=[“‘]){_NUM_COUNTER}[{CJK}]{{0,8}}(?=[”’])"
+    rf"|{_NUM_COUNTER}(?:\d+(?:\.\d+)?[%％]|[{CJK}]{{1,4}}?(?=[^{CJK}]|$|[的和与及中])))"
+    rf"|(?P<bare>(?<=[“‘])[{_NUMX}]{_T}{{1,4}}(?=[”’])|双{_T}{{2}}(?![{CJK}])"
+    rf"|[{CN_DIGITS[1:]}]{_T}{{1,2}}(?=工作机制|工作法|工作模式|机制|模式))"
+    rf"|(?P<head_first>(?<=[“‘]){_T}{{2,6}}[{_NUMX}]{{1,2}}[条项点](?=[”’]))"
+    rf")",
+    re.MULTILINE,
 )
-_FORMULA_SEGMENT_RE = re.compile(_SEGMENT)
+#: Words that open with a numeral but name no set: lexicalised words, idioms, metaphors.
+LEXICALISED = frozenset(
+    "一把手 一线 一流 一体 一体化 一览表 一往无前 一起 一切 一些 一般 一定 一直 一致 一样 一同 一并 一再 一律 "
+    "一贯 一举 一道 一带 一路 一旦 一度 一股绳 一盘棋 一条心 一家人 一家亲 一张蓝图 一条龙 一刀切 一站式 一揽子 "
+    "一心一意 一言一行 一点一滴 一朝一夕 一草一木 一针一线 一砖一瓦 一丝一毫 一举一动 一五一十 一穷二白 "
+    "三心二意 四面八方 五湖四海 七上八下 七嘴八舌 十全十美 九牛一毛 一石二鸟 一举两得 三番五次 一分为二 四分五裂 "
+    "一兵一卒 "
+    "双方 双向 双重 双手 双边 双赢".split()
+)
+_LEVEL_NAMES = "省市县乡镇村区"
 
 
 def iter_models(text: str) -> Iterator[re.Match[str]]:
-    """X+Y(+Z) models written with a plus sign: 党建+警务, 1+X, 5+2, 案管室+法制员.
+    """X+Y(+Z) models written with a plus sign: 党建+警务, 1+X, 5+2, 公安+村居（企业）, and the quoted open slot “党建+”.
 
-    >>> [m.group() for m in iter_models("深化“党建+营商环境”建设, 健全“1+X”制度")]
-    ['党建+营商环境', '1+X']
+    >>> [m.group() for m in iter_models("深化“党建+营商环境”建设, 健全“1+X”制度, 以“党建+”的模式, 拓展“公安+村居（企业）”")]
+    ['党建+营商环境', '1+X', '党建+', '公安+村居（企业）']
     """
     if "+" not in text and "＋" not in text:  # most texts: skip the scan
         return iter(())
@@ -73,12 +103,12 @@ def iter_models(text: str) -> Iterator[re.Match[str]]:
 
 
 def model_parts(model: str) -> list[str]:
-    """The parts of an X+Y model, in order.
+    """The parts of an X+Y model, in order; an open slot (党建+) is an empty part.
 
-    >>> model_parts("党建+网格+警务")
-    ['党建', '网格', '警务']
+    >>> model_parts("党建+网格+警务"), model_parts("党建+")
+    (['党建', '网格', '警务'], ['党建', ''])
     """
-    return [part for part in re.split(r"[+＋]", model) if part]
+    return re.split(r"[+＋]", model)
 
 
 def model_heads(texts: Iterable[str], defaults: Iterable[str] = DEFAULT_MODEL_HEADS) -> frozenset[str]:
@@ -116,7 +146,7 @@ def iter_titles(text: str) -> Iterator[re.Match[str]]:
 
 
 def iter_numbers(text: str) -> Iterator[re.Match[str]]:
-    """Numbers with a unit (25.8%, 13.8亿元, 4900余场, 两个40%): groups number, scale, unit, approx.
+    """Numbers with a unit (25.8%, 13.8亿元, 4900余场, 1000余万元): groups number, scale (or scale2 after approx), approx, unit, alt (（次）).
 
     >>> [m.group() for m in iter_numbers("破案率上升25.8%, 避免损失13.8亿元, 召开4900余场")]
     ['25.8%', '13.8亿元', '4900余场']
@@ -124,25 +154,108 @@ def iter_numbers(text: str) -> Iterator[re.Match[str]]:
     return _NUMBER_UNIT_RE.finditer(text)
 
 
-def iter_formulae(text: str) -> Iterator[re.Match[str]]:
-    """Candidate numbered formulae (三会一课, 五个坚持, 三抓四学五查六提升).
+_ZERO_RE = re.compile(r"(?<![一二三四五六七八九十百千万\d.])(?P<zero>零(?:发生|发案|事故|伤亡|死亡|投诉|差错|失误|上访|感染|滞留|积压|漏报|增长|突破))")
 
-    Candidates only: ordinary counts such as 三年 or ranks such as 第一 are excluded
-    here, and the discourse module decides what a count with a measure word means.
+
+def iter_zero_counts(text: str) -> Iterator[re.Match[str]]:
+    """Outcomes stated as zero (零发案, 零发生, 零伤亡): counts without a digit; group ``zero``.
+
+    >>> [m.group() for m in iter_zero_counts("持枪犯罪“零发案”，事故零发生，零容忍")]
+    ['零发案', '零发生']
+    """
+    return _ZERO_RE.finditer(text)
+
+
+def iter_formulae(text: str) -> Iterator[re.Match[str]]:
+    """Numbered formulae: 三会一课, 五个坚持, 三抓四学五查六提升, “四风”, 双提升, 一村（一格）一辅警.
+
+    The named group that matched (``multi``, ``counted``, ``bare``, ``head_first``) gives the
+    form. Not formulae: ranks (第一), ordinals (一是), periods (三年), congress ordinals
+    (二十大, 党的九大), counts of administrative levels (省市县三级), 一 as an article (一场,
+    一项 in running text; 一 with a counter counts only quoted or ending a heading line),
+    numbers in Arabic digits (claims) and the words in :data:`LEXICALISED` (一把手, 一股绳).
 
     >>> [m.group() for m in iter_formulae("落实“三会一课”, 强化“五个坚持”, 形成三抓四学五查六提升工作法")]
     ['三会一课', '五个坚持', '三抓四学五查六提升']
+    >>> [m.group() for m in iter_formulae("第一议题，一是抓学习，三年行动，党的二十大，省市县三级公安机关，一场革命，“一把手”")]
+    []
     """
-    return _FORMULA_RE.finditer(text)
+    for m in _FORMULA_RE.finditer(text):
+        if m.group() in LEXICALISED or _rejected_count(text, m) or _rejected_multi(text, m):
+            continue
+        yield m
+
+
+def _rejected_count(text: str, m: re.Match[str]) -> bool:
+    """A numeral with a counter that is an article, a congress ordinal or a count of levels."""
+    if not m.group("counted"):
+        return False
+    before = text[m.start() - 1] if m.start() else ""
+    counter = m.group()[1] if m.group()[1] in _FORMULA_COUNTERS else m.group()[2]
+    quoted = before in "“‘"
+    if m.group()[0] == "一" and not quoted and text[m.end() : m.end() + 1] not in ("", "\n"):
+        return True
+    head = m.group()[m.group().index(counter) + 1 :]
+    if re.match(r"月|年|天|小时|百分点|以|期间|路线|开幕|闭幕|决议|党章|召开|和", head):  # periods, units, congresses
+        return True
+    return (counter == "级" and before in _LEVEL_NAMES) or (counter == "大" and before in "的共党")
+
+
+def _rejected_multi(text: str, m: re.Match[str]) -> bool:
+    """Numerals in a row that are a date, a congress session, a period, a repetition or a word (十分, 统一)."""
+    if not m.group("multi"):
+        return False
+    runs = list(_NUMERAL_RUN.finditer(m.group()))
+    terms = [t for t in _NUMERAL_RUN.split(m.group())[1:]]
+    if any(len(r.group()) > 1 for r in runs) or re.search(r"十分|又|届|之|月|的", m.group()):
+        return True
+    if terms[-1] in _PERIOD_WORDS or any(b and a and b.startswith(a) and len(a) == 1 for a, b in zip(terms, terms[1:])):
+        return True
+    return any(r.group() == "一" and r.start() and m.group()[r.start() - 1] in "统唯同万专划逐单均" for r in runs)
+
+
+#: Words after a numeral that make it a period or a plain count, not a formula part.
+_PERIOD_WORDS = frozenset("年 月 日 天 代 次 届 个 名 位 周 岁".split())
 
 
 def formula_numbers(formula: str) -> list[str]:
-    """The numerals that structure a formula, in order.
+    """The numerals that structure a formula, in order (二十 is one numeral, 双 one).
 
-    >>> formula_numbers("三抓四学五查六提升")
-    ['三', '四', '五', '六']
+    >>> formula_numbers("三抓四学五查六提升"), formula_numbers("二十条措施"), formula_numbers("从严治警七条")
+    (['三', '四', '五', '六'], ['二十'], ['七'])
     """
-    return [seg[0] for seg in _FORMULA_SEGMENT_RE.findall(formula)]
+    return [m.group() for m in _NUMERAL_RUN.finditer(formula)][: 1 if _counted(formula) else None]
+
+
+def formula_head(formula: str) -> str:
+    """What a formula's numerals count: its terms joined by '/', the counter dropped unless nothing else remains.
+
+    >>> [formula_head(f) for f in ["三会一课", "五大特色做法", "十类", "一村（一格）一辅警", "两个40%", "从严治警七条"]]
+    ['会/课', '特色做法', '类', '村/格/辅警', '40%', '从严治警（条）']
+    """
+    counted = _counted(formula)
+    if counted:
+        return formula[counted.end() :] or counted.group("counter")
+    runs = list(_NUMERAL_RUN.finditer(formula))
+    if not runs:
+        return formula
+    if runs[0].start() > 0:  # head first: 从严治警七条
+        run = runs[-1]
+        return f"{formula[: run.start()]}（{formula[run.end():]}）"
+    terms = [t.strip("（）") for t in _NUMERAL_RUN.split(formula)]
+    return "/".join(t for t in terms if t)
+
+
+_NUMERAL_RUN = re.compile(f"[{_NUMX}]+")
+_COUNTED_START = re.compile(rf"^(?:[{CN_DIGITS}]{{1,2}})(?P<counter>[{_FORMULA_COUNTERS}])")
+
+
+def _counted(formula: str) -> re.Match[str] | None:
+    """The numeral and counter opening a counted formula (五个坚持), not a multi-part one (一项目一方案)."""
+    m = _COUNTED_START.match(formula)
+    if m and re.search(f"^[^{_NUMX}]{{1,3}}[{_NUMX}]", formula[m.end() :]):
+        return None
+    return m
 
 
 def is_cjk(char: str) -> bool:
@@ -152,3 +265,57 @@ def is_cjk(char: str) -> bool:
     (True, False)
     """
     return bool(re.fullmatch(CJK_CHAR, char))
+
+
+_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_int(numeral: str) -> int | None:
+    """The value of a Chinese (or Arabic) integer numeral, None if it is not one.
+
+    >>> [cn_int(s) for s in ["三", "两", "十", "十五", "二十", "一百零八", "12", "多"]]
+    [3, 2, 10, 15, 20, 108, 12, None]
+    """
+    if numeral.isdigit():
+        return int(numeral)
+    if not numeral or any(ch not in _CN_VALUES and ch not in _CN_UNITS for ch in numeral):
+        return None
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in _CN_VALUES:
+            digit = _CN_VALUES[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+#: Markers of enumerated items: 一是 (inline, after a sentence or clause end), and, at the
+#: start of a line, 一、 / （一） / 1、 / （1） / 第一， — the structure official texts number.
+_ENUM_CN = "一二三四五六七八九十"
+_ENUMERATOR_RE = re.compile(
+    rf"(?:(?<=^)|(?<=[。；;：:！？!?\n]))[ \u3000]*(?P<marker>"
+    rf"(?P<shi>[{_ENUM_CN}]{{1,3}})是"
+    rf"|(?P<dun>[{_ENUM_CN}]{{1,3}})[、．]"
+    rf"|[（(](?P<paren>[{_ENUM_CN}]{{1,3}})[）)]"
+    rf"|(?P<arabic>\d{{1,2}})[、．.](?!\d)"
+    rf"|[（(](?P<arabic_paren>\d{{1,2}})[）)]"
+    rf"|第(?P<di>[{_ENUM_CN}]{{1,3}})[，、,：:]"
+    rf")",
+    re.MULTILINE,
+)
+#: The enumeration styles, named by their first item.
+ENUMERATION_STYLES = {"shi": "一是", "dun": "一、", "paren": "（一）", "arabic": "1、", "arabic_paren": "（1）", "di": "第一，"}
+
+
+def iter_enumerators(text: str) -> Iterator[re.Match[str]]:
+    """Markers of enumerated items (一是, 一、, （一）, 1、, （1）, 第一，) at a line or sentence start.
+
+    The named group that matched (``shi``, ``dun``, ``paren``, ``arabic``, ``arabic_paren``,
+    ``di``) gives the style and the numeral; a 一是 inside a word (统一是) is not a marker.
+
+    >>> [m.group("marker") for m in iter_enumerators("一是抓学习。二是抓落实；统一是关键。")]
+    ['一是', '二是']
+    """
+    return _ENUMERATOR_RE.finditer(text)

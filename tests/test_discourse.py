@@ -1,0 +1,302 @@
+"""Discourse analysis: formulae, slogans, models, cited documents, claims, enumerations and shared passages.
+
+Checked on the seeds, on constructed text (including the look-alikes that must not match),
+and against the hand-made gold standard in ``fixtures/discourse_gold.json`` (recall and
+precision of formulae, models and claims).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus
+from corpus import discourse as D
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "fixtures" / "discourse_gold.json"
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    docs = corpus.load_corpus(ROOT / "seeds")
+    return docs, corpus.paragraphs(docs)
+
+
+def frame(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts)})
+
+
+# --------------------------------------------------------------------------- every table
+
+
+@pytest.mark.parametrize("name, surface", [("formulae", "surface"), ("models", "surface"), ("claims", "surface"),
+                                           ("slogans", None), ("cited_documents", None), ("enumerations", "text")])  # fmt: skip
+def test_every_table_cites_doc_para_and_offsets_that_slice_the_document_text(seeds, name, surface):
+    docs, paras = seeds
+    table = getattr(D, name)(paras)
+    assert len(table) and {"doc_id", "para_no", "start", "end"} <= set(table.columns)
+    texts = docs.set_index("doc_id")["text"]
+    spans = paras.set_index(["doc_id", "para_no"])
+    for row in table.itertuples():
+        piece = texts[row.doc_id][row.start : row.end]
+        para = spans.loc[(row.doc_id, row.para_no)]
+        assert para["start"] <= row.start <= row.end <= para["end"]
+        if surface:
+            assert piece == getattr(row, surface)
+        else:
+            assert piece[1:-1] == (row.slogan if name == "slogans" else row.title)
+
+
+def test_documents_and_their_paragraphs_give_the_same_tables(seeds):
+    docs, paras = seeds
+    for fn in (D.formulae, D.claims, D.slogans, D.enumerations):
+        pd.testing.assert_frame_equal(fn(docs), fn(paras))
+
+
+def test_an_empty_corpus_gives_empty_tables_with_their_columns():
+    empty = frame()
+    for fn, cols in [(D.formulae, D.FORMULA_COLUMNS), (D.models, D.MODEL_COLUMNS), (D.claims, D.CLAIM_COLUMNS),
+                     (D.slogans, D.SLOGAN_COLUMNS), (D.cited_documents, D.TITLE_COLUMNS),
+                     (D.enumerations, D.ENUMERATION_COLUMNS), (D.shared_passages, D.PASSAGE_COLUMNS)]:  # fmt: skip
+        assert list(fn(empty).columns) == cols and fn(empty).empty
+    assert D.formulae(frame("没有任何编号的普通句子。")).empty
+
+
+def test_units_without_text_are_refused_with_the_missing_columns_named():
+    with pytest.raises(ValueError, match="text"):
+        D.formulae(pd.DataFrame({"doc_id": ["a"]}))
+
+
+# --------------------------------------------------------------------------- formulae
+
+
+def test_formulae_on_the_seeds_have_numbers_heads_and_the_members_the_text_spells_out(seeds):
+    _, paras = seeds
+    f = D.formulae(paras).set_index("surface")
+    assert f.loc["三抓四学五查六提升", "numbers"].tolist() == ["三/四/五/六"] * 2
+    assert f.loc["三抓四学五查六提升", "head"].iloc[0] == "抓/学/查/提升"
+    assert f.loc["四个清单", "members"] == "岗位职责任务；工作规程；推进情况；总结评价"
+    assert f.loc["一表三清单", "members"] == "工作任务一览表；学习清单；问题清单；整改清单"
+    assert f.loc["三个转变", "n_members"] == 3 and f.loc["五查", "n_members"] == 5
+    assert f.loc["一村（一格）一辅警", "head"] == "村/格/辅警"
+    assert f.loc["二十条措施", "total"] == 20 and f.loc["从严治警七条", "head"] == "从严治警（条）"
+    assert "一改两为五做到" in f.index and (f.index == "一改两为").sum() == 3  # the longer one is not also counted
+
+
+@pytest.mark.parametrize("text", [
+    "2024年8月25日，全省第二、行业第一，第一时间落实“第一议题”。",
+    "一是抓学习。二是抓落实。三是抓统一是关键。",
+    "护航辽宁全面振兴新突破三年行动，近三年最低水平，三周年之际，新中国成立75周年。",
+    "为党的二十大胜利召开，党的十九大以来，建立省市县三级公安机关廉政风险排查机制。",
+    "基层党组织“一把手”，一场刮骨疗毒式的自我革命，交上一份满意的答卷，一体推进，一往无前，一手抓发展、一手抓管理。",
+    "把基层治理“千条线”整合形成“一股绳”，完成违规三、四轮电动车备案登记，依托“一网通智慧教育训练系统”。",
+    "制定实行15个方面113项具体任务，围绕49项具体措施，召开座谈会4900余场。",
+])  # fmt: skip
+def test_look_alikes_are_not_formulae(text):
+    assert D.formulae(frame(text))["surface"].tolist() == []
+
+
+def test_a_count_in_chinese_numerals_is_a_formula_and_in_arabic_digits_a_claim():
+    text = "落实“十项措施”和二十条措施，围绕49项具体措施、6项举措，确保“两个40%”全覆盖，开展三年行动。"
+    assert D.formulae(frame(text))["surface"].tolist() == ["十项措施", "二十条措施", "两个40%"]
+    assert D.claims(frame(text))["surface"].tolist() == ["49项", "6项"]  # not 40% (inside a formula), not 三年
+
+
+def test_a_list_of_as_many_items_before_a_formula_gives_its_members():
+    f = D.formulae(frame("实现人民调解、行政调解、司法调解“三调联动”，圆满完成春节、全国“两会”等任务。"))
+    assert f.set_index("surface")["members"].to_dict() == {"三调联动": "人民调解；行政调解；司法调解", "两会": ""}
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_models_give_parts_including_parentheses_and_the_open_slot():
+    m = D.models(frame("以“党建+”的模式，拓展“公安+村居（企业）”，推行“党建+网格+警务”，健全“1+X”制度。"))
+    assert m["surface"].tolist() == ["党建+", "公安+村居（企业）", "党建+网格+警务", "1+X"]
+    assert m["parts"].tolist() == ["党建|", "公安|村居（企业）", "党建|网格|警务", "1|X"]
+    assert m["open_slot"].tolist() == [True, False, False, False]
+    assert m["numeric"].tolist() == [False, False, False, True]
+    assert m["restored"].isna().all()  # unknown without the raw documents
+
+
+def test_models_whose_plus_sign_the_cleaning_restored_are_marked(seeds):
+    docs, _ = seeds
+    m = D.models(docs)
+    restored = m[m["restored"]]
+    assert set(restored["doc_id"]) == {"004_e186e5d3fe9db7fc"}
+    assert set(restored["surface"]) == {"党建+警务", "警种+派出所", "派出所+派出所", "公安+村居（企业）", "党建+网格+警务"}
+    assert not m.loc[m["doc_id"] != "004_e186e5d3fe9db7fc", "restored"].any()
+
+
+def test_a_model_is_not_also_a_formula(seeds):
+    _, paras = seeds
+    assert not set(D.models(paras)["surface"]) & set(D.formulae(paras)["surface"])
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def test_claims_give_number_unit_direction_and_the_measured_thing():
+    text = "2024年，黑恶相关刑事案件破案率较2021年上升25.8%。2024年，全省累计避免群众损失13.8亿元、返还被骗资金2.3亿元，同比分别上升53.9%、32.3%。"
+    c = D.claims(frame(text)).set_index("surface")
+    assert list(c.index) == ["25.8%", "13.8亿元", "2.3亿元", "53.9%", "32.3%"]
+    assert c.loc["25.8%", "direction"] == "较2021年上升" and c.loc["25.8%", "measured"] == "黑恶相关刑事案件破案率"
+    assert c.loc["13.8亿元", "value"] == 1.38e9 and c.loc["13.8亿元", "unit"] == "亿元" and c.loc["13.8亿元", "kind"] == "money"
+    assert c.loc[["53.9%", "32.3%"], "direction"].tolist() == ["同比上升", "同比上升"]  # 同比 shared through 分别
+    assert c.loc["32.3%", "measured"] == "返还被骗资金"
+    assert c.loc["53.9%", "sentence"].startswith("2024年，全省累计") and c.loc["53.9%", "sentence"].endswith("。")
+
+
+def test_claims_keep_approximators_qualifiers_and_alternative_units():
+    c = D.claims(frame("累计走访企业8.1万家（次），召开座谈会4900余场，播放量超1400万次，日均不到1件，爆炸犯罪“零发案”。"))
+    assert c["surface"].tolist() == ["8.1万家（次）", "4900余场", "1400万次", "1件", "零发案"]
+    assert c["unit"].tolist() == ["万家（次）", "场", "万次", "件", ""]
+    assert c["qualifier"].tolist() == ["", "余", "超", "不到", ""]
+
+
+@pytest.mark.parametrize("text", [
+    "2022年以来，8月25日前，8月底前完成，近3年来，每两周更新一次，连续多年。",
+    "拨打12345热线、12389举报平台，110接处警，G228沿线。",
+    "活跃度未达100%的党支部，全县第一，全省第二，第3名。",
+    "作为一名党员，无一人掉队，把基层治理“千条线”整合。",
+])  # fmt: skip
+def test_dates_codes_ranks_thresholds_and_articles_are_not_claims(text):
+    assert D.claims(frame(text))["surface"].tolist() == []
+
+
+def test_a_count_restating_the_items_just_listed_is_not_a_claim():
+    text = "通过考核、学习、作风、廉政、执法、绩效等6个方面的提升，制定《若干措施》等6项举措。"
+    assert D.claims(frame(text))["surface"].tolist() == ["6项"]
+
+
+# --------------------------------------------------------------------------- slogans, titles, enumerations
+
+
+def test_slogans_are_counted_across_documents_and_cited_titles_listed_apart():
+    docs = frame("坚持发展新时代“枫桥经验”，制定《重要事项清单》。", "学习运用“枫桥经验”和“浦江经验”，观看《零容忍》。")
+    s = D.slogans(docs).set_index("slogan")
+    assert s.loc["枫桥经验", "n_docs"].tolist() == [2, 2] and s.loc["枫桥经验", "docs"].iloc[0] == "d0, d1"
+    assert s.loc["浦江经验", "count"] == 1 and "重要事项清单" not in s.index
+    t = D.cited_documents(docs)
+    assert t["title"].tolist() == ["重要事项清单", "零容忍"] and t["genre"].tolist() == ["清单", ""]
+
+
+def test_quoted_sentences_are_not_slogans_and_quotes_inside_titles_are_marked(seeds):
+    _, paras = seeds
+    s = D.slogans(paras)
+    assert not s["slogan"].str.contains("。").any()
+    inside = s[s["in_title"]]
+    assert inside["slogan"].tolist() == ["第一议题"] and inside["doc_id"].tolist() == ["000_38fd660c71088e9b"]
+    assert s.set_index("slogan").loc["三会一课", "kind"].iloc[0] == "formula"
+
+
+def test_enumerations_number_the_measures_of_each_section():
+    doc = "\n".join(["一、抓党建", "一是强化学习。制度统一是关键。二是狠抓落实。", "三是严格考核。", "二、抓队伍", "一是从严管理。"])
+    e = D.enumerations(frame(doc))
+    assert e["marker"].tolist() == ["一、", "一是", "一是", "一是", "一、", "一是"]
+    assert e["item_no"].tolist() == [1, 1, 2, 3, 2, 1]
+    assert e["n_items"].tolist() == [2, 3, 3, 3, 2, 1]
+    assert e["label"].tolist()[1:4] == ["强化学习", "狠抓落实", "严格考核"]
+    assert e["section"].tolist()[1] == "一、抓党建" and e["section"].tolist()[5] == "二、抓队伍"
+
+
+# --------------------------------------------------------------------------- shared passages
+
+
+def _filler(rng: random.Random, n: int) -> str:
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(n))
+
+
+def test_shared_passages_find_a_planted_sentence_and_ignore_common_short_phrases():
+    rng = random.Random(0)
+    planted = "坚持以人民为中心的发展思想推动基层治理现代化"
+    texts = [f"{_filler(rng, 60)}党建引领{_filler(rng, 40)}" for _ in range(6)]
+    texts[1] = texts[1][:30] + planted + texts[1][30:]
+    texts[4] = planted.replace("推动", "推进") + "。" + texts[4]  # nearly verbatim: one character differs
+    p = D.shared_passages(frame(*texts))
+    assert len(p) == 1, p
+    row = p.iloc[0]
+    assert (row.doc_id_a, row.doc_id_b) == ("d1", "d4") and row.para_no_a == row.para_no_b == 1
+    assert texts[1][row.start_a : row.end_a] == planted and texts[4][row.start_b : row.end_b] == planted.replace("推动", "推进")
+    assert row.chars == len(planted) and 0.9 < row.similarity < 1
+    assert D.shared_passages(frame(*texts), min_chars=30).empty  # longer than the planted sentence
+
+
+def test_a_passage_in_more_documents_than_max_docs_is_a_stock_phrase():
+    rng = random.Random(1)
+    stock = "高举中国特色社会主义伟大旗帜全面贯彻新时代"
+    texts = [_filler(rng, 30) + stock + _filler(rng, 30) for _ in range(5)]
+    assert len(D.shared_passages(frame(*texts))) == 10  # every pair
+    assert D.shared_passages(frame(*texts), max_docs=4).empty
+
+
+def test_shared_passages_stay_fast_on_thousands_of_documents():
+    rng = random.Random(2)
+    shared = [_filler(rng, 40) for _ in range(50)]
+    texts = [_filler(rng, 800) + (shared[i % 50] if i % 3 == 0 else "") + _filler(rng, 200) for i in range(2000)]
+    began = time.perf_counter()
+    p = D.shared_passages(frame(*texts))
+    assert time.perf_counter() - began < 30
+    assert len(p) >= 50 * 13 * 12 // 2 * 0.99  # 667 documents carry one of 50 passages: ~13 documents each
+
+
+def test_the_seeds_share_few_passages_and_the_party_congress_reports_many(seeds):
+    _, paras = seeds
+    assert len(D.shared_passages(paras)) <= 3
+    cpc = ROOT.parent / "shared" / "corpora" / "cpc"
+    if cpc.is_dir():
+        p = D.shared_passages(corpus.load_corpus(cpc))
+        assert len(p) > 100 and (p["doc_id_a"] != p["doc_id_b"]).all()
+
+
+# --------------------------------------------------------------------------- diffusion
+
+
+def test_documents_are_ordered_by_date_and_items_by_first_use(seeds):
+    docs, paras = seeds
+    order = D.doc_order(docs)
+    assert order[0] == "003_5c96e830640d5030" and order[-1] == "000_38fd660c71088e9b"  # 2021 … 2025
+    s = D.slogans(paras)
+    matrix = D.usage_matrix(s, "slogan", order)
+    assert list(matrix.index) == order and matrix.columns[0] in set(s.loc[s["doc_id"] == order[0], "slogan"])
+    spread = D.diffusion(s, "slogan", order, docs).set_index("item")
+    assert spread.loc["第一议题", "status"] == "shared" and spread.loc["第一议题", "first_doc"] == "001_b1124c6a07369896"
+    assert spread.loc["枫桥经验", "status"] == "local"
+
+
+# --------------------------------------------------------------------------- gold standard
+
+
+def _score(gold: list[dict], found: pd.DataFrame, *, contains: bool) -> tuple[float, float]:
+    """Recall and precision, matching one to one on doc_id, para_no and surface (or containment)."""
+    by_para: dict[tuple, list[tuple[str, int]]] = defaultdict(list)
+    for row in found.itertuples():
+        by_para[(row.doc_id, row.para_no)].append((row.surface, row.start))
+    used: set[tuple] = set()
+    hits = 0
+    for item in gold:
+        key = (item["doc_id"], item["para_no"])
+        match = [i for i, (s, _) in enumerate(by_para[key]) if (key, i) not in used
+                 and (s == item["surface"] or (contains and (s in item["surface"] or item["surface"] in s)))]  # fmt: skip
+        if match:
+            best = next((i for i in match if by_para[key][i][1] == item.get("start")), match[0])
+            used.add((key, best))
+            hits += 1
+    return hits / len(gold), hits / max(len(found), 1)
+
+
+@pytest.mark.skipif(not GOLD.is_file(), reason="the hand-made gold standard fixtures/discourse_gold.json is absent")
+@pytest.mark.parametrize("name, contains", [("formulae", False), ("models", False), ("claims", True)])
+def test_recall_and_precision_against_the_hand_made_gold_standard(seeds, name, contains):
+    _, paras = seeds
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))[name]
+    recall, precision = _score(gold, getattr(D, name)(paras), contains=contains)
+    print(f"{name}: recall {recall:.3f}, precision {precision:.3f} ({len(gold)} gold items)")
+    assert recall >= 0.9 and precision >= 0.85
