@@ -2,13 +2,14 @@
 
 Cleaning and tokenizing are deterministic functions of their inputs and settings, so
 their results can be stored under a hash of everything that affects them (the text,
-every setting, lexicon contents, the package version): a changed input or a new
+every setting, lexicon contents, the package version and a hash of its code): a changed input or a new
 release simply misses. Writes go to a temporary file renamed into place, so two
 notebooks running at once never see a half-written entry.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -34,6 +35,22 @@ def stable_hash(*parts: object) -> str:
     """
     payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=lambda o: sorted(o) if isinstance(o, (set, frozenset)) else str(o))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The package version and a hash of its source and data files: results of changed code never match.
+
+    A release bumps the version; a developer's edit between releases changes the hash.
+    """
+    from . import __version__
+
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted([*root.glob("*.py"), *root.glob("data/*")]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
 
 
 def read(folder: Path, key: str) -> pd.DataFrame | None:

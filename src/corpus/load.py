@@ -74,7 +74,7 @@ def load_corpus(
     Cleaning runs in ``workers`` processes (default: all cores for corpora over a few MB);
     the result is the same, in the same order, whatever the number. The cleaned columns and
     the audit are cached (``<cache_dir>/clean``, keyed by the files' hashes, the cleaning
-    settings and the package version) unless ``cache=False``.
+    settings, and the package version and code) unless ``cache=False``.
     """
     path = Path(path)
     loaded = _read(path, text_column=text_column, id_column=id_column, pattern=pattern)
@@ -103,10 +103,8 @@ def load_corpus(
 def _cleaned(docs: pd.DataFrame, cfg: CleanConfig, threshold: float, *, workers: int | None, cache: bool,
              cache_dir: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """Add the cleaned columns to the raw table, from the cache where the same inputs were cleaned before."""
-    from . import __version__
-
     folder = store.cache_root(cache_dir) / "clean" if cache else None
-    key = store.stable_hash(__version__, asdict(cfg), threshold, list(zip(docs["doc_id"], docs["sha256"])))
+    key = store.stable_hash(store.code_fingerprint(), asdict(cfg), threshold, list(zip(docs["doc_id"], docs["sha256"])))
     columns, audit_frame = (store.read(folder, key), store.read(folder, key + "-audit")) if folder else (None, None)
     if columns is None or audit_frame is None:
         cleaned = clean_all(docs["raw"].tolist(), cfg, workers=workers)

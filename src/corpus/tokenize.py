@@ -99,9 +99,7 @@ class TokenConfig:
 
     def key(self) -> str:
         """A hash of every setting and of the contents of every lexicon and stop-word file used."""
-        from . import __version__
-
-        payload = asdict(self) | {"version": __version__, "files": [_file_hash(p) for p in self._files()]}
+        payload = asdict(self) | {"code": store.code_fingerprint(), "files": [_file_hash(p) for p in self._files()]}
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
 
     def _files(self) -> list[str]:
