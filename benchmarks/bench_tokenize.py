@@ -98,7 +98,7 @@ def main() -> None:
             for t in texts:
                 jieba.lcut(t)
         with Timer("document-term matrix + TF-IDF (docs)", text_bytes):
-            w = tfidf(dtm(toks, min_df=2))
+            tfidf(dtm(toks, min_df=2))
         sample = paras.sample(n=min(20000, len(paras)), random_state=0)
         sample_toks = toks.merge(sample[["doc_id", "para_no"]], on=["doc_id", "para_no"])
         sample_bytes = int(sample["text"].str.len().sum() * 3)

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .patterns import CJK, CJK_CHAR, DEFAULT_MODEL_HEADS, LINE_FINAL, QUOTE_PAIRS, SENTENCE_END, iter_spaced_sequences
+from .patterns import CJK, CJK_CHAR, DEFAULT_MODEL_HEADS, LINE_FINAL, SENTENCE_END, iter_spaced_sequences
 
 #: Actions an audit row can record.
 ACTIONS = ("removed", "changed", "flagged", "extracted")

@@ -21,8 +21,6 @@ CN_DIGITS = "一二三四五六七八九十两"
 SENTENCE_END = "。！？…"
 #: Punctuation after which a line may legitimately end.
 LINE_FINAL = "。！？…；：”’」』）》】!?;:"
-#: Opening quotation marks and their closing partners (after cleaning, “” and ‘’).
-QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 
 #: Heads that open X+Y models in Chinese official writing; a corpus adds its own.
 DEFAULT_MODEL_HEADS = frozenset({"党建", "互联网", "智慧", "警务", "科技", "数字", "平台"})

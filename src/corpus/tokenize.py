@@ -316,7 +316,7 @@ def tokens(
     texts = units["text"].tolist()
     cfg = with_corpus_terms(config or TokenConfig(), texts)
     folder = store.cache_root(cache_dir) / "tokens" if cache else None
-    key = _cache_key(cfg, units)
+    key = _cache_key(cfg, units) if folder else ""
     cached = store.read(folder, key) if folder else None
     if cached is not None:
         cached["token"] = cached["token"].astype("category")
