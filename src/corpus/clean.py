@@ -552,10 +552,10 @@ def _label_field(label: str) -> str:
 
 
 def parse_header_line(line: str) -> dict[str, str]:
-    """Fields of a header line such as '来源: 安徽先锋网 2022-07-26 14:44:06    责编: 武静'.
+    """Fields of a header line such as '来源: 法治日报 2023-05-12 09:30:00    责编: 李明'.
 
-    >>> parse_header_line("来源: 安徽先锋网 2022-07-26 14:44:06    责编: 武静")
-    {'date': '2022-07-26', 'source': '安徽先锋网', 'editor': '武静'}
+    >>> parse_header_line("来源: 法治日报 2023-05-12 09:30:00    责编: 李明")
+    {'date': '2023-05-12', 'source': '法治日报', 'editor': '李明'}
     """
     found: dict[str, str] = {}
     for m in _LABEL_RE.finditer(line):
