@@ -171,17 +171,14 @@ def test_a_duplicate_doc_id_in_the_metadata_is_an_error_naming_the_id(tmp_path):
         corpus.load_corpus(folder)
 
 
-def test_a_metadata_line_with_the_wrong_number_of_fields_is_an_error_naming_the_line(tmp_path):
+@pytest.mark.parametrize(("csv_text", "message"), [
+    ("doc_id,province\na,河北\nb,河南,多余\n", r"line 3\b.*3 fields.*2"),
+    ("doc_id,province\na,河北\n\nb,河南,多余\n", r"line 4\b"),  # blank lines count
+], ids=["names-the-line", "counts-blank-lines"])  # fmt: skip
+def test_a_metadata_line_with_the_wrong_number_of_fields_is_an_error_naming_the_line(tmp_path, csv_text, message):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
-    (folder / "metadata.csv").write_text("doc_id,province\na,河北\nb,河南,多余\n", encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=r"line 3\b.*3 fields.*2"):
-        corpus.load_corpus(folder)
-
-
-def test_the_line_named_for_a_malformed_metadata_row_counts_blank_lines(tmp_path):
-    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
-    (folder / "metadata.csv").write_text("doc_id,province\na,河北\n\nb,河南,多余\n", encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=r"line 4\b"):
+    (folder / "metadata.csv").write_text(csv_text, encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=message):
         corpus.load_corpus(folder)
 
 

@@ -152,18 +152,21 @@ def audit(docs: pd.DataFrame, *, detail: bool = False) -> pd.DataFrame:
     Bulk conversions (script, punctuation width ...) are one summary row per document
     with a ``count``; ``detail=True`` re-runs the cleaning to list them character by character.
     """
-    ids = set(docs["doc_id"])
-    if detail:
-        cfg = docs.attrs.get("clean_config") or CleanConfig()
-        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, [(s, e, 1) for s, e in clean_text(raw, cfg).edits])]
-        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     log_ = docs.attrs.get("audit")
-    if log_ is None:
-        cfg = docs.attrs.get("clean_config") or CleanConfig()
-        rows = [r for d, raw in zip(docs["doc_id"], docs["raw"]) for r in _audit_rows(d, _clean_collapsed(raw, cfg).edits)]
-        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    if detail or log_ is None:
+        return _recomputed_audit(docs, collapse=not detail)
     frame = log_.frame
-    return frame[frame["doc_id"].isin(ids)].reset_index(drop=True)
+    return frame[frame["doc_id"].isin(set(docs["doc_id"]))].reset_index(drop=True)
+
+
+def _recomputed_audit(docs: pd.DataFrame, *, collapse: bool) -> pd.DataFrame:
+    """The audit rebuilt by cleaning ``raw`` again with the documents' settings (cleaning is deterministic)."""
+    cfg = docs.attrs.get("clean_config") or CleanConfig()
+    rows = []
+    for doc_id, raw in zip(docs["doc_id"], docs["raw"]):
+        edits = _clean_collapsed(raw, cfg).edits if collapse else [(s, e, 1) for s, e in clean_text(raw, cfg).edits]
+        rows += _audit_rows(doc_id, edits)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
 
 def problems(docs: pd.DataFrame) -> pd.DataFrame:
