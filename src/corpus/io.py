@@ -127,8 +127,13 @@ def sha256_bytes(data: bytes) -> str:
 
 def read_text_files(folder: Path, *, pattern: str = "*.txt") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Decode every text file in a folder (sorted by name): documents and problems tables."""
+    return read_text_paths(sorted(p for p in folder.glob(pattern) if p.is_file()))
+
+
+def read_text_paths(paths: Iterable[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Decode these text files, in this order (doc_id: the file name without suffix): documents and problems."""
     rows, problems = [], []
-    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+    for path in paths:
         data = path.read_bytes()
         try:
             decoded = decode_bytes(data)

@@ -8,9 +8,11 @@ left empty by cleaning stay in the table with a flag in the audit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -107,16 +109,8 @@ def _cleaned(docs: pd.DataFrame, cfg: CleanConfig, threshold: float, *, workers:
     key = store.stable_hash(store.code_fingerprint(), asdict(cfg), threshold, list(zip(docs["doc_id"], docs["sha256"])))
     columns, audit_frame = (store.read(folder, key), store.read(folder, key + "-audit")) if folder else (None, None)
     if columns is None or audit_frame is None:
-        cleaned = clean_all(docs["raw"].tolist(), cfg, workers=workers)
-        columns = pd.DataFrame({"text": [c.text for c in cleaned]})
-        for name in FIELDS:
-            columns[name] = [c.fields.get(name) for c in cleaned]
-        columns["n_chars"] = [len(t) for t in columns["text"]]
+        columns, audit_frame = cleaned_columns(docs, cfg, workers=workers)
         columns["duplicate_of"] = flag_duplicates(docs["doc_id"].tolist(), columns["text"].tolist(), threshold=threshold)
-        empty = [_row(d, "(result)", Edit(0, 0, "", "", "flagged", "document is empty after cleaning"), 1)
-                 for d, c in zip(docs["doc_id"], cleaned) if not c.text.strip()]  # fmt: skip
-        rows = [r for doc_id, c in zip(docs["doc_id"], cleaned) for r in _audit_rows(doc_id, c.edits)]
-        audit_frame = pd.DataFrame(rows + empty, columns=AUDIT_COLUMNS)
         if folder:
             store.write(folder, key, columns)
             store.write(folder, key + "-audit", audit_frame)
@@ -125,6 +119,19 @@ def _cleaned(docs: pd.DataFrame, cfg: CleanConfig, threshold: float, *, workers:
         docs[name] = columns[name].to_numpy()
     docs["n_chars"] = docs["n_chars"].astype(int)
     return docs, audit_frame
+
+
+def cleaned_columns(docs: pd.DataFrame, cfg: CleanConfig, *, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cleaned columns (text, extracted fields, n_chars) of raw documents, and their audit rows."""
+    cleaned = clean_all(docs["raw"].tolist(), cfg, workers=workers)
+    columns = pd.DataFrame({"text": [c.text for c in cleaned]})
+    for name in FIELDS:
+        columns[name] = [c.fields.get(name) for c in cleaned]
+    columns["n_chars"] = [len(t) for t in columns["text"]]
+    empty = [_row(d, "(result)", Edit(0, 0, "", "", "flagged", "document is empty after cleaning"), 1)
+             for d, c in zip(docs["doc_id"], cleaned) if not c.text.strip()]  # fmt: skip
+    rows = [r for doc_id, c in zip(docs["doc_id"], cleaned) for r in _audit_rows(doc_id, c.edits)]
+    return columns, pd.DataFrame(rows + empty, columns=AUDIT_COLUMNS)
 
 
 #: Below this many characters a corpus is cleaned in this process: starting workers costs more.
@@ -193,42 +200,71 @@ def flag_duplicates(doc_ids: list[str], texts: list[str], *, threshold: float = 
     character ``shingle``-grams and accepted where the estimated Jaccard similarity
     reaches ``threshold``; memory per document is the 128-value signature.
     """
-    from datasketch import LeanMinHash, MinHash, MinHashLSH
+    return duplicates_from_signatures(doc_ids, [text_signature(t, shingle) for t in texts], threshold=threshold)
 
-    result: list[str | None] = [None] * len(texts)
+
+def text_signature(text: str, shingle: int = 5) -> tuple[str, np.ndarray | None]:
+    """What duplicate detection needs of a text: the hash of its whitespace-free form and its MinHash values.
+
+    Computed per document (in parallel, in a worker) and compared in one ordered pass by
+    :func:`duplicates_from_signatures`. An empty text has no MinHash (None).
+    """
+    from datasketch import MinHash
+
+    key = "".join(text.split())
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    if not key:
+        return digest, None
+    template = _minhash_template()
+    mh = MinHash(num_perm=128, seed=1, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+    mh.update_batch(_shingle_hashes(key, shingle).tolist())
+    return digest, mh.hashvalues
+
+
+@functools.cache
+def _minhash_template():
+    """The 128 seeded permutations, drawn once per process instead of once per document."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=128, seed=1, hashfunc=int)
+
+
+def duplicates_from_signatures(doc_ids: list[str], signatures: list[tuple[str, np.ndarray | None]], *,
+                               threshold: float = 0.85) -> list[str | None]:  # fmt: skip
+    """The earlier document each one duplicates (same digest, or MinHash Jaccard ≥ threshold), in order."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    scheme = _minhash_template().scheme  # the scheme text_signature's values come from
+    result: list[str | None] = [None] * len(doc_ids)
     first_seen: dict[str, int] = {}
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    signatures: dict[int, LeanMinHash] = {}
-    for i, text in enumerate(texts):
-        key = "".join(text.split())
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        if key and digest in first_seen:
+    kept: dict[int, LeanMinHash] = {}
+    for i, (digest, values) in enumerate(signatures):
+        if values is None:
+            continue
+        if digest in first_seen:
             result[i] = doc_ids[first_seen[digest]]
             continue
-        if not key:
-            continue
         first_seen[digest] = i
-        mh = MinHash(num_perm=128, seed=1, hashfunc=int)
-        mh.update_batch(_shingle_hashes(key, shingle).tolist())
-        sig = LeanMinHash(mh)
+        sig = LeanMinHash(seed=1, hashvalues=values, scheme=scheme)
         for c in sorted(int(c) for c in lsh.query(sig)):
-            if sig.jaccard(signatures[c]) >= threshold:
+            if sig.jaccard(kept[c]) >= threshold:
                 result[i] = doc_ids[c]
                 break
         lsh.insert(str(i), sig)
-        signatures[i] = sig
+        kept[i] = sig
     return result
 
 
 def _shingle_hashes(text: str, k: int) -> np.ndarray:
-    """Distinct 32-bit hashes of the character k-grams of a text (a polynomial hash, vectorised)."""
+    """32-bit hashes of the character k-grams of a text (a polynomial hash, vectorised; repeats kept, a minimum ignores them)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < k:
         codes = np.pad(codes, (0, k - len(codes)))
     h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
     for j in range(k):
         h = h * np.uint64(1_000_003) + codes[j : len(codes) - k + 1 + j]
-    return np.unique((h ^ (h >> np.uint64(29))) & np.uint64(0xFFFFFFFF))
+    return (h ^ (h >> np.uint64(29))) & np.uint64(0xFFFFFFFF)
 
 
 # --------------------------------------------------------------------------- internals
@@ -254,11 +290,15 @@ def _check_unique_ids(docs: pd.DataFrame, path: Path) -> None:
 
 def _corpus_config(raws: pd.Series) -> CleanConfig:
     """Default cleaning, with the X+Y model heads this corpus itself writes out (党建+…)."""
+    return CleanConfig(model_heads=corpus_model_heads(raws))
+
+
+def corpus_model_heads(raws: Iterable[str]) -> frozenset[str]:
+    """The X+Y model heads raw texts write out, read in Simplified script (only texts with a plus sign can have one)."""
     from .clean import _converter
 
     t2s = _converter("t2s")
-    heads = model_heads(t2s.convert(r) for r in raws)
-    return CleanConfig(model_heads=heads)
+    return model_heads(t2s.convert(r) for r in raws if "+" in r or "＋" in r)
 
 
 def _audit_rows(doc_id: str, edits: list[tuple[str, Edit, int]]) -> list[dict]:

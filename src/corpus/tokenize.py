@@ -322,15 +322,14 @@ def tokens(
         cached["token"] = cached["token"].astype("category")
         return cached
     unreachable_stopwords(replace(cfg, extra_terms=()))
-    frame = _segment_units(units, cfg, workers, keep=lambda vocabulary: vocabulary_filter(cfg, vocabulary))
+    frame = _segment_units(units, texts, cfg, workers, keep=lambda vocabulary: vocabulary_filter(cfg, vocabulary))
     if folder:
         store.write(folder, key, frame)
     return frame
 
 
-def _segment_units(units: pd.DataFrame, cfg: TokenConfig, workers: int | None, keep=None) -> pd.DataFrame:
-    """Segment every unit; ``keep`` judges the vocabulary once and drops the rows of words it rejects."""
-    texts = units["text"].tolist()
+def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, workers: int | None, keep) -> pd.DataFrame:
+    """Segment every unit (``texts``: their texts); ``keep`` judges the vocabulary once and drops the rows of words it rejects."""
     if not texts:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in TOKEN_COLUMNS}).astype({"doc_id": object, "token": "category"})
     seg = segmenter_for(cfg)
@@ -356,14 +355,13 @@ def _segment_units(units: pd.DataFrame, cfg: TokenConfig, workers: int | None, k
     total = np.concatenate(([0], np.cumsum(lengths)))
     first_token = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     starts = total[:-1] - np.repeat(total[first_token], counts) + np.repeat(_column(units, "start"), counts)
-    if keep is not None:
-        verdict = keep(vocabulary)
-        wanted = np.fromiter((verdict[w] for w in vocabulary), dtype=bool, count=len(vocabulary))
-        rows = wanted[codes]
-        kept_before = np.concatenate(([0], np.cumsum(rows)))
-        counts = kept_before[first_token + counts] - kept_before[first_token]
-        codes = (np.cumsum(wanted) - 1)[codes[rows]]  # the kept words renumbered in order of first appearance
-        starts, lengths, vocabulary = starts[rows], lengths[rows], vocabulary[wanted]
+    verdict = keep(vocabulary)
+    wanted = np.fromiter((verdict[w] and w != "\n" for w in vocabulary), dtype=bool, count=len(vocabulary))
+    rows = wanted[codes]
+    kept_before = np.concatenate(([0], np.cumsum(rows)))
+    counts = kept_before[first_token + counts] - kept_before[first_token]
+    codes = (np.cumsum(wanted) - 1)[codes[rows]]  # the kept words renumbered in order of first appearance
+    starts, lengths, vocabulary = starts[rows], lengths[rows], vocabulary[wanted]
     doc_codes, doc_ids = pd.factorize(units["doc_id"].to_numpy(dtype=object))
     return pd.DataFrame({
         "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, counts), categories=pd.Index(doc_ids)),
@@ -398,16 +396,16 @@ def _cut_joined(seg, cfg: TokenConfig, texts: list[str]) -> tuple[pa.StringArray
     """Segment texts joined by line breaks in one call; the words (an Arrow array) and the count per text.
 
     jieba segments the runs between non-word characters independently, so a line break
-    between texts leaves each text's tokens as if it were cut alone. Texts that contain
-    line breaks themselves (whole documents) are cut one by one.
+    between texts leaves each text's tokens as if it were cut alone. The separator stays in
+    the words, counted with the text before it (the vocabulary filter drops it with the
+    other whitespace, in one pass). Texts that contain line breaks themselves (whole
+    documents) are cut one by one.
     """
     if not any("\n" in t for t in texts):
         words = pa.array(_cut(seg, cfg, "\n".join(texts)), type=pa.string())
-        separator = pc.equal(words, "\n")
-        at = np.flatnonzero(separator.to_numpy(zero_copy_only=False))
-        if len(at) == len(texts) - 1:
-            counts = np.diff(np.concatenate(([-1], at, [len(words)]))) - 1
-            return pc.filter(words, pc.invert(separator)), counts
+        at = np.flatnonzero(pc.equal(words, "\n").to_numpy(zero_copy_only=False))
+        if len(at) == len(texts) - 1:  # each text's tokens, then its separator: dropped with the vocabulary filter
+            return words, np.diff(np.concatenate(([-1], at, [len(words) - 1])))
     per_text = [_cut(seg, cfg, t) for t in texts]
     return pa.array(list(chain.from_iterable(per_text)), type=pa.string()), np.fromiter(map(len, per_text), dtype=np.int64)
 

@@ -1,0 +1,129 @@
+"""Where work runs: one function mapped over shards serially, in threads, in processes or on Dask.
+
+Every scheduler returns the results in the order of the inputs, so a pipeline gives the
+same output whichever runs it. Tasks are module-level functions that read and write
+their own shards and return small summaries: nothing large crosses a process or network
+boundary, which is what makes processes and Dask workers pay off (see ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, Literal, TypeVar
+
+log = logging.getLogger(__name__)
+
+Scheduler = Literal["serial", "threads", "processes", "dask"]
+SCHEDULERS: tuple[str, ...] = ("serial", "threads", "processes", "dask")
+T = TypeVar("T")
+
+
+def check_scheduler(scheduler: str, address: str | None = None) -> None:
+    """Raise a clear error for an unknown scheduler, or an address without Dask."""
+    if scheduler not in SCHEDULERS:
+        raise ValueError(f"`scheduler` must be one of {', '.join(SCHEDULERS)}; got {scheduler!r}")
+    if address is not None and scheduler != "dask":
+        raise ValueError(f"a scheduler address ({address}) needs scheduler='dask', not {scheduler!r}")
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Runner:
+    """Maps task functions over inputs on one scheduler; reuse it for the stages of a pipeline.
+
+    ``workers`` defaults to all cores. For ``"dask"``, ``address`` names a running scheduler
+    (``tcp://host:8786``); without one a ``LocalCluster`` with ``workers`` single-threaded
+    worker processes is started and closed with the runner.
+    """
+
+    def __init__(self, scheduler: Scheduler = "processes", workers: int | None = None, address: str | None = None):
+        check_scheduler(scheduler, address)
+        self.scheduler, self.address = scheduler, address
+        self.workers = max(1, workers if workers is not None else default_workers())
+        self._pool: Any = None
+        self._client: Any = None
+        self._started = False
+
+    def __enter__(self) -> Runner:
+        self._started = True
+        if self.scheduler == "threads":
+            self._pool = ThreadPoolExecutor(self.workers)
+        elif self.scheduler == "processes" and self.workers > 1:
+            self._pool = ProcessPoolExecutor(self.workers)
+        elif self.scheduler == "dask":
+            self._client = _dask_client(self.address, self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+        if self._client is not None:
+            cluster = self._client.cluster if self.address is None else None
+            self._client.close()
+            if cluster is not None:
+                cluster.close()
+        self._pool = self._client = None
+        self._started = False
+
+    def map(self, fn: Callable[..., T], items: Sequence[Any], *args: Any, progress: str | None = None) -> list[T]:
+        """``[fn(item, *args) for item in items]``, run on the scheduler, in input order."""
+        if not self._started:
+            raise RuntimeError("start the runner first: `with Runner(...) as runner: runner.map(...)`")
+        with _progress(len(items), progress) as advance:
+            if self._client is not None:
+                futures = self._client.map(fn, list(items), *[[a] * len(items) for a in args], pure=False)
+                results = []
+                for future in futures:  # gathered in order; the bar moves as each finishes in turn
+                    results.append(future.result())
+                    advance()
+                return results
+            if self._pool is not None:
+                results = []
+                for result in self._pool.map(fn, items, *[[a] * len(items) for a in args]):
+                    results.append(result)
+                    advance()
+                return results
+            results = []
+            for item in items:
+                results.append(fn(item, *args))
+                advance()
+            return results
+
+
+def _dask_client(address: str | None, workers: int):
+    """A client of the scheduler at ``address``, or of a new local cluster of ``workers`` processes."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
+        raise ImportError("scheduler='dask' needs dask.distributed: pip install 'dask[distributed]'") from exc
+    if address is not None:
+        try:
+            return Client(address, timeout="30s")
+        except OSError as exc:
+            raise ConnectionError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    return Client(cluster)
+
+
+def show_progress() -> bool:
+    """Whether long work shows progress bars: off where ``CORPUS_PROGRESS=0`` (the report runner sets it)."""
+    return os.environ.get("CORPUS_PROGRESS", "1") != "0"
+
+
+@contextmanager
+def _progress(total: int, label: str | None) -> Iterator[Callable[[], None]]:
+    """A tqdm bar (notebook widget or terminal) when labelled, more than one step, and progress is on."""
+    if label is None or total < 2 or not show_progress():
+        yield lambda: None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc=label, unit="shard", leave=False) as bar:
+        yield lambda: bar.update(1)

@@ -1,0 +1,391 @@
+"""The streaming path for corpora larger than memory: files in shards → clean → Parquet shards → counts.
+
+:func:`stream_corpus` splits a folder of text files into shards of about ``shard_mb`` MB
+(in ``doc_id`` order) and runs four stages over them on a :class:`corpus.schedule.Runner`
+(serial, threads, processes or a Dask cluster):
+
+1. scan — decode every file, collect the X+Y model heads the corpus writes (cleaning needs them);
+2. clean — clean, split into paragraphs, and write ``docs/`` and ``paragraphs/`` shards, with
+   each document's duplicate signature and the shard's corpus terms (quotations, formulae, models);
+3. tokenize — segment each shard's paragraphs with the corpus-wide lexicon and write ``tokens/``;
+4. count (on demand, :meth:`ShardedCorpus.counts`) — a sparse unit × term matrix with the
+   vocabulary pruned by document frequency, built shard by shard into preallocated arrays.
+
+Each task reads and writes its own shard and returns a small summary, so memory stays
+flat in the number of shards and nothing large crosses a process or network boundary.
+The results are those of the in-memory path (``load_corpus`` → ``paragraphs`` → ``tokens``
+→ ``features.dtm``), token for token and count for count, whatever the scheduler
+(``tests/test_stream.py``); the order is ``doc_id`` order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
+from numbers import Integral
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import scipy.sparse as sp
+
+from . import cache as store
+from . import io
+from .clean import CleanConfig
+from .features import DTM, Unit
+from .load import (_merge_metadata, _metadata, cleaned_columns, corpus_model_heads,
+                   duplicates_from_signatures, text_signature)  # fmt: skip
+from .schedule import Runner, Scheduler
+from .structure import paragraphs
+from .tokenize import TokenConfig, corpus_terms, tokens, unreachable_stopwords
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+_UNIT_KEYS = {"doc": ["doc_id"], "paragraph": ["doc_id", "para_no"]}
+#: Columns of the paragraph shards the tokenize stage reads (the text and what locates it).
+_PARA_INPUT = ["doc_id", "para_no", "start", "text"]
+
+
+@dataclass(frozen=True)
+class ShardedCorpus:
+    """A corpus cleaned and tokenized into Parquet shards under ``folder``, in ``doc_id`` order."""
+
+    folder: Path
+    shards: tuple[str, ...]
+    token_config: TokenConfig
+    n_docs: int
+    n_bytes: int
+
+    def _parts(self, kind: str) -> list[Path]:
+        return [self.folder / kind / f"{name}.parquet" for name in self.shards]
+
+    def docs(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The documents (all columns of ``load_corpus``, or ``columns``), with ``duplicate_of`` filled in."""
+        frame = _read_parts(self._parts("docs"), columns)
+        if columns is None or "duplicate_of" in columns:
+            dupes = pd.read_parquet(self.folder / "duplicates.parquet")
+            frame["duplicate_of"] = frame["doc_id"].map(dict(zip(dupes["doc_id"], dupes["duplicate_of"])))
+            frame["duplicate_of"] = frame["duplicate_of"].astype(object).where(frame["duplicate_of"].notna(), None)
+        return frame
+
+    def paragraphs(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The paragraphs of every document, as :func:`corpus.paragraphs` gives them."""
+        frame = _read_parts(self._parts("paragraphs"), columns)
+        if "level" in frame.columns:
+            frame["level"] = frame["level"].astype("Int64")
+        return frame
+
+    def iter_tokens(self) -> Iterator[pd.DataFrame]:
+        """The token table one shard at a time (the way to read it when it does not fit in memory)."""
+        for path in self._parts("tokens"):
+            yield _token_frame(pd.read_parquet(path))
+
+    def tokens(self) -> pd.DataFrame:
+        """The whole token table, as :func:`corpus.tokens` returns it for the paragraphs (for corpora that fit)."""
+        frame = pd.concat([pd.read_parquet(p) for p in self._parts("tokens")], ignore_index=True)
+        return _token_frame(frame)
+
+    def audit(self) -> pd.DataFrame:
+        """Every cleaning edit, as :func:`corpus.audit` lists them."""
+        return _read_parts(self._parts("audit"), None)
+
+    def problems(self) -> pd.DataFrame:
+        """Files that were not loaded and metadata mismatches, as :func:`corpus.problems` lists them."""
+        return pd.read_parquet(self.folder / "problems.parquet")
+
+    def counts(self, unit: Unit = "doc", *, min_df: int | float = 1, max_df: int | float = 1.0,
+               max_features: int | None = None, runner: Runner | None = None) -> DTM:  # fmt: skip
+        """The unit × term count matrix, equal to ``features.dtm(self.tokens(), unit, ...)``, built shard by shard.
+
+        The vocabulary is pruned before any matrix exists (``min_df`` / ``max_df`` document
+        frequencies, ``max_features`` most frequent terms, as in scikit-learn), so memory is
+        the pruned matrix plus one shard. Shards are counted on ``runner`` (default: serially).
+        """
+        if unit not in _UNIT_KEYS:
+            raise ValueError(f"`unit` must be one of {list(_UNIT_KEYS)} for a sharded corpus; got {unit!r}")
+        stats = [pq.read_table(p) for p in self._parts("term_stats")]
+        n_units = sum(json.loads(t.schema.metadata[b"units"])[unit] for t in stats)
+        totals = pa.concat_tables(stats).to_pandas().groupby("term", sort=True)[["count", f"df_{unit}"]].sum()
+        vocab = select_vocabulary(totals.index.to_numpy(dtype=object), totals[f"df_{unit}"].to_numpy(),
+                                  totals["count"].to_numpy(), n_units, min_df=min_df, max_df=max_df,
+                                  max_features=max_features)  # fmt: skip
+        key = store.stable_hash(unit, min_df, max_df, max_features)
+        work = self.folder / "counts" / key
+        work.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"term": pa.array(vocab, type=pa.string())}), work / "vocabulary.parquet")
+        with _using(runner) as run:
+            sizes = run.map(_count_shard, list(self.shards), str(self.folder), str(work), unit, progress="counting")
+        rows = pd.concat([pd.read_parquet(work / f"{name}.rows.parquet") for name in self.shards], ignore_index=True)
+        matrix = _stack_parts([work / f"{name}.npz" for name in self.shards], sizes, len(vocab))
+        shutil.rmtree(work, ignore_errors=True)
+        return DTM(matrix, rows, vocab)
+
+
+def select_vocabulary(terms: np.ndarray, df: np.ndarray, total: np.ndarray, n_units: int, *,
+                      min_df: int | float, max_df: int | float, max_features: int | None) -> np.ndarray:  # fmt: skip
+    """The terms kept by document-frequency bounds and ``max_features`` (most frequent, ties by term), sorted.
+
+    The rule of scikit-learn's ``CountVectorizer`` and of :func:`corpus.features.dtm`: ``min_df``
+    / ``max_df`` are counts if int, shares of ``n_units`` if float.
+    """
+    low = int(min_df) if isinstance(min_df, Integral) else int(np.ceil(min_df * n_units))
+    high = int(max_df) if isinstance(max_df, Integral) else int(np.floor(max_df * n_units))
+    if low > high:
+        raise ValueError(f"min_df={min_df} keeps fewer documents than max_df={max_df} with {n_units} units")
+    keep = (df >= low) & (df <= high)
+    if max_features is not None and keep.sum() > max_features:
+        idx = np.flatnonzero(keep)
+        ranked = idx[np.lexsort((terms[idx], -total[idx]))][:max_features]
+        keep = np.zeros_like(keep)
+        keep[ranked] = True
+    return np.sort(terms[keep].astype(object), kind="stable")
+
+
+def stream_corpus(
+    source: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    metadata: str | Path | None = None,
+    clean: CleanConfig | None = None,
+    token_config: TokenConfig | None = None,
+    pattern: str = "*.txt",
+    shard_mb: float = 16.0,
+    near_duplicate_threshold: float = 0.85,
+    scheduler: Scheduler = "processes",
+    workers: int | None = None,
+    address: str | None = None,
+    runner: Runner | None = None,
+) -> ShardedCorpus:
+    """Clean and tokenize a folder of text files into Parquet shards, on any scheduler; see the module docstring.
+
+    ``out_dir`` defaults to a folder under the cache (``<cache>/shards/<key>``), keyed by the
+    files' names, sizes and modification times, every setting and the package's code: a
+    second call with the same inputs returns the shards already written. The work runs on
+    ``runner`` if given, else on a :class:`~corpus.schedule.Runner` made from ``scheduler``,
+    ``workers`` and ``address``. With a Dask cluster of several machines, ``out_dir`` must
+    be a folder every worker can reach (a shared file system).
+    """
+    source = Path(source)
+    if not source.is_dir():
+        raise io.CorpusError(f"{source}: the streaming path reads a folder of text files (tables: use load_corpus)")
+    files = sorted((p for p in source.glob(pattern) if p.is_file()), key=lambda p: (p.stem, p.name))
+    if not files:
+        raise io.CorpusError(f"{source}: no files matching {pattern!r}")
+    base = token_config or TokenConfig()
+    key = store.stable_hash(store.code_fingerprint(), [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files],
+                            asdict(clean) if clean else None, base.key(), near_duplicate_threshold,
+                            str(metadata) if metadata else None, pattern)  # fmt: skip
+    folder = Path(out_dir) if out_dir is not None else store.cache_root() / "shards" / key
+    done = _read_manifest(folder, key)
+    if done is not None:
+        return done
+    if folder.exists():
+        shutil.rmtree(folder)
+    for kind in ("docs", "paragraphs", "audit", "signatures", "tokens", "term_stats"):
+        (folder / kind).mkdir(parents=True)
+    shards = plan_shards(files, shard_mb)
+    names = [f"part-{i:05d}" for i in range(len(shards))]
+    jobs = [(name, [str(p) for p in paths]) for name, paths in zip(names, shards)]
+    with _using(runner, scheduler, workers, address) as runner:
+        scans = runner.map(_scan_shard, jobs, progress="reading")
+        ids = pd.DataFrame({"doc_id": [d for s in scans for d in s["doc_ids"]]})
+        meta, meta_problems = _metadata(source, metadata, ids)
+        cfg = clean or CleanConfig(model_heads=frozenset().union(*(s["heads"] for s in scans)))
+        cleaned = runner.map(_clean_shard, jobs, str(folder), cfg, meta, base, progress="cleaning")
+        found = set().union(*(c["terms"] for c in cleaned))
+        config = replace(base, extra_terms=tuple(sorted(set(base.extra_terms) | found))) if base.corpus_lexicon else base
+        unreachable_stopwords(replace(config, extra_terms=()))  # the warning, in this process too
+        runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
+    problems = pd.concat([pd.DataFrame(s["problems"], columns=io.PROBLEM_COLUMNS) for s in scans]
+                         + [pd.DataFrame(meta_problems + [p for c in cleaned for p in c["problems"]], columns=io.PROBLEM_COLUMNS)],
+                         ignore_index=True)  # fmt: skip
+    problems.to_parquet(folder / "problems.parquet", index=False)
+    _flag_duplicates(folder, names, near_duplicate_threshold)
+    n_docs = int(len(ids))
+    n_bytes = int(sum(s["n_bytes"] for s in scans))
+    manifest = {"key": key, "shards": names, "n_docs": n_docs, "n_bytes": n_bytes, "source": str(source),
+                "token_config": _config_json(config)}  # fmt: skip
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return ShardedCorpus(folder, tuple(names), config, n_docs, n_bytes)
+
+
+def plan_shards(files: Sequence[Path], shard_mb: float) -> list[list[Path]]:
+    """Consecutive runs of files of about ``shard_mb`` MB each (at least one file a shard), order kept."""
+    if shard_mb <= 0:
+        raise ValueError(f"`shard_mb` must be positive; got {shard_mb}")
+    limit, shards, current, size = shard_mb * 1e6, [], [], 0
+    for path in files:
+        current.append(path)
+        size += path.stat().st_size
+        if size >= limit:
+            shards.append(current)
+            current, size = [], 0
+    return shards + ([current] if current else [])
+
+
+# --------------------------------------------------------------------------- tasks (run on workers)
+
+
+def _scan_shard(job: tuple[str, list[str]]) -> dict:
+    """Decode a shard's files: their ids, bytes, problems, and the model heads they write."""
+    _, paths = job
+    docs, problems = io.read_text_paths(Path(p) for p in paths)
+    return {"doc_ids": docs["doc_id"].tolist() if len(docs) else [], "n_bytes": sum(Path(p).stat().st_size for p in paths),
+            "problems": problems.to_dict("records"), "heads": corpus_model_heads(docs["raw"]) if len(docs) else frozenset()}  # fmt: skip
+
+
+def _clean_shard(job: tuple[str, list[str]], folder: str, cfg: CleanConfig, meta: pd.DataFrame | None,
+                 base: TokenConfig) -> dict:  # fmt: skip
+    """Clean one shard; write its documents, paragraphs, audit and duplicate signatures; return its corpus terms."""
+    name, paths = job
+    out = Path(folder)
+    docs, _ = io.read_text_paths(Path(p) for p in paths)
+    columns, audit_frame = cleaned_columns(docs, cfg, workers=1)
+    for col in columns.columns:
+        docs[col] = columns[col].to_numpy()
+    docs["duplicate_of"] = None
+    found: list[dict] = []
+    docs = _merge_metadata(docs, None if meta is None else meta[meta["doc_id"].isin(set(docs["doc_id"]))], found)
+    paras = paragraphs(docs)
+    _write(docs, out / "docs" / f"{name}.parquet")
+    _write(paras, out / "paragraphs" / f"{name}.parquet")
+    _write(audit_frame, out / "audit" / f"{name}.parquet")
+    signatures = [text_signature(t) for t in docs["text"]]
+    _write(pd.DataFrame({"doc_id": docs["doc_id"], "digest": [d for d, _ in signatures],
+                         "minhash": [None if v is None else v.astype(np.uint64) for _, v in signatures]}),
+           out / "signatures" / f"{name}.parquet")  # fmt: skip
+    terms = corpus_terms(paras["text"].tolist(), max_quote_len=base.max_quote_len) if base.corpus_lexicon else None
+    return {"terms": set() if terms is None else set(terms["term"]), "problems": found}
+
+
+def _tokenize_shard(name: str, folder: str, config: TokenConfig) -> int:
+    """Segment one shard's paragraphs; write its tokens and its term statistics; return the token count."""
+    out = Path(folder)
+    paras = pd.read_parquet(out / "paragraphs" / f"{name}.parquet", columns=_PARA_INPUT)
+    toks = tokens(paras, replace(config, corpus_lexicon=False), cache=False, workers=1)
+    table = toks.assign(doc_id=toks["doc_id"].astype(str), token=toks["token"].astype(str))
+    _write(table, out / "tokens" / f"{name}.parquet")
+    codes = toks["token"].cat.codes.to_numpy()
+    terms = np.asarray(toks["token"].cat.categories, dtype=object)
+    count = np.bincount(codes, minlength=len(terms))
+    doc_codes = toks["doc_id"].cat.codes.to_numpy().astype(np.int64)
+    para_no = toks["para_no"].to_numpy().astype(np.int64)
+    para_keys = doc_codes * (int(para_no.max()) + 1 if len(para_no) else 1) + para_no  # one integer per paragraph
+    df_doc = _distinct_per_term(doc_codes, codes, len(terms))
+    df_para = _distinct_per_term(para_keys, codes, len(terms))
+    stats = pa.table({"term": pa.array(terms, type=pa.string()), "count": count, "df_doc": df_doc, "df_paragraph": df_para})
+    units = {"doc": int(len(np.unique(doc_codes))), "paragraph": int(len(np.unique(para_keys)))}
+    pq.write_table(stats.replace_schema_metadata({"units": json.dumps(units)}), out / "term_stats" / f"{name}.parquet")
+    return len(toks)
+
+
+def _count_shard(name: str, folder: str, work: str, unit: str) -> tuple[int, int]:
+    """Count one shard's tokens per unit over the chosen vocabulary; write rows and matrix; return (rows, nnz)."""
+    vocab = pd.read_parquet(Path(work) / "vocabulary.parquet")["term"]
+    toks = pd.read_parquet(Path(folder) / "tokens" / f"{name}.parquet", columns=["doc_id", "para_no", "token"])
+    keys = _UNIT_KEYS[unit]
+    rows = toks[keys].drop_duplicates().sort_values(keys, kind="stable").reset_index(drop=True)
+    index = pd.MultiIndex.from_frame(rows) if len(keys) > 1 else pd.Index(rows[keys[0]])
+    r = index.get_indexer(pd.MultiIndex.from_frame(toks[keys]) if len(keys) > 1 else pd.Index(toks[keys[0]]))
+    c = pd.Index(vocab).get_indexer(toks["token"])
+    hit = c >= 0
+    matrix = sp.csr_matrix((np.ones(int(hit.sum()), dtype=np.int32), (r[hit], c[hit])), shape=(len(rows), len(vocab)))
+    matrix.sum_duplicates()
+    _write(rows, Path(work) / f"{name}.rows.parquet")
+    sp.save_npz(Path(work) / f"{name}.npz", matrix, compressed=False)
+    return len(rows), int(matrix.nnz)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _using(runner: Runner | None, scheduler: Scheduler = "serial", workers: int | None = None,
+           address: str | None = None) -> Iterator[Runner]:  # fmt: skip
+    """The caller's runner as it is (it manages its own pool), or a new one for this call."""
+    if runner is not None:
+        yield runner
+        return
+    with Runner(scheduler, workers, address) as made:
+        yield made
+
+
+def _distinct_per_term(units: np.ndarray, codes: np.ndarray, n_terms: int) -> np.ndarray:
+    """For each term, the number of distinct units it occurs in."""
+    if not len(codes):
+        return np.zeros(n_terms, dtype=np.int64)
+    pairs = np.unique(units.astype(np.int64) * n_terms + codes.astype(np.int64))
+    return np.bincount(pairs % n_terms, minlength=n_terms)
+
+
+def _stack_parts(paths: list[Path], sizes: list[tuple[int, int]], n_terms: int) -> sp.csr_matrix:
+    """One CSR matrix from per-shard files, filled into arrays allocated once (no second copy)."""
+    n_rows, nnz = sum(r for r, _ in sizes), sum(n for _, n in sizes)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indices = np.empty(nnz, dtype=np.int32)
+    data = np.empty(nnz, dtype=np.int32)
+    row, at = 0, 0
+    for path, (rows, n) in zip(paths, sizes):
+        part = sp.load_npz(path)
+        indptr[row + 1 : row + rows + 1] = part.indptr[1:] + at
+        indices[at : at + n] = part.indices
+        data[at : at + n] = part.data
+        row, at = row + rows, at + n
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_terms))
+
+
+def _flag_duplicates(folder: Path, names: list[str], threshold: float) -> None:
+    """Duplicates across the whole corpus, in doc_id order, from the shards' signatures (one pass)."""
+    parts = [pd.read_parquet(folder / "signatures" / f"{name}.parquet") for name in names]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["doc_id", "digest", "minhash"])
+    signatures = [(d, None if v is None else np.asarray(v, dtype=np.uint64)) for d, v in zip(frame["digest"], frame["minhash"])]
+    flagged = duplicates_from_signatures(frame["doc_id"].tolist(), signatures, threshold=threshold)
+    pd.DataFrame({"doc_id": frame["doc_id"], "duplicate_of": pd.Series(flagged, dtype=object)}).to_parquet(
+        folder / "duplicates.parquet", index=False)
+
+
+def _token_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A token table read from shards, with the categorical columns of :func:`corpus.tokens`."""
+    return frame.astype({"doc_id": "category", "token": "category"})
+
+
+def _read_parts(paths: list[Path], columns: Sequence[str] | None) -> pd.DataFrame:
+    frames = [pd.read_parquet(p, columns=list(columns) if columns else None) for p in paths]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    """Write a shard atomically (a temporary file renamed into place)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _config_json(config: TokenConfig) -> dict:
+    return asdict(config)
+
+
+def _read_manifest(folder: Path, key: str) -> ShardedCorpus | None:
+    """The shards already in ``folder`` for the same inputs and settings, if complete."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    if manifest.get("key") != key:
+        return None
+    cfg = manifest["token_config"]
+    config = TokenConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in cfg.items()})
+    return ShardedCorpus(folder, tuple(manifest["shards"]), config, manifest["n_docs"], manifest["n_bytes"])
+
+

@@ -1,0 +1,155 @@
+"""The streaming path and its schedulers give the in-memory path's results, exactly, in the same order."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import corpus
+from corpus.features import dtm
+from corpus.schedule import Runner, check_scheduler
+from corpus.stream import plan_shards, select_vocabulary, stream_corpus
+from corpus.tokenize import tokens
+
+ROOT = Path(__file__).resolve().parents[1]
+N_DOCS = 240
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """240 documents made of the seeds' real paragraphs (cleaned-text lines), with the hard cases mixed in."""
+    out = tmp_path_factory.mktemp("many")
+    lines = [line for p in sorted((ROOT / "seeds").glob("*.txt"))
+             for line in p.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 15]  # fmt: skip
+    rng = random.Random(7)
+    for i in range(N_DOCS):
+        body = "\n".join([f"第{i}号测试文档"] + rng.sample(lines, 6))
+        data = body.encode("gb18030") if i % 10 == 3 else body.encode("utf-8")
+        (out / f"d{i:04d}.txt").write_bytes(data)
+    (out / "d9000.txt").write_bytes((out / "d0005.txt").read_bytes())  # an exact duplicate
+    (out / "d9001.txt").write_bytes(b"\x00\x01\x02 binary \xff\xfe\x00")  # a file that cannot be read
+    pd.DataFrame({"doc_id": ["d0001", "d0002", "nobody"], "locality": ["甲地", "乙地", "丙地"]}).to_csv(out / "metadata.csv", index=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def in_memory(folder):
+    docs = corpus.load_corpus(folder, cache=False)
+    return docs, tokens(corpus.paragraphs(docs), cache=False, workers=1)
+
+
+@pytest.fixture(scope="module")
+def serial(folder, tmp_path_factory):
+    return stream_corpus(folder, tmp_path_factory.mktemp("serial"), shard_mb=0.05, scheduler="serial")
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype({"doc_id": str, "token": str}).reset_index(drop=True)
+
+
+def test_the_corpus_is_split_into_several_shards_in_doc_id_order(serial):
+    assert len(serial.shards) >= 4
+    ids = serial.docs(["doc_id"])["doc_id"].tolist()
+    assert ids == sorted(ids) and len(ids) == N_DOCS + 1
+
+
+def test_streamed_documents_match_load_corpus(serial, in_memory):
+    docs, _ = in_memory
+    streamed = serial.docs().set_index("doc_id")
+    expected = docs.set_index("doc_id")
+    for col in ["text", "raw", "title", "encoding", "n_chars", "duplicate_of", "locality"]:
+        assert streamed[col].reindex(expected.index).astype(object).where(lambda s: s.notna(), None).tolist() == \
+            expected[col].astype(object).where(lambda s: s.notna(), None).tolist(), col  # fmt: skip
+    assert streamed.loc["d9000", "duplicate_of"] == "d0005"
+    assert set(serial.problems()["doc_id"]) == set(corpus.problems(docs)["doc_id"]) >= {"d9001", "nobody"}
+    audit = corpus.audit(docs)
+    assert len(serial.audit()) == len(audit) and serial.audit()["count"].sum() == audit["count"].sum()
+
+
+def test_streamed_tokens_are_the_in_memory_tokens(serial, in_memory):
+    _, toks = in_memory
+    expected = _plain(toks).sort_values(["doc_id", "para_no"], kind="stable").reset_index(drop=True)
+    assert _plain(serial.tokens()).equals(expected)
+    assert sum(len(part) for part in serial.iter_tokens()) == len(toks)
+
+
+@pytest.mark.parametrize("unit, prune", [("doc", {}), ("paragraph", {"min_df": 2}),
+                                         ("doc", {"min_df": 0.05, "max_df": 0.8, "max_features": 300})])  # fmt: skip
+def test_streamed_counts_equal_features_dtm(serial, in_memory, unit, prune):
+    _, toks = in_memory
+    got, want = serial.counts(unit, **prune), dtm(toks, unit, **prune)
+    assert got.terms.tolist() == want.terms.tolist()
+    assert got.rows.astype(str).equals(want.rows.astype(str))
+    assert got.matrix.shape == want.matrix.shape and (got.matrix != want.matrix).nnz == 0
+
+
+@pytest.mark.parametrize("scheduler", ["threads", "processes"])
+def test_threads_and_processes_write_the_serial_shards(folder, serial, tmp_path, scheduler):
+    other = stream_corpus(folder, tmp_path, shard_mb=0.05, scheduler=scheduler, workers=2)
+    assert other.shards == serial.shards and other.token_config == serial.token_config
+    for a, b in zip(serial.iter_tokens(), other.iter_tokens()):
+        assert _plain(a).equals(_plain(b))
+    assert (serial.counts("paragraph").matrix != other.counts("paragraph").matrix).nnz == 0
+
+
+def test_a_dask_local_cluster_gives_the_local_results(folder, serial, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Runner("dask", address=cluster.scheduler_address) as runner:
+            remote = stream_corpus(folder, tmp_path, shard_mb=0.05, runner=runner)
+            counts = remote.counts("doc", min_df=2, runner=runner)
+    assert len(remote.shards) >= 4 and remote.n_docs >= 200
+    for name, a, b in zip(serial.shards, serial.iter_tokens(), remote.iter_tokens()):
+        assert _plain(a).equals(_plain(b)), name
+    want = serial.counts("doc", min_df=2)
+    assert counts.terms.tolist() == want.terms.tolist() and (counts.matrix != want.matrix).nnz == 0
+
+
+def test_a_second_call_reuses_the_shards_and_a_changed_file_does_not(folder, tmp_path):
+    first = stream_corpus(folder, tmp_path / "s", shard_mb=0.05, scheduler="serial")
+    marker = first.folder / "tokens" / f"{first.shards[0]}.parquet"
+    stamp = marker.stat().st_mtime_ns
+    again = stream_corpus(folder, tmp_path / "s", shard_mb=0.05, scheduler="serial")
+    assert again == first and marker.stat().st_mtime_ns == stamp
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for p in sorted(folder.glob("d00*.txt"))[:20]:
+        (changed / p.name).write_bytes(p.read_bytes())
+    before = stream_corpus(changed, tmp_path / "c", shard_mb=0.01, scheduler="serial").docs(["text"])["text"].tolist()
+    (changed / "d0000.txt").write_text("全新内容：党建引领基层治理。", encoding="utf-8")
+    after = stream_corpus(changed, tmp_path / "c", shard_mb=0.01, scheduler="serial").docs(["text"])["text"].tolist()
+    assert after[0] == "全新内容：党建引领基层治理。" != before[0] and after[1:] == before[1:]
+
+
+def test_shards_follow_the_file_order_and_size(tmp_path):
+    files = []
+    for i, size in enumerate([400, 400, 900, 100, 100, 100]):
+        files.append(tmp_path / f"f{i}.txt")
+        files[-1].write_bytes(b"x" * size)
+    assert [[p.name for p in s] for s in plan_shards(files, 0.0008)] == [["f0.txt", "f1.txt"], ["f2.txt"], ["f3.txt", "f4.txt", "f5.txt"]]
+    with pytest.raises(ValueError, match="shard_mb"):
+        plan_shards(files, 0)
+
+
+def test_vocabulary_selection_follows_the_document_frequency_rule():
+    terms = np.array(["丙", "乙", "甲", "丁"], dtype=object)
+    df, total = np.array([1, 3, 2, 4]), np.array([5, 9, 9, 4])
+    assert select_vocabulary(terms, df, total, 4, min_df=2, max_df=1.0, max_features=None).tolist() == ["丁", "乙", "甲"]
+    assert select_vocabulary(terms, df, total, 4, min_df=1, max_df=0.75, max_features=2).tolist() == ["乙", "甲"]
+    with pytest.raises(ValueError, match="min_df"):
+        select_vocabulary(terms, df, total, 4, min_df=3, max_df=2, max_features=None)
+
+
+def test_bad_scheduler_settings_are_named(tmp_path):
+    with pytest.raises(ValueError, match="scheduler"):
+        check_scheduler("gpu")
+    with pytest.raises(ValueError, match="needs scheduler='dask'"):
+        check_scheduler("processes", "tcp://127.0.0.1:8786")
+    with pytest.raises(RuntimeError, match="start the runner"):
+        Runner("threads").map(len, ["a"])
+    with pytest.raises(corpus.CorpusError, match="folder of text files"):
+        stream_corpus(tmp_path / "missing.csv")
