@@ -153,3 +153,24 @@ def test_bad_scheduler_settings_are_named(tmp_path):
         Runner("threads").map(len, ["a"])
     with pytest.raises(corpus.CorpusError, match="folder of text files"):
         stream_corpus(tmp_path / "missing.csv")
+
+
+def test_load_study_chooses_the_streaming_path_by_size_and_counts_the_same(tmp_path):
+    from corpus.study import load_study
+
+    small = load_study(ROOT / "seeds", output_dir=tmp_path / "a", scheduler="serial")
+    large = load_study(ROOT / "seeds", output_dir=tmp_path / "b", scheduler="serial", stream_above_mb=0)
+    assert not small.streaming and large.streaming
+    assert large.docs["text"].tolist() == small.docs["text"].tolist() and small.labels == large.labels
+    for unit in ("doc", "paragraph"):
+        a, b = small.dtm(unit, min_df=2), large.dtm(unit, min_df=2)
+        assert a.terms.tolist() == b.terms.tolist() and (a.matrix != b.matrix).nnz == 0
+    assert _plain(large.tokens).equals(_plain(small.tokens))
+    assert corpus.audit(large.docs)["count"].sum() == corpus.audit(small.docs)["count"].sum()
+
+
+def test_the_report_runner_refuses_an_address_without_dask(capsys):
+    from corpus.report import main
+
+    assert main(["seeds", "--scheduler", "processes", "--address", "tcp://127.0.0.1:8786"]) == 2
+    assert "needs scheduler='dask'" in capsys.readouterr().err

@@ -18,6 +18,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,14 +36,21 @@ import papermill
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
+from .schedule import SCHEDULERS, check_scheduler
+
 logger = logging.getLogger(__name__)
 
 INJECTED_PARAMETERS = ("corpus_path", "metadata_path", "output_dir")
 ALL_NOTEBOOKS = "*"
 NOTEBOOK_NAME = re.compile(r"\d{2}_.+\.ipynb")
 LIBRARIES = ("pandas", "numpy", "scikit-learn", "jieba", "rjieba", "opencc", "matplotlib",
-             "papermill", "nbconvert", "corpus")
+             "papermill", "nbconvert", "dask", "distributed", "corpus")
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+#: Corpora larger than this (MB) are loaded and segmented once before the notebooks run.
+PREPARE_ABOVE_MB = 5.0
+#: The load_study settings that change what is cached; the runner prepares the corpus with them.
+_STUDY_SETTINGS = ("lexicon_paths", "stopword_paths", "bureaucratic_stopwords", "corpus_lexicon",
+                   "segmenter", "scheduler", "scheduler_address")  # fmt: skip
 
 
 class ReportError(ValueError):
@@ -449,13 +457,17 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
                 only: Sequence[str] | None = None,
                 overrides: Mapping[str, Mapping[str, Any]] | None = None,
                 show_code: bool = False, jobs: int | None = None, kernel_name: str = "python3",
-                command: str | None = None) -> RunResult:
+                command: str | None = None, scheduler: str | None = None,
+                scheduler_address: str | None = None, prepare_above_mb: float = PREPARE_ABOVE_MB) -> RunResult:
     """Execute every report notebook on a corpus, render HTML and write the index pages.
 
     Bad paths, notebook names or parameters raise :class:`ReportError` before anything runs;
     a notebook that fails is recorded as failed in the result and the index, never raised.
     ``overrides`` is what :func:`parse_overrides` returns; ``command`` is shown on the index
-    (default: this process's command line).
+    (default: this process's command line). ``scheduler`` / ``scheduler_address`` go to every
+    notebook (where cleaning and segmentation run; a Dask scheduler's address). A corpus above
+    ``prepare_above_mb`` MB, or one sent to a scheduler, is loaded and segmented once here, with
+    progress bars, before the notebooks run; they then read the cached results.
     """
     started_at = _now()
     corpus = Path(corpus_path).resolve()
@@ -465,6 +477,13 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
     if metadata_file is not None and not metadata_file.is_file():
         raise ReportError(f"metadata file not found: {metadata_file}")
     notebooks = find_notebooks(Path(notebooks_dir or default_notebooks_dir()).resolve(), only)
+    if scheduler is not None or scheduler_address is not None:
+        try:
+            check_scheduler(scheduler or "dask", scheduler_address)
+        except ValueError as exc:
+            raise ReportError(str(exc)) from None
+        chosen = {"scheduler": scheduler or "dask", "scheduler_address": scheduler_address}
+        overrides = {**(overrides or {}), ALL_NOTEBOOKS: {**(overrides or {}).get(ALL_NOTEBOOKS, {}), **chosen}}
     workers = jobs if jobs is not None else min(len(notebooks), os.cpu_count() or 1)
     if workers < 1:
         raise ReportError(f"--jobs must be at least 1, got {workers}")
@@ -477,6 +496,9 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
     report_dir.mkdir(parents=True, exist_ok=True)
     # Notebooks run with cwd=notebooks/: point their caches at one folder beside it, shared by all.
     os.environ.setdefault("CORPUS_CACHE_DIR", str(notebooks[0].parent.parent / ".cache"))
+    os.environ.setdefault("CORPUS_PROGRESS", "0")  # progress bars are for people, not for the reports' HTML
+    if scheduler is not None or scheduler_address is not None or _megabytes(fingerprint) > prepare_above_mb:
+        _prepare(corpus, metadata_file, parameters)
     logger.info("running %d notebook(s) on %s with %d job(s) -> %s",
                 len(notebooks), corpus, workers, report_dir)
     tasks = [_Job(path, report_dir / f"{path.stem}.ipynb", report_dir / f"{path.stem}.html",
@@ -494,6 +516,42 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
     (report_dir.parent / "index.html").write_text(reports_index_html(report_dir.parent),
                                                   encoding="utf-8")
     return result
+
+
+def _megabytes(fingerprint: pd.DataFrame) -> float:
+    return float(fingerprint["bytes"].sum()) / 1e6 if "bytes" in fingerprint else 0.0
+
+
+def _prepare(corpus: Path, metadata: Path | None, parameters: Mapping[str, Mapping[str, Any]]) -> None:
+    """Load, clean and segment the corpus once, in this process and its workers, with progress bars.
+
+    The notebooks call ``load_study`` with the same settings (their defaults are
+    ``load_study``'s, overrides come from ``parameters``) and find the results in the cache
+    instead of computing them each, several at a time.
+    """
+    from .study import load_study
+
+    distinct: dict[str, dict[str, Any]] = {}
+    for given in parameters.values():
+        chosen = {k: given[k] for k in _STUDY_SETTINGS if k in given}
+        distinct.setdefault(json.dumps(chosen, sort_keys=True, default=str), chosen)
+    started = time.perf_counter()
+    before = os.environ.get("CORPUS_PROGRESS")
+    os.environ["CORPUS_PROGRESS"] = "1"
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            for chosen in distinct.values():
+                logger.info("preparing %s once for all notebooks (%s)", corpus,
+                            ", ".join(f"{k}={v}" for k, v in sorted(chosen.items())) or "default settings")
+                load_study(corpus, metadata, output_dir=scratch, **chosen)
+        logger.info("prepared in %.1f s", time.perf_counter() - started)
+    except Exception as exc:  # the notebooks run anyway and each reports the problem in its place
+        logger.warning("preparing the corpus failed (%s); the notebooks load it themselves", _one_line(exc))
+    finally:
+        if before is None:
+            del os.environ["CORPUS_PROGRESS"]
+        else:
+            os.environ["CORPUS_PROGRESS"] = before
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -520,6 +578,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, help="notebooks run in parallel (default: one per CPU)")
     parser.add_argument("--kernel", default="python3",
                         help="Jupyter kernel name (default: python3)")
+    parser.add_argument("--scheduler", choices=SCHEDULERS,
+                        help="where cleaning and segmentation run (default: chosen by corpus size)")
+    parser.add_argument("--address", metavar="URL",
+                        help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --scheduler dask)")
     return parser
 
 
@@ -532,7 +594,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = run_reports(args.corpus, metadata_path=args.metadata, out_dir=args.out,
                              notebooks_dir=args.notebooks, only=args.only,
                              overrides=parse_overrides(args.param), show_code=args.show_code,
-                             jobs=args.jobs, kernel_name=args.kernel, command=command)
+                             jobs=args.jobs, kernel_name=args.kernel, command=command,
+                             scheduler=args.scheduler, scheduler_address=args.address)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -52,14 +52,18 @@ class Runner:
         self._started = False
 
     def __enter__(self) -> Runner:
-        self._started = True
+        self._started = True  # pools and clusters start at the first map: a cached pipeline starts none
+        return self
+
+    def _start(self) -> None:
+        if self._pool is not None or self._client is not None:
+            return
         if self.scheduler == "threads":
             self._pool = ThreadPoolExecutor(self.workers)
         elif self.scheduler == "processes" and self.workers > 1:
             self._pool = ProcessPoolExecutor(self.workers)
         elif self.scheduler == "dask":
             self._client = _dask_client(self.address, self.workers)
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -76,6 +80,7 @@ class Runner:
         """``[fn(item, *args) for item in items]``, run on the scheduler, in input order."""
         if not self._started:
             raise RuntimeError("start the runner first: `with Runner(...) as runner: runner.map(...)`")
+        self._start()
         with _progress(len(items), progress) as advance:
             if self._client is not None:
                 futures = self._client.map(fn, list(items), *[[a] * len(items) for a in args], pure=False)

@@ -1,32 +1,74 @@
 """What every report notebook starts from: the corpus, its paragraphs, tokens and readable labels.
 
 One call turns the notebook parameters into the loaded, cleaned, segmented corpus, so the
-notebooks' first cells stay short and identical in what they mean.
+notebooks' first cells stay short and identical in what they mean. It chooses the path by
+size: corpora that fit go through the in-memory API (``load_corpus`` → ``paragraphs`` →
+``tokens``); a folder above ``stream_above_mb`` MB, or any corpus sent to a Dask cluster,
+goes through the streaming path (:mod:`corpus.stream`), whose counts are built shard by
+shard. Either way :meth:`Study.dtm` gives the same matrix.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from .load import doc_labels, load_corpus
+from .features import DTM, Unit, dtm
+from .load import AuditLog, doc_labels, load_corpus
+from .schedule import Runner, check_scheduler
+from .stream import ShardedCorpus, stream_corpus
 from .structure import paragraphs
 from .tokenize import TokenConfig, tokens
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
+#: Folders larger than this (MB on disk) take the streaming path by default.
+STREAM_ABOVE_MB = 256.0
+
+
+@dataclass(frozen=True, eq=False)
 class Study:
     """A loaded corpus with its paragraphs, paragraph-level tokens and document labels."""
 
     docs: pd.DataFrame
     paragraphs: pd.DataFrame
-    tokens: pd.DataFrame
     labels: dict[str, str]
     config: TokenConfig
     output_dir: Path = field(default=Path("."))
+    #: The in-memory token table; None on the streaming path, where :attr:`tokens` reads the shards.
+    token_table: pd.DataFrame | None = None
+    #: The shards, on the streaming path.
+    sharded: ShardedCorpus | None = None
+    runner_settings: tuple[str, int | None, str | None] = ("serial", None, None)
+
+    @cached_property
+    def tokens(self) -> pd.DataFrame:
+        """One row per token of every paragraph (read from the shards, once, on the streaming path)."""
+        if self.token_table is not None:
+            return self.token_table
+        assert self.sharded is not None
+        return self.sharded.tokens()
+
+    @property
+    def streaming(self) -> bool:
+        """Whether this study's counts come from shards (the corpus was too large, or ran on Dask)."""
+        return self.sharded is not None
+
+    def dtm(self, unit: Unit = "doc", *, min_df: int | float = 1, max_df: int | float = 1.0,
+            max_features: int | None = None) -> DTM:  # fmt: skip
+        """The unit × term count matrix, pruned; from the token table, or shard by shard when streaming."""
+        if self.sharded is None or unit == "sentence":
+            return dtm(self.tokens, unit, min_df=min_df, max_df=max_df, max_features=max_features)
+        scheduler, workers, address = self.runner_settings
+        if scheduler == "dask" and address is None:  # counting is light: not worth starting a local cluster
+            scheduler = "processes"
+        with Runner(scheduler, workers, address) as runner:
+            return self.sharded.counts(unit, min_df=min_df, max_df=max_df, max_features=max_features, runner=runner)
 
     def label(self, doc_ids: Sequence[str] | pd.Series) -> list[str]:
         """Readable labels (locality, else doc_id) for document ids."""
@@ -37,6 +79,13 @@ class Study:
         path = self.output_dir / f"{name}.csv"
         frame.to_csv(path, index=index, encoding="utf-8-sig")
         return path
+
+
+def corpus_megabytes(corpus_path: str | Path, pattern: str = "*.txt") -> float:
+    """Size on disk of a corpus folder's text files (or of a table file), in MB."""
+    path = Path(corpus_path)
+    files = [p for p in path.glob(pattern) if p.is_file()] if path.is_dir() else [path] if path.is_file() else []
+    return sum(p.stat().st_size for p in files) / 1e6
 
 
 def load_study(
@@ -50,13 +99,40 @@ def load_study(
     bureaucratic_stopwords: bool = True,
     corpus_lexicon: bool = True,
     segmenter: str = "rjieba",
+    scheduler: str = "auto",
+    scheduler_address: str | None = None,
+    stream_above_mb: float = STREAM_ABOVE_MB,
+    workers: int | None = None,
 ) -> Study:
-    """Load, clean, split into paragraphs and tokenize a corpus as the report notebooks do."""
-    docs = load_corpus(corpus_path, metadata_path)
-    paras = paragraphs(docs)
+    """Load, clean, split into paragraphs and tokenize a corpus as the report notebooks do.
+
+    ``scheduler``: ``"auto"`` (worker processes for large corpora, this process for small
+    ones), ``"serial"``, ``"processes"``, ``"threads"`` or ``"dask"`` (with ``scheduler_address``,
+    a running Dask scheduler such as ``tcp://host:8786``; without one, a local cluster).
+    A folder above ``stream_above_mb`` MB, and any corpus on ``"threads"`` or ``"dask"``,
+    takes the streaming path, where those schedulers run.
+    """
+    if scheduler != "auto":
+        check_scheduler(scheduler, scheduler_address)
+    elif scheduler_address is not None:
+        scheduler = "dask"
     config = TokenConfig(segmenter=segmenter, lexicon_paths=tuple(lexicon_paths), stopword_paths=tuple(stopword_paths),
                          bureaucratic_stopwords=bureaucratic_stopwords, corpus_lexicon=corpus_lexicon)  # fmt: skip
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    size = corpus_megabytes(corpus_path)
+    if scheduler in ("dask", "threads") or (Path(corpus_path).is_dir() and size > stream_above_mb):
+        settings = ("processes" if scheduler == "auto" else scheduler, workers, scheduler_address)
+        log.info("%s: %.0f MB, streaming path on %s", corpus_path, size, settings[0])
+        with Runner(*settings) as runner:
+            sharded = stream_corpus(corpus_path, metadata=metadata_path, token_config=config, runner=runner)
+        docs = sharded.docs()
+        docs.attrs["audit"] = AuditLog(sharded.audit())
+        docs.attrs["problems"] = AuditLog(sharded.problems())
+        labels = doc_labels(docs, label_column).to_dict()
+        return Study(docs, sharded.paragraphs(), labels, sharded.token_config, out, sharded=sharded, runner_settings=settings)
+    n_workers = 1 if scheduler == "serial" else workers
+    docs = load_corpus(corpus_path, metadata_path, workers=n_workers)
+    paras = paragraphs(docs)
     labels = doc_labels(docs, label_column).to_dict()
-    return Study(docs, paras, tokens(paras, config), labels, config, out)
+    return Study(docs, paras, labels, config, out, token_table=tokens(paras, config, workers=n_workers))
