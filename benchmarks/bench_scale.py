@@ -83,6 +83,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 100, 1000], help="corpus sizes in MB")
     parser.add_argument("--runs", nargs="+", default=["serial:1", "threads:2", "processes:2", "dask:2", "processes:all", "dask:all"],
                         help="scheduler:workers pairs (workers a number or 'all'); the first must be serial:1")  # fmt: skip
+    parser.add_argument("--threads-up-to", type=float, default=100.0,
+                        help="skip thread runs above this size (MB): cleaning holds the GIL, so they take as long as serial")
     parser.add_argument("--cpc", type=Path, default=ROOT.parent / "shared" / "corpora" / "cpc")
     parser.add_argument("--work", type=Path, default=Path("/tmp/corpus-bench-scale"), help="where corpora and shards go")
     args = parser.parse_args()
@@ -111,6 +113,10 @@ def main() -> None:
         nbytes = sum(p.stat().st_size for p in src.glob("*.txt"))
         baseline = None
         for scheduler, workers in runs:
+            if scheduler == "threads" and size > args.threads_up_to:
+                print(f"{nbytes / 1e6:8.1f} {'':7} {'':6} {scheduler:>10} {workers:7d}   skipped: thread runs stop at --threads-up-to "
+                      f"{args.threads_up_to:g} MB (cleaning holds the GIL; see the rows above)", flush=True)  # fmt: skip
+                continue
             r = run_one(src, args.work / "shards", scheduler, workers, shard_mb=min(16.0, max(0.125, size / 32)))
             baseline = baseline or r["wall"]
             efficiency = baseline / (workers * r["wall"])

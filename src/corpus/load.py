@@ -24,6 +24,7 @@ from . import cache as store
 from . import io
 from .clean import BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Edit, clean_text, summarize_bulk
 from .patterns import model_heads
+from .schedule import with_progress
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,8 @@ def clean_all(raws: list[str], config: CleanConfig, *, workers: int | None = Non
 
     chunk = max(1, len(raws) // (n * 8))
     with ProcessPoolExecutor(n) as pool:
-        return list(pool.map(_clean_collapsed, raws, [config] * len(raws), chunksize=chunk))
+        cleaned = pool.map(_clean_collapsed, raws, [config] * len(raws), chunksize=chunk)
+        return list(with_progress(cleaned, len(raws), "cleaning"))
 
 
 def audit(docs: pd.DataFrame, *, detail: bool = False) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
@@ -122,13 +122,21 @@ def show_progress() -> bool:
     return os.environ.get("CORPUS_PROGRESS", "1") != "0"
 
 
+def with_progress(results: Iterable[T], total: int, label: str) -> Iterator[T]:
+    """Yield ``results`` while a progress bar (see :func:`_progress`) counts them."""
+    with _progress(total, label, unit="item") as advance:
+        for result in results:
+            yield result
+            advance()
+
+
 @contextmanager
-def _progress(total: int, label: str | None) -> Iterator[Callable[[], None]]:
+def _progress(total: int, label: str | None, unit: str = "shard") -> Iterator[Callable[[], None]]:
     """A tqdm bar (notebook widget or terminal) when labelled, more than one step, and progress is on."""
     if label is None or total < 2 or not show_progress():
         yield lambda: None
         return
     from tqdm.auto import tqdm
 
-    with tqdm(total=total, desc=label, unit="shard", leave=False) as bar:
+    with tqdm(total=total, desc=label, unit=unit, leave=False) as bar:
         yield lambda: bar.update(1)

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 
 from . import cache as store
 from .patterns import CJK, iter_formulae, iter_models, iter_quotes
+from .schedule import with_progress
 
 log = logging.getLogger(__name__)
 
@@ -385,7 +386,8 @@ def _cut_in_processes(chunks: list[list[str]], cfg: TokenConfig, n_workers: int)
     cross the process boundary as flat buffers.
     """
     with ProcessPoolExecutor(n_workers, initializer=segmenter_for, initargs=(cfg,)) as pool:
-        return list(pool.map(_cut_joined_for, [cfg] * len(chunks), chunks, chunksize=max(1, len(chunks) // (4 * n_workers))))
+        parts = pool.map(_cut_joined_for, [cfg] * len(chunks), chunks, chunksize=max(1, len(chunks) // (4 * n_workers)))
+        return list(with_progress(parts, len(chunks), "segmenting"))
 
 
 def _cut_joined_for(cfg: TokenConfig, texts: list[str]) -> tuple[pa.StringArray, np.ndarray]:
