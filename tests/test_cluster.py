@@ -6,6 +6,7 @@ two clearly different subjects (road traffic safety, party education) whose trut
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +157,18 @@ def test_silhouette_is_sampled_above_the_threshold_and_stays_deterministic(seeds
     assert len(seeds.rows) > 30
     assert not np.allclose(full.k_scores["silhouette"], sampled.k_scores["silhouette"])
     _assert_same(sampled, again)
+
+
+def test_stability_reruns_cluster_a_seeded_sample_above_the_threshold(two_topics):
+    w, _, _ = two_topics
+    whole = cluster_units(w, k=2, stability_seeds=2)
+    assert cluster_units(w, k=2, stability_seeds=2, stability_sample=40).stability == whole.stability
+    sampled = cluster_units(w, k=2, stability_seeds=2, stability_sample=24)
+    assert sampled.stability == cluster_units(w, k=2, stability_seeds=2, stability_sample=24).stability
+    assert 0.8 <= sampled.stability <= 1.0  # two clear topics stay apart in any sample
+    _assert_same(replace(sampled, stability=whole.stability), whole)
+    with pytest.raises(ValueError, match="`stability_sample` must be at least 2"):
+        cluster_units(w, k=2, stability_sample=1)
 
 
 def test_minibatch_kmeans_above_the_limit_is_deterministic(two_topics):

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import corpus
-from corpus.features import DTM, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency, tfidf, top_terms
+from corpus.features import (DTM, UNLABELLED, choose_documents, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency,
+                             tfidf, top_terms)
 from corpus.tokenize import stopwords, tokens, TokenConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,3 +123,85 @@ def test_kwic_cites_offsets_and_shows_the_original_script(seeds):
     wugang = lines[lines["doc_id"].str.startswith("003")]
     assert "教育整頓" in wugang["original"].iloc[0]
     assert len(kwic(docs, r"党建\+\w{2}", regex=True)) >= 5
+
+
+# --------------------------------------------------------------------------- documents shown by name
+
+
+def many_docs(n: int = 30) -> pd.DataFrame:
+    """``n`` documents d00 … with lengths 100 + 7·i mod 50 and a level (省/县, a few missing)."""
+    return pd.DataFrame({
+        "doc_id": [f"d{i:02d}" for i in range(n)],
+        "n_chars": [100 + (7 * i) % 50 for i in range(n)],
+        "level": [None if i % 10 == 9 else ("省" if i % 3 == 0 else "县") for i in range(n)],
+        "locality": [f"地方{i}" for i in range(n)],
+    })  # fmt: skip
+
+
+def test_every_document_is_shown_by_itself_up_to_the_limit_and_nothing_is_noted(seeds):
+    docs, _, _ = seeds
+    labels = corpus.doc_labels(docs).to_dict()
+    shown = choose_documents(docs, 5, labels=labels, group_column="level")
+    assert shown.order == tuple(labels[d] for d in docs["doc_id"]) and shown.note == "" and shown.complete
+    assert shown.caption("Top terms") == "Top terms" and shown.unit == "document"
+
+
+def test_above_the_limit_few_groups_are_shown_with_missing_values_as_their_own_group():
+    shown = choose_documents(many_docs(), 5, group_column="level")
+    assert shown.unit == "group" and shown.order == ("县", "省", UNLABELLED) and shown.complete
+    assert shown.note == "all 30 documents shown in 3 groups of level"
+    assert shown.caption("Edits per group") == "Edits per group (all 30 documents shown in 3 groups of level)"
+
+
+def test_above_the_limit_without_few_groups_the_longest_documents_are_named_and_counted_in_the_caption():
+    docs = many_docs()
+    shown = choose_documents(docs, 4, labels=dict(zip(docs["doc_id"], docs["locality"])), group_column="locality")
+    longest = docs.sort_values("n_chars", ascending=False, kind="stable").head(4)
+    assert shown.order == tuple(longest["locality"]) and set(shown.doc_ids) == set(longest["doc_id"])
+    assert shown.note == "4 of 30 documents shown, chosen by length (the longest)" and not shown.complete
+    assert shown.title("相似度") == "相似度\n4 of 30 documents shown, chosen by length (the longest)"
+
+
+def test_a_sample_of_documents_is_seeded_and_named_in_the_caption():
+    docs = many_docs()
+    first, again = choose_documents(docs, 6, by="sample", random_state=3), choose_documents(docs, 6, by="sample", random_state=3)
+    assert first.order == again.order and len(first.order) == 6
+    assert first.order != choose_documents(docs, 6, by="sample", random_state=4).order
+    assert "random sample (random_state=3)" in first.note
+    with pytest.raises(ValueError, match="`by` must be one of 'length', 'sample'; got 'size'"):
+        choose_documents(docs, 6, by="size")
+
+
+def test_shown_rows_columns_and_matrices_combine_documents_per_name_in_order():
+    docs = many_docs(6)
+    shown = choose_documents(docs, 2, group_column="level")
+    per_doc = pd.DataFrame({"x": range(6), "y": 1}, index=pd.Index(docs["doc_id"], name="doc_id"))
+    rows = shown.rows(per_doc)
+    assert rows.index.tolist() == ["县", "省"] and rows.loc["省", "x"] == 0 + 3 and rows.loc["县", "y"] == 4
+    assert rows.index.name == "doc_id" and rows.dtypes.tolist() == per_doc.dtypes.tolist()
+    assert shown.columns(per_doc.T).equals(rows.T)
+    longest = choose_documents(docs, 2)
+    assert longest.rows(per_doc, others="其他").loc["其他", "x"] == per_doc["x"].sum() - longest.rows(per_doc)["x"].sum()
+    m = DTM(__import__("scipy.sparse", fromlist=["csr_matrix"]).csr_matrix(np.arange(12.0).reshape(6, 2)),
+            docs[["doc_id"]], np.array(["甲", "乙"]))  # fmt: skip
+    means = shown.matrix(m, "mean")
+    assert means.rows["label"].tolist() == ["县", "省"]
+    assert means.matrix.toarray()[1].tolist() == [3.0, 4.0]  # rows 0 and 3 of the matrix: (0+6)/2, (1+7)/2
+    assert shown.matrix(m, "sum").matrix.sum() == m.matrix.sum()
+
+
+def test_naming_every_seed_document_leaves_its_weights_and_similarities_unchanged(seeds):
+    docs, _, tk = seeds
+    w = tfidf(dtm(tk), sublinear_tf=True)
+    labels = corpus.doc_labels(docs).to_dict()
+    shown = choose_documents(docs, 12, labels=labels)
+    assert (shown.matrix(w).matrix != w.matrix).nnz == 0
+    assert similarity(shown.matrix(w), list(shown.order)).equals(similarity(w, [labels[d] for d in w.rows["doc_id"]]))
+
+
+def test_a_similarity_table_of_too_many_rows_is_refused_naming_the_cap():
+    m = DTM(__import__("scipy.sparse", fromlist=["identity"]).identity(30, format="csr"), pd.DataFrame({"doc_id": [str(i) for i in range(30)]}),
+            np.array([str(i) for i in range(30)]))  # fmt: skip
+    with pytest.raises(ValueError, match="max_rows=20"):
+        similarity(m, max_rows=20)
+    assert similarity(m, max_rows=30).shape == (30, 30)

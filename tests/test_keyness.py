@@ -13,7 +13,8 @@ from scipy.stats import chi2_contingency, power_divergence
 import corpus
 import corpus.tokenize
 from corpus.features import dtm
-from corpus.keyness import KEYNESS_COLUMNS, _benjamini_hochberg_by_hand, benjamini_hochberg, keyness
+from corpus.compare import distinctive_terms, each_against_rest, group_members, vocabulary_overlap
+from corpus.keyness import KEYNESS_COLUMNS, _benjamini_hochberg_by_hand, benjamini_hochberg, keyness, keyness_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -248,3 +249,77 @@ def test_a_matrix_summed_by_group_is_refused_because_documents_are_lost():
         keyness(counts.group(HAND_LEVEL.to_numpy()), ["county", "province"], target="county")
     with pytest.raises(ValueError, match="`prior` must be a positive number"):
         keyness(counts, HAND_LEVEL, target="county", prior=0)
+
+
+# --------------------------------------------------------------------------- (f) each against the rest, at any size
+
+
+def test_keyness_from_group_totals_is_the_same_table(seeds):
+    docs, _, counts = seeds
+    level = docs.set_index("doc_id")["level"]
+    full = keyness(counts, level, target="county", min_count=2, measure="g2")
+    dense = counts.to_frame()
+    county = (level.loc[counts.rows["doc_id"]] == "county").to_numpy()
+    a, c = dense[county].sum().to_numpy(), dense[~county].sum().to_numpy()
+    docs_t, docs_r = (dense[county] > 0).sum().to_numpy(), (dense[~county] > 0).sum().to_numpy()
+    pd.testing.assert_frame_equal(keyness_table(counts.terms, a, c, docs_t, docs_r, min_count=2, measure="g2"), full)
+
+
+@pytest.mark.parametrize("measure", ["log_odds", "chi2"])
+def test_each_document_against_the_rest_matches_keyness_run_once_per_document(seeds, measure):
+    _, toks, counts = seeds
+    stat = "z" if measure == "log_odds" else measure
+    for matrix in (counts, dtm(toks, "paragraph")):
+        own = each_against_rest(matrix, n=8, measure=measure, min_count=3)
+        for doc_id in counts.rows["doc_id"]:
+            one = keyness(matrix, target=[doc_id], measure=measure, min_count=3)
+            one = one[one[stat] > 0].head(8).reset_index(drop=True)
+            mine = own[own["target"] == doc_id].reset_index(drop=True)
+            assert mine["rank"].tolist() == list(range(1, len(one) + 1))
+            pd.testing.assert_frame_equal(mine[one.columns.intersection(mine.columns)], one[one.columns.intersection(mine.columns)])
+
+
+def test_named_documents_and_groups_are_tested_against_every_other_document(seeds):
+    docs, _, counts = seeds
+    level = docs.set_index("doc_id")["level"]
+    own = each_against_rest(counts, level, n=5)
+    assert list(dict.fromkeys(own["target"])) == ["province", "county"]
+    county = keyness(counts, level, target="county", min_count=3)
+    pd.testing.assert_frame_equal(own[own["target"] == "county"][["term", "z"]].reset_index(drop=True),
+                                  county[county["z"] > 0].head(5)[["term", "z"]].reset_index(drop=True))  # fmt: skip
+    first = docs["doc_id"].iloc[0]
+    alone = each_against_rest(counts, {first: "甲"}, n=5)
+    assert set(alone["target"]) == {"甲"}
+    assert alone["term"].tolist() == each_against_rest(counts, n=5).query("target == @first")["term"].tolist()
+
+
+def test_vocabulary_overlap_names_a_few_documents_but_counts_every_one(seeds):
+    docs, _, counts = seeds
+    labels = corpus.doc_labels(docs).to_dict()
+    full = vocabulary_overlap(counts, labels)
+    two = {d: labels[d] for d in docs["doc_id"].iloc[:2]}
+    few = vocabulary_overlap(counts, {**{d: None for d in docs["doc_id"]}, **two})
+    assert list(few.columns) == ["term", *two.values(), "docs", "total"]
+    pd.testing.assert_frame_equal(few, full[few.columns])
+    own = distinctive_terms(few, n=5)
+    pd.testing.assert_frame_equal(own, distinctive_terms(full, n=5).query("document in @two.values()").reset_index(drop=True))
+
+
+def test_words_of_one_group_are_those_no_document_outside_it_uses(seeds):
+    docs, _, counts = seeds
+    level = docs.set_index("doc_id")["level"]
+    by_level = vocabulary_overlap(counts, level)
+    assert list(by_level.columns) == ["term", "province", "county", "docs", "total"]
+    own = distinctive_terms(by_level, n=50)
+    county_docs = docs.loc[docs["level"] == "county", "doc_id"]
+    dense = counts.to_frame()
+    for term in own.loc[own["document"] == "county", "term"]:
+        assert dense.loc[~dense.index.isin(county_docs), term].sum() == 0, term
+
+
+def test_group_members_lists_a_few_names_and_counts_the_rest():
+    groups = pd.Series(["省"] + ["县"] * 30, index=[f"d{i}" for i in range(31)], name="level")
+    table = group_members(groups, {"d0": "辽宁"}, max_names=3)
+    assert table.columns.tolist() == ["level", "documents"]
+    assert table.set_index("level").loc["县", "documents"] == "d1、d2、d3 …（+27）"
+    assert table.set_index("level").loc["省", "documents"] == "辽宁"

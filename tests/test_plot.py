@@ -9,9 +9,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
-from corpus.plot import bar_figure, drawable, heatmap_figure  # noqa: E402
+from corpus.features import linkage  # noqa: E402
+from corpus.plot import (OTHER_DOCUMENTS, bar_figure, cluster_map_figure, dendrogram_figure, doc_length_figure, drawable,  # noqa: E402
+                         heatmap_figure, top_terms_figure)  # fmt: skip
 
 
 def test_a_character_no_font_has_is_replaced_and_named_with_its_document(caplog):
@@ -34,3 +38,78 @@ def test_report_figures_draw_chinese_dollars_and_rare_characters_without_glyph_w
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["党建引领", "$x$ 与 $y$", "〓蓚"]
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- many documents
+
+
+def _visible(labels) -> list:
+    return [t for t in labels if t.get_visible() and t.get_text()]
+
+
+def _overlaps(fig, labels) -> list[tuple[str, str]]:
+    """Pairs of drawn labels whose boxes intersect."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _visible(labels)]
+    return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1 :] if box.overlaps(other)]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_a_heatmap_of_many_documents_keeps_its_size_thins_its_labels_and_leaves_values_out():
+    names = [f"文档{i:03d}" for i in range(200)]
+    fig = heatmap_figure(pd.DataFrame(np.eye(200), index=names, columns=names), title="相似度", xlabel="文档", ylabel="文档")
+    ax = fig.axes[0]
+    assert fig.get_size_inches()[1] <= 1.0 + 0.55 * 40 and not ax.texts
+    assert 20 <= len(_visible(ax.get_yticklabels())) <= 40
+    assert not _overlaps(fig, ax.get_yticklabels()) and not _overlaps(fig, ax.get_xticklabels())
+
+
+def test_a_small_heatmap_still_names_every_cell_and_writes_its_values():
+    fig = heatmap_figure(pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["海门", "舞钢"], columns=["海门", "舞钢"]),
+                         title="相似度", xlabel="文档", ylabel="文档")  # fmt: skip
+    assert [t.get_text() for t in fig.axes[0].texts] == ["1.00", "0.20", "0.20", "1.00"]
+
+
+def test_a_dendrogram_of_many_documents_draws_its_last_merges_with_readable_leaves():
+    rng = np.random.default_rng(0)
+    points = rng.random((300, 5))
+    sim = pd.DataFrame(points @ points.T / np.outer(np.linalg.norm(points, axis=1), np.linalg.norm(points, axis=1)))
+    fig = dendrogram_figure(linkage(sim), [f"文档{i}" for i in range(300)])
+    ax = fig.axes[0]
+    assert len(_visible(ax.get_yticklabels())) == 40 and fig.get_size_inches()[1] <= 0.4 * 40 + 1.5
+    assert "of 300 documents" in ax.get_title() and not _overlaps(fig, ax.get_yticklabels())
+
+
+def test_small_multiples_stop_at_max_panels_and_say_how_many_are_shown():
+    top = pd.DataFrame([{"label": f"组{u}", "rank": r + 1, "term": f"词{r}", "weight": 1.0 - r / 10} for u in range(30) for r in range(10)])
+    fig = top_terms_figure(top, by="label", title="前 10 词", max_panels=12)
+    drawn = [ax for ax in fig.axes if ax.axison]
+    assert [ax.get_title() for ax in drawn] == [f"组{u}" for u in range(12)]
+    assert "12 of 30 shown" in fig._suptitle.get_text()
+
+
+def test_the_cluster_map_legend_names_a_few_documents_and_draws_the_rest_as_other():
+    rng = np.random.default_rng(0)
+    coords = pd.DataFrame({"doc_id": [f"d{i % 100}" for i in range(2000)], "x": rng.random(2000), "y": rng.random(2000),
+                           "cluster": rng.integers(0, 4, 2000)})  # fmt: skip
+    fig = cluster_map_figure(coords, {f"d{i}": f"文档{i}" for i in range(100)})
+    entries = [t.get_text() for t in fig.axes[0].artists[0].get_texts()]  # the documents' legend
+    assert len(entries) == 13 and entries[0] == f"{OTHER_DOCUMENTS} (1,760)"
+    few = cluster_map_figure(coords, {"d1": "甲", "d2": "乙"})
+    assert [t.get_text() for t in few.axes[0].artists[0].get_texts()] == [f"{OTHER_DOCUMENTS} (1,960)", "甲", "乙"]
+
+
+def test_lengths_of_many_documents_are_drawn_as_distributions():
+    n = 500
+    lengths = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "label": [f"文档{i}" for i in range(n)],
+                            "raw_chars": np.arange(n) + 1000, "text_chars": np.arange(n) + 900})  # fmt: skip
+    lengths["removed_share"] = 1 - lengths["text_chars"] / lengths["raw_chars"]
+    fig = doc_length_figure(lengths, max_bars=40)
+    assert len(fig.axes) == 2 and fig.get_size_inches()[1] < 6 and "500 documents" in fig._suptitle.get_text()
+    assert len(doc_length_figure(lengths.head(5), max_bars=40).axes[0].get_yticklabels()) == 5

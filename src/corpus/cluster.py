@@ -88,6 +88,7 @@ def cluster_units(
     max_agglomerative: int = 5000,
     minibatch_above: int | None = 20000,
     stability_seeds: int = 5,
+    stability_sample: int = 20000,
     map_sample: int = 5000,
     texts: pd.Series | None = None,
 ) -> ClusterResult:
@@ -99,14 +100,16 @@ def cluster_units(
     ``minibatch_above``: use MiniBatchKMeans above this many units (None: never).
     ``stability``: the mean adjusted Rand index between the main run and ``stability_seeds``
     reruns (LSA and clustering re-seeded with random_state + 1, + 2, …); Ward itself is
-    deterministic, so its reruns vary only through LSA. ``texts``: one text per row of
+    deterministic, so its reruns vary only through LSA. Above ``stability_sample`` units the reruns
+    embed and cluster a seeded sample of that many units (compared with the main run on the same
+    units), so a large corpus pays for one full LSA, not six. ``texts``: one text per row of
     ``weights`` (same order), shown beside the representatives. ``map_sample``: most units
     in ``coords``, a seeded sample above it.
     """
     n_units, n_features = weights.matrix.shape
     _check_inputs(weights, k, k_range, method, lsa_components, max_agglomerative, texts,
                   top_n=top_n, n_representatives=n_representatives, silhouette_sample=silhouette_sample,
-                  stability_seeds=stability_seeds, map_sample=map_sample)  # fmt: skip
+                  stability_seeds=stability_seeds, stability_sample=stability_sample, map_sample=map_sample)  # fmt: skip
     with _threads(n_units):  # one thread for small inputs (see _SMALL)
         X = sp.csr_matrix(weights.matrix, dtype=np.float64)
         n_comp = _lsa_size(lsa_components, n_units, n_features)
@@ -132,10 +135,16 @@ def cluster_units(
         labels = _relabel(fits[chosen])
 
         aris = []
+        part = _sample(n_units, stability_sample, random_state)
+        rerun_X, main_labels = (X, labels) if part is None else (X[part], labels[part])
+        rerun_minibatch = minibatch_above is not None and rerun_X.shape[0] > minibatch_above
         for i in range(1, stability_seeds + 1):
             seed = random_state + i
-            rerun_space = _embed(X, n_comp, seed) if n_comp else space
-            aris.append(_ari(labels, _fit(rerun_space, chosen, method, seed, minibatch)))
+            if n_comp:
+                rerun_space = _embed(rerun_X, min(n_comp, rerun_X.shape[0] - 1), seed)
+            else:
+                rerun_space = space if part is None else space[part]
+            aris.append(_ari(main_labels, _fit(rerun_space, chosen, method, seed, rerun_minibatch)))
         stability = float(np.mean(aris)) if aris else float("nan")
 
         k_scores = pd.DataFrame({
@@ -191,6 +200,8 @@ def _check_inputs(weights: DTM, k, k_range, method, lsa_components, max_agglomer
             raise ValueError(f"`{name}` must be a non-negative integer; got {value!r}")
     if counts["silhouette_sample"] < 2 or counts["map_sample"] < 1:
         raise ValueError("`silhouette_sample` must be at least 2 and `map_sample` at least 1")
+    if counts["stability_sample"] < max(2, k if isinstance(k, int) else k_range[1]):
+        raise ValueError(f"`stability_sample` must be at least 2 and at least the number of clusters; got {counts['stability_sample']!r}")
 
 
 def _lsa_size(lsa_components: int | None, n_units: int, n_features: int) -> int:

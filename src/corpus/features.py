@@ -9,6 +9,7 @@ happens on counts, once, before weighting.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from numbers import Integral
 from typing import Literal
@@ -170,8 +171,11 @@ def term_frequency(counts: DTM) -> pd.DataFrame:
     return frame.sort_values(["count", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def similarity(weights: DTM, labels: pd.Series | None = None) -> pd.DataFrame:
+def similarity(weights: DTM, labels: pd.Series | None = None, *, max_rows: int = 2000) -> pd.DataFrame:
     """Cosine similarity between rows (documents, or groups after :meth:`DTM.group`), labelled.
+
+    The table is rows × rows, so more than ``max_rows`` rows are refused: name a few documents
+    or groups first (:meth:`Shown.matrix`), or raise the limit knowingly.
 
     >>> m = DTM(sp.csr_matrix([[1.0, 0.0], [1.0, 1.0]]), pd.DataFrame({"doc_id": ["a", "b"]}), np.array(["x", "y"]))
     >>> similarity(m).round(3).values.tolist()
@@ -179,6 +183,10 @@ def similarity(weights: DTM, labels: pd.Series | None = None) -> pd.DataFrame:
     """
     from sklearn.metrics.pairwise import cosine_similarity
 
+    n = weights.matrix.shape[0]
+    if n > max_rows:
+        raise ValueError(f"a similarity table of {n:,} rows would hold {n * n:,} values (more than max_rows={max_rows} rows): "
+                         "compare groups or a chosen set of documents (Shown.matrix), or raise max_rows")  # fmt: skip
     names = list(labels) if labels is not None else weights.labels
     return pd.DataFrame(cosine_similarity(weights.matrix), index=names, columns=names)
 
@@ -191,6 +199,141 @@ def linkage(sim: pd.DataFrame, method: Literal["average", "complete", "single"] 
     dist = np.clip(1.0 - sim.to_numpy(), 0.0, None)
     np.fill_diagonal(dist, 0.0)
     return scipy_linkage(squareform(dist, checks=False), method=method)
+
+
+# --------------------------------------------------------------------------- documents shown by name
+
+ShownBy = Literal["length", "sample"]
+_SHOWN_BY = ("length", "sample")
+#: The name of the group of documents whose grouping value is missing.
+UNLABELLED = "（未标注 unlabelled）"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The documents a report names in its tables and figures, and how they were chosen.
+
+    ``names`` maps every doc_id (corpus order) to the name it is shown under (its label, or the
+    value of its group) and is missing for a document not shown. ``order`` lists the names in
+    display order; ``note`` says what was chosen ("" when every document is shown by itself);
+    ``unit`` is what one name stands for: "document" or "group".
+    """
+
+    names: pd.Series
+    order: tuple[str, ...]
+    note: str
+    unit: str = "document"
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """The documents shown, by themselves or within a group, in corpus order."""
+        return [str(d) for d in self.names.index[self.names.notna().to_numpy()]]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every document is shown, by itself or within a group."""
+        return bool(self.names.notna().all())
+
+    def caption(self, text: str) -> str:
+        """A table caption with the note on what is shown (nothing added when every document is)."""
+        return f"{text} ({self.note})" if self.note else text
+
+    def title(self, text: str) -> str:
+        """A figure title with the note on what is shown as a second line."""
+        return f"{text}\n{self.note}" if self.note else text
+
+    def rows(self, frame: pd.DataFrame, how: Literal["sum", "mean"] = "sum", *, others: str | None = None) -> pd.DataFrame:
+        """The rows of a table indexed by doc_id (repeats allowed, e.g. paragraphs), combined per name, in order.
+
+        With ``others``, the rows of documents not shown become one more row of that name.
+        """
+        if how not in ("sum", "mean"):
+            raise ValueError(f"`how` must be one of 'sum', 'mean'; got {how!r}")
+        keys = pd.Series(frame.index.map(self.names.to_dict()), dtype=object)
+        rest = keys.isna().to_numpy()
+        if others is not None:
+            keys = keys.where(~rest, others)
+        keep = keys.notna().to_numpy()
+        grouped = frame[keep].groupby(keys[keep].to_numpy(), sort=False)
+        combined = grouped.sum() if how == "sum" else grouped.mean()
+        order = [*self.order, *([others] if others is not None and rest.any() else [])]
+        out = combined.reindex(order)
+        if how == "sum":
+            out = out.fillna(0).astype(frame.dtypes.to_dict())
+        out.index.name = frame.index.name
+        return out
+
+    def columns(self, frame: pd.DataFrame, how: Literal["sum", "mean"] = "sum", *, others: str | None = None) -> pd.DataFrame:
+        """:meth:`rows` for a table whose columns are doc_ids (e.g. the audit summary)."""
+        return self.rows(frame.T, how, others=others).T
+
+    def matrix(self, m: DTM, how: Literal["sum", "mean"] = "mean") -> DTM:
+        """The rows of a matrix combined per name (mean weights, or summed counts), in order; ``rows``: ``label``."""
+        if how not in ("sum", "mean"):
+            raise ValueError(f"`how` must be one of 'sum', 'mean'; got {how!r}")
+        keys = m.rows["doc_id"].map(self.names.to_dict())
+        keep = np.flatnonzero(keys.notna().to_numpy())
+        codes = pd.Categorical(keys.iloc[keep], categories=list(self.order)).codes
+        indicator = sp.csr_matrix((np.ones(len(keep)), (codes, keep)), shape=(len(self.order), m.matrix.shape[0]))
+        combined = sp.csr_matrix(indicator @ m.matrix)
+        if how == "mean":
+            sizes = np.bincount(codes, minlength=len(self.order)).astype(np.float64)
+            combined = sp.csr_matrix(sp.diags(1.0 / np.maximum(sizes, 1.0)) @ combined)
+        return DTM(combined, pd.DataFrame({"label": list(self.order)}), m.terms)
+
+
+def choose_documents(
+    docs: pd.DataFrame,
+    max_docs: int = 12,
+    *,
+    labels: Mapping[str, str] | None = None,
+    group_column: str | None = None,
+    by: ShownBy = "length",
+    random_state: int = 0,
+) -> Shown:
+    """Which documents a report names: all of them up to ``max_docs``; above, their groups or ``max_docs`` of them.
+
+    Above ``max_docs`` documents, the values of ``group_column`` (missing values form one group)
+    name the groups when they give 2 to ``max_docs`` groups; otherwise ``by="length"`` shows the
+    ``max_docs`` longest documents (``n_chars``, ties in corpus order), ``by="sample"`` a seeded
+    random sample of them. ``labels``: doc_id → readable name (default: the doc_id).
+
+    >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "n_chars": [5, 9, 7], "level": ["县", "省", "县"]})
+    >>> choose_documents(d, 2).note
+    '2 of 3 documents shown, chosen by length (the longest)'
+    >>> choose_documents(d, 2, group_column="level").order
+    ('县', '省')
+    """
+    if isinstance(max_docs, bool) or not isinstance(max_docs, Integral) or max_docs < 1:
+        raise ValueError(f"`max_docs` must be a positive integer; got {max_docs!r}")
+    if by not in _SHOWN_BY:
+        raise ValueError(f"`by` must be one of {', '.join(repr(b) for b in _SHOWN_BY)}; got {by!r}")
+    ids = docs["doc_id"].astype(str).reset_index(drop=True)
+    labels = labels or {}
+    n = len(ids)
+    if n <= max_docs:
+        names = pd.Series([labels.get(d, d) for d in ids], index=ids.to_numpy(), dtype=object)
+        return Shown(names, tuple(names), "")
+    if group_column is not None and group_column in docs.columns:
+        values = docs[group_column].reset_index(drop=True)
+        missing = values.isna() | (values.astype(str).str.strip() == "")
+        groups = values.astype(str).where(~missing, UNLABELLED)
+        found = sorted(set(groups) - {UNLABELLED})
+        order = found + ([UNLABELLED] if missing.any() else [])
+        if 2 <= len(order) <= max_docs:
+            names = pd.Series(groups.to_numpy(), index=ids.to_numpy(), dtype=object)
+            return Shown(names, tuple(order), f"all {n:,} documents shown in {len(order)} groups of {group_column}", "group")
+    if by == "length":
+        size = docs["n_chars"] if "n_chars" in docs.columns else docs["text"].str.len()
+        picked = np.lexsort((np.arange(n), -size.to_numpy(dtype=np.float64)))[:max_docs]
+        how = "chosen by length (the longest)"
+    else:
+        picked = np.sort(np.random.default_rng(random_state).choice(n, size=max_docs, replace=False))
+        how = f"a random sample (random_state={random_state})"
+    names = pd.Series(np.nan, index=ids.to_numpy(), dtype=object)
+    order = tuple(labels.get(ids[i], ids[i]) for i in picked)
+    names.iloc[picked] = list(order)
+    return Shown(names, order, f"{len(picked)} of {n:,} documents shown, {how}")
 
 
 KWIC_COLUMNS = ["doc_id", "para_no", "start", "end", "left", "match", "right", "original"]

@@ -80,12 +80,7 @@ def keyness(
     (z for ``log_odds``): terms key to the target first, terms key to the reference last.
     ``prior`` is the total pseudo-count of the prior; larger values shrink rare terms harder.
     """
-    if measure not in MEASURES:
-        raise ValueError(f"`measure` must be one of {', '.join(repr(m) for m in MEASURES)}; got {measure!r}")
-    if not prior > 0:
-        raise ValueError(f"`prior` must be a positive number; got {prior!r}")
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
-        raise ValueError(f"`min_count` must be a non-negative integer; got {min_count!r}")
+    _check_options(measure, prior, min_count)
     if "doc_id" not in counts.rows.columns:
         raise ValueError(
             "`counts.rows` has no doc_id column: pass a document, paragraph or sentence matrix from "
@@ -97,12 +92,39 @@ def keyness(
     total = np.asarray(matrix.sum(axis=0), dtype=np.float64).ravel()
     a = np.asarray(matrix[in_target].sum(axis=0), dtype=np.float64).ravel()
     c = np.asarray(matrix[in_reference].sum(axis=0), dtype=np.float64).ravel()
+    docs_t = _doc_frequency(matrix, counts.rows["doc_id"], in_target)
+    docs_r = _doc_frequency(matrix, counts.rows["doc_id"], in_reference)
+    return keyness_table(counts.terms, a, c, docs_t, docs_r, total=total, measure=measure, prior=prior,
+                         min_count=min_count, yates=yates)  # fmt: skip
+
+
+def keyness_table(
+    terms: np.ndarray,
+    a: np.ndarray,
+    c: np.ndarray,
+    docs_t: np.ndarray,
+    docs_r: np.ndarray,
+    *,
+    total: np.ndarray | None = None,
+    measure: Measure = "log_odds",
+    prior: float = 100.0,
+    min_count: int = 5,
+    yates: bool = False,
+) -> pd.DataFrame:
+    """The :func:`keyness` table from per-term counts (``a`` target, ``c`` reference) and document frequencies.
+
+    For callers that already hold the group totals (e.g. each document against the rest,
+    without slicing the matrix once per document). ``total``: each term's count in the whole
+    corpus, for the prior (default ``a + c``). Formulas and sorting as in :func:`keyness`.
+    """
+    _check_options(measure, prior, min_count)
+    a, c = np.asarray(a, dtype=np.float64), np.asarray(c, dtype=np.float64)
+    total = a + c if total is None else np.asarray(total, dtype=np.float64)
+    docs_t, docs_r = np.asarray(docs_t, dtype=np.int64), np.asarray(docs_r, dtype=np.int64)
     n_t, n_r = a.sum(), c.sum()
     if n_t == 0 or n_r == 0:
         side = "target" if n_t == 0 else "reference"
         raise ValueError(f"the {side} group has no tokens in `counts`: nothing to compare")
-    docs_t = _doc_frequency(matrix, counts.rows["doc_id"], in_target)
-    docs_r = _doc_frequency(matrix, counts.rows["doc_id"], in_reference)
 
     keep = (a + c >= max(int(min_count), 1))
     a_k, c_k = a[keep], c[keep]
@@ -115,7 +137,7 @@ def keyness(
     else:
         p = stats.chi2.sf(x2 if measure == "chi2" else g, 1)
     frame = pd.DataFrame({
-        "term": counts.terms[keep],
+        "term": np.asarray(terms)[keep],
         "count_target": a_k.astype(np.int64),
         "count_reference": c_k.astype(np.int64),
         "docs_target": docs_t[keep],
@@ -137,6 +159,15 @@ def keyness(
         key = np.sign(a_k / n_t - c_k / n_r) * (x2 if measure == "chi2" else g)
     order = np.lexsort((frame["term"].to_numpy(dtype=str), -key))
     return frame.iloc[order].reset_index(drop=True)
+
+
+def _check_options(measure: str, prior: float, min_count: int) -> None:
+    if measure not in MEASURES:
+        raise ValueError(f"`measure` must be one of {', '.join(repr(m) for m in MEASURES)}; got {measure!r}")
+    if not prior > 0:
+        raise ValueError(f"`prior` must be a positive number; got {prior!r}")
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
+        raise ValueError(f"`min_count` must be a non-negative integer; got {min_count!r}")
 
 
 def pearson_chi2(a: np.ndarray, c: np.ndarray, n_t: float, n_r: float, *, yates: bool = False) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
+from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -127,8 +128,14 @@ def use_cjk_font() -> None:
     plt.rcParams.update(cjk_rc())
 
 
-def doc_length_figure(lengths: pd.DataFrame, *, title: str = "文档长度（字符数）") -> Figure:
-    """Horizontal bars of raw and cleaned length per document, labelled by the ``label`` column."""
+def doc_length_figure(lengths: pd.DataFrame, *, title: str = "文档长度（字符数）", max_bars: int = 40) -> Figure:
+    """Raw and cleaned length per document: one pair of bars each up to ``max_bars`` documents, else histograms.
+
+    Above ``max_bars`` a bar per document would be unreadable, so the figure shows how the
+    lengths and the share cleaning removed are distributed over all documents instead.
+    """
+    if len(lengths) > max_bars:
+        return _length_histograms(lengths, title=f"{title}\n{len(lengths):,} documents, more than {max_bars}: distributions, not a bar each")
     with cjk_style():
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(lengths) + 1.2))
         y = np.arange(len(lengths))
@@ -144,30 +151,87 @@ def doc_length_figure(lengths: pd.DataFrame, *, title: str = "文档长度（字
     return fig
 
 
-def top_terms_figure(top: pd.DataFrame, labels: dict[str, str], *, title: str, ncols: int = 3) -> Figure:
-    """Small multiples: one horizontal bar chart of top terms (``term``, ``weight``) per document."""
-    docs = list(dict.fromkeys(top["doc_id"]))
-    nrows = int(np.ceil(len(docs) / ncols)) or 1
-    n_terms = int(top.groupby("doc_id").size().max()) if len(top) else 1
+def _length_histograms(lengths: pd.DataFrame, *, title: str) -> Figure:
+    """Histograms of raw and cleaned lengths (log-spaced bins) and of the share removed, over all documents."""
+    raw, text = lengths["raw_chars"].to_numpy(dtype=float), lengths["text_chars"].to_numpy(dtype=float)
+    share = lengths["removed_share"].to_numpy(dtype=float)
+    positive = np.concatenate([raw[raw > 0], text[text > 0]])
+    lo, hi = (positive.min(), positive.max()) if positive.size else (1.0, 10.0)
+    bins = np.geomspace(lo, max(hi, lo * 1.01), 40)
     with cjk_style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 0.28 * n_terms * nrows + 1.2 * nrows), squeeze=False)
-        for ax, doc_id in zip(axes.flat, docs):
-            part = top[top["doc_id"] == doc_id]
-            label = drawable(labels.get(doc_id, doc_id), where=doc_id)
-            ax.barh(range(len(part)), part["weight"], color="#3b6ea5")
-            ax.set_yticks(range(len(part)), [drawable(t, where=doc_id) for t in part["term"]])
-            ax.invert_yaxis()
-            ax.set_title(label)
-            ax.set_xlabel("TF-IDF 权重 weight")
-        for ax in list(axes.flat)[len(docs):]:
-            ax.axis("off")
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+        left.hist(raw[raw > 0], bins=bins, color="#bbbbbb", label="原始 raw")
+        left.hist(text[text > 0], bins=bins, color="#3b6ea5", alpha=0.7, label="清洗后 text")
+        left.set_xscale("log")
+        # Plain numbers: the default log labels are mathtext, which cjk_rc turns off (text.parse_math).
+        left.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        left.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        left.xaxis.set_minor_formatter(NullFormatter())
+        left.set_xlabel("字符数 characters (log scale)")
+        left.set_ylabel("文档数 documents")
+        left.set_title("长度分布 Length")
+        left.legend(frameon=False)
+        right.hist(share[np.isfinite(share)], bins=40, color="#3b6ea5")
+        right.set_xlabel("清洗删除的比例 share removed by cleaning")
+        right.set_ylabel("文档数 documents")
+        right.set_title("删除比例 Share removed")
         fig.suptitle(title)
         fig.tight_layout()
     return fig
 
 
-def bar_figure(frame: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, ylabel: str, color: str = "#3b6ea5") -> Figure:
-    """A horizontal bar chart of ``x`` per ``y`` label, first row at the top."""
+def top_terms_figure(
+    top: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    *,
+    title: str,
+    ncols: int = 3,
+    by: str = "doc_id",
+    max_panels: int = 12,
+) -> Figure:
+    """Small multiples: one horizontal bar chart of top terms (``term``, ``weight``) per value of ``by``.
+
+    Panels follow the first appearance of each ``by`` value (a document, or a group), titled by
+    ``labels`` (default: the value); beyond ``max_panels`` the rest are left out and the title says so.
+    """
+    labels = labels or {}
+    units = list(dict.fromkeys(top[by]))
+    shown = units[:max_panels]
+    if len(units) > len(shown):
+        title = f"{title}\n{len(shown)} of {len(units):,} shown"
+    nrows = int(np.ceil(len(shown) / ncols)) or 1
+    n_terms = int(top.groupby(by).size().max()) if len(top) else 1
+    with cjk_style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 0.28 * n_terms * nrows + 1.2 * nrows), squeeze=False)
+        for ax, unit in zip(axes.flat, shown):
+            part = top[top[by] == unit]
+            where = str(unit)
+            ax.barh(range(len(part)), part["weight"], color="#3b6ea5")
+            ax.set_yticks(range(len(part)), [drawable(t, where=where) for t in part["term"]])
+            ax.invert_yaxis()
+            ax.set_title(drawable(str(labels.get(unit, unit)), where=where))
+            ax.set_xlabel("TF-IDF 权重 weight")
+        for ax in list(axes.flat)[len(shown):]:
+            ax.axis("off")
+        fig.suptitle(title)
+        fig.tight_layout(rect=_below_title(fig, title))
+    return fig
+
+
+def _below_title(fig: Figure, title: str) -> tuple[float, float, float, float]:
+    """The area ``tight_layout`` may fill under a suptitle of more than one line (the whole figure for one line)."""
+    extra_lines = title.count("\n")
+    if not extra_lines:
+        return (0.0, 0.0, 1.0, 1.0)
+    return (0.0, 0.0, 1.0, 1.0 - (0.25 * extra_lines + 0.1) / fig.get_size_inches()[1])
+
+
+def bar_figure(frame: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, ylabel: str, color: str = "#3b6ea5",
+               max_bars: int = 60) -> Figure:  # fmt: skip
+    """A horizontal bar chart of ``x`` per ``y`` label, first row at the top; the first ``max_bars`` rows only."""
+    if len(frame) > max_bars:
+        title = f"{title}\n(first {max_bars} of {len(frame):,} shown)"
+        frame = frame.head(max_bars)
     with cjk_style():
         fig, ax = plt.subplots(figsize=(7, 0.3 * len(frame) + 1.3))
         ax.barh(range(len(frame)), frame[x], color=color)
@@ -180,23 +244,41 @@ def bar_figure(frame: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, 
     return fig
 
 
-def heatmap_figure(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, fmt: str = "{:.2f}", cmap: str = "Blues") -> Figure:
-    """A labelled heatmap of a small table (documents × documents or × clusters), values written in."""
+def heatmap_figure(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, fmt: str = "{:.2f}", cmap: str = "Blues",
+                   max_labels: int = 40) -> Figure:  # fmt: skip
+    """A labelled heatmap of a table (documents × documents or × clusters), values written in while it is small.
+
+    The figure grows with the table up to ``max_labels`` rows or columns; beyond that it keeps
+    its size, labels every k-th row or column only and leaves the values out, so nothing overlaps.
+    """
     values = matrix.to_numpy(dtype=float)
+    n_rows, n_cols = matrix.shape
+    crowded = max(n_rows, n_cols) > max_labels
     with cjk_style():
-        fig, ax = plt.subplots(figsize=(1.0 + 0.75 * matrix.shape[1], 1.0 + 0.55 * matrix.shape[0]))
+        # At least wide enough for a two-line title over a table of two or three columns.
+        fig, ax = plt.subplots(figsize=(max(4.5, 1.0 + 0.75 * min(n_cols, max_labels)), max(2.5, 1.0 + 0.55 * min(n_rows, max_labels))))
         im = ax.imshow(values, cmap=cmap, aspect="auto")
-        ax.set_xticks(range(matrix.shape[1]), [drawable(str(c)) for c in matrix.columns], rotation=45, ha="right")
-        ax.set_yticks(range(matrix.shape[0]), [drawable(str(i)) for i in matrix.index])
-        threshold = np.nanmax(values) * 0.6 if values.size else 0
-        for (i, j), v in np.ndenumerate(values):
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if v > threshold else "black")
+        cols, rows = _thinned(n_cols, max_labels), _thinned(n_rows, max_labels)
+        ax.set_xticks(cols, [drawable(str(matrix.columns[j])) for j in cols], rotation=45, ha="right")
+        ax.set_yticks(rows, [drawable(str(matrix.index[i])) for i in rows])
+        if not crowded:
+            for (i, j), v in np.ndenumerate(values):  # white on the darker cells, whatever the range of the values
+                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if im.norm(v) > 0.6 else "black")
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         fig.colorbar(im, ax=ax, shrink=0.8)
         fig.tight_layout()
     return fig
+
+
+def _thinned(n: int, most: int) -> list[int]:
+    """Positions of at most ``most`` evenly spaced labels out of ``n`` (every one when they fit).
+
+    >>> _thinned(5, 40), _thinned(100, 40)[:3], len(_thinned(100, 40))
+    ([0, 1, 2, 3, 4], [0, 3, 6], 34)
+    """
+    return list(range(0, n, max(1, int(np.ceil(n / max(most, 1))))))
 
 
 def k_selection_figure(scores: pd.DataFrame, chosen: int, *, title: str = "k 的选择：轮廓系数 Silhouette by k") -> Figure:
@@ -213,39 +295,81 @@ def k_selection_figure(scores: pd.DataFrame, chosen: int, *, title: str = "k 的
     return fig
 
 
-def cluster_map_figure(coords: pd.DataFrame, labels: dict[str, str], *, title: str = "段落二维图 Map of paragraphs") -> Figure:
-    """Units on two LSA axes, coloured by cluster and shaped by document."""
-    markers = "osD^v<>Pp*hX"
-    docs = list(dict.fromkeys(coords["doc_id"]))
+#: Marker shapes of the cluster map, one per document (or group) named in its legend.
+MARKERS = "osD^v<>Pp*hX"
+OTHER_DOCUMENTS = "其他 others"
+
+
+def cluster_map_figure(coords: pd.DataFrame, labels: Mapping[str, str], *, title: str = "段落二维图 Map of paragraphs",
+                       max_shapes: int = len(MARKERS)) -> Figure:  # fmt: skip
+    """Units on two LSA axes, coloured by cluster and shaped by the name ``labels`` gives their document.
+
+    Documents sharing a name (a group) share a shape; documents without a name, and names beyond
+    the ``max_shapes`` with the most units, are drawn as small dots labelled "其他 others",
+    so the legend stays readable however many documents there are.
+    """
+    named = coords["doc_id"].map(lambda d: _present(labels.get(d)))
+    counts = named.value_counts(sort=False)
+    first = {name: i for i, name in enumerate(dict.fromkeys(named.dropna()))}
+    kept = sorted(counts.index, key=lambda name: (-counts[name], first[name]))[: min(max_shapes, len(MARKERS))]
+    kept = sorted(kept, key=first.get)
+    shape = named.where(named.isin(kept), OTHER_DOCUMENTS)
+    n_other = int((shape == OTHER_DOCUMENTS).sum())
     with cjk_style():
         fig, ax = plt.subplots(figsize=(9, 5.5))
         cmap = plt.get_cmap("tab10")
-        for d_i, doc_id in enumerate(docs):
-            part = coords[coords["doc_id"] == doc_id]
-            ax.scatter(part["x"], part["y"], c=[cmap(c % 10) for c in part["cluster"]], marker=markers[d_i % len(markers)],
-                       s=28, alpha=0.8, edgecolors="none", label=drawable(labels.get(doc_id, doc_id), where=doc_id))  # fmt: skip
+        if n_other:
+            part = coords[(shape == OTHER_DOCUMENTS).to_numpy()]
+            size, alpha = _point_style(len(coords))
+            ax.scatter(part["x"], part["y"], c=[cmap(c % 10) for c in part["cluster"]], marker=".", s=size * 0.6,
+                       alpha=alpha * 0.6, edgecolors="none", label=f"{OTHER_DOCUMENTS} ({n_other:,})")  # fmt: skip
+        size, alpha = _point_style(len(coords) - n_other)
+        for d_i, name in enumerate(kept):
+            part = coords[(shape == name).to_numpy()]
+            ax.scatter(part["x"], part["y"], c=[cmap(c % 10) for c in part["cluster"]], marker=MARKERS[d_i],
+                       s=size, alpha=alpha, edgecolors="none", label=drawable(str(name), where=str(name)))  # fmt: skip
         doc_legend = ax.legend(title="文档", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
         for handle in doc_legend.legend_handles:
             handle.set_color("#555555")
+            handle.set_sizes([28])
         ax.add_artist(doc_legend)
+        doc_legend.set_clip_on(False)  # add_artist clips to the axes, which would crop it from a tight bbox
         clusters = sorted(coords["cluster"].unique())
         handles = [plt.Line2D([], [], marker="s", linestyle="", color=cmap(c % 10)) for c in clusters]
         ax.legend(handles, [f"簇 {c}" for c in clusters], title="簇", loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8)
         ax.set_title(title)
         ax.set_xlabel("LSA 维度 1 (dimension 1)")
         ax.set_ylabel("LSA 维度 2 (dimension 2)")
-        fig.tight_layout(rect=(0, 0, 0.8, 1))  # room on the right for the two legends
+        fig.tight_layout()  # both legends count in the layout, so the axes leave them room on the right
     return fig
 
 
-def dendrogram_figure(link: np.ndarray, labels: list[str], *, title: str = "文档聚类树 Dendrogram of documents") -> Figure:
-    """A dendrogram of documents from a scipy linkage (distance = 1 − cosine similarity)."""
+def _point_style(n: int) -> tuple[float, float]:
+    """Marker area and opacity for ``n`` points: smaller and lighter as they crowd."""
+    return (28.0, 0.8) if n <= 1000 else (max(4.0, 28.0 * np.sqrt(1000 / n)), 0.6)
+
+
+def _present(value: object) -> object:
+    """``value``, or None where it is missing (None or NaN)."""
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
+def dendrogram_figure(link: np.ndarray, labels: list[str], *, title: str = "文档聚类树 Dendrogram of documents",
+                      max_leaves: int = 40) -> Figure:  # fmt: skip
+    """A dendrogram of documents from a scipy linkage (distance = 1 − cosine similarity).
+
+    Beyond ``max_leaves`` documents only the last ``max_leaves`` merges are drawn, each leaf
+    labelled with the number of documents under it, so the labels never overlap.
+    """
     from scipy.cluster.hierarchy import dendrogram
 
+    truncate = len(labels) > max_leaves
+    leaves = min(len(labels), max_leaves)
     with cjk_style():
-        fig, ax = plt.subplots(figsize=(7, 0.4 * len(labels) + 1.5))
-        dendrogram(link, labels=[drawable(lab) for lab in labels], orientation="left", ax=ax, color_threshold=0)
-        ax.set_title(title)
+        fig, ax = plt.subplots(figsize=(7, 0.4 * leaves + 1.5))
+        dendrogram(link, labels=[drawable(lab) for lab in labels], orientation="left", ax=ax, color_threshold=0,
+                   **({"truncate_mode": "lastp", "p": max_leaves} if truncate else {}))  # fmt: skip
+        ax.set_title(f"{title}\n(last {max_leaves} merges of {len(labels):,} documents)" if truncate else title)
         ax.set_xlabel("距离 distance (1 − cosine)")
         ax.set_ylabel("文档 document")
         fig.tight_layout()

@@ -32,6 +32,27 @@ def table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = 200, max_
     return styler.hide(axis="index") if isinstance(frame.index, pd.RangeIndex) else styler
 
 
+def spread_rows(frame: pd.DataFrame, n: int, *, within: str, across: str) -> pd.DataFrame:
+    """At most ``n`` rows, shared equally among the values of ``within`` and, inside each share, taken
+    in turn from each value of ``across``: e.g. concordance lines of every term, from many documents.
+
+    Within a share, the first row of each ``across`` value comes before any second one; a value
+    with fewer rows than its share leaves the rest to the others; the rows kept stay in their
+    original order, so the table reads as the full one does.
+
+    >>> f = pd.DataFrame({"term": ["甲"] * 4 + ["乙"], "doc_id": ["a", "a", "a", "b", "a"]})
+    >>> spread_rows(f, 4, within="term", across="doc_id").index.tolist()
+    [0, 1, 3, 4]
+    """
+    if frame.empty:
+        return frame
+    turn = frame.groupby([within, across], sort=False).cumcount().to_numpy()
+    ranked = frame.assign(_turn=turn, _pos=range(len(frame))).sort_values(["_turn", "_pos"], kind="stable")
+    ranked["_share"] = ranked.groupby(within, sort=False).cumcount()
+    picked = ranked.sort_values(["_share", "_pos"], kind="stable").head(n)
+    return frame.iloc[sorted(picked["_pos"])]
+
+
 def _cut(value: object, limit: int) -> object:
     if isinstance(value, str) and len(value) > limit:
         return value[: limit - 1] + "…"
