@@ -174,3 +174,15 @@ def test_the_report_runner_refuses_an_address_without_dask(capsys):
 
     assert main(["seeds", "--scheduler", "processes", "--address", "tcp://127.0.0.1:8786"]) == 2
     assert "needs scheduler='dask'" in capsys.readouterr().err
+
+
+def test_a_study_counts_a_subset_of_paragraphs_the_same_on_both_paths(tmp_path):
+    from corpus.study import load_study
+
+    small = load_study(ROOT / "seeds", output_dir=tmp_path / "a", scheduler="serial")
+    large = load_study(ROOT / "seeds", output_dir=tmp_path / "b", scheduler="serial", stream_above_mb=0)
+    body = small.paragraphs[small.paragraphs["kind"] != "heading"]
+    a, b = small.dtm("paragraph", min_df=2, units=body), large.dtm("paragraph", min_df=2, units=body)
+    assert len(a.rows) < len(small.dtm("paragraph").rows)
+    assert a.terms.tolist() == b.terms.tolist() and a.rows.astype(str).equals(b.rows.astype(str))
+    assert (a.matrix != b.matrix).nnz == 0

@@ -105,24 +105,34 @@ def dtm(
     vocab = np.asarray(terms.categories, dtype=object)
     counts = sp.csr_matrix((np.ones(len(tokens), dtype=np.int64), (r, terms.codes)), shape=(len(row_ids), len(vocab)))
     counts.sum_duplicates()
-    keep = _prune(counts, min_df=min_df, max_df=max_df, max_features=max_features, vocab=vocab)
-    order = np.argsort(vocab[keep], kind="stable")
-    cols = np.flatnonzero(keep)[order]
-    return DTM(counts[:, cols].tocsr(), row_ids, vocab[cols])
+    return prune(DTM(counts, row_ids, vocab), min_df=min_df, max_df=max_df, max_features=max_features)
 
 
-def _prune(counts: sp.csr_matrix, *, min_df: int | float, max_df: int | float, max_features: int | None, vocab: np.ndarray) -> np.ndarray:
-    n = counts.shape[0]
-    df = np.asarray((counts > 0).sum(axis=0)).ravel()
-    low = int(min_df) if isinstance(min_df, Integral) else int(np.ceil(min_df * n))
-    high = int(max_df) if isinstance(max_df, Integral) else int(np.floor(max_df * n))
+def prune(counts: DTM, *, min_df: int | float = 1, max_df: int | float = 1.0, max_features: int | None = None) -> DTM:
+    """The columns of a count matrix kept by :func:`vocabulary_mask`, sorted by term (e.g. after selecting rows)."""
+    m = counts.matrix
+    df = np.diff((m > 0).tocsc().indptr)
+    total = np.asarray(m.sum(axis=0)).ravel()
+    keep = vocabulary_mask(counts.terms, df, total, m.shape[0], min_df=min_df, max_df=max_df, max_features=max_features)
+    cols = np.flatnonzero(keep)[np.argsort(counts.terms[keep], kind="stable")]
+    return DTM(counts.matrix[:, cols].tocsr(), counts.rows, counts.terms[cols])
+
+
+def vocabulary_mask(terms: np.ndarray, df: np.ndarray, total: np.ndarray, n_units: int, *,
+                    min_df: int | float, max_df: int | float, max_features: int | None) -> np.ndarray:  # fmt: skip
+    """Which terms pass the document-frequency bounds and ``max_features`` (the most frequent, ties by term).
+
+    scikit-learn's rule: ``min_df`` / ``max_df`` are counts if int, shares of ``n_units`` if float.
+    The streaming path (:mod:`corpus.stream`) applies the same rule to counts merged from shards.
+    """
+    low = int(min_df) if isinstance(min_df, Integral) else int(np.ceil(min_df * n_units))
+    high = int(max_df) if isinstance(max_df, Integral) else int(np.floor(max_df * n_units))
     if low > high:
-        raise ValueError(f"min_df={min_df} keeps fewer documents than max_df={max_df} with {n} units")
+        raise ValueError(f"min_df={min_df} keeps fewer documents than max_df={max_df} with {n_units} units")
     keep = (df >= low) & (df <= high)
     if max_features is not None and keep.sum() > max_features:
-        total = np.asarray(counts.sum(axis=0)).ravel()
         idx = np.flatnonzero(keep)
-        ranked = idx[np.lexsort((vocab[idx], -total[idx]))][:max_features]
+        ranked = idx[np.lexsort((terms[idx], -total[idx]))][:max_features]
         keep = np.zeros_like(keep)
         keep[ranked] = True
     return keep

@@ -27,7 +27,6 @@ import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from numbers import Integral
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,7 @@ import scipy.sparse as sp
 from . import cache as store
 from . import io
 from .clean import CleanConfig
-from .features import DTM, Unit
+from .features import DTM, Unit, vocabulary_mask
 from .load import (_merge_metadata, _metadata, cleaned_columns, corpus_model_heads,
                    duplicates_from_signatures, text_signature)  # fmt: skip
 from .schedule import Runner, Scheduler
@@ -131,21 +130,8 @@ class ShardedCorpus:
 
 def select_vocabulary(terms: np.ndarray, df: np.ndarray, total: np.ndarray, n_units: int, *,
                       min_df: int | float, max_df: int | float, max_features: int | None) -> np.ndarray:  # fmt: skip
-    """The terms kept by document-frequency bounds and ``max_features`` (most frequent, ties by term), sorted.
-
-    The rule of scikit-learn's ``CountVectorizer`` and of :func:`corpus.features.dtm`: ``min_df``
-    / ``max_df`` are counts if int, shares of ``n_units`` if float.
-    """
-    low = int(min_df) if isinstance(min_df, Integral) else int(np.ceil(min_df * n_units))
-    high = int(max_df) if isinstance(max_df, Integral) else int(np.floor(max_df * n_units))
-    if low > high:
-        raise ValueError(f"min_df={min_df} keeps fewer documents than max_df={max_df} with {n_units} units")
-    keep = (df >= low) & (df <= high)
-    if max_features is not None and keep.sum() > max_features:
-        idx = np.flatnonzero(keep)
-        ranked = idx[np.lexsort((terms[idx], -total[idx]))][:max_features]
-        keep = np.zeros_like(keep)
-        keep[ranked] = True
+    """The terms :func:`corpus.features.vocabulary_mask` keeps, sorted: the columns of the pruned matrix."""
+    keep = vocabulary_mask(terms, df, total, n_units, min_df=min_df, max_df=max_df, max_features=max_features)
     return np.sort(terms[keep].astype(object), kind="stable")
 
 

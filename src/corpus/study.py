@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .features import DTM, Unit, dtm
+from .features import DTM, Unit, dtm, prune
 from .load import AuditLog, doc_labels, load_corpus
 from .schedule import Runner, check_scheduler
 from .stream import ShardedCorpus, stream_corpus
@@ -60,15 +60,27 @@ class Study:
         return self.sharded is not None
 
     def dtm(self, unit: Unit = "doc", *, min_df: int | float = 1, max_df: int | float = 1.0,
-            max_features: int | None = None) -> DTM:  # fmt: skip
-        """The unit × term count matrix, pruned; from the token table, or shard by shard when streaming."""
+            max_features: int | None = None, units: pd.DataFrame | None = None) -> DTM:  # fmt: skip
+        """The unit × term count matrix, pruned; from the token table, or shard by shard when streaming.
+
+        ``units`` (rows with the unit's id columns, e.g. the paragraphs that are not headings)
+        restricts the rows before the vocabulary is pruned, as counting only their tokens would.
+        """
+        prune_by = {"min_df": min_df, "max_df": max_df, "max_features": max_features}
+        keys = ["doc_id"] if unit == "doc" else ["doc_id", "para_no"] if unit == "paragraph" else ["doc_id", "para_no", "sent_no"]
         if self.sharded is None or unit == "sentence":
-            return dtm(self.tokens, unit, min_df=min_df, max_df=max_df, max_features=max_features)
+            toks = self.tokens if units is None else self.tokens.merge(units[keys].drop_duplicates(), on=keys)
+            return dtm(toks, unit, **prune_by)
         scheduler, workers, address = self.runner_settings
         if scheduler == "dask" and address is None:  # counting is light: not worth starting a local cluster
             scheduler = "processes"
         with Runner(scheduler, workers, address) as runner:
-            return self.sharded.counts(unit, min_df=min_df, max_df=max_df, max_features=max_features, runner=runner)
+            if units is None:
+                return self.sharded.counts(unit, **prune_by, runner=runner)
+            full = self.sharded.counts(unit, runner=runner)
+        wanted = pd.MultiIndex.from_frame(units[keys].astype({"doc_id": str})) if len(keys) > 1 else pd.Index(units["doc_id"].astype(str))
+        have = pd.MultiIndex.from_frame(full.rows[keys].astype({"doc_id": str})) if len(keys) > 1 else pd.Index(full.rows["doc_id"].astype(str))
+        return prune(full.select_rows(have.isin(wanted)), **prune_by)
 
     def label(self, doc_ids: Sequence[str] | pd.Series) -> list[str]:
         """Readable labels (locality, else doc_id) for document ids."""
