@@ -164,6 +164,16 @@ def test_a_file_without_a_metadata_row_is_a_problem_and_a_warning_not_an_error(t
     assert any(" b" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
 
 
+def test_many_files_without_metadata_give_one_row_each_and_one_log_line(tmp_path, caplog):
+    folder = write(tmp_path / "c", {f"d{i:02d}.txt": f"{PLAIN}\n第{i}篇。" for i in range(25)})
+    (folder / "metadata.csv").write_text("doc_id,province\nd00,河北\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        docs = corpus.load_corpus(folder)
+    assert (corpus.problems(docs)["problem"] == "document without metadata").sum() == 24
+    lines = [r.getMessage() for r in caplog.records if "document without metadata" in r.getMessage()]
+    assert len(lines) == 1 and "(24 in all)" in lines[0] and "d01" in lines[0]
+
+
 def test_a_duplicate_doc_id_in_the_metadata_is_an_error_naming_the_id(tmp_path):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
     (folder / "metadata.csv").write_text("doc_id,province\na,河北\nb,河南\na,山东\n", encoding="utf-8")

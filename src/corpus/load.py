@@ -352,18 +352,18 @@ def _metadata(path: Path, metadata: str | Path | None, docs: pd.DataFrame) -> tu
     meta = io.read_metadata(meta_path)
     if table_meta is not None:
         meta = table_meta.merge(meta, on="doc_id", how="outer", suffixes=("_table", ""))
-    found: list[dict] = []
     ids, meta_ids = set(docs["doc_id"]), set(meta["doc_id"])
-    for doc_id in sorted(meta_ids - ids):
-        found.append(_meta_problem(meta_path, doc_id, "metadata without document", "a row of the metadata names no loaded document"))
-    for doc_id in sorted(ids - meta_ids):
-        found.append(_meta_problem(meta_path, doc_id, "document without metadata", "no row of the metadata names this document"))
+    found = _meta_problems(meta_path, sorted(meta_ids - ids), "metadata without document", "a row of the metadata names no loaded document")
+    found += _meta_problems(meta_path, sorted(ids - meta_ids), "document without metadata", "no row of the metadata names this document")
     return meta, found
 
 
-def _meta_problem(meta_path: Path, doc_id: str, problem: str, detail: str) -> dict:
-    log.warning("%s: %s %s", meta_path, problem, doc_id)
-    return {"path": str(meta_path), "doc_id": doc_id, "problem": problem, "detail": detail}
+def _meta_problems(meta_path: Path, doc_ids: list[str], problem: str, detail: str) -> list[dict]:
+    """One problems row per document, and one log line for them all (a large corpus would flood the log)."""
+    if doc_ids:
+        shown = ", ".join(doc_ids[:10]) + (f" … ({len(doc_ids)} in all)" if len(doc_ids) > 10 else "")
+        log.warning("%s: %s: %s", meta_path, problem, shown)
+    return [{"path": str(meta_path), "doc_id": d, "problem": problem, "detail": detail} for d in doc_ids]
 
 
 def _merge_metadata(docs: pd.DataFrame, meta: pd.DataFrame | None, found: list[dict]) -> pd.DataFrame:
