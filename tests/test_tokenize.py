@@ -160,3 +160,20 @@ def test_parallel_and_serial_segmentation_give_identical_tables(seeds):
     _, paras = seeds
     many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(300)], ignore_index=True)  # > PARALLEL_MIN_CHARS
     pd.testing.assert_frame_equal(tokens(many, cache=False, workers=1), tokens(many, cache=False, workers=2))
+
+
+def test_a_stop_entry_the_segmenter_splits_is_named_once(tmp_path, caplog):
+    import logging
+
+    from corpus.tokenize import unreachable_stopwords
+
+    stops = tmp_path / "stops.txt"
+    stops.write_text("工作\n党建引领基层治理格局\n", encoding="utf-8")  # the second is split into lexicon terms
+    config = TokenConfig(stopword_paths=(str(stops),), function_stopwords=False, bureaucratic_stopwords=False)
+    units = pd.DataFrame({"doc_id": ["d"], "text": ["推进党建引领基层治理格局建设工作"]})
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        tokens(units, config, cache=False)
+        tokens(units, config, cache=False)
+    named = [r.getMessage() for r in caplog.records if "never match" in r.getMessage()]
+    assert len(named) == 1 and "党建引领基层治理格局" in named[0] and "工作" not in named[0].split(":", 1)[1]
+    assert unreachable_stopwords(config) == ("党建引领基层治理格局",)

@@ -188,7 +188,7 @@ def stream_corpus(
         cleaned = runner.map(_clean_shard, jobs, str(folder), cfg, meta, base, progress="cleaning")
         found = set().union(*(c["terms"] for c in cleaned))
         config = replace(base, extra_terms=tuple(sorted(set(base.extra_terms) | found))) if base.corpus_lexicon else base
-        unreachable_stopwords(replace(config, extra_terms=()))  # the warning, in this process too
+        unreachable_stopwords(config)  # the warning, in this process too
         runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
     problems = pd.concat([pd.DataFrame(s["problems"], columns=io.PROBLEM_COLUMNS) for s in scans]
                          + [pd.DataFrame(meta_problems + [p for c in cleaned for p in c["problems"]], columns=io.PROBLEM_COLUMNS)],

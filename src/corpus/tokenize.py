@@ -251,15 +251,20 @@ def with_corpus_terms(config: TokenConfig, texts: Iterable[str]) -> TokenConfig:
 def unreachable_stopwords(config: TokenConfig) -> tuple[str, ...]:
     """Stop-list entries the segmenter never produces as one token (so they can never match).
 
-    Like scikit-learn's stop-word consistency check: each entry is run through the same
-    segmenter; those it splits are named in a warning, once per configuration.
+    Like scikit-learn's stop-word consistency check: each entry is run through the
+    configuration's own segmenter (the one that segments the corpus); those it splits are
+    named in a warning, once per process for the same entries.
     """
     seg = segmenter_for(config)
     bad = tuple(sorted(w for w in stopwords(config) if len(_cut(seg, config, w)) > 1))
-    if bad:
+    if bad and bad not in _WARNED:
+        _WARNED.add(bad)
         log.warning("%d stop-list entries are split by the segmenter and never match as tokens: %s",
                     len(bad), "、".join(bad[:30]) + (" …" if len(bad) > 30 else ""))  # fmt: skip
     return bad
+
+
+_WARNED: set[tuple[str, ...]] = set()
 
 
 # --------------------------------------------------------------------------- tokenizing
@@ -322,7 +327,7 @@ def tokens(
     if cached is not None:
         cached["token"] = cached["token"].astype("category")
         return cached
-    unreachable_stopwords(replace(cfg, extra_terms=()))
+    unreachable_stopwords(cfg)
     frame = _segment_units(units, texts, cfg, workers, keep=lambda vocabulary: vocabulary_filter(cfg, vocabulary))
     if folder:
         store.write(folder, key, frame)
