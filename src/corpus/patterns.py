@@ -38,7 +38,8 @@ _TITLE_RE = re.compile(r"《([^《》\n]{1,100})》")
 
 _UNIT_WORDS = (
     "亿元|万元|千元|元|万人次|人次|万人|人|名|户|万家|家|起|件|宗|个月|个|项|条|批次|次|场|批|处|所|支|辆|"
-    "顶|篇|块|种|期|天|小时|分钟|年|月|公里|千米|米|吨|亩|倍|个百分点|百分点|%|％|‰"
+    "顶|篇|块|种|期|天|小时|分钟|年|月|公里|千米|平方米|立方米|米|公斤|千克|吨|亩|套|份|台|张|座|艘|倍|"
+    "个百分点|百分点|%|％|‰"
 )
 _NUMBER = r"(?:\d+(?:[,，]\d{3})*(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+(?:点[一二三四五六七八九零〇]+)?)"
 _NUMBER_UNIT_RE = re.compile(
@@ -148,8 +149,8 @@ def iter_titles(text: str) -> Iterator[re.Match[str]]:
 def iter_numbers(text: str) -> Iterator[re.Match[str]]:
     """Numbers with a unit (25.8%, 13.8亿元, 4900余场, 1000余万元): groups number, scale (or scale2 after approx), approx, unit, alt (（次）).
 
-    >>> [m.group() for m in iter_numbers("破案率上升25.8%, 避免损失13.8亿元, 召开4900余场")]
-    ['25.8%', '13.8亿元', '4900余场']
+    >>> [m.group() for m in iter_numbers("破案率上升25.8%, 避免损失13.8亿元, 召开4900余场, 发放资料5万余份, 查获毒品12.5公斤")]
+    ['25.8%', '13.8亿元', '4900余场', '5万余份', '12.5公斤']
     """
     return _NUMBER_UNIT_RE.finditer(text)
 
