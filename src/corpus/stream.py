@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -43,7 +44,7 @@ from .load import (_merge_metadata, _metadata, cleaned_columns, corpus_model_hea
                    duplicates_from_signatures, text_signature)  # fmt: skip
 from .schedule import Runner, Scheduler
 from .structure import paragraphs
-from .tokenize import TokenConfig, corpus_terms, tokens, unreachable_stopwords
+from .tokenize import TokenConfig, corpus_terms, tokens
 
 log = logging.getLogger(__name__)
 
@@ -188,13 +189,16 @@ def stream_corpus(
         cleaned = runner.map(_clean_shard, jobs, str(folder), cfg, meta, base, progress="cleaning")
         found = set().union(*(c["terms"] for c in cleaned))
         config = replace(base, extra_terms=tuple(sorted(set(base.extra_terms) | found))) if base.corpus_lexicon else base
-        unreachable_stopwords(config)  # the warning, in this process too
-        runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
+        # The ordered duplicate pass needs only the clean stage's signatures: it runs here while
+        # the workers segment (the stop-list check runs in the workers, with their segmenters).
+        with ThreadPoolExecutor(1) as side:
+            duplicates = side.submit(_flag_duplicates, folder, names, near_duplicate_threshold)
+            runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
+            duplicates.result()
     problems = pd.concat([pd.DataFrame(s["problems"], columns=io.PROBLEM_COLUMNS) for s in scans]
                          + [pd.DataFrame(meta_problems + [p for c in cleaned for p in c["problems"]], columns=io.PROBLEM_COLUMNS)],
                          ignore_index=True)  # fmt: skip
     problems.to_parquet(folder / "problems.parquet", index=False)
-    _flag_duplicates(folder, names, near_duplicate_threshold)
     n_docs = int(len(ids))
     n_bytes = int(sum(s["n_bytes"] for s in scans))
     manifest = {"key": key, "shards": names, "n_docs": n_docs, "n_bytes": n_bytes, "source": str(source),
