@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -117,9 +118,8 @@ class ShardedCorpus:
         vocab = select_vocabulary(totals.index.to_numpy(dtype=object), totals[f"df_{unit}"].to_numpy(),
                                   totals["count"].to_numpy(), n_units, min_df=min_df, max_df=max_df,
                                   max_features=max_features)  # fmt: skip
-        key = store.stable_hash(unit, min_df, max_df, max_features)
-        work = self.folder / "counts" / key
-        work.mkdir(parents=True, exist_ok=True)
+        (self.folder / "counts").mkdir(exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=self.folder / "counts"))  # one per call: notebooks count at the same time
         pq.write_table(pa.table({"term": pa.array(vocab, type=pa.string())}), work / "vocabulary.parquet")
         with _using(runner) as run:
             sizes = run.map(_count_shard, list(self.shards), str(self.folder), str(work), unit, progress="counting")
