@@ -19,7 +19,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 Unit = Literal["doc", "paragraph", "sentence"]
-_UNIT_KEYS = {"doc": ["doc_id"], "paragraph": ["doc_id", "para_no"], "sentence": ["doc_id", "para_no", "sent_no"]}
+#: The id columns of each unit a matrix can count by.
+UNIT_KEYS = {"doc": ["doc_id"], "paragraph": ["doc_id", "para_no"], "sentence": ["doc_id", "para_no", "sent_no"]}
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,9 @@ def dtm(
     >>> m = dtm(t); m.terms.tolist(), m.matrix.toarray().tolist()
     (['党建', '引领'], [[1, 1], [1, 0]])
     """
-    if unit not in _UNIT_KEYS:
-        raise ValueError(f"`unit` must be one of {list(_UNIT_KEYS)}; got {unit!r}")
-    keys = _UNIT_KEYS[unit]
+    if unit not in UNIT_KEYS:
+        raise ValueError(f"`unit` must be one of {list(UNIT_KEYS)}; got {unit!r}")
+    keys = UNIT_KEYS[unit]
     missing = [k for k in keys if k not in tokens.columns]
     if missing:
         raise ValueError(f"tokens have no {missing} column: tokenize {unit}s to count by {unit}")

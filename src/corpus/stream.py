@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -40,7 +39,7 @@ import scipy.sparse as sp
 from . import cache as store
 from . import io
 from .clean import CleanConfig
-from .features import DTM, Unit, vocabulary_mask
+from .features import DTM, UNIT_KEYS, Unit, vocabulary_mask
 from .load import (_merge_metadata, _metadata, cleaned_columns, corpus_model_heads,
                    duplicates_from_signatures, text_signature)  # fmt: skip
 from .schedule import Runner, Scheduler
@@ -50,7 +49,6 @@ from .tokenize import TokenConfig, corpus_terms, tokens
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-_UNIT_KEYS = {"doc": ["doc_id"], "paragraph": ["doc_id", "para_no"]}
 #: Columns of the paragraph shards the tokenize stage reads (the text and what locates it).
 _PARA_INPUT = ["doc_id", "para_no", "start", "text"]
 
@@ -110,8 +108,8 @@ class ShardedCorpus:
         frequencies, ``max_features`` most frequent terms, as in scikit-learn), so memory is
         the pruned matrix plus one shard. Shards are counted on ``runner`` (default: serially).
         """
-        if unit not in _UNIT_KEYS:
-            raise ValueError(f"`unit` must be one of {list(_UNIT_KEYS)} for a sharded corpus; got {unit!r}")
+        if unit not in ("doc", "paragraph"):
+            raise ValueError(f"`unit` must be 'doc' or 'paragraph' for a sharded corpus; got {unit!r}")
         stats = [pq.read_table(p) for p in self._parts("term_stats")]
         n_units = sum(json.loads(t.schema.metadata[b"units"])[unit] for t in stats)
         totals = pa.concat_tables(stats).to_pandas().groupby("term", sort=True)[["count", f"df_{unit}"]].sum()
@@ -281,7 +279,7 @@ def _count_shard(name: str, folder: str, work: str, unit: str) -> tuple[int, int
     """Count one shard's tokens per unit over the chosen vocabulary; write rows and matrix; return (rows, nnz)."""
     vocab = pd.read_parquet(Path(work) / "vocabulary.parquet")["term"]
     toks = pd.read_parquet(Path(folder) / "tokens" / f"{name}.parquet", columns=["doc_id", "para_no", "token"])
-    keys = _UNIT_KEYS[unit]
+    keys = UNIT_KEYS[unit]
     rows = toks[keys].drop_duplicates().sort_values(keys, kind="stable").reset_index(drop=True)
     index = pd.MultiIndex.from_frame(rows) if len(keys) > 1 else pd.Index(rows[keys[0]])
     r = index.get_indexer(pd.MultiIndex.from_frame(toks[keys]) if len(keys) > 1 else pd.Index(toks[keys[0]]))
@@ -353,10 +351,8 @@ def _read_parts(paths: list[Path], columns: Sequence[str] | None) -> pd.DataFram
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    """Write a shard atomically (a temporary file renamed into place)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    """Write a shard atomically, as the cache writes its entries."""
+    store.write(path.parent, path.stem, frame)
 
 
 def _config_json(config: TokenConfig) -> dict:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .features import DTM, Unit, dtm, prune
+from .features import DTM, UNIT_KEYS, Unit, dtm, prune
 from .load import AuditLog, doc_labels, load_corpus
 from .schedule import Runner, check_scheduler
 from .stream import ShardedCorpus, stream_corpus
@@ -67,7 +67,7 @@ class Study:
         restricts the rows before the vocabulary is pruned, as counting only their tokens would.
         """
         prune_by = {"min_df": min_df, "max_df": max_df, "max_features": max_features}
-        keys = ["doc_id"] if unit == "doc" else ["doc_id", "para_no"] if unit == "paragraph" else ["doc_id", "para_no", "sent_no"]
+        keys = UNIT_KEYS[unit]
         if self.sharded is None or unit == "sentence":
             toks = self.tokens if units is None else self.tokens.merge(units[keys].drop_duplicates(), on=keys)
             return dtm(toks, unit, **prune_by)
