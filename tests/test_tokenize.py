@@ -76,6 +76,21 @@ def test_token_offsets_slice_the_document_text(seeds):
     assert all(text[d][s:e] == t for d, s, e, t in zip(ts["doc_id"], ts["start"], ts["end"], ts["token"].astype(str)))
 
 
+@pytest.mark.parametrize("segmenter", ["rjieba", "jieba"])
+def test_units_cut_together_give_each_unit_the_tokens_it_gets_alone(segmenter):
+    """Units are segmented joined by line breaks; edge cases must not shift a token or an offset."""
+    texts = ["", "𠀀𠀁党建引领𪚥，基层治理", "Party building 党建+警务 ABC-2023", "末尾有回车\r", "下一段开头",
+             "ｆｕｌｌ　ｗｉｄｔｈ三会一课", " ", "é中文ü", "最后一段"]  # fmt: skip
+    units = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "para_no": 1, "start": 7, "text": texts})
+    config = TokenConfig(segmenter=segmenter).without_filters()
+    together = tokens(units, config, cache=False, workers=1)
+    alone = pd.concat([tokens(units.iloc[[i]], config, cache=False, workers=1) for i in range(len(texts))], ignore_index=True)
+    pd.testing.assert_frame_equal(together.astype({"doc_id": str, "token": str}), alone.astype({"doc_id": str, "token": str}))
+    text = dict(zip(units["doc_id"], units["text"]))
+    assert all(text[d][s - 7 : e - 7] == t for d, s, e, t in zip(together["doc_id"], together["start"], together["end"], together["token"].astype(str)))
+    assert "".join(together["token"].astype(str)) == re.sub(r"\s", "", "".join(texts))  # only whitespace is ever dropped
+
+
 def test_default_filters_drop_numbers_punctuation_latin_single_characters_and_stopwords():
     keep = vocabulary_filter(TokenConfig(), ["2024", "25.8%", "，", "ABC", "的", "开展", "一是", "一名", "党建引领", "党建+警务", "执法"])
     assert [w for w, ok in keep.items() if ok] == ["党建引领", "党建+警务", "执法"]
@@ -158,8 +173,18 @@ def test_concurrent_writers_never_leave_a_corrupt_cache_entry(tmp_path, seeds):
 
 def test_parallel_and_serial_segmentation_give_identical_tables(seeds):
     _, paras = seeds
-    many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(300)], ignore_index=True)  # > PARALLEL_MIN_CHARS
-    pd.testing.assert_frame_equal(tokens(many, cache=False, workers=1), tokens(many, cache=False, workers=2))
+    many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(300)], ignore_index=True)  # many chunks
+    pd.testing.assert_frame_equal(tokens(many, cache=False, workers=1), tokens(many, cache=False, workers=2))  # threads
+
+
+def test_the_pure_python_engine_segments_in_processes_with_identical_tables(seeds, monkeypatch):
+    from corpus import tokenize as module
+
+    _, paras = seeds
+    many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(12)], ignore_index=True)
+    monkeypatch.setattr(module, "PARALLEL_MIN_CHARS", 0)  # the processes path, on a corpus small enough to be quick
+    config = TokenConfig(segmenter="jieba")
+    pd.testing.assert_frame_equal(tokens(many, config, cache=False, workers=1), tokens(many, config, cache=False, workers=2))
 
 
 def test_a_stop_entry_the_segmenter_splits_is_named_once(tmp_path, caplog):

@@ -21,13 +21,13 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import accumulate, chain
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -315,9 +315,10 @@ def tokens(
     :func:`corpus.paragraphs` / :func:`corpus.sentences` carry theirs), so every count
     traces back to its sentence. The corpus-derived lexicon is built from all units
     together. Results are cached in ``<cache_dir>/tokens`` unless ``cache=False`` (see
-    :func:`corpus.cache.cache_root`: ``.cache`` or ``$CORPUS_CACHE_DIR``); above a few MB of
-    text, ``workers`` processes (default: all cores)
-    segment in parallel; the output is the same, in the same order, in any case.
+    :func:`corpus.cache.cache_root`: ``.cache`` or ``$CORPUS_CACHE_DIR``). ``workers``
+    (default: all cores, at most 8) segment in parallel: threads for rjieba, which
+    releases the GIL; processes, above a few MB of text, for the pure-Python jieba. The
+    output is the same, in the same order, in any case.
     """
     texts = units["text"].tolist()
     cfg = with_corpus_terms(config or TokenConfig(), texts)
@@ -347,47 +348,57 @@ def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, work
             chunks.append(texts[start : i + 1])
             start, size = i + 1, 0
 
-    chars = sum(map(len, texts))
-    if n_workers > 1 and len(chunks) > 1 and chars >= PARALLEL_MIN_CHARS:
+    if n_workers > 1 and len(chunks) > 1 and cfg.segmenter == "rjieba":
+        parts = _cut_in_threads(chunks, cfg, n_workers)
+    elif n_workers > 1 and len(chunks) > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS:
         parts = _cut_in_processes(chunks, cfg, n_workers)
     else:
         parts = [_cut_joined(seg, cfg, chunk) for chunk in chunks]
-    encoded = pc.dictionary_encode(pa.chunked_array([words for words, _ in parts], type=pa.string())).combine_chunks()
-    counts = np.concatenate([n for _, n in parts])
-    codes = encoded.indices.to_numpy().astype(np.int64)
+    encoded = pc.dictionary_encode(pa.chunked_array([part.words for part in parts], type=pa.string())).combine_chunks()
     vocabulary = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-    lengths = pc.utf8_length(encoded.dictionary).to_numpy().astype(np.int64)[codes]
-    # Offsets: a token ends where the lengths of the unit's tokens so far add up to.
-    total = np.concatenate(([0], np.cumsum(lengths)))
-    first_token = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    starts = total[:-1] - np.repeat(total[first_token], counts) + np.repeat(_column(units, "start"), counts)
     verdict = keep(vocabulary)
     wanted = np.fromiter((verdict[w] and w != "\n" for w in vocabulary), dtype=bool, count=len(vocabulary))
+    codes = encoded.indices.to_numpy()
     rows = wanted[codes]
-    kept_before = np.concatenate(([0], np.cumsum(rows)))
-    counts = kept_before[first_token + counts] - kept_before[first_token]
+    counts = np.concatenate([part.counts for part in parts])
+    first_token = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    # Kept tokens per unit: sums from each unit's first token to the next's (reduceat gives an
+    # empty unit the row at its index instead of 0, hence the mask; the sentinel ends the last).
+    counts = np.where(counts > 0, np.add.reduceat(np.append(rows, False), first_token, dtype=np.int64), 0)
+    starts = np.concatenate([part.starts for part in parts])[rows] + np.repeat(_column(units, "start"), counts)
+    lengths = np.concatenate([part.lengths for part in parts])[rows]
     codes = (np.cumsum(wanted) - 1)[codes[rows]]  # the kept words renumbered in order of first appearance
-    starts, lengths, vocabulary = starts[rows], lengths[rows], vocabulary[wanted]
+    vocabulary = vocabulary[wanted]
     doc_codes, doc_ids = pd.factorize(units["doc_id"].to_numpy(dtype=object))
     return pd.DataFrame({
-        "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, counts), categories=pd.Index(doc_ids)),
+        "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, counts), categories=pd.Index(doc_ids), validate=False),
         "para_no": np.repeat(_column(units, "para_no"), counts),
         "sent_no": np.repeat(_column(units, "sent_no"), counts),
-        "token": pd.Categorical.from_codes(codes, categories=pd.Index(vocabulary)),
+        "token": pd.Categorical.from_codes(codes, categories=pd.Index(vocabulary), validate=False),
         "start": starts,
         "end": starts + lengths,
-    })  # fmt: skip
+    }, copy=False)  # fmt: skip  (fresh arrays: no copy into one block)
 
 
-#: Below this many characters segmentation stays in this process: starting workers costs more.
+#: Below this many characters the pure-Python engine stays in this process: starting workers costs more.
 PARALLEL_MIN_CHARS = 3_000_000
 
 
-def _cut_in_processes(chunks: list[list[str]], cfg: TokenConfig, n_workers: int) -> list[tuple[pa.StringArray, np.ndarray]]:
+def _cut_in_threads(chunks: list[list[str]], cfg: TokenConfig, n_workers: int) -> list[_Cut]:
+    """Segment chunks in threads sharing one rjieba segmenter; results in chunk order.
+
+    rjieba releases the GIL while it segments, so one thread cuts while another turns the
+    previous chunk's words into arrays; nothing is copied between processes.
+    """
+    seg = segmenter_for(cfg)
+    with ThreadPoolExecutor(n_workers) as pool:
+        return list(with_progress(pool.map(partial(_cut_joined, seg, cfg), chunks), len(chunks), "segmenting"))
+
+
+def _cut_in_processes(chunks: list[list[str]], cfg: TokenConfig, n_workers: int) -> list[_Cut]:
     """Segment chunks in worker processes, each with its own segmenter; results in chunk order.
 
-    Threads do not help here: rjieba releases the GIL while it segments, but building the
-    millions of Python strings it returns holds it. Workers send back Arrow arrays, which
+    For the pure-Python engine, which holds the GIL. Workers send back Arrow arrays, which
     cross the process boundary as flat buffers.
     """
     with ProcessPoolExecutor(n_workers, initializer=segmenter_for, initargs=(cfg,)) as pool:
@@ -395,26 +406,70 @@ def _cut_in_processes(chunks: list[list[str]], cfg: TokenConfig, n_workers: int)
         return list(with_progress(parts, len(chunks), "segmenting"))
 
 
-def _cut_joined_for(cfg: TokenConfig, texts: list[str]) -> tuple[pa.StringArray, np.ndarray]:
+def _cut_joined_for(cfg: TokenConfig, texts: list[str]) -> _Cut:
     return _cut_joined(segmenter_for(cfg), cfg, texts)
 
 
-def _cut_joined(seg, cfg: TokenConfig, texts: list[str]) -> tuple[pa.StringArray, np.ndarray]:
-    """Segment texts joined by line breaks in one call; the words (an Arrow array) and the count per text.
+class _Cut(NamedTuple):
+    """Segmented texts: the words (Arrow), each word's length and start in its text (int32), the word count per text."""
+
+    words: pa.StringArray
+    lengths: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+
+
+def _cut_joined(seg, cfg: TokenConfig, texts: list[str]) -> _Cut:
+    """Segment texts joined by line breaks in one call.
 
     jieba segments the runs between non-word characters independently, so a line break
     between texts leaves each text's tokens as if it were cut alone. The separator stays in
     the words, counted with the text before it (the vocabulary filter drops it with the
     other whitespace, in one pass). Texts that contain line breaks themselves (whole
-    documents) are cut one by one.
+    documents), or whose separator the segmenter did not cut out alone, are cut one by one.
+    Offsets are worked out here, per chunk, where the arrays are small.
     """
     if not any("\n" in t for t in texts):
-        words = pa.array(_cut(seg, cfg, "\n".join(texts)), type=pa.string())
-        at = np.flatnonzero(pc.equal(words, "\n").to_numpy(zero_copy_only=False))
-        if len(at) == len(texts) - 1:  # each text's tokens, then its separator: dropped with the vocabulary filter
-            return words, np.diff(np.concatenate(([-1], at, [len(words) - 1])))
+        joined = "\n".join(texts)
+        words = _cut(seg, cfg, joined)
+        lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
+        ends = np.cumsum(lengths, dtype=np.int64)
+        text_starts = np.cumsum([0] + [len(t) + 1 for t in texts], dtype=np.int64)
+        at = np.minimum(np.searchsorted(ends, text_starts[1:-1]), max(len(ends) - 1, 0))  # each separator's token
+        if len(ends) and ends[-1] == len(joined) and np.array_equal(ends[at], text_starts[1:-1]) and (lengths[at] == 1).all():
+            counts = np.diff(np.concatenate(([-1], at, [len(words) - 1])))
+            return _Cut(_string_array(joined, words, ends), lengths, _starts_in_text(ends, lengths, text_starts[:-1], counts), counts)
     per_text = [_cut(seg, cfg, t) for t in texts]
-    return pa.array(list(chain.from_iterable(per_text)), type=pa.string()), np.fromiter(map(len, per_text), dtype=np.int64)
+    words = list(chain.from_iterable(per_text))
+    lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
+    counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+    text_starts = np.cumsum([0] + [len(t) for t in texts[:-1]], dtype=np.int64)
+    return _Cut(pa.array(words, type=pa.string()), lengths, _starts_in_text(np.cumsum(lengths, dtype=np.int64), lengths, text_starts, counts), counts)
+
+
+def _starts_in_text(ends: np.ndarray, lengths: np.ndarray, text_starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each word's start in its own text, from its end in the joined texts and where each text starts there."""
+    return (ends - lengths - np.repeat(text_starts, counts)).astype(np.int32)
+
+
+def _string_array(text: str, words: list[str], ends: np.ndarray) -> pa.StringArray:
+    """The words as an Arrow array, sliced from the text's UTF-8 bytes (the words cover the text, in order).
+
+    jieba returns consecutive slices of its input. Converting millions of short Python
+    strings one by one costs a third of the cut that made them; the text's bytes and the
+    words' end offsets give the same array at once.
+    """
+    data = text.encode("utf-8")
+    if len(data) >= 2**31:  # beyond 32-bit offsets: convert word by word
+        return pa.array(words, type=pa.string())
+    if len(data) == len(text):
+        byte_ends = ends
+    else:
+        code_points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        width = 1 + (code_points >= 0x80) + (code_points >= 0x800) + (code_points >= 0x10000)
+        byte_ends = np.cumsum(width, dtype=np.int64)[ends - 1]
+    offsets = np.concatenate(([0], byte_ends)).astype(np.int32)
+    return pa.Array.from_buffers(pa.string(), len(words), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def _column(units: pd.DataFrame, name: str) -> np.ndarray:

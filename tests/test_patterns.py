@@ -1,0 +1,66 @@
+"""The shared detectors: the two-pattern formula scan finds exactly what one plain pattern finds.
+
+The formula detector is split in two for speed (see ``corpus.patterns``); the reference
+here is the same grammar written as a single pattern, the readable form. Both must give
+the same matches, with the same offsets and forms, on real text and on random strings
+dense in numerals, counters and quotation marks.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus import patterns as P
+
+ROOT = Path(__file__).resolve().parents[1]
+CPC = ROOT.parent / "shared" / "corpora" / "cpc"
+
+_NUM_COUNTER = rf"(?:[{P.CN_DIGITS}][{P._FORMULA_COUNTERS}]|[{P.CN_DIGITS}]{{2}}[{P._FORMULA_COUNTERS.replace('大', '')}])"
+REFERENCE = re.compile(
+    rf"(?=[{P._NUMX}]|(?<=[“‘]))(?<![{P._NUMX}第])(?:"
+    rf"(?P<multi>[{P._NUMX}]{P._T}{{1,2}}?(?:（[{P._NUMX}]{P._T}{{1,3}}?）)?(?:{P._PART}){{1,4}}{P._FORMULA_END}"
+    rf"|[{P._NUMX}]{P._T}{{1,2}}一(?=[^{P.CJK}]|$))"
+    rf"|(?P<counted>(?<=[“‘]){_NUM_COUNTER}[{P.CJK}]{{0,8}}(?=[”’])"
+    rf"|{_NUM_COUNTER}(?:\d+(?:\.\d+)?[%％]|[{P.CJK}]{{1,4}}?(?=[^{P.CJK}]|$|[的和与及中])))"
+    rf"|(?P<bare>(?<=[“‘])[{P._NUMX}]{P._T}{{1,4}}(?=[”’])|双{P._T}{{2}}(?![{P.CJK}])"
+    rf"|[{P.CN_DIGITS[1:]}]{P._T}{{1,2}}(?=工作机制|工作法|工作模式|机制|模式))"
+    rf"|(?P<head_first>(?<=[“‘]){P._T}{{2,6}}[{P._NUMX}]{{1,2}}[条项点](?=[”’]))"
+    rf")",
+    re.MULTILINE,
+)
+
+
+def found(matches) -> list[tuple[int, int, str, str | None]]:
+    return [(m.start(), m.end(), m.group(), m.lastgroup) for m in matches]
+
+
+def random_text(rng: random.Random, n: int) -> str:
+    """Characters and short words the formula grammar turns on, drawn at random."""
+    pieces = list("一二三四五六七八九十两双第“”‘’个大项条点种类级场本件会课学查提升的和与中年月届又（）0123456789%，。\n 党建警务治理")
+    pieces += ["从严治警", "工作机制", "工作法", "模式", "机制", "“从严治警七条”", "统一", "十分", "二十大"]
+    return "".join(rng.choice(pieces) for _ in range(n))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_split_formula_scan_equals_the_single_pattern_on_random_text(seed):
+    text = random_text(random.Random(seed), 5000)
+    expected = found(REFERENCE.finditer(text))
+    assert {form for *_, form in expected} == {"multi", "counted", "bare", "head_first"}
+    assert found(P._formula_candidates(text)) == expected
+
+
+def test_the_split_formula_scan_equals_the_single_pattern_on_the_seeds_and_cpc():
+    paths = sorted((ROOT / "seeds").glob("*.txt")) + (sorted(CPC.glob("*.txt")) if CPC.is_dir() else [])
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+    expected = found(REFERENCE.finditer(text))
+    assert len(expected) > 100
+    assert found(P._formula_candidates(text)) == expected
+
+
+def test_formulae_at_the_edges_of_the_text_and_after_quotation_marks():
+    for text in ["三会一课", "“从严治警七条”", "‘四风’", "第三会一课", "“五个坚持”和双提升", "二十大", "“四风”“从严治警七条”三会一课"]:
+        assert found(P._formula_candidates(text)) == found(REFERENCE.finditer(text)), text
