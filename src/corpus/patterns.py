@@ -188,8 +188,8 @@ def iter_zero_counts(text: str) -> Iterator[re.Match[str]]:
 def iter_formulae(text: str) -> Iterator[re.Match[str]]:
     """Numbered formulae: 三会一课, 五个坚持, 三抓四学五查六提升, “四风”, 双提升, 一村（一格）一辅警.
 
-    The named group that matched (``multi``, ``counted``, ``bare``, ``head_first``) gives the
-    form. Not formulae: ranks (第一), ordinals (一是), periods (三年), congress ordinals
+    ``m.lastgroup`` (``multi``, ``counted``, ``bare``, ``head_first``) gives the form;
+    ``m.group()`` is the formula (the named group itself may leave out its first numeral). Not formulae: ranks (第一), ordinals (一是), periods (三年), congress ordinals
     (二十大, 党的九大), counts of administrative levels (省市县三级), 一 as an article (一场,
     一项 in running text; 一 with a counter counts only quoted or ending a heading line),
     numbers in Arabic digits (claims) and the words in :data:`LEXICALISED` (一把手, 一股绳).
