@@ -118,12 +118,14 @@ class ShardedCorpus:
                                   max_features=max_features)  # fmt: skip
         (self.folder / "counts").mkdir(exist_ok=True)
         work = Path(tempfile.mkdtemp(dir=self.folder / "counts"))  # one per call: notebooks count at the same time
-        pq.write_table(pa.table({"term": pa.array(vocab, type=pa.string())}), work / "vocabulary.parquet")
-        with _using(runner) as run:
-            sizes = run.map(_count_shard, list(self.shards), str(self.folder), str(work), unit, progress="counting")
-        rows = pd.concat([pd.read_parquet(work / f"{name}.rows.parquet") for name in self.shards], ignore_index=True)
-        matrix = _stack_parts([work / f"{name}.npz" for name in self.shards], sizes, len(vocab))
-        shutil.rmtree(work, ignore_errors=True)
+        try:  # the work folder goes, whether counting ends or fails
+            pq.write_table(pa.table({"term": pa.array(vocab, type=pa.string())}), work / "vocabulary.parquet")
+            with _using(runner) as run:
+                sizes = run.map(_count_shard, list(self.shards), str(self.folder), str(work), unit, progress="counting")
+            rows = pd.concat([pd.read_parquet(work / f"{name}.rows.parquet") for name in self.shards], ignore_index=True)
+            matrix = _stack_parts([work / f"{name}.npz" for name in self.shards], sizes, len(vocab))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return DTM(matrix, rows, vocab)
 
 

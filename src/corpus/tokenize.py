@@ -349,7 +349,7 @@ def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, work
             start, size = i + 1, 0
 
     if n_workers > 1 and len(chunks) > 1 and cfg.segmenter == "rjieba":
-        parts = _cut_in_threads(chunks, cfg, n_workers)
+        parts = _cut_in_threads(chunks, seg, cfg, n_workers)
     elif n_workers > 1 and len(chunks) > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS:
         parts = _cut_in_processes(chunks, cfg, n_workers)
     else:
@@ -384,13 +384,12 @@ def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, work
 PARALLEL_MIN_CHARS = 3_000_000
 
 
-def _cut_in_threads(chunks: list[list[str]], cfg: TokenConfig, n_workers: int) -> list[_Cut]:
-    """Segment chunks in threads sharing one rjieba segmenter; results in chunk order.
+def _cut_in_threads(chunks: list[list[str]], seg, cfg: TokenConfig, n_workers: int) -> list[_Cut]:
+    """Segment chunks in threads sharing one rjieba segmenter (``seg``); results in chunk order.
 
     rjieba releases the GIL while it segments, so one thread cuts while another turns the
     previous chunk's words into arrays; nothing is copied between processes.
     """
-    seg = segmenter_for(cfg)
     with ThreadPoolExecutor(n_workers) as pool:
         return list(with_progress(pool.map(partial(_cut_joined, seg, cfg), chunks), len(chunks), "segmenting"))
 
