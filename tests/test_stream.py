@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 import corpus
 from corpus.features import dtm
 from corpus.schedule import Runner, check_scheduler
-from corpus.stream import plan_shards, select_vocabulary, stream_corpus
+from corpus.stream import MANIFEST, plan_shards, select_vocabulary, stream_corpus
 from corpus.tokenize import tokens
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,12 @@ def test_the_corpus_is_split_into_several_shards_in_doc_id_order(serial):
     assert len(serial.shards) >= 4
     ids = serial.docs(["doc_id"])["doc_id"].tolist()
     assert ids == sorted(ids) and len(ids) == N_DOCS + 1
+
+
+def test_the_manifest_records_where_the_run_went(serial):
+    manifest = json.loads((serial.folder / MANIFEST).read_text(encoding="utf-8"))
+    assert (manifest["scheduler"], manifest["workers"], manifest["n_docs"]) == ("serial", 1, N_DOCS + 1)
+    assert list(manifest["seconds"]) == ["scan", "clean", "tokenize"] and min(manifest["seconds"].values()) > 0
 
 
 def test_streamed_documents_match_load_corpus(serial, in_memory):
@@ -107,6 +114,23 @@ def test_a_dask_local_cluster_gives_the_local_results(folder, serial, tmp_path):
         assert _plain(a).equals(_plain(b)), name
     want = serial.counts("doc", min_df=2)
     assert counts.terms.tolist() == want.terms.tolist() and (counts.matrix != want.matrix).nnz == 0
+
+
+def _worker_settings(_: int) -> tuple[str | None, bool]:
+    import os
+
+    import dask
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_the_runners_own_dask_cluster_keeps_the_allocator_of_a_process_pool(monkeypatch):
+    """Its workers start without Dask's malloc trim threshold and without the sampling profiler (both slow cleaning)."""
+    pytest.importorskip("distributed")
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)  # an earlier default cluster sets it in this process
+    with Runner("dask", workers=2) as runner:
+        settings = runner.map(_worker_settings, [0, 1])
+    assert settings == [(None, False), (None, False)]
 
 
 def test_a_second_call_reuses_the_shards_and_a_changed_file_does_not(folder, tmp_path):

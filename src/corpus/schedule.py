@@ -38,7 +38,7 @@ def default_workers() -> int:
 class Runner:
     """Maps task functions over inputs on one scheduler; reuse it for the stages of a pipeline.
 
-    ``workers`` defaults to all cores. For ``"dask"``, ``address`` names a running scheduler
+    ``workers`` defaults to all cores (``"serial"`` is one). For ``"dask"``, ``address`` names a running scheduler
     (``tcp://host:8786``); without one a ``LocalCluster`` with ``workers`` single-threaded
     worker processes is started and closed with the runner.
     """
@@ -46,7 +46,7 @@ class Runner:
     def __init__(self, scheduler: Scheduler = "processes", workers: int | None = None, address: str | None = None):
         check_scheduler(scheduler, address)
         self.scheduler, self.address = scheduler, address
-        self.workers = max(1, workers if workers is not None else default_workers())
+        self.workers = 1 if scheduler == "serial" else max(1, workers if workers is not None else default_workers())
         self._pool: Any = None
         self._client: Any = None
         self._started = False
@@ -102,6 +102,18 @@ class Runner:
             return results
 
 
+#: Dask settings for the local cluster the runner starts (a cluster at an address keeps its own).
+#: Nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's adaptive
+#: mmap threshold: every large temporary array is mapped and unmapped anew, and cleaning ran
+#: ~35% slower than in a process pool (MinHash updates 7x). The statistical profiler samples
+#: the task thread every 10 ms for a dashboard this cluster does not serve (~7% on cleaning).
+#: Measured on 100 MB; see benchmarks/README.md.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
+
+
 def _dask_client(address: str | None, workers: int):
     """A client of the scheduler at ``address``, or of a new local cluster of ``workers`` processes."""
     try:
@@ -113,7 +125,10 @@ def _dask_client(address: str | None, workers: int):
             return Client(address, timeout="30s")
         except OSError as exc:
             raise ConnectionError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    import dask
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     return Client(cluster)
 
 

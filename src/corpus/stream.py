@@ -24,6 +24,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -181,17 +182,20 @@ def stream_corpus(
     shards = plan_shards(files, shard_mb)
     names = [f"part-{i:05d}" for i in range(len(shards))]
     jobs = [(name, [str(p) for p in paths]) for name, paths in zip(names, shards)]
+    clock = _StageClock()
     with _using(runner, scheduler, workers, address) as runner:
-        scans = runner.map(_scan_shard, jobs, progress="reading")
+        with clock("scan"):
+            scans = runner.map(_scan_shard, jobs, progress="reading")
         ids = pd.DataFrame({"doc_id": [d for s in scans for d in s["doc_ids"]]})
         meta, meta_problems = _metadata(source, metadata, ids)
         cfg = clean or CleanConfig(model_heads=frozenset().union(*(s["heads"] for s in scans)))
-        cleaned = runner.map(_clean_shard, jobs, str(folder), cfg, meta, base, progress="cleaning")
+        with clock("clean"):
+            cleaned = runner.map(_clean_shard, jobs, str(folder), cfg, meta, base, progress="cleaning")
         found = set().union(*(c["terms"] for c in cleaned))
         config = replace(base, extra_terms=tuple(sorted(set(base.extra_terms) | found))) if base.corpus_lexicon else base
         # The ordered duplicate pass needs only the clean stage's signatures: it runs here while
         # the workers segment (the stop-list check runs in the workers, with their segmenters).
-        with ThreadPoolExecutor(1) as side:
+        with clock("tokenize"), ThreadPoolExecutor(1) as side:
             duplicates = side.submit(_flag_duplicates, folder, names, near_duplicate_threshold)
             runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
             duplicates.result()
@@ -202,7 +206,10 @@ def stream_corpus(
     n_docs = int(len(ids))
     n_bytes = int(sum(s["n_bytes"] for s in scans))
     manifest = {"key": key, "shards": names, "n_docs": n_docs, "n_bytes": n_bytes, "source": str(source),
-                "token_config": _config_json(config)}  # fmt: skip
+                "token_config": _config_json(config), "scheduler": runner.scheduler, "workers": runner.workers,
+                "seconds": clock.seconds}  # fmt: skip
+    log.info("%s: %d documents in %d shards on %s:%d; %s", source, n_docs, len(names), runner.scheduler,
+             runner.workers, ", ".join(f"{stage} {s:.1f} s" for stage, s in clock.seconds.items()))  # fmt: skip
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return ShardedCorpus(folder, tuple(names), config, n_docs, n_bytes)
 
@@ -306,6 +313,21 @@ def _using(runner: Runner | None, scheduler: Scheduler = "serial", workers: int 
         return
     with Runner(scheduler, workers, address) as made:
         yield made
+
+
+class _StageClock:
+    """Wall seconds per named stage, for the manifest and the log (``with clock("clean"): ...``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(time.perf_counter() - started, 3)
 
 
 def _distinct_per_term(units: np.ndarray, codes: np.ndarray, n_terms: int) -> np.ndarray:
