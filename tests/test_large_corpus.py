@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 N_DOCS = 240
 SHOWN = 12  # the notebooks' default max_docs_shown
 PROVINCES = ["甘肃", "江苏", "河南"]
+CSV_MAX_MB = 0.05  # the grouped run's limit: its larger tables are written as Parquet
 NOTEBOOKS = ["00_corpus_overview", "01_tfidf", "02_clustering", "03_comparison"]
 
 
@@ -45,7 +46,7 @@ def runs(tmp_path_factory):
     _write_corpus(root / "many")
     longest = run_reports(root / "many", out_dir=root / "longest", only=NOTEBOOKS, command="pytest")
     grouped = run_reports(root / "many", out_dir=root / "grouped", only=["01_tfidf", "03_comparison"],
-                          overrides={"*": {"label_column": "province"}}, command="pytest")  # fmt: skip
+                          overrides={"*": {"label_column": "province", "csv_max_mb": CSV_MAX_MB}}, command="pytest")  # fmt: skip
     return longest, grouped
 
 
@@ -90,7 +91,8 @@ def test_tables_and_figures_name_the_longest_documents_and_say_so(runs):
     # The tables that grow only with the corpus keep every document.
     assert pd.read_csv(folder / "01_tfidf" / "top_terms.csv")["doc_id"].nunique() == N_DOCS
     assert len(pd.read_csv(folder / "02_clustering" / "doc_cluster.csv")) == N_DOCS
-    assert len(pd.read_csv(folder / "00_corpus_overview" / "audit_summary.csv", nrows=1).columns) > N_DOCS / 2
+    audit = pd.read_csv(folder / "00_corpus_overview" / "audit_summary.csv")
+    assert list(audit.columns) == ["doc_id", "step", "action", "count", "label"] and audit["doc_id"].nunique() > N_DOCS / 2
 
 
 @pytest.mark.slow
@@ -103,3 +105,15 @@ def test_with_few_groups_in_the_label_column_the_reports_compare_the_groups(runs
     sim = pd.read_csv(folder / "03_comparison" / "similarity.csv", index_col=0)
     assert sorted(sim.index) == sorted(PROVINCES)
     assert sorted(pd.read_csv(folder / "03_comparison" / "each_against_rest.csv")["target"].unique()) == sorted(PROVINCES)
+
+
+@pytest.mark.slow
+def test_tables_too_large_for_csv_are_written_as_parquet_with_every_row(runs):
+    longest, grouped = runs
+    for name in ["top_terms", "kwic"]:
+        assert (longest.report_dir / "01_tfidf" / f"{name}.csv").is_file()  # the default limit: 50 MB
+        assert not (grouped.report_dir / "01_tfidf" / f"{name}.csv").exists()
+    top = pd.read_parquet(grouped.report_dir / "01_tfidf" / "top_terms.parquet")
+    assert top["doc_id"].nunique() == N_DOCS
+    kwic = pd.read_parquet(grouped.report_dir / "01_tfidf" / "kwic.parquet")
+    assert len(kwic) == len(pd.read_csv(longest.report_dir / "01_tfidf" / "kwic.csv"))

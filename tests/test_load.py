@@ -394,6 +394,30 @@ def test_the_audit_summary_has_a_row_per_step_and_action_that_sums_the_counts(se
     assert summary.at[("script", "changed"), LIAONING] == 0
 
 
+def test_the_long_audit_summary_holds_the_wide_ones_counts_row_for_row(seeds):
+    wide = corpus.audit_summary(seeds)
+    long = corpus.audit_summary(seeds, long=True)
+    assert list(long.columns) == ["doc_id", "step", "action", "count"]
+    assert not long.duplicated(["doc_id", "step", "action"]).any()
+    stacked = wide.stack().rename("count").reset_index()
+    stacked = stacked[stacked["count"] > 0]
+    nonzero = long[long["count"] > 0]
+    assert len(nonzero) == len(stacked)
+    pivoted = nonzero.pivot_table(index=["step", "action"], columns="doc_id", values="count", aggfunc="sum", fill_value=0)
+    pd.testing.assert_frame_equal(pivoted.reindex_like(wide).fillna(0).astype(wide.dtypes.iloc[0]), wide, check_names=False)
+    steps = list(long[long["doc_id"] == long["doc_id"].iloc[0]]["step"])
+    assert steps == [s for s in wide.index.get_level_values("step") if s in set(steps)]  # cleaning order, as wide
+
+
+def test_lengths_and_excerpts_are_labelled_by_the_column_asked_for(seeds):
+    by_locality = corpus.lengths(seeds)
+    by_province = corpus.lengths(seeds, label_column="province")
+    assert by_locality["label"].tolist() == corpus.doc_labels(seeds).tolist()
+    assert by_province["label"].tolist() == corpus.doc_labels(seeds, "province").tolist() != by_locality["label"].tolist()
+    excerpts = corpus.before_after(seeds, 40, label_column="province")
+    assert excerpts["label"].tolist() == by_province["label"].tolist()
+
+
 # --------------------------------------------------------------------------- the CPC corpus
 
 

@@ -116,6 +116,60 @@ def test_a_dask_local_cluster_gives_the_local_results(folder, serial, tmp_path):
     assert counts.terms.tolist() == want.terms.tolist() and (counts.matrix != want.matrix).nnz == 0
 
 
+# --------------------------------------------------------------------------- a table as the source
+
+
+@pytest.fixture(scope="module")
+def table_rows(folder) -> pd.DataFrame:
+    """The folder's readable documents as table rows, with metadata columns and an empty row."""
+    docs, _ = corpus.io.read_text_files(folder)
+    rows = pd.DataFrame({"doc_id": docs["doc_id"], "text": docs["raw"],
+                         "locality": [f"地{i % 7}" if i % 3 else "" for i in range(len(docs))],
+                         "province": [f"省{i % 4}" for i in range(len(docs))]})  # fmt: skip
+    empty = pd.DataFrame({"doc_id": ["d5000"], "text": ["  "], "locality": ["无"], "province": ["无"]})
+    return pd.concat([rows.iloc[:100], empty, rows.iloc[100:]], ignore_index=True)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_a_table_streams_to_what_load_corpus_reads_from_it(table_rows, tmp_path, suffix):
+    path = tmp_path / f"corpus{suffix}"
+    if suffix == ".parquet":
+        table_rows.to_parquet(path, index=False)
+    elif suffix == ".csv":
+        table_rows.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        table_rows.to_json(path, orient="records", lines=True, force_ascii=False)
+    sharded = stream_corpus(path, tmp_path / "shards", shard_mb=0.05, scheduler="processes", workers=2)
+    docs = corpus.load_corpus(path, cache=False)
+    assert len(sharded.shards) >= 4 and sharded.n_docs == len(docs) == len(table_rows) - 1
+    streamed = sharded.docs()
+    assert streamed["doc_id"].tolist() == docs["doc_id"].tolist()  # row order, not sorted
+    for col in ["text", "title", "locality", "province", "duplicate_of"]:
+        assert streamed[col].astype(object).where(streamed[col].notna(), None).tolist() == \
+            docs[col].astype(object).where(docs[col].notna(), None).tolist(), col  # fmt: skip
+    assert sharded.problems()[["doc_id", "problem"]].values.tolist() == corpus.problems(docs)[["doc_id", "problem"]].values.tolist()
+    assert ["d5000", "empty"] in sharded.problems()[["doc_id", "problem"]].values.tolist()
+    toks = tokens(corpus.paragraphs(docs), cache=False, workers=1)
+    assert _plain(sharded.tokens()).equals(_plain(toks))
+    got, want = sharded.counts("doc", min_df=2), dtm(toks, "doc", min_df=2)
+    assert got.terms.tolist() == want.terms.tolist() and (got.matrix != want.matrix).nnz == 0
+
+
+def test_a_table_with_repeated_ids_is_refused_by_name(table_rows, tmp_path):
+    path = tmp_path / "twice.parquet"
+    pd.concat([table_rows, table_rows.iloc[[5, 7]]], ignore_index=True).to_parquet(path, index=False)
+    with pytest.raises(corpus.CorpusError, match=r"twice.parquet: duplicate document ids \['d0005', 'd0007'\]"):
+        stream_corpus(path, tmp_path / "shards", scheduler="serial")
+
+
+def test_a_csv_that_changes_encoding_after_its_first_megabytes_is_named(tmp_path):
+    path = tmp_path / "mixed.csv"
+    head = "doc_id,text\n" + "".join(f"a{i},{'党建引领基层治理' * 20}\n" for i in range(9000))  # > 4 MB of UTF-8
+    path.write_bytes(head.encode("utf-8") + "b0,海门公安\n".encode("gb18030"))
+    with pytest.raises(corpus.CorpusError, match="mixed.csv: not valid utf-8"):
+        stream_corpus(path, tmp_path / "shards", scheduler="serial")
+
+
 def _worker_settings(_: int) -> tuple[str | None, bool]:
     import os
 
@@ -175,8 +229,11 @@ def test_bad_scheduler_settings_are_named(tmp_path):
         check_scheduler("processes", "tcp://127.0.0.1:8786")
     with pytest.raises(RuntimeError, match="start the runner"):
         Runner("threads").map(len, ["a"])
-    with pytest.raises(corpus.CorpusError, match="folder of text files"):
+    with pytest.raises(corpus.CorpusError, match="no such folder or file"):
         stream_corpus(tmp_path / "missing.csv")
+    (tmp_path / "corpus.xlsx").write_bytes(b"PK")
+    with pytest.raises(corpus.CorpusError, match="unsupported file type"):
+        stream_corpus(tmp_path / "corpus.xlsx")
 
 
 def test_load_study_chooses_the_streaming_path_by_size_and_counts_the_same(tmp_path):

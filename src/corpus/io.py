@@ -15,7 +15,7 @@ import hashlib
 import io as _io
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,18 +154,40 @@ def read_text_paths(paths: Iterable[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def read_table(path: Path, *, text_column: str = "text", id_column: str | None = "doc_id") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read documents from a CSV, JSONL or Parquet table; other columns become metadata."""
-    frame = _read_any_table(path)
+    return table_documents(_read_any_table(path), path, text_column=text_column, id_column=id_column)
+
+
+def iter_table(path: Path, *, text_column: str = "text", id_column: str | None = "doc_id",
+               batch_rows: int = 2000) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:  # fmt: skip
+    """:func:`read_table` in batches of ``batch_rows`` rows, reading the file as it goes (for tables larger than memory).
+
+    Parquet is read by row batches; CSV and JSONL in the encoding detected on their first
+    megabytes (a file whose later bytes are not in that encoding raises CorpusError).
+    Concatenated, the batches are what :func:`read_table` returns.
+    """
+    suffix, first = path.suffix.lower(), 0
+    for frame in _table_batches(path, suffix, batch_rows):
+        yield table_documents(frame, path, text_column=text_column, id_column=id_column, first_row=first)
+        first += len(frame)
+
+
+def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_column: str | None,
+                    first_row: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """Documents and problems from the rows of a table (``first_row``: the rows before these, for ids and row numbers).
+
+    The documents' ``attrs["table_metadata"]`` holds the other columns, keyed by ``doc_id``.
+    """
     if text_column not in frame.columns:
         raise CorpusError(f"{path}: no text column {text_column!r}; columns are {list(frame.columns)} (set text_column=...)")
     if id_column is None or id_column not in frame.columns:
         if id_column not in (None, "doc_id"):
             raise CorpusError(f"{path}: no id column {id_column!r}; columns are {list(frame.columns)}")
-        ids = [f"{path.stem}_{i:05d}" for i in range(1, len(frame) + 1)]
+        ids = [f"{path.stem}_{i:05d}" for i in range(first_row + 1, first_row + len(frame) + 1)]
     else:
         ids = frame[id_column].astype(str).tolist()
     rows, problems, meta = [], [], []
     for i, (doc_id, text) in enumerate(zip(ids, frame[text_column])):
-        where = f"{path}#row{i + 1}"
+        where = f"{path}#row{first_row + i + 1}"
         if not isinstance(text, str) or not text.strip():
             problems.append(_problem(where, doc_id, "empty", f"column {text_column!r} is empty"))
             continue
@@ -177,6 +199,52 @@ def read_table(path: Path, *, text_column: str = "text", id_column: str | None =
         extra.insert(0, "doc_id", docs["doc_id"].to_numpy())
         docs.attrs["table_metadata"] = extra
     return docs, pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+
+
+def _table_batches(path: Path, suffix: str, batch_rows: int) -> Iterator[pd.DataFrame]:
+    """A table file's rows, ``batch_rows`` at a time, as :func:`_read_any_table` would type them."""
+    if suffix not in TABLE_SUFFIXES:
+        raise CorpusError(f"{path}: unsupported file type {suffix!r}; use a folder of .txt files or one of {TABLE_SUFFIXES}")
+    encoding = None if suffix == ".parquet" else _sniff_encoding(path)
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
+                yield batch.to_pandas()
+            return
+        if suffix == ".csv":
+            with pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, chunksize=batch_rows) as reader:
+                yield from reader
+            return
+        with path.open(encoding=encoding) as lines:
+            rows: list[dict] = []
+            for line in lines:
+                if line.strip():
+                    rows.append(json.loads(line))
+                if len(rows) == batch_rows:
+                    yield pd.DataFrame(rows)
+                    rows = []
+            if rows:
+                yield pd.DataFrame(rows)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not valid {exc.encoding} at byte {exc.start} of a chunk, though its first "
+                          f"megabytes are; convert the file to UTF-8") from None  # fmt: skip
+    except (ValueError, json.JSONDecodeError, pd.errors.ParserError, OSError) as exc:
+        raise CorpusError(f"{path}: not a readable {suffix[1:].upper()} table ({exc})") from None
+
+
+def _sniff_encoding(path: Path, sample: int = 4 << 20) -> str:
+    """The codec of a text table, detected on its first ``sample`` bytes (cut at a line end)."""
+    with path.open("rb") as f:
+        head = f.read(sample)
+    if len(head) == sample and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        encoding = decode_bytes(head).encoding
+    except DecodeError as exc:
+        raise CorpusError(f"{path}: {exc}") from None
+    return {"utf-8-sig": "utf-8-sig"}.get(encoding, encoding.removesuffix("-bom"))
 
 
 def _read_any_table(path: Path) -> pd.DataFrame:

@@ -184,13 +184,23 @@ def problems(docs: pd.DataFrame) -> pd.DataFrame:
     return found.frame.copy() if found is not None else pd.DataFrame(columns=io.PROBLEM_COLUMNS)
 
 
-def audit_summary(docs: pd.DataFrame) -> pd.DataFrame:
-    """Audit counts by step and action for each document: where cleaning did what, how often."""
+def audit_summary(docs: pd.DataFrame, *, long: bool = False) -> pd.DataFrame:
+    """Audit counts by step and action for each document: where cleaning did what, how often.
+
+    Wide (default): one row per (step, action), one column per document. ``long=True``: one
+    row per document, step and action that occurred, with its ``count`` (what a large corpus
+    saves: a wide table has a column per document).
+    """
     rows = audit(docs)
     if rows.empty:
-        return pd.DataFrame(columns=["step", "action"])
-    table = rows.pivot_table(index=["step", "action"], columns="doc_id", values="count", aggfunc="sum", fill_value=0)
+        return pd.DataFrame(columns=["doc_id", "step", "action", "count"] if long else ["step", "action"])
     order = {name: i for i, name in enumerate(STEP_NAMES + ["(result)"])}
+    if long:
+        out = rows.groupby(["doc_id", "step", "action"], sort=False, observed=True)["count"].sum().reset_index()
+        rank = out["step"].map(lambda v: order.get(v, len(order)))
+        out = out.assign(_rank=rank).sort_values(["doc_id", "_rank", "step", "action"], kind="stable")
+        return out.drop(columns="_rank").reset_index(drop=True)
+    table = rows.pivot_table(index=["step", "action"], columns="doc_id", values="count", aggfunc="sum", fill_value=0)
     return table.sort_index(key=lambda idx: idx.map(lambda v: order.get(v, len(order))) if idx.name == "step" else idx)
 
 
@@ -405,15 +415,15 @@ def doc_labels(docs: pd.DataFrame, column: str = "locality") -> pd.Series:
     return pd.Series(labels.to_numpy(), index=docs["doc_id"].to_numpy(), name="label")
 
 
-def lengths(docs: pd.DataFrame) -> pd.DataFrame:
-    """Characters before and after cleaning, and the share cleaning removed, per document."""
-    out = pd.DataFrame({"doc_id": docs["doc_id"], "label": doc_labels(docs).to_numpy(),
+def lengths(docs: pd.DataFrame, label_column: str = "locality") -> pd.DataFrame:
+    """Characters before and after cleaning, and the share cleaning removed, per document (labelled by ``label_column``)."""
+    out = pd.DataFrame({"doc_id": docs["doc_id"], "label": doc_labels(docs, label_column).to_numpy(),
                         "raw_chars": docs["raw"].str.len(), "text_chars": docs["text"].str.len()})  # fmt: skip
     out["removed_share"] = (1 - out["text_chars"] / out["raw_chars"]).round(3)
     return out.reset_index(drop=True)
 
 
-def before_after(docs: pd.DataFrame, chars: int = 160) -> pd.DataFrame:
-    """The opening of each document as scraped and as cleaned, side by side."""
-    return pd.DataFrame({"doc_id": docs["doc_id"], "label": doc_labels(docs).to_numpy(),
+def before_after(docs: pd.DataFrame, chars: int = 160, label_column: str = "locality") -> pd.DataFrame:
+    """The opening of each document as scraped and as cleaned, side by side (labelled by ``label_column``)."""
+    return pd.DataFrame({"doc_id": docs["doc_id"], "label": doc_labels(docs, label_column).to_numpy(),
                          "raw": docs["raw"].str[:chars], "text": docs["text"].str[:chars]}).reset_index(drop=True)  # fmt: skip

@@ -1,8 +1,9 @@
 """The streaming path for corpora larger than memory: files in shards → clean → Parquet shards → counts.
 
-:func:`stream_corpus` splits a folder of text files into shards of about ``shard_mb`` MB
-(in ``doc_id`` order) and runs four stages over them on a :class:`corpus.schedule.Runner`
-(serial, threads, processes or a Dask cluster):
+:func:`stream_corpus` splits a folder of text files (in ``doc_id`` order), or a CSV / JSONL /
+Parquet table read in batches (in row order), into shards of about ``shard_mb`` MB and runs
+four stages over them on a :class:`corpus.schedule.Runner` (serial, threads, processes or a
+Dask cluster):
 
 1. scan — decode every file, collect the X+Y model heads the corpus writes (cleaning needs them);
 2. clean — clean, split into paragraphs, and write ``docs/`` and ``paragraphs/`` shards, with
@@ -15,7 +16,8 @@ Each task reads and writes its own shard and returns a small summary, so memory 
 flat in the number of shards and nothing large crosses a process or network boundary.
 The results are those of the in-memory path (``load_corpus`` → ``paragraphs`` → ``tokens``
 → ``features.dtm``), token for token and count for count, whatever the scheduler
-(``tests/test_stream.py``); the order is ``doc_id`` order.
+(``tests/test_stream.py``), in ``load_corpus``'s order. Each run's stage times go to the
+log and to ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ _PARA_INPUT = ["doc_id", "para_no", "start", "text"]
 
 @dataclass(frozen=True)
 class ShardedCorpus:
-    """A corpus cleaned and tokenized into Parquet shards under ``folder``, in ``doc_id`` order."""
+    """A corpus cleaned and tokenized into Parquet shards under ``folder``, in ``load_corpus``'s order."""
 
     folder: Path
     shards: tuple[str, ...]
@@ -145,6 +147,8 @@ def stream_corpus(
     clean: CleanConfig | None = None,
     token_config: TokenConfig | None = None,
     pattern: str = "*.txt",
+    text_column: str = "text",
+    id_column: str | None = "doc_id",
     shard_mb: float = 16.0,
     near_duplicate_threshold: float = 0.85,
     scheduler: Scheduler = "processes",
@@ -152,8 +156,12 @@ def stream_corpus(
     address: str | None = None,
     runner: Runner | None = None,
 ) -> ShardedCorpus:
-    """Clean and tokenize a folder of text files into Parquet shards, on any scheduler; see the module docstring.
+    """Clean and tokenize a folder of text files, or a table, into Parquet shards, on any scheduler; see the module docstring.
 
+    ``source`` is a folder of text files (``pattern``; documents in file-name order) or a
+    CSV / JSONL / Parquet table of documents (``text_column``, ``id_column`` and metadata
+    columns, as :func:`corpus.load_corpus` reads it; documents in row order), which is read
+    in batches and split into input shards first, so it never has to fit in memory.
     ``out_dir`` defaults to a folder under the cache (``<cache>/shards/<key>``), keyed by the
     files' names, sizes and modification times, every setting and the package's code: a
     second call with the same inputs returns the shards already written. The work runs on
@@ -162,35 +170,49 @@ def stream_corpus(
     be a folder every worker can reach (a shared file system).
     """
     source = Path(source)
-    if not source.is_dir():
-        raise io.CorpusError(f"{source}: the streaming path reads a folder of text files (tables: use load_corpus)")
-    files = sorted((p for p in source.glob(pattern) if p.is_file()), key=lambda p: (p.stem, p.name))
-    if not files:
-        raise io.CorpusError(f"{source}: no files matching {pattern!r}")
+    table = source.is_file()
+    if table:
+        if source.suffix.lower() not in io.TABLE_SUFFIXES:
+            raise io.CorpusError(f"{source}: unsupported file type {source.suffix!r}; use a folder of text files or one of {io.TABLE_SUFFIXES}")
+        files = [source]
+    elif source.is_dir():
+        files = sorted((p for p in source.glob(pattern) if p.is_file()), key=lambda p: (p.stem, p.name))
+        if not files:
+            raise io.CorpusError(f"{source}: no files matching {pattern!r}")
+    else:
+        raise io.CorpusError(f"{source}: no such folder or file")
     base = token_config or TokenConfig()
     key = store.stable_hash(store.code_fingerprint(), [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files],
                             asdict(clean) if clean else None, base.key(), near_duplicate_threshold,
-                            str(metadata) if metadata else None, pattern)  # fmt: skip
+                            str(metadata) if metadata else None, (text_column, id_column) if table else pattern)  # fmt: skip
     folder = Path(out_dir) if out_dir is not None else store.cache_root() / "shards" / key
     done = _read_manifest(folder, key)
     if done is not None:
         return done
     if folder.exists():
         shutil.rmtree(folder)
-    for kind in ("docs", "paragraphs", "audit", "signatures", "tokens", "term_stats"):
+    for kind in ("docs", "paragraphs", "audit", "signatures", "tokens", "term_stats", *(["inputs"] if table else [])):
         (folder / kind).mkdir(parents=True)
-    shards = plan_shards(files, shard_mb)
-    names = [f"part-{i:05d}" for i in range(len(shards))]
-    jobs = [(name, [str(p) for p in paths]) for name, paths in zip(names, shards)]
+    if table:
+        jobs, table_meta, split_problems = _split_table(source, folder, shard_mb, text_column, id_column)
+    else:
+        jobs = [_Job(f"part-{i:05d}", tuple(str(p) for p in paths)) for i, paths in enumerate(plan_shards(files, shard_mb))]
+        table_meta, split_problems = None, []
+    names = [job.name for job in jobs]
     clock = _StageClock()
     with _using(runner, scheduler, workers, address) as runner:
         with clock("scan"):
             scans = runner.map(_scan_shard, jobs, progress="reading")
         ids = pd.DataFrame({"doc_id": [d for s in scans for d in s["doc_ids"]]})
+        if table_meta is not None:
+            ids.attrs["table_metadata"] = table_meta  # merged with a metadata file as load_corpus merges them
         meta, meta_problems = _metadata(source, metadata, ids)
         cfg = clean or CleanConfig(model_heads=frozenset().union(*(s["heads"] for s in scans)))
         with clock("clean"):
-            cleaned = runner.map(_clean_shard, jobs, str(folder), cfg, meta, base, progress="cleaning")
+            items = list(zip(jobs, _per_shard(meta, [s["doc_ids"] for s in scans])))
+            cleaned = runner.map(_clean_shard, items, str(folder), cfg, base, progress="cleaning")
+        if table:
+            shutil.rmtree(folder / "inputs")  # the docs/ shards hold the raw text now
         found = set().union(*(c["terms"] for c in cleaned))
         config = replace(base, extra_terms=tuple(sorted(set(base.extra_terms) | found))) if base.corpus_lexicon else base
         # The ordered duplicate pass needs only the clean stage's signatures: it runs here while
@@ -199,12 +221,13 @@ def stream_corpus(
             duplicates = side.submit(_flag_duplicates, folder, names, near_duplicate_threshold)
             runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
             duplicates.result()
-    problems = pd.concat([pd.DataFrame(s["problems"], columns=io.PROBLEM_COLUMNS) for s in scans]
+    problems = pd.concat([pd.DataFrame(split_problems, columns=io.PROBLEM_COLUMNS)]
+                         + [pd.DataFrame(s["problems"], columns=io.PROBLEM_COLUMNS) for s in scans]
                          + [pd.DataFrame(meta_problems + [p for c in cleaned for p in c["problems"]], columns=io.PROBLEM_COLUMNS)],
                          ignore_index=True)  # fmt: skip
     problems.to_parquet(folder / "problems.parquet", index=False)
     n_docs = int(len(ids))
-    n_bytes = int(sum(s["n_bytes"] for s in scans))
+    n_bytes = source.stat().st_size if table else int(sum(s["n_bytes"] for s in scans))
     manifest = {"key": key, "shards": names, "n_docs": n_docs, "n_bytes": n_bytes, "source": str(source),
                 "token_config": _config_json(config), "scheduler": runner.scheduler, "workers": runner.workers,
                 "seconds": clock.seconds}  # fmt: skip
@@ -228,30 +251,109 @@ def plan_shards(files: Sequence[Path], shard_mb: float) -> list[list[Path]]:
     return shards + ([current] if current else [])
 
 
+def _split_table(source: Path, folder: Path, shard_mb: float, text_column: str,
+                 id_column: str | None) -> tuple[list[_Job], pd.DataFrame | None, list[dict]]:  # fmt: skip
+    """Read a table in batches into input shards of about ``shard_mb`` MB of text, rows in order.
+
+    Returns the shards' jobs, the table's metadata columns (all rows, without the text: small)
+    and the rows that were not loaded. Document ids must be unique, as :func:`corpus.load_corpus` asks.
+    """
+    if shard_mb <= 0:
+        raise ValueError(f"`shard_mb` must be positive; got {shard_mb}")
+    limit, jobs, metas, problems = shard_mb * 1e6, [], [], []
+    pending: list[pd.DataFrame] = []
+    seen: set[str] = set()
+    dupes: set[str] = set()
+
+    def flush() -> None:
+        name = f"part-{len(jobs):05d}"
+        path = folder / "inputs" / f"{name}.parquet"
+        _write(pd.concat(pending, ignore_index=True), path)
+        jobs.append(_Job(name, (str(path),), table=True))
+        pending.clear()
+
+    size = 0
+    for docs, found in io.iter_table(source, text_column=text_column, id_column=id_column):
+        problems.extend(found.to_dict("records"))
+        if "table_metadata" in docs.attrs:
+            metas.append(docs.attrs["table_metadata"])
+        docs.attrs = {}  # the metadata goes to the clean stage by its own way (see stream_corpus)
+        for doc_id in docs["doc_id"]:
+            if doc_id in seen:
+                dupes.add(doc_id)
+            seen.add(doc_id)
+        start = 0
+        for i, text in enumerate(docs["raw"]):
+            size += len(text.encode("utf-8"))
+            if size >= limit:
+                pending.append(docs.iloc[start : i + 1])
+                flush()
+                start, size = i + 1, 0
+        if start < len(docs):
+            pending.append(docs.iloc[start:])
+    if dupes:
+        shown = sorted(dupes)
+        raise io.CorpusError(f"{source}: duplicate document ids {shown[:10]}" + (f" … ({len(shown)} in all)" if len(shown) > 10 else ""))
+    if pending:
+        flush()
+    if not jobs:
+        raise io.CorpusError(f"{source}: no documents (every row's {text_column!r} is empty)")
+    return jobs, (pd.concat(metas, ignore_index=True) if metas else None), problems
+
+
+def _per_shard(meta: pd.DataFrame | None, shard_ids: list[list[str]]) -> list[pd.DataFrame | None]:
+    """The metadata rows of each shard's documents (each task gets its own, not the whole table)."""
+    if meta is None:
+        return [None] * len(shard_ids)
+    shard_of = {d: i for i, ids in enumerate(shard_ids) for d in ids}
+    where = meta["doc_id"].map(shard_of)
+    groups = {int(i): part for i, part in meta[where.notna()].groupby(where[where.notna()], sort=False)}
+    empty = meta.iloc[:0]
+    return [groups.get(i, empty) for i in range(len(shard_ids))]
+
+
 # --------------------------------------------------------------------------- tasks (run on workers)
 
 
-def _scan_shard(job: tuple[str, list[str]]) -> dict:
+@dataclass(frozen=True)
+class _Job:
+    """One shard's input: text files, or (``table``) a Parquet file of documents split from a table."""
+
+    name: str
+    paths: tuple[str, ...]
+    table: bool = False
+
+
+def _read_job(job: _Job) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A shard's documents (``io.read_text_paths`` columns) and the files that could not be read."""
+    if job.table:
+        return pd.read_parquet(job.paths[0]), pd.DataFrame(columns=io.PROBLEM_COLUMNS)
+    return io.read_text_paths(Path(p) for p in job.paths)
+
+
+def _scan_shard(job: _Job) -> dict:
     """Decode a shard's files: their ids, bytes, problems, and the model heads they write."""
-    _, paths = job
-    docs, problems = io.read_text_paths(Path(p) for p in paths)
-    return {"doc_ids": docs["doc_id"].tolist() if len(docs) else [], "n_bytes": sum(Path(p).stat().st_size for p in paths),
+    docs, problems = _read_job(job)
+    return {"doc_ids": docs["doc_id"].tolist() if len(docs) else [], "n_bytes": sum(Path(p).stat().st_size for p in job.paths),
             "problems": problems.to_dict("records"), "heads": corpus_model_heads(docs["raw"]) if len(docs) else frozenset()}  # fmt: skip
 
 
-def _clean_shard(job: tuple[str, list[str]], folder: str, cfg: CleanConfig, meta: pd.DataFrame | None,
-                 base: TokenConfig) -> dict:  # fmt: skip
-    """Clean one shard; write its documents, paragraphs, audit and duplicate signatures; return its corpus terms."""
-    name, paths = job
+def _clean_shard(item: tuple[_Job, pd.DataFrame | None], folder: str, cfg: CleanConfig, base: TokenConfig) -> dict:
+    """Clean one shard; write its documents, paragraphs, audit and duplicate signatures; return its corpus terms.
+
+    ``item`` is the shard and the metadata rows of its documents (None: no metadata).
+    """
+    job, meta = item
     out = Path(folder)
-    docs, _ = io.read_text_paths(Path(p) for p in paths)
+    docs, _ = _read_job(job)
     columns, audit_frame = cleaned_columns(docs, cfg, workers=1)
     for col in columns.columns:
         docs[col] = columns[col].to_numpy()
     docs["duplicate_of"] = None
     found: list[dict] = []
-    docs = _merge_metadata(docs, None if meta is None else meta[meta["doc_id"].isin(set(docs["doc_id"]))], found)
+    docs = _merge_metadata(docs, meta, found)
     paras = paragraphs(docs)
+    name = job.name
     _write(docs, out / "docs" / f"{name}.parquet")
     _write(paras, out / "paragraphs" / f"{name}.parquet")
     _write(audit_frame, out / "audit" / f"{name}.parquet")
