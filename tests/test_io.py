@@ -252,3 +252,25 @@ def test_the_seeds_raw_text_re_encodes_to_the_exact_file_bytes(seeds_docs):
 def test_the_seeds_sha256_is_the_hash_of_the_file_bytes(seeds_docs):
     for row in seeds_docs.itertuples():
         assert row.sha256 == hashlib.sha256(Path(row.path).read_bytes()).hexdigest(), row.doc_id
+
+
+# --------------------------------------------------------------------------- tables read in batches
+
+_TABLE = "doc_id,text,province\nd1,党建引领基层治理,辽宁\nd2,,甘肃\nd3,基層治理「楓橋經驗」,江苏\nd4,一是抓班子,河南\n"
+
+
+@pytest.mark.parametrize("data", [_TABLE.encode("utf-8"), codecs.BOM_UTF8 + _TABLE.encode("utf-8"),
+                                  _TABLE.encode("utf-16"), _TABLE.encode("gb18030"), _TABLE.encode("utf-32")],
+                         ids=["utf-8", "utf-8-bom", "utf-16-bom", "gb18030", "utf-32-bom"])  # fmt: skip
+def test_a_table_read_in_batches_is_the_table_read_whole(tmp_path, data):
+    path = tmp_path / "corpus.csv"
+    path.write_bytes(data)
+    whole, whole_problems = corpus.io.read_table(path)
+    batches = list(corpus.io.iter_table(path, batch_rows=2))
+    assert len(batches) == 2
+    meta = pd.concat([b.attrs.pop("table_metadata") for b, _ in batches], ignore_index=True)  # attrs off: concat compares them
+    docs = pd.concat([b for b, _ in batches], ignore_index=True)
+    assert docs["doc_id"].tolist() == whole["doc_id"].tolist() == ["d1", "d3", "d4"]  # no mark in the first column name
+    assert docs["raw"].tolist() == whole["raw"].tolist() and docs["path"].tolist() == whole["path"].tolist()
+    assert meta.equals(whole.attrs["table_metadata"])
+    assert pd.concat([p for _, p in batches])["path"].tolist() == whole_problems["path"].tolist() == [f"{path}#row2"]

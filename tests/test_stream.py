@@ -141,6 +141,8 @@ def test_a_table_streams_to_what_load_corpus_reads_from_it(table_rows, tmp_path,
         table_rows.to_json(path, orient="records", lines=True, force_ascii=False)
     sharded = stream_corpus(path, tmp_path / "shards", shard_mb=0.05, scheduler="processes", workers=2)
     docs = corpus.load_corpus(path, cache=False)
+    manifest = json.loads((sharded.folder / MANIFEST).read_text(encoding="utf-8"))
+    assert list(manifest["seconds"]) == ["split", "scan", "clean", "tokenize"] and not (sharded.folder / "inputs").exists()
     assert len(sharded.shards) >= 4 and sharded.n_docs == len(docs) == len(table_rows) - 1
     streamed = sharded.docs()
     assert streamed["doc_id"].tolist() == docs["doc_id"].tolist()  # row order, not sorted

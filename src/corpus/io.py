@@ -235,16 +235,18 @@ def _table_batches(path: Path, suffix: str, batch_rows: int) -> Iterator[pd.Data
 
 
 def _sniff_encoding(path: Path, sample: int = 4 << 20) -> str:
-    """The codec of a text table, detected on its first ``sample`` bytes (cut at a line end)."""
+    """The codec of a text table: its byte-order mark's, else the one detected on its first ``sample`` bytes (cut at a line end)."""
     with path.open("rb") as f:
         head = f.read(sample)
+    for bom, name in _BOMS:
+        if head.startswith(bom):  # codecs that read and drop the mark
+            return "utf-8-sig" if name == "utf-8-sig" else name[:6]
     if len(head) == sample and b"\n" in head:
         head = head[: head.rindex(b"\n") + 1]
     try:
-        encoding = decode_bytes(head).encoding
+        return decode_bytes(head).encoding
     except DecodeError as exc:
         raise CorpusError(f"{path}: {exc}") from None
-    return {"utf-8-sig": "utf-8-sig"}.get(encoding, encoding.removesuffix("-bom"))
 
 
 def _read_any_table(path: Path) -> pd.DataFrame:

@@ -193,13 +193,14 @@ def stream_corpus(
         shutil.rmtree(folder)
     for kind in ("docs", "paragraphs", "audit", "signatures", "tokens", "term_stats", *(["inputs"] if table else [])):
         (folder / kind).mkdir(parents=True)
+    clock = _StageClock()
     if table:
-        jobs, table_meta, split_problems = _split_table(source, folder, shard_mb, text_column, id_column)
+        with clock("split"):
+            jobs, table_meta, split_problems = _split_table(source, folder, shard_mb, text_column, id_column)
     else:
         jobs = [_Job(f"part-{i:05d}", tuple(str(p) for p in paths)) for i, paths in enumerate(plan_shards(files, shard_mb))]
         table_meta, split_problems = None, []
     names = [job.name for job in jobs]
-    clock = _StageClock()
     with _using(runner, scheduler, workers, address) as runner:
         with clock("scan"):
             scans = runner.map(_scan_shard, jobs, progress="reading")
