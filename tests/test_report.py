@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from corpus.plot import cjk_font_family, cjk_font_path, cjk_rc, cjk_style, missing_glyphs
-from corpus.report import ReportError, main, parse_overrides, render_html, run_reports
+from corpus.report import (INDEX_FILES_SHOWN, ReportError, corpus_index_html, main, parse_overrides, render_html,
+                           run_reports)
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -110,6 +111,18 @@ def test_run_json_records_parameters_fingerprint_and_versions(project: dict) -> 
     assert [f["file"] for f in run["corpus"]["files"]] == ["a.txt", "b.txt"]
     assert re.fullmatch(r"[0-9a-f]{64}", run["corpus"]["sha256"])
     assert run["libraries"]["papermill"] and run["libraries"]["python"]
+
+
+@pytest.mark.slow
+def test_the_corpus_page_of_a_large_corpus_lists_the_first_files_and_points_to_run_json(project: dict) -> None:
+    run = json.loads(json.dumps(project["run"]))
+    one = run["corpus"]["files"][0]
+    run["corpus"]["files"] = [{**one, "file": f"doc{i:05d}.txt"} for i in range(INDEX_FILES_SHOWN + 50)]
+    page = corpus_index_html(run)
+    assert f"doc{INDEX_FILES_SHOWN - 1:05d}.txt" in page and f"doc{INDEX_FILES_SHOWN:05d}.txt" not in page
+    assert f"The first {INDEX_FILES_SHOWN:,} of {INDEX_FILES_SHOWN + 50:,} files" in page
+    assert f"({INDEX_FILES_SHOWN + 50} files)" in page  # the fingerprint still counts them all
+    assert "The first" not in corpus_index_html(project["run"])
 
 
 @pytest.mark.slow

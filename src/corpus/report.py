@@ -356,6 +356,10 @@ def _parameters_html(parameters: Mapping[str, Any]) -> str:
     return "<pre>" + escape("\n".join(f"{k} = {v!r}" for k, v in parameters.items())) + "</pre>"
 
 
+#: Corpus files listed on a corpus's index page (run.json keeps them all).
+INDEX_FILES_SHOWN = 200
+
+
 def corpus_index_html(run: Mapping[str, Any]) -> str:
     """The ``reports/<corpus>/index.html`` page for a ``run.json`` record."""
     reports = _table(["report", "status", "seconds", "run at", "error", "parameters"], [
@@ -374,7 +378,10 @@ def corpus_index_html(run: Mapping[str, Any]) -> str:
         ("show code", run["show_code"]), ("kernel", run["kernel"]), ("jobs", run["jobs"])]])
     files = _table(["file", "bytes", "sha256"], [
         [escape(f["file"]), str(f["bytes"]), f"<code>{escape(f['sha256'])}</code>"]
-        for f in corpus["files"]])
+        for f in corpus["files"][:INDEX_FILES_SHOWN]])
+    if len(corpus["files"]) > INDEX_FILES_SHOWN:
+        files += (f"<p>The first {INDEX_FILES_SHOWN:,} of {len(corpus['files']):,} files; "
+                  f"<code>run.json</code> lists every file with its hash.</p>")
     versions = _table(["library", "version"], [
         [escape(k), escape(v or "not installed")] for k, v in run["libraries"].items()])
     body = (f'<p><a href="../index.html">all corpora</a></p>\n<h2>Reports</h2>\n{reports}\n'
