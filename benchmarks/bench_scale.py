@@ -144,5 +144,6 @@ def main() -> None:
                   f"{st['scan']:6.1f} {st['clean']:6.1f} {st['tokenize']:6.1f} {r['count']:6.1f} | "
                   f"{', '.join(f'{w:.1f}' for w in walls[(scheduler, workers)])}", flush=True)  # fmt: skip
 
+
 if __name__ == "__main__":
     main()

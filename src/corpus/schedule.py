@@ -104,8 +104,8 @@ class Runner:
 
 #: Dask settings for the local cluster the runner starts (a cluster at an address keeps its own).
 #: Nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's adaptive
-#: mmap threshold: every large temporary array is mapped and unmapped anew, and cleaning ran
-#: ~35% slower than in a process pool (MinHash updates 7x). The statistical profiler samples
+#: mmap threshold: every large temporary array is mapped and unmapped anew, and cleaning ran a
+#: third to a half slower than in a process pool (MinHash updates 7x). The statistical profiler samples
 #: the task thread every 10 ms for a dashboard this cluster does not serve (~7% on cleaning).
 #: Measured on 100 MB; see benchmarks/README.md.
 LOCAL_CLUSTER_CONFIG = {
