@@ -165,7 +165,7 @@ def iter_table(path: Path, *, text_column: str = "text", id_column: str | None =
     megabytes (a file whose later bytes are not in that encoding raises CorpusError).
     Concatenated, the batches are what :func:`read_table` returns.
     """
-    suffix, first = path.suffix.lower(), 0
+    suffix, first = check_table_suffix(path), 0
     for frame in _table_batches(path, suffix, batch_rows):
         yield table_documents(frame, path, text_column=text_column, id_column=id_column, first_row=first)
         first += len(frame)
@@ -201,10 +201,16 @@ def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_col
     return docs, pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
 
 
-def _table_batches(path: Path, suffix: str, batch_rows: int) -> Iterator[pd.DataFrame]:
-    """A table file's rows, ``batch_rows`` at a time, as :func:`_read_any_table` would type them."""
+def check_table_suffix(path: Path) -> str:
+    """The table's suffix, lower-cased; CorpusError for a file that is not a CSV, JSONL or Parquet table."""
+    suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise CorpusError(f"{path}: unsupported file type {suffix!r}; use a folder of .txt files or one of {TABLE_SUFFIXES}")
+    return suffix
+
+
+def _table_batches(path: Path, suffix: str, batch_rows: int) -> Iterator[pd.DataFrame]:
+    """A table file's rows, ``batch_rows`` at a time, as :func:`_read_any_table` would type them."""
     encoding = None if suffix == ".parquet" else _sniff_encoding(path)
     try:
         if suffix == ".parquet":
@@ -250,7 +256,7 @@ def _sniff_encoding(path: Path, sample: int = 4 << 20) -> str:
 
 
 def _read_any_table(path: Path) -> pd.DataFrame:
-    suffix = path.suffix.lower()
+    suffix = check_table_suffix(path)
     try:
         if suffix == ".parquet":
             return pd.read_parquet(path)
@@ -263,7 +269,6 @@ def _read_any_table(path: Path) -> pd.DataFrame:
         raise CorpusError(f"{path}: {exc}") from None
     except (ValueError, json.JSONDecodeError, pd.errors.ParserError) as exc:
         raise CorpusError(f"{path}: not a readable {suffix[1:].upper()} table ({exc})") from None
-    raise CorpusError(f"{path}: unsupported file type {suffix!r}; use a folder of .txt files or one of {TABLE_SUFFIXES}")
 
 
 def read_metadata(path: Path) -> pd.DataFrame:

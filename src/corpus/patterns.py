@@ -189,10 +189,11 @@ def iter_formulae(text: str) -> Iterator[re.Match[str]]:
     """Numbered formulae: 三会一课, 五个坚持, 三抓四学五查六提升, “四风”, 双提升, 一村（一格）一辅警.
 
     ``m.lastgroup`` (``multi``, ``counted``, ``bare``, ``head_first``) gives the form;
-    ``m.group()`` is the formula (the named group itself may leave out its first numeral). Not formulae: ranks (第一), ordinals (一是), periods (三年), congress ordinals
-    (二十大, 党的九大), counts of administrative levels (省市县三级), 一 as an article (一场,
-    一项 in running text; 一 with a counter counts only quoted or ending a heading line),
-    numbers in Arabic digits (claims) and the words in :data:`LEXICALISED` (一把手, 一股绳).
+    ``m.group()`` is the formula (the named group itself may leave out its first numeral).
+    Not formulae: ranks (第一), ordinals (一是), periods (三年), congress ordinals (二十大,
+    党的九大), counts of administrative levels (省市县三级), 一 as an article (一场, 一项 in
+    running text; 一 with a counter counts only quoted or ending a heading line), numbers in
+    Arabic digits (claims) and the words in :data:`LEXICALISED` (一把手, 一股绳).
 
     >>> [m.group() for m in iter_formulae("落实“三会一课”, 强化“五个坚持”, 形成三抓四学五查六提升工作法")]
     ['三会一课', '五个坚持', '三抓四学五查六提升']

@@ -172,8 +172,7 @@ def stream_corpus(
     source = Path(source)
     table = source.is_file()
     if table:
-        if source.suffix.lower() not in io.TABLE_SUFFIXES:
-            raise io.CorpusError(f"{source}: unsupported file type {source.suffix!r}; use a folder of text files or one of {io.TABLE_SUFFIXES}")
+        io.check_table_suffix(source)
         files = [source]
     elif source.is_dir():
         files = sorted((p for p in source.glob(pattern) if p.is_file()), key=lambda p: (p.stem, p.name))
@@ -240,9 +239,7 @@ def stream_corpus(
 
 def plan_shards(files: Sequence[Path], shard_mb: float) -> list[list[Path]]:
     """Consecutive runs of files of about ``shard_mb`` MB each (at least one file a shard), order kept."""
-    if shard_mb <= 0:
-        raise ValueError(f"`shard_mb` must be positive; got {shard_mb}")
-    limit, shards, current, size = shard_mb * 1e6, [], [], 0
+    limit, shards, current, size = _shard_bytes(shard_mb), [], [], 0
     for path in files:
         current.append(path)
         size += path.stat().st_size
@@ -252,6 +249,13 @@ def plan_shards(files: Sequence[Path], shard_mb: float) -> list[list[Path]]:
     return shards + ([current] if current else [])
 
 
+def _shard_bytes(shard_mb: float) -> float:
+    """A shard closes once its documents reach this many bytes."""
+    if shard_mb <= 0:
+        raise ValueError(f"`shard_mb` must be positive; got {shard_mb}")
+    return shard_mb * 1e6
+
+
 def _split_table(source: Path, folder: Path, shard_mb: float, text_column: str,
                  id_column: str | None) -> tuple[list[_Job], pd.DataFrame | None, list[dict]]:  # fmt: skip
     """Read a table in batches into input shards of about ``shard_mb`` MB of text, rows in order.
@@ -259,9 +263,7 @@ def _split_table(source: Path, folder: Path, shard_mb: float, text_column: str,
     Returns the shards' jobs, the table's metadata columns (all rows, without the text: small)
     and the rows that were not loaded. Document ids must be unique, as :func:`corpus.load_corpus` asks.
     """
-    if shard_mb <= 0:
-        raise ValueError(f"`shard_mb` must be positive; got {shard_mb}")
-    limit, jobs, metas, problems = shard_mb * 1e6, [], [], []
+    limit, jobs, metas, problems = _shard_bytes(shard_mb), [], [], []
     pending: list[pd.DataFrame] = []
     seen: set[str] = set()
     dupes: set[str] = set()
