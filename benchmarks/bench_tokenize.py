@@ -25,7 +25,7 @@ from pathlib import Path
 import corpus
 from corpus.cluster import cluster_units
 from corpus.features import dtm, tfidf
-from corpus.tokenize import TokenConfig, segmenter_for, tokens, with_corpus_terms
+from corpus.segment import TokenConfig, segmenter_for, tokens, with_corpus_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 

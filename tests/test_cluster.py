@@ -16,7 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 
 import corpus
 import corpus.features
-import corpus.tokenize
+import corpus.segment
 from corpus.cluster import ClusterResult, cluster_units, nmf_topics
 
 ROOT = Path(__file__).parents[1]
@@ -65,7 +65,7 @@ def two_topics() -> tuple[corpus.features.DTM, np.ndarray, pd.Series]:
         truth[(doc, len(lines[doc]))] = topic
     docs = pd.DataFrame({"doc_id": list(lines), "text": ["\n".join(v) + "\n" for v in lines.values()]})
     paras = corpus.paragraphs(docs)
-    toks = corpus.tokenize.tokens(paras, cache=False)
+    toks = corpus.segment.tokens(paras, cache=False)
     w = corpus.features.tfidf(corpus.features.dtm(toks, "paragraph", min_df=2))
     assert len(w.rows) == 2 * N_PER_TOPIC
     # paragraphs are numbered per document from 1, in the order written above
@@ -78,7 +78,7 @@ def two_topics() -> tuple[corpus.features.DTM, np.ndarray, pd.Series]:
 def seeds() -> corpus.features.DTM:
     docs = corpus.load_corpus(ROOT / "seeds")
     paras = corpus.paragraphs(docs)
-    toks = corpus.tokenize.tokens(paras, cache=False)
+    toks = corpus.segment.tokens(paras, cache=False)
     return corpus.features.tfidf(corpus.features.dtm(toks, "paragraph", min_df=2))
 
 

@@ -13,7 +13,7 @@ import pytest
 import corpus
 from corpus.features import (DTM, UNLABELLED, choose_documents, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency,
                              tfidf, top_terms)
-from corpus.tokenize import stopwords, tokens, TokenConfig
+from corpus.segment import stopwords, tokens, TokenConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ import corpus
 from corpus.features import dtm
 from corpus.schedule import Runner, check_scheduler
 from corpus.stream import MANIFEST, plan_shards, select_vocabulary, stream_corpus
-from corpus.tokenize import tokens
+from corpus.segment import tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 N_DOCS = 240

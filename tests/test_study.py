@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from corpus.study import Study
-from corpus.tokenize import TokenConfig
+from corpus.segment import TokenConfig
 
 
 def _study(folder, csv_max_mb: float) -> Study:

@@ -14,7 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .features import DTM
-from .keyness import keyness_table
+from .keyterms import keyness_table
 
 
 def each_against_rest(
@@ -31,7 +31,7 @@ def each_against_rest(
     ``targets`` maps doc_id → the name of the target a document belongs to: documents sharing a
     name form one target, documents without one (missing, or absent) are only ever reference.
     None: every document is its own target, named by its doc_id. Each target's rows are those of
-    :func:`corpus.keyness.keyness` with that target against every other document (same numbers),
+    :func:`corpus.keyterms.keyness` with that target against every other document (same numbers),
     computed from per-document totals rather than by slicing the matrix once per target.
     Columns: ``target``, ``rank``, ``term``, counts, document frequencies, ``log_ratio``, the
     statistic (``z`` for log_odds) and ``p_adjusted``; targets in order of their first document.

@@ -53,7 +53,7 @@ from .patterns import (
 from .clean import CleanConfig, Edit, clean_text
 from .load import audit
 from .structure import paragraphs
-from .tokenize import TokenConfig, segmenter_for
+from .segment import TokenConfig, segmenter_for
 
 log = logging.getLogger(__name__)
 

@@ -47,7 +47,7 @@ from .load import (_merge_metadata, _metadata, cleaned_columns, corpus_model_hea
                    duplicates_from_signatures, text_signature)  # fmt: skip
 from .schedule import Runner, Scheduler
 from .structure import paragraphs
-from .tokenize import TokenConfig, corpus_terms, tokens
+from .segment import TokenConfig, corpus_terms, tokens
 
 log = logging.getLogger(__name__)
 

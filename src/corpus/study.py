@@ -23,7 +23,7 @@ from .load import AuditLog, doc_labels, load_corpus
 from .schedule import Runner, check_scheduler
 from .stream import ShardedCorpus, stream_corpus
 from .structure import paragraphs
-from .tokenize import TokenConfig, tokens
+from .segment import TokenConfig, tokens
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import corpus
-from corpus.tokenize import TokenConfig, corpus_terms, token_spans, tokenize, tokens, vocabulary_filter
+from corpus.segment import TokenConfig, corpus_terms, token_spans, tokenize, tokens, vocabulary_filter
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "domain_terms_gold.txt"
@@ -178,7 +178,7 @@ def test_parallel_and_serial_segmentation_give_identical_tables(seeds):
 
 
 def test_the_pure_python_engine_segments_in_processes_with_identical_tables(seeds, monkeypatch):
-    from corpus import tokenize as module
+    from corpus import segment as module
 
     _, paras = seeds
     many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(12)], ignore_index=True)
@@ -190,7 +190,7 @@ def test_the_pure_python_engine_segments_in_processes_with_identical_tables(seed
 def test_a_stop_entry_the_segmenter_splits_is_named_once(tmp_path, caplog):
     import logging
 
-    from corpus.tokenize import unreachable_stopwords
+    from corpus.segment import unreachable_stopwords
 
     stops = tmp_path / "stops.txt"
     stops.write_text("工作\n党建引领基层治理格局\n", encoding="utf-8")  # the second is split into lexicon terms

@@ -12,8 +12,8 @@ import pytest
 from scipy.stats import power_divergence
 
 import corpus
-import corpus.tokenize
-from corpus.collocations import COLLOCATION_COLUMNS, collocations, propose_terms
+import corpus.segment
+from corpus.cooccurrence import COLLOCATION_COLUMNS, collocations, propose_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,7 @@ def planted() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def seed_tokens() -> pd.DataFrame:
     docs = corpus.load_corpus(ROOT / "seeds")
-    return corpus.tokenize.tokens(corpus.paragraphs(docs), cache=False)
+    return corpus.segment.tokens(corpus.paragraphs(docs), cache=False)
 
 
 def test_a_planted_pair_gets_the_top_g2_and_pmi(planted):

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .keyness import log_likelihood_g2
+from .keyterms import log_likelihood_g2
 
 COLLOCATION_COLUMNS = ["ngram", "words", "count", "expected", "pmi", "g2", "p_value", "docs", "proposed_term"]
 
@@ -62,7 +62,7 @@ def collocations(
         raise ValueError(f"`min_count` must be a positive integer; got {min_count!r}")
     missing = [c for c in ("doc_id", "token", "start", "end") if c not in tokens.columns]
     if missing:
-        raise ValueError(f"tokens have no {missing} column: pass the table from corpus.tokenize.tokens")
+        raise ValueError(f"tokens have no {missing} column: pass the table from corpus.segment.tokens")
 
     unit_keys = [k for k in ("doc_id", "para_no", "sent_no") if k in tokens.columns]
     table = tokens.sort_values([*unit_keys, "start"], kind="stable")

@@ -11,10 +11,10 @@ import pytest
 from scipy.stats import chi2_contingency, power_divergence
 
 import corpus
-import corpus.tokenize
+import corpus.segment
 from corpus.features import dtm
 from corpus.compare import distinctive_terms, each_against_rest, group_members, vocabulary_overlap
-from corpus.keyness import KEYNESS_COLUMNS, _benjamini_hochberg_by_hand, benjamini_hochberg, keyness, keyness_table
+from corpus.keyterms import KEYNESS_COLUMNS, _benjamini_hochberg_by_hand, benjamini_hochberg, keyness, keyness_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +47,7 @@ def hand() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def seeds():
     docs = corpus.load_corpus(ROOT / "seeds")
-    toks = corpus.tokenize.tokens(corpus.paragraphs(docs), cache=False)
+    toks = corpus.segment.tokens(corpus.paragraphs(docs), cache=False)
     return docs, toks, dtm(toks)
 
 
