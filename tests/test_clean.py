@@ -23,9 +23,11 @@ import pytest
 
 import corpus
 from corpus import clean
-from corpus.clean import STEP_NAMES, STEPS, CleanConfig, Edit, apply_edits, clean_text, replay, with_steps
+from corpus.clean import STEP_NAMES, STEPS, CleanConfig, Edit, apply_edits, clean_text, edit_text_spans, replay, with_steps
 
 SEEDS = Path(__file__).parents[1] / "seeds"
+#: The CPC congress reports, in the shared folder beside the repository (absent from a user's clone).
+CPC = Path(__file__).parents[2] / "shared" / "corpora" / "cpc"
 CASES_PATH = Path(__file__).parent / "fixtures" / "clean_cases.json"
 CASES = json.loads(CASES_PATH.read_text(encoding="utf-8"))
 STEP_FUNCTIONS = {name: fn for name, fn, _ in STEPS}
@@ -43,7 +45,7 @@ def run_step(step: str, text: str, cfg: CleanConfig | None = None, ctx: dict | N
 
 @pytest.fixture(scope="module")
 def seed_docs():
-    return corpus.load_corpus(SEEDS)
+    return corpus.load_corpus(SEEDS).documents()
 
 
 def seed_doc(docs, prefix: str):
@@ -188,6 +190,91 @@ def test_replay_also_holds_with_steps_switched_off():
     for name in STEP_NAMES:
         result = clean_text(raw, with_steps(CleanConfig(), **{name: False}))
         assert replay(raw, result.edits) == result.text, name
+
+
+def _traced_spans(raw: str, edits: list[tuple[str, Edit]]) -> dict[int, tuple[int, int, str]]:
+    """Each edit's span in the final text, found by carrying its text through the later steps (an independent reckoning).
+
+    The text is a list of characters, each tagged with the edit that wrote it, and of markers
+    around each edit's ``after`` (or, for a flag, around the text it marks). Returned: the span
+    of every edit no later edit overlapped (both markers survive, no text was inserted where a
+    marker sits, the text between them is the edit's own), with the text that must lie there.
+    """
+    items: list[tuple[str | None, int]] = [(ch, -1) for ch in raw]  # (character, writer) or (None, marker id)
+    touched: set[int] = set()
+    index = 0
+    for name in dict.fromkeys(step for step, _ in edits):
+        own = [(i, e) for i, (step, e) in enumerate(edits) if step == name]
+        chars = [k for k, (ch, _) in enumerate(items) if ch is not None]
+        gap = lambda p: chars[p] if p < len(chars) else len(items)  # the list position just before character p
+        out, pos = [], 0
+        for i, e in own:
+            if e.action == "flagged":
+                out += items[pos : gap(e.start)] + [(None, 2 * i)] + items[gap(e.start) : gap(e.end)] + [(None, 2 * i + 1)]
+                pos = gap(e.end)
+                continue
+            if e.start == e.end:  # an insertion: where it lands among markers already there is a matter of convention
+                k = gap(e.start) - 1
+                while k >= 0 and items[k][0] is None:
+                    touched.add(items[k][1] // 2)
+                    k -= 1
+                out += items[pos : gap(e.start)]
+            else:
+                region_start, region_end = chars[e.start], chars[e.end - 1] + 1
+                out += items[pos:region_start]
+                touched.update(m // 2 for ch, m in items[region_start:region_end] if ch is None)
+            out += [(None, 2 * i)] + [(ch, i) for ch in e.after] + [(None, 2 * i + 1)]
+            pos = gap(e.end) if e.start == e.end else chars[e.end - 1] + 1
+        items = out + items[pos:]
+    where, text_pos, owned = {}, 0, {}
+    for ch, tag in items:
+        if ch is None:
+            where[tag] = text_pos
+        else:
+            owned.setdefault(text_pos, tag)
+            text_pos += 1
+    text = "".join(ch for ch, _ in items if ch is not None)
+    writers = [tag for ch, tag in items if ch is not None]
+    traced = {}
+    for i, (_, e) in enumerate(edits):
+        if i in touched or 2 * i not in where or 2 * i + 1 not in where:
+            continue
+        s, t = where[2 * i], where[2 * i + 1]
+        expected = e.before if e.action == "flagged" else e.after
+        own_text = all(w < i for w in writers[s:t]) if e.action == "flagged" else all(w == i for w in writers[s:t])
+        if own_text and t - s == len(expected):
+            traced[i] = (s, t, expected)
+    assert text == replay(raw, edits)
+    return traced
+
+
+def _raw_texts() -> list:
+    """The seeds, and the CPC reports where the shared folder is there (else one skipped case that says so)."""
+    seeds = [pytest.param(p, id=p.stem) for p in sorted(SEEDS.glob("*.txt"))]
+    if not CPC.is_dir():
+        absent = pytest.mark.skip(reason="the CPC corpus (../shared/corpora/cpc) is not beside this repository")
+        return seeds + [pytest.param(None, id="cpc", marks=absent)]
+    return seeds + [pytest.param(p, id=p.stem) for p in sorted(CPC.glob("*.txt"))]
+
+
+@pytest.mark.parametrize("path", _raw_texts())
+def test_edit_spans_give_where_each_edit_lies_in_the_cleaned_text(path):
+    raw = path.read_text(encoding="utf-8")
+    result = clean_text(raw)
+    spans = edit_text_spans(result.edits)
+    assert len(spans) == len(result.edits)
+    traced = _traced_spans(raw, result.edits)
+    assert len(traced) >= 0.9 * len(result.edits)  # nearly every edit survives the later steps untouched
+    for i, (start, end, expected) in traced.items():
+        assert spans[i] == (start, end), (i, result.edits[i])
+        assert result.text[start:end] == expected
+    assert all(0 <= a <= b <= len(result.text) for a, b in spans)
+
+
+def test_an_edit_whose_text_a_later_step_removed_gets_an_empty_span_where_it_vanished():
+    edits = [("a", Edit(2, 3, " ", "+", "changed")), ("b", Edit(1, 5, "建+警务", "", "removed"))]  # 党建 警务。 → 党。
+    assert edit_text_spans(edits) == [(1, 1), (1, 1)]
+    assert edit_text_spans([("a", Edit(0, 0, "", "“", "changed")), ("b", Edit(0, 0, "", "x", "changed"))]) == [(1, 2), (0, 1)]
 
 
 def test_clean_text_matches_its_doctest_example():
@@ -385,5 +472,5 @@ def test_seed_004_title_source_and_glued_byline(seed_docs):
 
 
 def test_metadata_agrees_with_what_the_seeds_say(seed_docs):
-    found = corpus.problems(seed_docs)
+    found = corpus.problems(corpus.load_corpus(SEEDS))
     assert found[found["problem"] == "metadata disagrees with text"].empty, found.to_dict("records")

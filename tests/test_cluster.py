@@ -75,11 +75,9 @@ def two_topics() -> tuple[corpus.features.DTM, np.ndarray, pd.Series]:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> corpus.features.DTM:
-    docs = corpus.load_corpus(ROOT / "seeds")
-    paras = corpus.paragraphs(docs)
-    toks = corpus.segment.tokens(paras, cache=False)
-    return corpus.features.tfidf(corpus.features.dtm(toks, "paragraph", min_df=2))
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> corpus.features.DTM:
+    loaded = corpus.load_corpus(ROOT / "seeds", cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
+    return corpus.features.tfidf(corpus.features.dtm(loaded, "paragraph", min_df=2))
 
 
 def _assert_same(a: ClusterResult, b: ClusterResult) -> None:

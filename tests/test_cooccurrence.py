@@ -12,7 +12,6 @@ import pytest
 from scipy.stats import power_divergence
 
 import corpus
-import corpus.segment
 from corpus.cooccurrence import COLLOCATION_COLUMNS, collocations, propose_terms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,9 +56,8 @@ def planted() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def seed_tokens() -> pd.DataFrame:
-    docs = corpus.load_corpus(ROOT / "seeds")
-    return corpus.segment.tokens(corpus.paragraphs(docs), cache=False)
+def seed_tokens(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    return corpus.tokens(corpus.load_corpus(ROOT / "seeds", cache_dir=tmp_path_factory.mktemp("cache"), progress=False))
 
 
 def test_a_planted_pair_gets_the_top_g2_and_pmi(planted):

@@ -18,19 +18,49 @@ import pytest
 
 import corpus
 from corpus import discourse as D
+from corpus.clean import clean_text, edit_text_spans
+from corpus.segment import TokenConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "discourse_gold.json"
+#: The CPC congress reports, in the shared folder beside the repository (absent from a user's clone).
+CPC = ROOT.parent / "shared" / "corpora" / "cpc"
+#: The token configuration the claims read their part-of-speech tags with (the package default).
+CONFIG = TokenConfig()
 
 
 @pytest.fixture(scope="module")
 def seeds():
-    docs = corpus.load_corpus(ROOT / "seeds")
-    return docs, corpus.paragraphs(docs)
+    loaded = corpus.load_corpus(ROOT / "seeds")
+    return loaded, corpus.paragraphs(loaded)
+
+
+def audit_with_spans(loaded: corpus.Corpus) -> pd.DataFrame:
+    """The audit the loader recorded, checked against each edit's span in ``text`` rebuilt here by cleaning again."""
+    docs = loaded.documents()
+    rebuilt = []
+    for doc_id, raw in zip(docs["doc_id"], docs["raw"]):
+        cleaned = clean_text(raw, loaded.clean_config)
+        rebuilt += [(doc_id, step, a, b) for (step, e), (a, b) in zip(cleaned.edits, edit_text_spans(cleaned.edits))
+                    if step == "plus_signs"]  # fmt: skip
+    audit = loaded.audit
+    recorded = audit[audit["step"] == "plus_signs"]
+    assert sorted(zip(recorded["doc_id"], recorded["step"], recorded["text_start"], recorded["text_end"])) == sorted(rebuilt)
+    return audit
 
 
 def frame(*texts: str) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts)})
+
+
+def claims_of(units: pd.DataFrame) -> pd.DataFrame:
+    """The claims of documents or paragraphs: their sentences, read with the default token configuration."""
+    return D.claims(corpus.sentences(units), config=CONFIG)
+
+
+#: Each table from paragraphs: the analyses that need more than the text are given it.
+TABLES = {"formulae": D.formulae, "models": lambda units: D.models(units, audit=None), "claims": claims_of,
+          "slogans": D.slogans, "cited_documents": D.cited_documents, "enumerations": D.enumerations}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- every table
@@ -39,8 +69,9 @@ def frame(*texts: str) -> pd.DataFrame:
 @pytest.mark.parametrize("name, surface", [("formulae", "surface"), ("models", "surface"), ("claims", "surface"),
                                            ("slogans", None), ("cited_documents", None), ("enumerations", "text")])  # fmt: skip
 def test_every_table_cites_doc_para_and_offsets_that_slice_the_document_text(seeds, name, surface):
-    docs, paras = seeds
-    table = getattr(D, name)(paras)
+    loaded, paras = seeds
+    docs = loaded.documents()
+    table = TABLES[name](paras)
     assert len(table) and {"doc_id", "para_no", "start", "end"} <= set(table.columns)
     texts = docs.set_index("doc_id")["text"]
     spans = paras.set_index(["doc_id", "para_no"])
@@ -55,14 +86,15 @@ def test_every_table_cites_doc_para_and_offsets_that_slice_the_document_text(see
 
 
 def test_documents_and_their_paragraphs_give_the_same_tables(seeds):
-    docs, paras = seeds
-    for fn in (D.formulae, D.claims, D.slogans, D.enumerations):
+    loaded, paras = seeds
+    docs = loaded.documents()
+    for fn in (D.formulae, claims_of, D.slogans, D.enumerations):
         pd.testing.assert_frame_equal(fn(docs), fn(paras))
 
 
 def test_an_empty_corpus_gives_empty_tables_with_their_columns():
     empty = frame()
-    for fn, cols in [(D.formulae, D.FORMULA_COLUMNS), (D.models, D.MODEL_COLUMNS), (D.claims, D.CLAIM_COLUMNS),
+    for fn, cols in [(D.formulae, D.FORMULA_COLUMNS), (TABLES["models"], D.MODEL_COLUMNS), (claims_of, D.CLAIM_COLUMNS),
                      (D.slogans, D.SLOGAN_COLUMNS), (D.cited_documents, D.TITLE_COLUMNS),
                      (D.enumerations, D.ENUMERATION_COLUMNS), (D.shared_passages, D.PASSAGE_COLUMNS)]:  # fmt: skip
         assert list(fn(empty).columns) == cols and fn(empty).empty
@@ -106,7 +138,7 @@ def test_look_alikes_are_not_formulae(text):
 def test_a_count_in_chinese_numerals_is_a_formula_and_in_arabic_digits_a_claim():
     text = "落实“十项措施”和二十条措施，围绕49项具体措施、6项举措，确保“两个40%”全覆盖，开展三年行动。"
     assert D.formulae(frame(text))["surface"].tolist() == ["十项措施", "二十条措施", "两个40%"]
-    assert D.claims(frame(text))["surface"].tolist() == ["49项", "6项"]  # not 40% (inside a formula), not 三年
+    assert claims_of(frame(text))["surface"].tolist() == ["49项", "6项"]  # not 40% (inside a formula), not 三年
 
 
 def test_a_list_of_as_many_items_before_a_formula_gives_its_members():
@@ -118,26 +150,34 @@ def test_a_list_of_as_many_items_before_a_formula_gives_its_members():
 
 
 def test_models_give_parts_including_parentheses_and_the_open_slot():
-    m = D.models(frame("以“党建+”的模式，拓展“公安+村居（企业）”，推行“党建+网格+警务”，健全“1+X”制度。"))
+    m = D.models(frame("以“党建+”的模式，拓展“公安+村居（企业）”，推行“党建+网格+警务”，健全“1+X”制度。"), audit=None)
     assert m["surface"].tolist() == ["党建+", "公安+村居（企业）", "党建+网格+警务", "1+X"]
     assert m["parts"].tolist() == ["党建|", "公安|村居（企业）", "党建|网格|警务", "1|X"]
     assert m["open_slot"].tolist() == [True, False, False, False]
     assert m["numeric"].tolist() == [False, False, False, True]
-    assert m["restored"].isna().all()  # unknown without the raw documents
+    assert m["restored"].isna().all()  # unknown without the audit
 
 
 def test_models_whose_plus_sign_the_cleaning_restored_are_marked(seeds):
-    docs, _ = seeds
-    m = D.models(docs)
+    loaded, paras = seeds
+    docs = loaded.documents()
+    m = D.models(paras, audit=audit_with_spans(loaded))
     restored = m[m["restored"]]
     assert set(restored["doc_id"]) == {"004_e186e5d3fe9db7fc"}
     assert set(restored["surface"]) == {"党建+警务", "警种+派出所", "派出所+派出所", "公安+村居（企业）", "党建+网格+警务"}
     assert not m.loc[m["doc_id"] != "004_e186e5d3fe9db7fc", "restored"].any()
 
 
+def test_models_refuse_an_audit_without_the_spans_of_its_edits(seeds):
+    loaded, paras = seeds
+    docs = loaded.documents()
+    with pytest.raises(ValueError, match="text_start.*edit_text_spans"):
+        D.models(paras, audit=audit_with_spans(loaded).drop(columns=["text_start", "text_end"]))
+
+
 def test_numeric_models_are_formulae_too_with_numbers_and_the_noun_they_name(seeds):
     _, paras = seeds
-    f, m = D.formulae(paras), D.models(paras)
+    f, m = D.formulae(paras), D.models(paras, audit=None)
     numeric = f[f["form"] == "numeric"].set_index("surface")
     assert list(numeric.index) == ["1+X", "1+2+5", "5+2", "6+N"]
     assert numeric["numbers"].tolist() == ["1/X", "1/2/5", "5/2", "6/N"] and numeric["total"].tolist() == [1, 8, 7, 6]
@@ -150,7 +190,7 @@ def test_numeric_models_are_formulae_too_with_numbers_and_the_noun_they_name(see
 def test_only_digit_and_letter_models_are_numeric():
     text = "健全“1+X”制度，推行“党建+警务”和“党建+X”模式，落实“3+2+N”机制。"
     assert D.formulae(frame(text))["surface"].tolist() == ["1+X", "3+2+N"]
-    assert D.models(frame(text))["numeric"].tolist() == [True, False, False, True]
+    assert D.models(frame(text), audit=None)["numeric"].tolist() == [True, False, False, True]
     assert D.formulae(frame(text))["head"].tolist() == ["制度", "机制"]
 
 
@@ -159,7 +199,7 @@ def test_only_digit_and_letter_models_are_numeric():
 
 def test_claims_give_number_unit_direction_and_the_measured_thing():
     text = "2024年，黑恶相关刑事案件破案率较2021年上升25.8%。2024年，全省累计避免群众损失13.8亿元、返还被骗资金2.3亿元，同比分别上升53.9%、32.3%。"
-    c = D.claims(frame(text)).set_index("surface")
+    c = claims_of(frame(text)).set_index("surface")
     assert list(c.index) == ["25.8%", "13.8亿元", "2.3亿元", "53.9%", "32.3%"]
     assert c.loc["25.8%", "direction"] == "较2021年上升" and c.loc["25.8%", "measured"] == "黑恶相关刑事案件破案率"
     assert c.loc["13.8亿元", "value"] == 1.38e9 and c.loc["13.8亿元", "unit"] == "亿元" and c.loc["13.8亿元", "kind"] == "money"
@@ -170,7 +210,7 @@ def test_claims_give_number_unit_direction_and_the_measured_thing():
 
 
 def test_claims_keep_approximators_qualifiers_and_alternative_units():
-    c = D.claims(frame("累计走访企业8.1万家（次），召开座谈会4900余场，播放量超1400万次，日均不到1件，爆炸犯罪“零发案”。"))
+    c = claims_of(frame("累计走访企业8.1万家（次），召开座谈会4900余场，播放量超1400万次，日均不到1件，爆炸犯罪“零发案”。"))
     assert c["surface"].tolist() == ["8.1万家（次）", "4900余场", "1400万次", "1件", "零发案"]
     assert c["unit"].tolist() == ["万家（次）", "场", "万次", "件", ""]
     assert c["qualifier"].tolist() == ["", "余", "超", "不到", ""]
@@ -185,7 +225,7 @@ def test_claims_keep_approximators_qualifiers_and_alternative_units():
     "2023年份的工作，第5份文件，一份满意的答卷，一张蓝图绘到底，联系电话0371-12345678，京A12345号牌。",
 ])  # fmt: skip
 def test_dates_codes_ranks_thresholds_and_articles_are_not_claims(text):
-    assert D.claims(frame(text))["surface"].tolist() == []
+    assert claims_of(frame(text))["surface"].tolist() == []
 
 
 @pytest.mark.parametrize("sentence, surface, measured", [
@@ -205,13 +245,49 @@ def test_dates_codes_ranks_thresholds_and_articles_are_not_claims(text):
     ("累计发放宣传资料5万余份。", "5万余份", "宣传资料"),
 ])  # fmt: skip
 def test_what_a_claim_measures_is_read_from_the_sentence(sentence, surface, measured):
-    c = D.claims(frame(sentence)).set_index("surface")
+    c = claims_of(frame(sentence)).set_index("surface")
     assert c.loc[surface, "measured"] == measured
+
+
+def test_claims_cite_the_sentence_of_the_corpus_splitter_they_were_read_in(seeds):
+    _, paras = seeds
+    sentences = corpus.sentences(paras)
+    c = D.claims(sentences, config=CONFIG)
+    cited = c.merge(sentences, on=["doc_id", "para_no", "sent_no"], suffixes=("", "_sentence"), validate="many_to_one")
+    assert len(cited) == len(c)
+    assert (cited["start_sentence"] <= cited["start"]).all() and (cited["end"] <= cited["end_sentence"]).all()
+    assert (cited["sentence"] == cited["text"]).all()
+
+
+def test_a_semicolon_does_not_end_the_sentence_a_claim_cites():
+    c = claims_of(frame("全市新建调解室12个；培训调解员300名。"))
+    assert c["sent_no"].tolist() == [1, 1] and c["sentence"].nunique() == 1
+
+
+def test_claims_need_the_sentence_table_and_the_corpus_token_configuration(seeds):
+    _, paras = seeds
+    with pytest.raises(ValueError, match="corpus.sentences"):
+        D.claims(paras, config=CONFIG)
+    with pytest.raises(TypeError, match="config"):
+        D.claims(corpus.sentences(paras))  # type: ignore[call-arg]
+
+
+def test_what_a_claim_measures_follows_the_lexicon_of_the_token_configuration(tmp_path):
+    text = "全年共开展平安守护专项巡查120次。"
+    lexicon = tmp_path / "lexicon.txt"
+    lexicon.write_text("平安守护专项巡查 50000 n\n", encoding="utf-8")
+    with_lexicon = D.claims(corpus.sentences(frame(text)), config=TokenConfig(lexicon_paths=(str(lexicon),)))
+    assert with_lexicon["measured"].tolist() == ["平安守护专项巡查"]
+
+
+def test_written_out_numbers_with_their_scales_have_their_value():
+    c = claims_of(frame("全国基本养老保险覆盖十亿四千万人，全年投入资金二万八千亿元。")).set_index("surface")
+    assert c.loc["十亿四千万人", "value"] == 1.04e9 and c.loc["二万八千亿元", "value"] == 2.8e12
 
 
 def test_a_count_restating_the_items_just_listed_is_not_a_claim():
     text = "通过考核、学习、作风、廉政、执法、绩效等6个方面的提升，制定《若干措施》等6项举措。"
-    assert D.claims(frame(text))["surface"].tolist() == ["6项"]
+    assert claims_of(frame(text))["surface"].tolist() == ["6项"]
 
 
 # --------------------------------------------------------------------------- slogans, titles, enumerations
@@ -328,20 +404,23 @@ def test_shared_passages_stay_fast_on_thousands_of_documents():
     assert len(p) == 667 - 50 and p["chars"].between(40, 42).all() and (p["similarity"] == 1).all()
 
 
-def test_the_seeds_share_few_passages_and_the_party_congress_reports_many(seeds):
+def test_the_seeds_share_few_passages(seeds):
     _, paras = seeds
     assert len(D.shared_passages(paras)) <= 3
-    cpc = ROOT.parent / "shared" / "corpora" / "cpc"
-    if cpc.is_dir():
-        p = D.shared_passages(corpus.load_corpus(cpc))
-        assert len(p) > 100 and (p["doc_id_a"] != p["doc_id_b"]).all()
+
+
+@pytest.mark.skipif(not CPC.is_dir(), reason="the CPC corpus (../shared/corpora/cpc) is not beside this repository")
+def test_the_party_congress_reports_share_many_passages():
+    p = D.shared_passages(corpus.load_corpus(CPC).documents())
+    assert len(p) > 100 and (p["doc_id_a"] != p["doc_id_b"]).all()
 
 
 # --------------------------------------------------------------------------- diffusion
 
 
 def test_documents_are_ordered_by_date_and_items_by_first_use(seeds):
-    docs, paras = seeds
+    loaded, paras = seeds
+    docs = loaded.documents()
     order = D.doc_order(docs)
     assert order[0] == "003_5c96e830640d5030" and order[-1] == "000_38fd660c71088e9b"  # 2021 … 2025
     s = D.slogans(paras)
@@ -394,7 +473,7 @@ def _score(gold: list[dict], found: pd.DataFrame, *, contains: bool) -> tuple[fl
 def test_recall_and_precision_against_the_hand_made_gold_standard(seeds, name, contains):
     _, paras = seeds
     gold = json.loads(GOLD.read_text(encoding="utf-8"))[name]
-    recall, precision = _score(gold, getattr(D, name)(paras), contains=contains)
+    recall, precision = _score(gold, TABLES[name](paras), contains=contains)
     print(f"{name}: recall {recall:.3f}, precision {precision:.3f} ({len(gold)} gold items)")
     assert recall >= 0.9 and precision >= 0.85
 
@@ -404,7 +483,7 @@ def test_what_claims_measure_and_formulae_members_agree_with_the_hand_made_readi
     _, paras = seeds
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     reading = {(c["doc_id"], c["start"]): c["measured_np"] for c in gold["claims"]}
-    found = [(reading[(r.doc_id, r.start)], r.measured) for r in D.claims(paras).itertuples() if (r.doc_id, r.start) in reading]
+    found = [(reading[(r.doc_id, r.start)], r.measured) for r in claims_of(paras).itertuples() if (r.doc_id, r.start) in reading]
     exact = sum(g == f for g, f in found) / len(found)
     head = sum(g[-2:] == f[-2:] for g, f in found) / len(found)  # the same head noun (破案率, 资金, 先锋队)
     members = {(x["doc_id"], x["start"]): "；".join(x["members"]) for x in gold["formulae"] if x["members"]}

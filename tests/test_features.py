@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import corpus
-from corpus.features import (DTM, UNLABELLED, choose_documents, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency,
-                             tfidf, top_terms)
-from corpus.segment import stopwords, tokens, TokenConfig
+from corpus.features import DTM, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency, tfidf, top_terms
+from corpus.report.context import UNLABELLED, choose_documents
+from corpus.segment import stopwords, TokenConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,10 +25,10 @@ def tiny_tokens() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    docs = corpus.load_corpus(ROOT / "seeds")
-    paras = corpus.paragraphs(docs)
-    return docs, paras, tokens(paras, cache=False)
+def seeds(tmp_path_factory):
+    """The seeds as a Corpus, its documents' table, paragraphs and tokens (segmented with the corpus's own settings)."""
+    c = corpus.load_corpus(ROOT / "seeds", cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
+    return c, c.docs, c.paragraphs, c.tokens()
 
 
 def test_counts_carry_their_row_ids_and_terms():
@@ -59,15 +59,24 @@ def test_document_frequency_pruning_and_max_features_follow_scikit_learn():
 
 
 def test_paragraph_and_sentence_matrices_need_the_matching_ids(seeds):
-    docs, paras, tk = seeds
+    _, _, paras, tk = seeds
     m = dtm(tk, "paragraph", units=paras)
     assert len(m.rows) == len(paras) and list(m.rows.columns) == ["doc_id", "para_no"]
     with pytest.raises(ValueError, match="tokenize sentences"):
         dtm(tk.drop(columns="sent_no"), "sentence")
 
 
+def test_a_corpus_is_counted_like_its_own_token_table(seeds):
+    c, _, _, tk = seeds
+    for unit in ("doc", "paragraph"):
+        direct, from_tokens = dtm(c, unit, min_df=2), dtm(tk, unit, min_df=2)
+        pd.testing.assert_frame_equal(direct.rows, from_tokens.rows)
+        assert direct.terms.tolist() == from_tokens.terms.tolist()
+        assert (direct.matrix != from_tokens.matrix).nnz == 0
+
+
 def test_top_tfidf_terms_of_each_seed_are_content_words(seeds):
-    docs, _, tk = seeds
+    _, _, _, tk = seeds
     top = top_terms(tfidf(dtm(tk), sublinear_tf=True), 15)
     stop = stopwords(TokenConfig())
     for doc_id, group in top.groupby("doc_id"):
@@ -86,7 +95,7 @@ def test_top_terms_break_ties_by_term_so_the_order_is_stable():
 
 
 def test_term_frequency_and_corpus_keywords_are_tidy_tables(seeds):
-    _, _, tk = seeds
+    _, _, _, tk = seeds
     counts = dtm(tk)
     tf = term_frequency(counts)
     assert tf["count"].sum() == len(tk)
@@ -96,9 +105,9 @@ def test_term_frequency_and_corpus_keywords_are_tidy_tables(seeds):
 
 
 def test_similarity_is_symmetric_with_readable_labels_and_gives_a_linkage(seeds):
-    docs, _, tk = seeds
+    _, docs, _, tk = seeds
     w = tfidf(dtm(tk))
-    labels = corpus.doc_labels(docs)[w.rows["doc_id"]].to_numpy()
+    labels = corpus.doc_labels(docs, "locality")[w.rows["doc_id"]].to_numpy()
     sim = similarity(w, labels)
     assert list(sim.index) == ["辽宁", "肥东", "甘肃", "舞钢", "海门"]
     assert np.allclose(sim.to_numpy(), sim.to_numpy().T) and np.allclose(np.diag(sim), 1.0)
@@ -106,7 +115,7 @@ def test_similarity_is_symmetric_with_readable_labels_and_gives_a_linkage(seeds)
 
 
 def test_grouping_rows_sums_counts_by_a_metadata_column(seeds):
-    docs, _, tk = seeds
+    _, docs, _, tk = seeds
     counts = dtm(tk)
     level = docs.set_index("doc_id").loc[counts.rows["doc_id"], "level"]
     grouped = counts.group(level)
@@ -115,14 +124,15 @@ def test_grouping_rows_sums_counts_by_a_metadata_column(seeds):
 
 
 def test_kwic_cites_offsets_and_shows_the_original_script(seeds):
-    docs, paras, _ = seeds
-    lines = kwic(docs, "教育整顿", window=6)
+    c, docs, _, _ = seeds
+    lines = kwic(c, "教育整顿", window=6)
     text = dict(zip(docs["doc_id"], docs["text"]))
     assert len(lines) > 10
     assert all(text[r.doc_id][r.start : r.end] == "教育整顿" for r in lines.itertuples())
     wugang = lines[lines["doc_id"].str.startswith("003")]
     assert "教育整頓" in wugang["original"].iloc[0]
-    assert len(kwic(docs, r"党建\+\w{2}", regex=True)) >= 5
+    assert len(kwic(c, r"党建\+\w{2}", regex=True)) >= 5
+    pd.testing.assert_frame_equal(kwic(docs, "教育整顿", window=6), lines)  # a table of documents: the same lines
 
 
 # --------------------------------------------------------------------------- documents shown by name
@@ -139,8 +149,8 @@ def many_docs(n: int = 30) -> pd.DataFrame:
 
 
 def test_every_document_is_shown_by_itself_up_to_the_limit_and_nothing_is_noted(seeds):
-    docs, _, _ = seeds
-    labels = corpus.doc_labels(docs).to_dict()
+    _, docs, _, _ = seeds
+    labels = corpus.doc_labels(docs, "locality").to_dict()
     shown = choose_documents(docs, 5, labels=labels, group_column="level")
     assert shown.order == tuple(labels[d] for d in docs["doc_id"]) and shown.note == "" and shown.complete
     assert shown.caption("Top terms") == "Top terms" and shown.unit == "document"
@@ -191,9 +201,9 @@ def test_shown_rows_columns_and_matrices_combine_documents_per_name_in_order():
 
 
 def test_naming_every_seed_document_leaves_its_weights_and_similarities_unchanged(seeds):
-    docs, _, tk = seeds
+    _, docs, _, tk = seeds
     w = tfidf(dtm(tk), sublinear_tf=True)
-    labels = corpus.doc_labels(docs).to_dict()
+    labels = corpus.doc_labels(docs, "locality").to_dict()
     shown = choose_documents(docs, 12, labels=labels)
     assert (shown.matrix(w).matrix != w.matrix).nnz == 0
     assert similarity(shown.matrix(w), list(shown.order)).equals(similarity(w, [labels[d] for d in w.rows["doc_id"]]))

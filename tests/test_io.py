@@ -83,13 +83,14 @@ def encodings_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def encodings_docs(encodings_folder: Path) -> pd.DataFrame:
-    return corpus.load_corpus(encodings_folder).set_index("doc_id")
+def encodings_docs(encodings_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    loaded = corpus.load_corpus(encodings_folder, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
+    return loaded.docs.set_index("doc_id")
 
 
 @pytest.fixture(scope="module")
-def seeds_docs() -> pd.DataFrame:
-    return corpus.load_corpus(SEEDS)
+def seeds_docs(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    return corpus.load_corpus(SEEDS, cache_dir=tmp_path_factory.mktemp("cache"), progress=False).docs
 
 
 # --------------------------------------------------------------------------- encodings
@@ -158,7 +159,7 @@ def test_valid_utf8_never_reaches_the_charset_detector(tmp_path, monkeypatch):
     monkeypatch.setattr(charset_normalizer, "from_bytes", refuse)
     utf_only = {k: v for k, v in GOOD_FILES.items() if k.startswith(("01", "02", "03", "04"))}
     folder = write_files(tmp_path / "utf", utf_only)
-    docs = corpus.load_corpus(folder)
+    docs = corpus.load_corpus(folder, cache=False, progress=False).docs
     assert sorted(docs["doc_id"]) == sorted(utf_only)
     assert set(docs["raw"]) == {SIMPLIFIED}
 
@@ -176,14 +177,15 @@ def test_the_binary_fixture_really_contains_nul_bytes():
     assert b"\x00" in BAD_FILES["92_binary"][0]
 
 
-def test_empty_whitespace_binary_and_undecodable_files_are_not_loaded(mixed_folder):
-    docs = corpus.load_corpus(mixed_folder)
-    assert sorted(docs["doc_id"]) == ["01_utf8", "06_gbk"]
+def test_empty_whitespace_binary_and_undecodable_files_are_not_loaded(mixed_folder, tmp_path):
+    loaded = corpus.load_corpus(mixed_folder, cache_dir=tmp_path / "cache", progress=False)
+    assert sorted(loaded.docs["doc_id"]) == sorted(loaded.doc_ids) == ["01_utf8", "06_gbk"]
 
 
-def test_each_unreadable_file_is_listed_in_problems_with_its_name_and_reason(mixed_folder):
-    docs = corpus.load_corpus(mixed_folder)
-    found = corpus.problems(docs)
+def test_each_unreadable_file_is_listed_in_problems_with_its_name_and_reason(mixed_folder, tmp_path):
+    loaded = corpus.load_corpus(mixed_folder, cache_dir=tmp_path / "cache", progress=False)
+    found = corpus.problems(loaded)
+    pd.testing.assert_frame_equal(found, loaded.problems)
     assert list(found.columns)[:4] == ["path", "doc_id", "problem", "detail"]
     assert sorted(found["doc_id"]) == sorted(BAD_FILES)
     by_id = found.set_index("doc_id")
@@ -193,14 +195,21 @@ def test_each_unreadable_file_is_listed_in_problems_with_its_name_and_reason(mix
         assert by_id.at[stem, "detail"], f"{stem}: no detail given"
 
 
-def test_a_whitespace_only_file_is_reported_as_holding_only_whitespace(mixed_folder):
-    detail = corpus.problems(corpus.load_corpus(mixed_folder)).set_index("doc_id").at["91_whitespace", "detail"]
+def test_problems_are_asked_of_the_corpus_and_a_bare_table_is_refused_not_answered_empty(mixed_folder, tmp_path):
+    loaded = corpus.load_corpus(mixed_folder, cache_dir=tmp_path / "cache", progress=False)
+    with pytest.raises(TypeError, match="pass the Corpus itself"):
+        corpus.problems(loaded.docs)
+
+
+def test_a_whitespace_only_file_is_reported_as_holding_only_whitespace(mixed_folder, tmp_path):
+    loaded = corpus.load_corpus(mixed_folder, cache_dir=tmp_path / "cache", progress=False)
+    detail = corpus.problems(loaded).set_index("doc_id").at["91_whitespace", "detail"]
     assert "whitespace" in detail
 
 
-def test_each_unreadable_file_is_logged_as_a_warning_naming_it(mixed_folder, caplog):
+def test_each_unreadable_file_is_logged_as_a_warning_naming_it(mixed_folder, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="corpus"):
-        corpus.load_corpus(mixed_folder)
+        corpus.load_corpus(mixed_folder, cache_dir=tmp_path / "cache", progress=False)
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     for stem in BAD_FILES:
         assert any(f"{stem}.txt" in message for message in warnings), f"no warning names {stem}.txt: {warnings}"
@@ -210,18 +219,19 @@ def test_each_unreadable_file_is_logged_as_a_warning_naming_it(mixed_folder, cap
 def test_strict_loading_raises_a_corpus_error_naming_the_unreadable_file(tmp_path, stem):
     folder = write_files(tmp_path / "strict", {"01_utf8": GOOD_FILES["01_utf8"], stem: BAD_FILES[stem]})
     with pytest.raises(corpus.CorpusError, match=f"{stem}\\.txt"):
-        corpus.load_corpus(folder, strict=True)
+        corpus.load_corpus(folder, strict=True, cache_dir=tmp_path / "cache", progress=False)
 
 
-def test_strict_loading_of_readable_files_raises_nothing(encodings_folder):
-    assert len(corpus.load_corpus(encodings_folder, strict=True)) == len(GOOD_FILES)
+def test_strict_loading_of_readable_files_raises_nothing(encodings_folder, tmp_path):
+    loaded = corpus.load_corpus(encodings_folder, strict=True, cache_dir=tmp_path / "cache", progress=False)
+    assert len(loaded) == len(GOOD_FILES)
 
 
-def test_a_folder_of_only_unreadable_files_gives_an_empty_table_and_lists_every_file(tmp_path):
+def test_a_folder_of_only_unreadable_files_gives_an_empty_corpus_and_lists_every_file(tmp_path):
     folder = write_files(tmp_path / "bad", BAD_FILES)
-    docs = corpus.load_corpus(folder)
-    assert len(docs) == 0
-    assert sorted(corpus.problems(docs)["doc_id"]) == sorted(BAD_FILES)
+    loaded = corpus.load_corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    assert len(loaded) == 0 and len(loaded.docs) == 0
+    assert sorted(corpus.problems(loaded)["doc_id"]) == sorted(BAD_FILES)
 
 
 @pytest.mark.parametrize("stem", sorted(BAD_FILES))

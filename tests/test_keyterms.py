@@ -11,7 +11,6 @@ import pytest
 from scipy.stats import chi2_contingency, power_divergence
 
 import corpus
-import corpus.segment
 from corpus.features import dtm
 from corpus.compare import distinctive_terms, each_against_rest, group_members, vocabulary_overlap
 from corpus.keyterms import KEYNESS_COLUMNS, _benjamini_hochberg_by_hand, benjamini_hochberg, keyness, keyness_table
@@ -45,10 +44,10 @@ def hand() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    docs = corpus.load_corpus(ROOT / "seeds")
-    toks = corpus.segment.tokens(corpus.paragraphs(docs), cache=False)
-    return docs, toks, dtm(toks)
+def seeds(tmp_path_factory):
+    """The seeds' documents table, their tokens (the corpus's own segmentation) and document counts."""
+    loaded = corpus.load_corpus(ROOT / "seeds", cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
+    return loaded.docs, loaded.tokens(), dtm(loaded)
 
 
 # --------------------------------------------------------------------------- (a) worked example
@@ -295,7 +294,7 @@ def test_named_documents_and_groups_are_tested_against_every_other_document(seed
 
 def test_vocabulary_overlap_names_a_few_documents_but_counts_every_one(seeds):
     docs, _, counts = seeds
-    labels = corpus.doc_labels(docs).to_dict()
+    labels = corpus.doc_labels(docs, "locality").to_dict()
     full = vocabulary_overlap(counts, labels)
     two = {d: labels[d] for d in docs["doc_id"].iloc[:2]}
     few = vocabulary_overlap(counts, {**{d: None for d in docs["doc_id"]}, **two})

@@ -44,9 +44,11 @@ def _write_corpus(folder: Path) -> None:
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("many")
     _write_corpus(root / "many")
-    longest = run_reports(root / "many", out_dir=root / "longest", only=NOTEBOOKS, command="pytest")
+    cache = root / "cache"
+    longest = run_reports(root / "many", out_dir=root / "longest", only=NOTEBOOKS, command="pytest", cache_dir=cache)
     grouped = run_reports(root / "many", out_dir=root / "grouped", only=["01_tfidf", "03_comparison"],
-                          overrides={"*": {"label_column": "province", "csv_max_mb": CSV_MAX_MB}}, command="pytest")  # fmt: skip
+                          overrides={"*": {"label_column": "province", "csv_max_mb": CSV_MAX_MB}}, command="pytest",
+                          cache_dir=cache)  # fmt: skip
     return longest, grouped
 
 

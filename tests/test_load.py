@@ -16,7 +16,8 @@ import pytest
 
 import corpus
 from corpus.clean import BULK_STEPS
-from corpus.load import AUDIT_COLUMNS, CORE_COLUMNS
+from corpus.docvars import CORE_COLUMNS
+from corpus.pipeline import AUDIT_COLUMNS
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "seeds"
@@ -62,27 +63,32 @@ def write(folder: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> pd.DataFrame:
+def seed_corpus() -> corpus.Corpus:
     return corpus.load_corpus(SEEDS)
 
 
 @pytest.fixture(scope="module")
-def seed_paragraphs(seeds: pd.DataFrame) -> pd.DataFrame:
-    return corpus.paragraphs(seeds)
+def seeds(seed_corpus: corpus.Corpus) -> pd.DataFrame:
+    return seed_corpus.documents()
 
 
 @pytest.fixture(scope="module")
-def seed_sentences(seeds: pd.DataFrame) -> pd.DataFrame:
-    return corpus.sentences(seeds)
+def seed_paragraphs(seed_corpus: corpus.Corpus) -> pd.DataFrame:
+    return corpus.paragraphs(seed_corpus)
+
+
+@pytest.fixture(scope="module")
+def seed_sentences(seed_corpus: corpus.Corpus) -> pd.DataFrame:
+    return corpus.sentences(seed_corpus)
 
 
 # --------------------------------------------------------------------------- the seeds
 
 
-def test_the_seeds_load_as_five_documents(seeds):
+def test_the_seeds_load_as_five_documents(seeds, seed_corpus):
     assert len(seeds) == 5
     assert seeds["doc_id"].tolist() == [LIAONING, FEIDONG, GANSU, WUGANG, HAIMEN]
-    assert corpus.problems(seeds).empty
+    assert corpus.problems(seed_corpus).empty
 
 
 def test_the_columns_are_the_core_columns_in_order_then_the_metadata_columns(seeds):
@@ -113,7 +119,8 @@ def test_n_chars_is_the_length_of_the_cleaned_text(seeds):
 def test_metadata_wins_over_the_date_the_text_gives(tmp_path):
     folder = write(tmp_path / "c", {"item.txt": DATED_ITEM})
     (folder / "metadata.csv").write_text("doc_id,province,date\nitem,河北,2022-01-01\n", encoding="utf-8")
-    docs = corpus.load_corpus(folder)
+    loaded = corpus.load_corpus(folder)
+    docs = loaded.documents()
     assert docs.set_index("doc_id").at["item", "date"] == "2022-01-01"
     assert docs.set_index("doc_id").at["item", "province"] == "河北"
 
@@ -122,8 +129,9 @@ def test_a_metadata_value_that_contradicts_the_text_is_listed_in_problems_and_lo
     folder = write(tmp_path / "c", {"item.txt": DATED_ITEM})
     (folder / "metadata.csv").write_text("doc_id,province,date\nitem,河北,2022-01-01\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="corpus"):
-        docs = corpus.load_corpus(folder)
-    found = corpus.problems(docs)
+        loaded = corpus.load_corpus(folder)
+        docs = loaded.documents()
+    found = corpus.problems(loaded)
     assert len(found) == 1
     row = found.iloc[0]
     assert row["doc_id"] == "item"
@@ -135,8 +143,9 @@ def test_a_metadata_value_that_contradicts_the_text_is_listed_in_problems_and_lo
 def test_a_metadata_year_agrees_with_a_full_date_in_the_text(tmp_path):
     folder = write(tmp_path / "c", {"item.txt": DATED_ITEM})
     (folder / "metadata.csv").write_text("doc_id,date\nitem,2023\n", encoding="utf-8")
-    docs = corpus.load_corpus(folder)
-    assert corpus.problems(docs).empty
+    loaded = corpus.load_corpus(folder)
+    docs = loaded.documents()
+    assert corpus.problems(loaded).empty
     assert docs.at[0, "date"] == "2023"
 
 
@@ -144,9 +153,10 @@ def test_a_metadata_row_without_a_file_is_a_problem_and_a_warning_not_an_error(t
     folder = write(tmp_path / "c", {"a.txt": PLAIN})
     (folder / "metadata.csv").write_text("doc_id,province\na,河北\nghost,河南\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="corpus"):
-        docs = corpus.load_corpus(folder)
+        loaded = corpus.load_corpus(folder)
+        docs = loaded.documents()
     assert docs["doc_id"].tolist() == ["a"]
-    found = corpus.problems(docs).set_index("doc_id")
+    found = corpus.problems(loaded).set_index("doc_id")
     assert found.at["ghost", "problem"] == "metadata without document"
     assert found.at["ghost", "path"].endswith("metadata.csv")
     assert any("ghost" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
@@ -156,10 +166,11 @@ def test_a_file_without_a_metadata_row_is_a_problem_and_a_warning_not_an_error(t
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
     (folder / "metadata.csv").write_text("doc_id,province\na,河北\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="corpus"):
-        docs = corpus.load_corpus(folder)
+        loaded = corpus.load_corpus(folder)
+        docs = loaded.documents()
     assert docs["doc_id"].tolist() == ["a", "b"]
     assert pd.isna(docs.set_index("doc_id").at["b", "province"])
-    found = corpus.problems(docs).set_index("doc_id")
+    found = corpus.problems(loaded).set_index("doc_id")
     assert found.at["b", "problem"] == "document without metadata"
     assert any(" b" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
 
@@ -168,8 +179,9 @@ def test_many_files_without_metadata_give_one_row_each_and_one_log_line(tmp_path
     folder = write(tmp_path / "c", {f"d{i:02d}.txt": f"{PLAIN}\n第{i}篇。" for i in range(25)})
     (folder / "metadata.csv").write_text("doc_id,province\nd00,河北\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="corpus"):
-        docs = corpus.load_corpus(folder)
-    assert (corpus.problems(docs)["problem"] == "document without metadata").sum() == 24
+        loaded = corpus.load_corpus(folder)
+        docs = loaded.documents()
+    assert (corpus.problems(loaded)["problem"] == "document without metadata").sum() == 24
     lines = [r.getMessage() for r in caplog.records if "document without metadata" in r.getMessage()]
     assert len(lines) == 1 and "(24 in all)" in lines[0] and "d01" in lines[0]
 
@@ -202,16 +214,18 @@ def test_metadata_without_a_doc_id_column_is_an_error_showing_the_header(tmp_pat
 def test_metadata_saved_by_excel_with_a_byte_order_mark_loads(tmp_path):
     folder = write(tmp_path / "c", {"a.txt": PLAIN})
     (folder / "metadata.csv").write_text("doc_id,province\na,河北\n", encoding="utf-8-sig")
-    docs = corpus.load_corpus(folder)
+    loaded = corpus.load_corpus(folder)
+    docs = loaded.documents()
     assert docs.at[0, "province"] == "河北"
-    assert corpus.problems(docs).empty
+    assert corpus.problems(loaded).empty
 
 
 def test_a_folder_without_metadata_loads_with_no_problems(tmp_path):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
-    docs = corpus.load_corpus(folder)
+    loaded = corpus.load_corpus(folder)
+    docs = loaded.documents()
     assert list(docs.columns) == CORE_COLUMNS
-    assert corpus.problems(docs).empty
+    assert corpus.problems(loaded).empty
 
 
 def test_a_named_metadata_file_that_does_not_exist_is_an_error(tmp_path):
@@ -242,25 +256,28 @@ def write_table(path: Path, rows: list[dict]) -> Path:
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_a_table_with_a_text_column_and_metadata_columns_loads(tmp_path, suffix):
     table = write_table(tmp_path / f"docs{suffix}", TABLE_ROWS)
-    docs = corpus.load_corpus(table, text_column="content", id_column="id")
+    loaded = corpus.load_corpus(table, text_column="content", id_column="id")
+    docs = loaded.documents()
     assert docs["doc_id"].tolist() == ["x1", "x2"]
     assert list(docs.columns) == CORE_COLUMNS + ["province"]
     assert docs["text"].tolist() == [r["content"] for r in TABLE_ROWS]
     assert docs["province"].tolist() == ["河北", "山东"]
     assert docs["date"].tolist() == ["2023-05-12", "2023-06-01"]
-    assert corpus.problems(docs).empty
+    assert corpus.problems(loaded).empty
 
 
 def test_a_table_with_the_default_column_names_needs_no_parameters(tmp_path):
     rows = [{"doc_id": r["id"], "text": r["content"], "province": r["province"]} for r in TABLE_ROWS]
-    docs = corpus.load_corpus(write_table(tmp_path / "docs.csv", rows))
+    loaded = corpus.load_corpus(write_table(tmp_path / "docs.csv", rows))
+    docs = loaded.documents()
     assert docs["doc_id"].tolist() == ["x1", "x2"]
     assert docs["province"].tolist() == ["河北", "山东"]
 
 
 def test_a_table_without_an_id_column_numbers_its_rows(tmp_path):
     table = write_table(tmp_path / "docs.jsonl", TABLE_ROWS)
-    docs = corpus.load_corpus(table, text_column="content", id_column=None)
+    loaded = corpus.load_corpus(table, text_column="content", id_column=None)
+    docs = loaded.documents()
     assert docs["doc_id"].tolist() == ["docs_00001", "docs_00002"]
 
 
@@ -272,9 +289,10 @@ def test_a_table_without_the_text_column_is_an_error_listing_its_columns(tmp_pat
 
 def test_an_empty_text_cell_is_a_problem_not_a_document(tmp_path):
     rows = TABLE_ROWS + [{"id": "x3", "content": "   ", "province": "河南", "date": ""}]
-    docs = corpus.load_corpus(write_table(tmp_path / "docs.csv", rows), text_column="content", id_column="id")
+    loaded = corpus.load_corpus(write_table(tmp_path / "docs.csv", rows), text_column="content", id_column="id")
+    docs = loaded.documents()
     assert docs["doc_id"].tolist() == ["x1", "x2"]
-    assert corpus.problems(docs).set_index("doc_id").at["x3", "problem"] == "empty"
+    assert corpus.problems(loaded).set_index("doc_id").at["x3", "problem"] == "empty"
 
 
 # --------------------------------------------------------------------------- duplicates and empty documents
@@ -294,7 +312,7 @@ def duplicates(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
             "e_plain.txt": PLAIN,
         },
     )
-    return corpus.load_corpus(folder).set_index("doc_id")
+    return corpus.load_corpus(folder).documents().set_index("doc_id")
 
 
 def test_an_exact_duplicate_points_at_the_earlier_document(duplicates):
@@ -326,7 +344,7 @@ def test_flag_duplicates_works_on_plain_lists():
 
 def test_a_document_that_is_only_boilerplate_stays_with_empty_text(tmp_path):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b_nav.txt": BOILERPLATE_ONLY})
-    docs = corpus.load_corpus(folder).set_index("doc_id")
+    docs = corpus.load_corpus(folder).documents().set_index("doc_id")
     assert list(docs.index) == ["a", "b_nav"]
     assert docs.at["b_nav", "text"] == ""
     assert docs.at["b_nav", "n_chars"] == 0
@@ -335,8 +353,9 @@ def test_a_document_that_is_only_boilerplate_stays_with_empty_text(tmp_path):
 def test_a_document_left_empty_is_flagged_in_the_audit_and_logged(tmp_path, caplog):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b_nav.txt": BOILERPLATE_ONLY})
     with caplog.at_level(logging.WARNING, logger="corpus"):
-        docs = corpus.load_corpus(folder)
-    rows = corpus.audit(docs)
+        loaded = corpus.load_corpus(folder)
+        docs = loaded.documents()
+    rows = corpus.audit(loaded)
     flagged = rows[(rows["doc_id"] == "b_nav") & (rows["action"] == "flagged") & rows["note"].str.contains("empty")]
     assert len(flagged) == 1
     assert rows[(rows["doc_id"] == "a") & rows["note"].str.contains("empty")].empty
@@ -346,13 +365,22 @@ def test_a_document_left_empty_is_flagged_in_the_audit_and_logged(tmp_path, capl
 # --------------------------------------------------------------------------- audit
 
 
-def test_the_audit_has_the_documented_columns(seeds):
-    assert list(corpus.audit(seeds).columns) == AUDIT_COLUMNS
-    assert AUDIT_COLUMNS == ["doc_id", "step", "action", "start", "end", "before", "after", "count", "note"]
+def test_the_audit_has_the_documented_columns(seeds, seed_corpus):
+    assert list(corpus.audit(seed_corpus).columns) == AUDIT_COLUMNS
+    assert AUDIT_COLUMNS == ["doc_id", "step", "action", "start", "end", "before", "after", "count", "note", "text_start", "text_end"]
 
 
-def test_bulk_steps_give_one_summary_row_per_document_with_a_count(seeds):
-    rows = corpus.audit(seeds)
+def test_every_edit_no_later_edit_touched_is_found_at_its_recorded_place_in_the_text(seeds, seed_corpus):
+    rows = corpus.audit(seed_corpus)
+    texts = seeds.set_index("doc_id")["text"]
+    placed = rows[rows["text_start"].notna() & (rows["after"] != "")]
+    found = [texts[r.doc_id][int(r.text_start) : int(r.text_end)] == r.after for r in placed.itertuples()]
+    assert len(found) >= 10 and sum(found) / len(found) > 0.9  # the rest were overlapped by a later step's edit
+    assert rows.loc[rows["count"] > 1, "text_start"].isna().all()  # bulk summaries have no single place
+
+
+def test_bulk_steps_give_one_summary_row_per_document_with_a_count(seeds, seed_corpus):
+    rows = corpus.audit(seed_corpus)
     bulk = rows[rows["step"].isin(["script", "punctuation"])]
     assert (bulk.groupby(["doc_id", "step"]).size() == 1).all()
     assert set(bulk.loc[bulk["step"] == "script", "doc_id"]) == {WUGANG, HAIMEN}
@@ -360,14 +388,14 @@ def test_bulk_steps_give_one_summary_row_per_document_with_a_count(seeds):
     assert (bulk["count"] > 1).all()
 
 
-def test_non_bulk_rows_count_one_edit_each(seeds):
-    rows = corpus.audit(seeds)
+def test_non_bulk_rows_count_one_edit_each(seeds, seed_corpus):
+    rows = corpus.audit(seed_corpus)
     assert (rows.loc[~rows["step"].isin(BULK_STEPS), "count"] == 1).all()
 
 
-def test_the_detailed_audit_lists_as_many_rows_as_the_summary_counts(seeds):
-    summary = corpus.audit(seeds)
-    detail = corpus.audit(seeds, detail=True)
+def test_the_detailed_audit_lists_as_many_rows_as_the_summary_counts(seeds, seed_corpus):
+    summary = corpus.audit(seed_corpus)
+    detail = corpus.audit(seed_corpus, detail=True)
     assert list(detail.columns) == AUDIT_COLUMNS
     assert (detail["count"] == 1).all()
     bulk = summary[summary["step"].isin(BULK_STEPS)]
@@ -382,9 +410,9 @@ def test_the_detailed_audit_lists_as_many_rows_as_the_summary_counts(seeds):
     pd.testing.assert_frame_equal(non_bulk(summary), non_bulk(detail))
 
 
-def test_the_audit_summary_has_a_row_per_step_and_action_that_sums_the_counts(seeds):
-    rows = corpus.audit(seeds)
-    summary = corpus.audit_summary(seeds)
+def test_the_audit_summary_has_a_row_per_step_and_action_that_sums_the_counts(seeds, seed_corpus):
+    rows = corpus.audit(seed_corpus)
+    summary = corpus.audit_summary(seed_corpus)
     assert list(summary.index.names) == ["step", "action"]
     assert set(summary.index) == set(zip(rows["step"], rows["action"]))
     assert summary.index.is_unique
@@ -394,9 +422,9 @@ def test_the_audit_summary_has_a_row_per_step_and_action_that_sums_the_counts(se
     assert summary.at[("script", "changed"), LIAONING] == 0
 
 
-def test_the_long_audit_summary_holds_the_wide_ones_counts_row_for_row(seeds):
-    wide = corpus.audit_summary(seeds)
-    long = corpus.audit_summary(seeds, long=True)
+def test_the_long_audit_summary_holds_the_wide_ones_counts_row_for_row(seeds, seed_corpus):
+    wide = corpus.audit_summary(seed_corpus)
+    long = corpus.audit_summary(seed_corpus, long=True)
     assert list(long.columns) == ["doc_id", "step", "action", "count"]
     assert not long.duplicated(["doc_id", "step", "action"]).any()
     stacked = wide.stack().rename("count").reset_index()
@@ -410,12 +438,12 @@ def test_the_long_audit_summary_holds_the_wide_ones_counts_row_for_row(seeds):
         assert part["step"].map(rank).is_monotonic_increasing, doc_id
 
 
-def test_lengths_and_excerpts_are_labelled_by_the_column_asked_for(seeds):
-    by_locality = corpus.lengths(seeds)
-    by_province = corpus.lengths(seeds, label_column="province")
-    assert by_locality["label"].tolist() == corpus.doc_labels(seeds).tolist()
+def test_lengths_and_excerpts_are_labelled_by_the_column_asked_for(seeds, seed_corpus):
+    by_locality = corpus.lengths(seed_corpus, "locality")
+    by_province = corpus.lengths(seed_corpus, label_column="province")
+    assert by_locality["label"].tolist() == corpus.doc_labels(seeds, "locality").tolist()
     assert by_province["label"].tolist() == corpus.doc_labels(seeds, "province").tolist() != by_locality["label"].tolist()
-    excerpts = corpus.before_after(seeds, 40, label_column="province")
+    excerpts = corpus.before_after(seed_corpus, 40, label_column="province")
     assert excerpts["label"].tolist() == by_province["label"].tolist()
 
 
@@ -423,19 +451,24 @@ def test_lengths_and_excerpts_are_labelled_by_the_column_asked_for(seeds):
 
 
 @pytest.fixture(scope="module")
-def cpc() -> pd.DataFrame:
+def cpc_corpus() -> corpus.Corpus:
     if not CPC.is_dir():
         pytest.skip(f"the shared CPC corpus is not at {CPC} in this checkout")
     return corpus.load_corpus(CPC)
 
 
+@pytest.fixture(scope="module")
+def cpc(cpc_corpus: corpus.Corpus) -> pd.DataFrame:
+    return cpc_corpus.documents()
+
+
 _FOOTNOTE_MARKER = re.compile(r"\s*(?:\[|\]|↑|\^|\[\d{1,3}\]|CPC\s*\d{1,3}|true|false)\s*", re.I)
 
 
-def test_the_cpc_corpus_loads_as_twelve_documents(cpc):
+def test_the_cpc_corpus_loads_as_twelve_documents(cpc, cpc_corpus):
     assert len(cpc) == 12
     assert cpc["doc_id"].tolist() == [f"cpc_{n:02d}" for n in range(9, 21)]
-    assert corpus.problems(cpc).empty
+    assert corpus.problems(cpc_corpus).empty
 
 
 def test_the_cpc_texts_keep_no_wikisource_licence_notice(cpc):
@@ -537,8 +570,9 @@ def test_a_closing_quotation_mark_stays_with_its_sentence(seed_sentences):
 
 def test_a_quotation_that_ends_a_sentence_inside_a_paragraph_keeps_its_mark(tmp_path):
     text = "会议强调：“要坚持政治建警。”各党支部要抓好落实！\n"
-    docs = corpus.load_corpus(write(tmp_path / "c", {"q.txt": text}))
-    assert corpus.sentences(docs)["text"].tolist() == ["会议强调：“要坚持政治建警。”", "各党支部要抓好落实！"]
+    loaded = corpus.load_corpus(write(tmp_path / "c", {"q.txt": text}))
+    docs = loaded.documents()
+    assert corpus.sentences(loaded)["text"].tolist() == ["会议强调：“要坚持政治建警。”", "各党支部要抓好落实！"]
 
 
 def test_sentence_numbers_restart_in_each_paragraph(seed_sentences):

@@ -21,9 +21,15 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def seeds_run(tmp_path_factory):
+def cache(tmp_path_factory):
+    """One cache folder for the module's runs (a rerun reads what the first run cached), never the user's."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory, cache):
     out = tmp_path_factory.mktemp("reports")
-    return run_reports(ROOT / "seeds", out_dir=out, command="pytest"), out
+    return run_reports(ROOT / "seeds", out_dir=out, command="pytest", cache_dir=cache), out
 
 
 @pytest.mark.slow
@@ -69,13 +75,13 @@ def test_overview_report_shows_metadata_audit_and_clean_text(seeds_run):
 
 
 @pytest.mark.slow
-def test_a_hostile_corpus_is_shown_as_text_and_nothing_runs(tmp_path):
+def test_a_hostile_corpus_is_shown_as_text_and_nothing_runs(tmp_path, cache):
     corpus = tmp_path / "hostile"
     corpus.mkdir()
     for i, payload in enumerate(HOSTILE):
         body = f"测试标题{i}\n这是第{i}篇文档，内容包含{payload}，用于检查报告是否转义。\n第二段落继续说明党建引领基层治理的做法。"
         (corpus / f"doc{i}.txt").write_text(body, encoding="utf-8")
-    run = run_reports(corpus, out_dir=tmp_path / "reports", command="pytest")
+    run = run_reports(corpus, out_dir=tmp_path / "reports", command="pytest", cache_dir=cache)
     assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
     page = (tmp_path / "reports" / "hostile" / "00_corpus_overview.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page and "<img src=x" not in page
@@ -84,17 +90,19 @@ def test_a_hostile_corpus_is_shown_as_text_and_nothing_runs(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not CPC.is_dir(), reason="../shared/corpora/cpc is absent (a user's clone); the second corpus is not shipped")
-def test_the_suite_renders_the_party_congress_corpus(tmp_path):
-    run = run_reports(CPC, out_dir=tmp_path, command="pytest")
+def test_the_suite_renders_the_party_congress_corpus(tmp_path, cache):
+    run = run_reports(CPC, out_dir=tmp_path, command="pytest", cache_dir=cache)
     assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
     assert (tmp_path / "cpc" / "index.html").is_file()
 
 
 @pytest.mark.slow
-def test_a_rerun_gives_byte_identical_reports_and_only_keeps_the_other_reports_listed(seeds_run):
+def test_a_rerun_gives_byte_identical_reports_and_only_keeps_the_other_reports_listed(seeds_run, cache):
     run, out = seeds_run
     first = {r.name: Path(r.html_path).read_bytes() for r in run.results}
-    again = run_reports(ROOT / "seeds", out_dir=out, only=["01_tfidf"], command="pytest")
+    again = run_reports(ROOT / "seeds", out_dir=out, only=["01_tfidf"], command="pytest", cache_dir=cache)
     assert Path(again.results[0].html_path).read_bytes() == first["01_tfidf"]
     record = json.loads((out / "seeds" / "run.json").read_text(encoding="utf-8"))
     assert {nb["name"] for nb in record["notebooks"]} == set(first)
+    assert {nb["parameters"]["cache_dir"] for nb in record["notebooks"]} == {str(cache)}
+    assert any((cache / "corpus").iterdir()), "the notebooks load through the cache folder the runner gave them"

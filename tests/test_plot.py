@@ -1,4 +1,4 @@
-"""Figures: Chinese labels render, and characters no font has are named, not drawn as boxes."""
+"""Figures (corpus.report.plot): Chinese labels render, and characters no font has are named, not drawn as boxes."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from corpus.features import linkage  # noqa: E402
-from corpus.plot import (OTHER_DOCUMENTS, bar_figure, cluster_map_figure, dendrogram_figure, doc_length_figure, drawable,  # noqa: E402
-                         heatmap_figure, top_terms_figure)  # fmt: skip
+from corpus.report.plot import (OTHER_DOCUMENTS, bar_figure, cluster_map_figure, dendrogram_figure, doc_length_figure, drawable,  # noqa: E402
+                                heatmap_figure, top_terms_figure)  # fmt: skip
 
 
 def test_a_character_no_font_has_is_replaced_and_named_with_its_document(caplog):
-    with caplog.at_level(logging.WARNING, logger="corpus.plot"):
+    with caplog.at_level(logging.WARNING, logger="corpus.report.plot"):
         assert drawable("党建𤾀引领", where="doc7") == "党建〓引领"
     assert "doc7" in caplog.text and "𤾀" in caplog.text
     assert drawable("基层治理 2024 A+B") == "基层治理 2024 A+B"

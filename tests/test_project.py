@@ -1,4 +1,4 @@
-"""The project's own promises: environment files agree, notebooks are stored clean."""
+"""The project's own promises: environment files agree, notebooks are stored clean and take the runner's parameters."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import re
 import tomllib
 from pathlib import Path
 
+import papermill
 import pytest
+
+from corpus.report.runner import INJECTED_PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +47,17 @@ def test_notebooks_are_stored_without_outputs_and_with_one_parameters_cell(noteb
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1
     assert nb["cells"][0]["cell_type"] == "markdown", "a notebook opens with its title and how to read it"
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_take_what_the_runner_injects_as_parameters_and_default_to_the_seeds(notebook):
+    declared = papermill.inspect_notebook(notebook)
+    assert set(INJECTED_PARAMETERS) <= set(declared), f"missing: {sorted(set(INJECTED_PARAMETERS) - set(declared))}"
+    assert declared["corpus_path"]["default"] == '"seeds"'
+    assert declared["output_dir"]["default"] == f'"reports/seeds/{notebook.stem}"'
+    assert declared["cache_dir"]["default"] == "None" and declared["progress"]["default"] == "True"
+    code = "".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code")
+    assert "os.environ" not in code and "getenv" not in code, "settings come in as parameters, not environment variables"
 
 
 def test_seeds_hold_the_five_articles_and_their_metadata():

@@ -1,4 +1,4 @@
-"""Tests for the report runner (corpus.report) and the CJK matplotlib styling (corpus.plot)."""
+"""Tests for the report runner (corpus.report.runner) and the CJK matplotlib styling (corpus.report.plot)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,22 @@ import warnings
 from pathlib import Path
 
 import nbformat
+import platformdirs
 import pytest
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from corpus.plot import cjk_font_family, cjk_font_path, cjk_rc, cjk_style, missing_glyphs
-from corpus.report import (INDEX_FILES_SHOWN, ReportError, corpus_index_html, main, parse_overrides, render_html,
-                           run_reports)
+from corpus.report import main, run_reports
+from corpus.report.plot import cjk_font_family, cjk_font_path, cjk_rc, cjk_style, missing_glyphs
+from corpus.report.runner import (INDEX_FILES_SHOWN, INJECTED_PARAMETERS, ReportError, corpus_index_html, notebook_parameters,
+                                  parse_overrides, render_html)
 
 HOSTILE = "<script>alert(1)</script>"
 
-PARAMETERS = 'corpus_path = "seeds"\nmetadata_path = None\noutput_dir = "out"\ntop_n = 5\n'
+PARAMETERS = ('corpus_path = "seeds"\nmetadata_path = None\noutput_dir = "out"\ncache_dir = None\nprogress = True\n'
+              "top_n = 5\n")
 
 ANALYSIS = f"""\
 import sys
@@ -31,7 +34,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from corpus.plot import cjk_style
+from corpus.report.plot import cjk_style
 
 texts = sorted(Path(corpus_path).glob("*.txt"))
 print(f"{{len(texts)}} documents")
@@ -78,13 +81,15 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
     write_notebook(notebooks / "01_broken.ipynb", parameters_cell(),
                    new_code_cell('raise KeyError("no such column")'))
     out = root / "reports"
+    cache = root / "cache"  # the command line has no cache option: the runner's default, $CORPUS_CACHE_DIR
     stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr):
+    with contextlib.redirect_stderr(stderr), pytest.MonkeyPatch.context() as env:
+        env.setenv("CORPUS_CACHE_DIR", str(cache))
         code = main([str(corpus), "--notebooks", str(notebooks), "--out", str(out), "--jobs", "2",
                      "-p", "00_overview:top_n=7"])
     report_dir = out / "mini"
     return {"code": code, "stderr": stderr.getvalue(), "out": out, "report_dir": report_dir,
-            "notebooks": notebooks, "corpus": corpus,
+            "notebooks": notebooks, "corpus": corpus, "cache": cache,
             "html": (report_dir / "00_overview.html").read_text(encoding="utf-8"),
             "run": json.loads((report_dir / "run.json").read_text(encoding="utf-8"))}
 
@@ -108,6 +113,7 @@ def test_run_json_records_parameters_fingerprint_and_versions(project: dict) -> 
     assert overview["parameters"]["corpus_path"] == str(project["corpus"].resolve())
     assert overview["parameters"]["metadata_path"] is None
     assert overview["parameters"]["output_dir"] == str(project["report_dir"] / "00_overview")
+    assert overview["parameters"]["cache_dir"] == str(project["cache"]) and overview["parameters"]["progress"] is False
     assert [f["file"] for f in run["corpus"]["files"]] == ["a.txt", "b.txt"]
     assert re.fullmatch(r"[0-9a-f]{64}", run["corpus"]["sha256"])
     assert run["libraries"]["papermill"] and run["libraries"]["python"]
@@ -183,14 +189,30 @@ def test_an_unknown_parameter_is_an_error_naming_the_notebook_and_its_parameters
                     overrides=parse_overrides(["nope=1"]))
     message = str(info.value)
     assert "nope" in message and "00_overview" in message
-    assert "corpus_path, metadata_path, output_dir, top_n" in message
+    assert "cache_dir, corpus_path, metadata_path, output_dir, progress, top_n" in message
     assert not list(tmp_path.iterdir()), "nothing may run before the parameters are checked"
 
 
 def test_a_notebook_without_the_injected_parameters_is_reported(tmp_path: Path) -> None:
     write_notebook(tmp_path / "00_bare.ipynb", parameters_cell("top_n = 5\n"))
-    with pytest.raises(ReportError, match="00_bare lacks corpus_path, metadata_path, output_dir"):
-        run_reports(tmp_path, notebooks_dir=tmp_path, out_dir=tmp_path / "reports")
+    with pytest.raises(ReportError, match="00_bare lacks corpus_path, metadata_path, output_dir, cache_dir, progress in"):
+        run_reports(tmp_path, notebooks_dir=tmp_path, out_dir=tmp_path / "reports", cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "cache").exists()
+
+
+def test_the_runner_passes_the_cache_folder_and_no_progress_bars_as_parameters(tmp_path: Path, monkeypatch) -> None:
+    notebook = write_notebook(tmp_path / "00_one.ipynb", parameters_cell())
+    given = {"corpus_path": tmp_path, "metadata_path": None, "report_dir": tmp_path / "reports"}
+    chosen = notebook_parameters([notebook], {}, **given, cache_dir=tmp_path / "mine")["00_one"]
+    assert list(chosen) == [*INJECTED_PARAMETERS] and len(INJECTED_PARAMETERS) == 5
+    assert chosen["cache_dir"] == str(tmp_path / "mine") and chosen["progress"] is False
+    monkeypatch.setenv("CORPUS_CACHE_DIR", str(tmp_path / "from_env"))
+    assert notebook_parameters([notebook], {}, **given)["00_one"]["cache_dir"] == str(tmp_path / "from_env")
+    monkeypatch.delenv("CORPUS_CACHE_DIR")
+    default = Path(notebook_parameters([notebook], {}, **given)["00_one"]["cache_dir"])
+    assert default == Path(platformdirs.user_cache_dir("corpus")) and Path.cwd() not in (default, *default.parents)
+    with pytest.raises(ReportError, match="cache_dir is set by the runner"):
+        notebook_parameters([notebook], {"*": {"cache_dir": "elsewhere"}}, **given)
 
 
 def test_parse_overrides_handles_global_and_per_notebook_forms() -> None:

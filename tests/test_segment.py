@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,9 +11,11 @@ import pandas as pd
 import pytest
 
 import corpus
-from corpus.segment import TokenConfig, corpus_terms, token_spans, tokenize, tokens, vocabulary_filter
+from corpus import segment
+from corpus.segment import TokenConfig, Tokenizer, corpus_terms, marked_spans, token_spans, tokenize, tokens, vocabulary_filter
 
 ROOT = Path(__file__).resolve().parents[1]
+CPC = ROOT.parent / "shared" / "corpora" / "cpc"
 GOLD = ROOT / "tests" / "fixtures" / "domain_terms_gold.txt"
 TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 PINYIN_FRAGMENT = re.compile(r"^(?:[bpmfdtnlgkhjqxzcsrwy]|zh|ch|sh)?[aeiouüv]{1,3}(?:n|ng|r)?$|^(?:ng|n|m)$")  # lower-case, as pinyin is written
@@ -20,7 +23,7 @@ PINYIN_FRAGMENT = re.compile(r"^(?:[bpmfdtnlgkhjqxzcsrwy]|zh|ch|sh)?[aeiouüv]{1
 
 @pytest.fixture(scope="module")
 def seeds():
-    docs = corpus.load_corpus(ROOT / "seeds")
+    docs = corpus.load_corpus(ROOT / "seeds").docs
     return docs, corpus.paragraphs(docs)
 
 
@@ -182,7 +185,7 @@ def test_the_pure_python_engine_segments_in_processes_with_identical_tables(seed
 
     _, paras = seeds
     many = pd.concat([paras.assign(doc_id=paras["doc_id"] + f"_{i}") for i in range(12)], ignore_index=True)
-    monkeypatch.setattr(module, "PARALLEL_MIN_CHARS", 0)  # the processes path, on a corpus small enough to be quick
+    monkeypatch.setattr(module, "PROCESS_POOL_MIN_CHARS", 0)  # the processes path, on a corpus small enough to be quick
     config = TokenConfig(segmenter="jieba")
     pd.testing.assert_frame_equal(tokens(many, config, cache=False, workers=1), tokens(many, config, cache=False, workers=2))
 
@@ -202,3 +205,88 @@ def test_a_stop_entry_the_segmenter_splits_is_named_once(tmp_path, caplog):
     named = [r.getMessage() for r in caplog.records if "never match" in r.getMessage()]
     assert len(named) == 1 and "党建引领基层治理格局" in named[0] and "工作" not in named[0].split(":", 1)[1]
     assert unreachable_stopwords(config) == ("党建引领基层治理格局",)
+
+
+# --------------------------------------------------------------------------- per-text tokenizer
+
+#: Invented paragraphs in the style of local reports: a quoted name, an X+Y model, numbered formulae.
+INVENTED = [
+    "群众亲切地称之为“老街坊议事会”的协商平台，已在全区推开。",
+    "每月召开老街坊议事会，听取居民对物业管理的意见建议。",
+    "探索“党建+物业”治理路径，推行四访四办工作法，落实“两清单一台账”。",
+    "全年化解矛盾纠纷1200余起，调解成功率达98.5%，实现“小事不出网格、大事不出社区”。",
+    "",
+    "坚持党建引领，深化“党建+警务”模式，落实三会一课制度",
+]
+
+
+def _per_unit(frame: pd.DataFrame, n: int) -> list[list[str]]:
+    """The tokens of a :func:`tokens` table as one list per unit, units numbered 0..n-1 in ``para_no``."""
+    lists: list[list[str]] = [[] for _ in range(n)]
+    for para_no, token in zip(frame["para_no"], frame["token"].astype(str)):
+        lists[para_no].append(token)
+    return lists
+
+
+def test_a_tokenizer_gives_a_word_the_same_tokens_in_every_text():
+    quoted, plain = INVENTED[0], INVENTED[1]  # the name is quoted in one text only
+    tok = Tokenizer.from_texts(INVENTED)
+    assert "老街坊议事会" in tok(quoted) and "老街坊议事会" in tok(plain)
+    assert tok(quoted + plain) == tok(quoted) + tok(plain)  # a sentence's tokens do not depend on the text around it
+    # tokenize() cuts a text around what it marks: the unquoted sentence keeps its own tokens wherever it stands
+    assert tokenize(quoted + plain) == tokenize(quoted) + tokenize(plain)
+    assert "老街坊议事会" in tokenize(quoted) and "老街坊议事会" not in tokenize(plain)
+
+
+def test_a_marked_unit_the_lexicon_lacks_comes_out_whole_without_building_a_segmenter():
+    tok = Tokenizer.from_texts(INVENTED[:2])
+    tok(""), tokenize("")  # both segmenters exist from here on
+    built = segment._segmenter.cache_info().misses
+    assert {"党建+物业", "四访四办", "两清单一台账"} <= set(tokenize(INVENTED[2]))
+    assert {"党建+物业", "四访四办", "两清单一台账"} <= set(tok(INVENTED[2]))  # marks the fixed lexicon lacks
+    assert "小事不出网格、大事不出社区" not in tokenize(INVENTED[3])  # a quoted sentence stays a sentence
+    assert segment._segmenter.cache_info().misses == built
+    assert not {"党建+物业", "四访四办"} & set(tokenize(INVENTED[2], TokenConfig(corpus_lexicon=False)))  # jieba alone splits them
+
+
+def test_marked_spans_are_the_units_corpus_terms_counts():
+    for text in INVENTED:
+        found = [text[s:e] for s, e in marked_spans(text)]
+        assert set(found) <= set(corpus_terms([text])["term"]), text
+        assert found == sorted(found, key=text.index)
+    assert [INVENTED[2][s:e] for s, e in marked_spans(INVENTED[2])] == ["党建+物业", "四访四办", "两清单一台账"]
+
+
+def test_a_tokenizer_is_a_scikit_learn_analyzer_also_after_pickling():
+    from sklearn.base import clone
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    tok = Tokenizer.from_texts(INVENTED)
+    tok(INVENTED[0])  # holds a segmenter and judged words now; neither travels
+    copy = pickle.loads(pickle.dumps(tok))
+    assert copy == tok and len(pickle.dumps(tok)) < 20_000
+    assert [copy(t) for t in INVENTED] == [tok(t) for t in INVENTED]
+    vectorizer = CountVectorizer(analyzer=tok)
+    counts = vectorizer.fit_transform(INVENTED)
+    assert "老街坊议事会" in vectorizer.vocabulary_ and counts.sum() == sum(len(tok(t)) for t in INVENTED)
+    restored = pickle.loads(pickle.dumps(vectorizer))
+    assert (restored.transform(INVENTED) != counts).nnz == 0
+    assert (clone(vectorizer).fit_transform(INVENTED) != counts).nnz == 0
+
+
+def test_tokenizer_tokens_equal_the_batch_tokens_when_the_lexicon_holds_the_corpus_terms():
+    units = pd.DataFrame({"doc_id": "invented", "para_no": range(len(INVENTED)), "text": INVENTED})
+    tok = Tokenizer.from_texts(INVENTED)
+    assert [tok(t) for t in INVENTED] == _per_unit(tokens(units, cache=False), len(INVENTED))
+    config = TokenConfig(segmenter="jieba", drop_single_chars=False)
+    tok = Tokenizer.from_texts(INVENTED, config)
+    assert [tok(t) for t in INVENTED] == _per_unit(tokens(units, config, cache=False), len(INVENTED))
+
+
+def test_tokenizer_tokens_equal_the_batch_tokens_on_the_cpc_reports():
+    if not CPC.is_dir():
+        pytest.skip(f"the CPC corpus is not at {CPC} (../shared/corpora/cpc beside the repository)")
+    lines = [line for path in sorted(CPC.glob("cpc_*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    units = pd.DataFrame({"doc_id": "cpc", "para_no": range(len(lines)), "text": lines})
+    tok = Tokenizer.from_texts(lines)
+    assert [tok(t) for t in lines] == _per_unit(tokens(units, cache=False), len(lines))

@@ -13,7 +13,9 @@ import pytest
 import corpus
 from corpus.features import dtm
 from corpus.schedule import Runner, check_scheduler
-from corpus.stream import MANIFEST, plan_shards, select_vocabulary, stream_corpus
+from corpus.container import MANIFEST
+from corpus.features import select_vocabulary
+from corpus.stream import plan_shards, stream_corpus
 from corpus.segment import tokens
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +41,8 @@ def folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def in_memory(folder):
-    docs = corpus.load_corpus(folder, cache=False)
-    return docs, tokens(corpus.paragraphs(docs), cache=False, workers=1)
+    loaded = corpus.load_corpus(folder, cache=False)
+    return loaded, tokens(corpus.paragraphs(loaded), cache=False, workers=1)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +56,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def test_the_corpus_is_split_into_several_shards_in_doc_id_order(serial):
     assert len(serial.shards) >= 4
-    ids = serial.docs(["doc_id"])["doc_id"].tolist()
+    ids = serial.documents(["doc_id"])["doc_id"].tolist()
     assert ids == sorted(ids) and len(ids) == N_DOCS + 1
 
 
@@ -66,15 +68,15 @@ def test_the_manifest_records_where_the_run_went(serial):
 
 def test_streamed_documents_match_load_corpus(serial, in_memory):
     docs, _ = in_memory
-    streamed = serial.docs().set_index("doc_id")
-    expected = docs.set_index("doc_id")
+    streamed = serial.documents().set_index("doc_id")
+    expected = docs.documents().set_index("doc_id")
     for col in ["text", "raw", "title", "encoding", "n_chars", "duplicate_of", "locality"]:
         assert streamed[col].reindex(expected.index).astype(object).where(lambda s: s.notna(), None).tolist() == \
             expected[col].astype(object).where(lambda s: s.notna(), None).tolist(), col  # fmt: skip
     assert streamed.loc["d9000", "duplicate_of"] == "d0005"
-    assert set(serial.problems()["doc_id"]) == set(corpus.problems(docs)["doc_id"]) >= {"d9001", "nobody"}
+    assert set(serial.problems["doc_id"]) == set(corpus.problems(docs)["doc_id"]) >= {"d9001", "nobody"}
     audit = corpus.audit(docs)
-    assert len(serial.audit()) == len(audit) and serial.audit()["count"].sum() == audit["count"].sum()
+    assert len(serial.audit) == len(audit) and serial.audit["count"].sum() == audit["count"].sum()
 
 
 def test_streamed_tokens_are_the_in_memory_tokens(serial, in_memory):
@@ -88,7 +90,7 @@ def test_streamed_tokens_are_the_in_memory_tokens(serial, in_memory):
                                          ("doc", {"min_df": 0.05, "max_df": 0.8, "max_features": 300})])  # fmt: skip
 def test_streamed_counts_equal_features_dtm(serial, in_memory, unit, prune):
     _, toks = in_memory
-    got, want = serial.counts(unit, **prune), dtm(toks, unit, **prune)
+    got, want = dtm(serial, unit, **prune), dtm(toks, unit, **prune)
     assert got.terms.tolist() == want.terms.tolist()
     assert got.rows.astype(str).equals(want.rows.astype(str))
     assert got.matrix.shape == want.matrix.shape and (got.matrix != want.matrix).nnz == 0
@@ -100,7 +102,7 @@ def test_threads_and_processes_write_the_serial_shards(folder, serial, tmp_path,
     assert other.shards == serial.shards and other.token_config == serial.token_config
     for a, b in zip(serial.iter_tokens(), other.iter_tokens()):
         assert _plain(a).equals(_plain(b))
-    assert (serial.counts("paragraph").matrix != other.counts("paragraph").matrix).nnz == 0
+    assert (dtm(serial, "paragraph").matrix != dtm(other, "paragraph").matrix).nnz == 0
 
 
 def test_a_dask_local_cluster_gives_the_local_results(folder, serial, tmp_path):
@@ -108,11 +110,11 @@ def test_a_dask_local_cluster_gives_the_local_results(folder, serial, tmp_path):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with Runner("dask", address=cluster.scheduler_address) as runner:
             remote = stream_corpus(folder, tmp_path, shard_mb=0.05, runner=runner)
-            counts = remote.counts("doc", min_df=2, runner=runner)
-    assert len(remote.shards) >= 4 and remote.n_docs >= 200
+            counts = dtm(remote, "doc", min_df=2, runner=runner)
+    assert len(remote.shards) >= 4 and len(remote) >= 200
     for name, a, b in zip(serial.shards, serial.iter_tokens(), remote.iter_tokens()):
         assert _plain(a).equals(_plain(b)), name
-    want = serial.counts("doc", min_df=2)
+    want = dtm(serial, "doc", min_df=2)
     assert counts.terms.tolist() == want.terms.tolist() and (counts.matrix != want.matrix).nnz == 0
 
 
@@ -140,20 +142,21 @@ def test_a_table_streams_to_what_load_corpus_reads_from_it(table_rows, tmp_path,
     else:
         table_rows.to_json(path, orient="records", lines=True, force_ascii=False)
     sharded = stream_corpus(path, tmp_path / "shards", shard_mb=0.05, scheduler="processes", workers=2)
-    docs = corpus.load_corpus(path, cache=False)
+    loaded = corpus.load_corpus(path, cache=False)
+    docs = loaded.documents()
     manifest = json.loads((sharded.folder / MANIFEST).read_text(encoding="utf-8"))
     assert list(manifest["seconds"]) == ["split", "scan", "clean", "tokenize"] and not (sharded.folder / "inputs").exists()
-    assert len(sharded.shards) >= 4 and sharded.n_docs == len(docs) == len(table_rows) - 1
-    streamed = sharded.docs()
+    assert len(sharded.shards) >= 4 and len(sharded) == len(docs) == len(table_rows) - 1
+    streamed = sharded.documents()
     assert streamed["doc_id"].tolist() == docs["doc_id"].tolist()  # row order, not sorted
     for col in ["text", "title", "locality", "province", "duplicate_of"]:
         assert streamed[col].astype(object).where(streamed[col].notna(), None).tolist() == \
             docs[col].astype(object).where(docs[col].notna(), None).tolist(), col  # fmt: skip
-    assert sharded.problems()[["doc_id", "problem"]].values.tolist() == corpus.problems(docs)[["doc_id", "problem"]].values.tolist()
-    assert ["d5000", "empty"] in sharded.problems()[["doc_id", "problem"]].values.tolist()
-    toks = tokens(corpus.paragraphs(docs), cache=False, workers=1)
+    assert sharded.problems[["doc_id", "problem"]].values.tolist() == corpus.problems(loaded)[["doc_id", "problem"]].values.tolist()
+    assert ["d5000", "empty"] in sharded.problems[["doc_id", "problem"]].values.tolist()
+    toks = tokens(corpus.paragraphs(loaded), cache=False, workers=1)
     assert _plain(sharded.tokens()).equals(_plain(toks))
-    got, want = sharded.counts("doc", min_df=2), dtm(toks, "doc", min_df=2)
+    got, want = dtm(sharded, "doc", min_df=2), dtm(toks, "doc", min_df=2)
     assert got.terms.tolist() == want.terms.tolist() and (got.matrix != want.matrix).nnz == 0
 
 
@@ -194,14 +197,14 @@ def test_a_second_call_reuses_the_shards_and_a_changed_file_does_not(folder, tmp
     marker = first.folder / "tokens" / f"{first.shards[0]}.parquet"
     stamp = marker.stat().st_mtime_ns
     again = stream_corpus(folder, tmp_path / "s", shard_mb=0.05, scheduler="serial")
-    assert again == first and marker.stat().st_mtime_ns == stamp
+    assert (again.folder, again.shards) == (first.folder, first.shards) and marker.stat().st_mtime_ns == stamp
     changed = tmp_path / "changed"
     changed.mkdir()
     for p in sorted(folder.glob("d00*.txt"))[:20]:
         (changed / p.name).write_bytes(p.read_bytes())
-    before = stream_corpus(changed, tmp_path / "c", shard_mb=0.01, scheduler="serial").docs(["text"])["text"].tolist()
+    before = stream_corpus(changed, tmp_path / "c", shard_mb=0.01, scheduler="serial").documents(["text"])["text"].tolist()
     (changed / "d0000.txt").write_text("全新内容：党建引领基层治理。", encoding="utf-8")
-    after = stream_corpus(changed, tmp_path / "c", shard_mb=0.01, scheduler="serial").docs(["text"])["text"].tolist()
+    after = stream_corpus(changed, tmp_path / "c", shard_mb=0.01, scheduler="serial").documents(["text"])["text"].tolist()
     assert after[0] == "全新内容：党建引领基层治理。" != before[0] and after[1:] == before[1:]
 
 
@@ -238,18 +241,18 @@ def test_bad_scheduler_settings_are_named(tmp_path):
         stream_corpus(tmp_path / "corpus.xlsx")
 
 
-def test_load_study_chooses_the_streaming_path_by_size_and_counts_the_same(tmp_path):
-    from corpus.study import load_study
-
-    small = load_study(ROOT / "seeds", output_dir=tmp_path / "a", scheduler="serial")
-    large = load_study(ROOT / "seeds", output_dir=tmp_path / "b", scheduler="serial", stream_above_mb=0)
-    assert not small.streaming and large.streaming
-    assert large.docs["text"].tolist() == small.docs["text"].tolist() and small.labels == large.labels
+def test_load_corpus_chooses_the_streaming_path_by_size_and_counts_the_same(tmp_path):
+    small = corpus.load_corpus(ROOT / "seeds", scheduler="serial", cache_dir=tmp_path)
+    large = corpus.load_corpus(ROOT / "seeds", scheduler="serial", stream_above_mb=0, cache_dir=tmp_path)
+    assert not small.sharded and large.sharded and "raw" not in large.docs.columns
+    assert large.documents()["text"].tolist() == small.docs["text"].tolist()
+    assert corpus.doc_labels(large.docs, "locality").equals(corpus.doc_labels(small.docs, "locality"))
     for unit in ("doc", "paragraph"):
-        a, b = small.dtm(unit, min_df=2), large.dtm(unit, min_df=2)
+        a, b = corpus.dtm(small, unit, min_df=2), corpus.dtm(large, unit, min_df=2)
         assert a.terms.tolist() == b.terms.tolist() and (a.matrix != b.matrix).nnz == 0
-    assert _plain(large.tokens).equals(_plain(small.tokens))
-    assert corpus.audit(large.docs)["count"].sum() == corpus.audit(small.docs)["count"].sum()
+    assert _plain(large.tokens()).equals(_plain(small.tokens()))
+    assert corpus.audit(large)["count"].sum() == corpus.audit(small)["count"].sum()
+    assert large.token_config == small.token_config and large.clean_config == small.clean_config
 
 
 def test_the_report_runner_refuses_an_address_without_dask(capsys):
@@ -259,13 +262,42 @@ def test_the_report_runner_refuses_an_address_without_dask(capsys):
     assert "needs scheduler='dask'" in capsys.readouterr().err
 
 
-def test_a_study_counts_a_subset_of_paragraphs_the_same_on_both_paths(tmp_path):
-    from corpus.study import load_study
+def test_a_subset_of_paragraphs_counts_the_same_on_both_paths(tmp_path):
+    from corpus.report import open_report
 
-    small = load_study(ROOT / "seeds", output_dir=tmp_path / "a", scheduler="serial")
-    large = load_study(ROOT / "seeds", output_dir=tmp_path / "b", scheduler="serial", stream_above_mb=0)
+    small = open_report(ROOT / "seeds", output_dir=tmp_path / "a", scheduler="serial", cache_dir=tmp_path)
+    large = open_report(ROOT / "seeds", output_dir=tmp_path / "b", scheduler="serial", stream_above_mb=0, cache_dir=tmp_path)
     body = small.paragraphs[small.paragraphs["kind"] != "heading"]
     a, b = small.dtm("paragraph", min_df=2, units=body), large.dtm("paragraph", min_df=2, units=body)
     assert len(a.rows) < len(small.dtm("paragraph").rows)
     assert a.terms.tolist() == b.terms.tolist() and a.rows.astype(str).equals(b.rows.astype(str))
     assert (a.matrix != b.matrix).nnz == 0
+
+
+def test_stream_corpus_refuses_a_folder_it_did_not_make_and_keeps_its_files(folder, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("研究笔记", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match="not empty and was not made by"):
+        stream_corpus(folder, mine, shard_mb=0.05, scheduler="serial")
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "研究笔记"
+    built = stream_corpus(folder, tmp_path / "built", shard_mb=0.05, scheduler="serial")
+    key = json.loads((built.folder / MANIFEST).read_text(encoding="utf-8"))["key"]
+    rebuilt = stream_corpus(folder, built.folder, shard_mb=0.05, scheduler="serial", near_duplicate_threshold=0.9)
+    assert json.loads((rebuilt.folder / MANIFEST).read_text(encoding="utf-8"))["key"] != key  # its own folder, rebuilt
+    assert len(rebuilt) == len(built)
+
+
+def test_an_edited_metadata_file_gives_new_shards_not_stale_ones(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in sorted((ROOT / "seeds").glob("*.txt")):
+        (src / p.name).write_bytes(p.read_bytes())
+    meta = pd.read_csv(ROOT / "seeds" / "metadata.csv", dtype=str)
+    meta.to_csv(src / "metadata.csv", index=False)
+    first = stream_corpus(src, scheduler="serial", cache_dir=tmp_path / "cache")
+    meta.loc[0, "province"] = "新省份"
+    meta.to_csv(src / "metadata.csv", index=False)
+    second = stream_corpus(src, scheduler="serial", cache_dir=tmp_path / "cache")
+    assert first.folder != second.folder
+    assert second.docs.set_index("doc_id").at[meta.loc[0, "doc_id"], "province"] == "新省份"

@@ -2,13 +2,15 @@
 
 Cleaning and tokenizing are deterministic functions of their inputs and settings, so
 their results can be stored under a hash of everything that affects them (the text,
-every setting, lexicon contents, the package version and a hash of its code): a changed input or a new
-release simply misses. Writes go to a temporary file renamed into place, so two
-notebooks running at once never see a half-written entry.
+every setting, lexicon contents, the package version and the code of the stage that made
+them): a changed input or a new release simply misses, and an edit to a later stage (a
+plot, an analysis) leaves the cleaned corpora valid. Writes go to a temporary file renamed
+into place, so two notebooks running at once never see a half-written entry.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
@@ -17,14 +19,20 @@ import os
 import threading
 from pathlib import Path
 
+import platformdirs
+
 import pandas as pd
 
 log = logging.getLogger(__name__)
 
 
 def cache_root(path: str | Path | None = None) -> Path:
-    """The cache folder: ``path``, else ``$CORPUS_CACHE_DIR``, else ``.cache`` in the working directory."""
-    return Path(path or os.environ.get("CORPUS_CACHE_DIR") or ".cache")
+    """The cache folder: ``path``, else ``$CORPUS_CACHE_DIR``, else the user's cache folder (never the working directory).
+
+    The user's cache folder is ``platformdirs.user_cache_dir("corpus")``: ``~/.cache/corpus`` on
+    Linux, ``~/Library/Caches/corpus`` on macOS, ``%LOCALAPPDATA%\\corpus\\Cache`` on Windows.
+    """
+    return Path(path or os.environ.get("CORPUS_CACHE_DIR") or platformdirs.user_cache_dir("corpus"))
 
 
 def stable_hash(*parts: object) -> str:
@@ -38,19 +46,72 @@ def stable_hash(*parts: object) -> str:
 
 
 @functools.cache
-def code_fingerprint() -> str:
-    """The package version and a hash of its source and data files: results of changed code never match.
+def stage_fingerprint(module: str) -> str:
+    """The package version and a hash of the source of ``module`` and every package module it imports, recursively.
 
-    A release bumps the version; a developer's edit between releases changes the hash.
+    A cache entry made by a stage is keyed by this, so an edit to that stage's code (or to
+    anything it relies on) misses, while an edit elsewhere, say a plot or an analysis, keeps
+    it. Data files a stage reads (lexicons, stop lists) are keyed by their contents where they
+    are used (:meth:`corpus.segment.TokenConfig.key`).
+
+    >>> "corpus.discourse" in " ".join(stage_modules("corpus.pipeline"))
+    False
     """
     from . import __version__
 
-    root = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
-    for path in sorted([*root.glob("*.py"), *root.glob("data/*")]):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    for name in stage_modules(module):
+        h.update(name.encode())
+        h.update(_module_path(name).read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def stage_modules(module: str) -> list[str]:
+    """``module`` and the package modules it imports, directly or not, sorted (read from their source).
+
+    >>> stage_modules("corpus.clean")
+    ['corpus.clean', 'corpus.patterns']
+    """
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += _package_imports(name)
+    return sorted(seen)
+
+
+def _module_path(name: str) -> Path:
+    root = Path(__file__).resolve().parent
+    parts = name.split(".")[1:]
+    path = root.joinpath(*parts)
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _package_imports(name: str) -> list[str]:
+    """The package modules one module imports (``from . import x``, ``from .x import y``, ``import corpus.x``)."""
+    path = _module_path(name)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            elif node.module and node.module.split(".")[0] == "corpus":
+                target = node.module
+            else:
+                continue
+            for alias in node.names:  # `from . import io` names a module; `from .io import x` names a member
+                if _module_path(f"{target}.{alias.name}").is_file():
+                    found.append(f"{target}.{alias.name}")
+            found.append(target)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == "corpus"]
+    # The package's own __init__ only re-exports the stages: it is no stage's dependency.
+    return [m for m in found if m != "corpus" and _module_path(m).is_file()]
 
 
 def read(folder: Path, key: str) -> pd.DataFrame | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .patterns import CJK, CJK_CHAR, DEFAULT_MODEL_HEADS, LINE_FINAL, SENTENCE_END, iter_spaced_sequences
+from .patterns import CJK, CJK_CHAR, CN_ORDINALS, DEFAULT_MODEL_HEADS, LINE_FINAL, SENTENCE_END, iter_spaced_sequences
 
 #: Actions an audit row can record.
 ACTIONS = ("removed", "changed", "flagged", "extracted")
@@ -181,6 +182,24 @@ def _converter(config: str):
     import opencc
 
     return opencc.OpenCC(config)
+
+
+def to_traditional(text: str) -> str:
+    """The text in Traditional script (OpenCC s2t): how a KWIC line of a Traditional document is shown.
+
+    >>> to_traditional("坚持党的领导")
+    '堅持黨的領導'
+    """
+    return _converter("s2t").convert(text)
+
+
+def to_simplified(text: str) -> str:
+    """The text in Simplified script (OpenCC t2s), as the ``script`` step writes it.
+
+    >>> to_simplified("堅持黨的領導")
+    '坚持党的领导'
+    """
+    return _converter("t2s").convert(text)
 
 
 def detect_script(text: str) -> str:
@@ -707,7 +726,7 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
-_MARKER = re.compile(r"^\s*(?:[A-Za-z]|[0-9]{1,2}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[一二三四五六七八九十]{1,2})\s*[.、．]?\s*$")
+_MARKER = re.compile(rf"^\s*(?:[A-Za-z]|[0-9]{{1,2}}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[{CN_ORDINALS}]{{1,2}})\s*[.、．]?\s*$")
 
 
 def step_section_markers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
@@ -767,8 +786,7 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
-_ORDINALS = "一二三四五六七八九十"
-_ITEM_START = re.compile(rf"^\s*([{_ORDINALS}])是")
+_ITEM_START = re.compile(rf"^\s*([{CN_ORDINALS}])是")
 
 
 def step_enumeration_breaks(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
@@ -778,19 +796,19 @@ def step_enumeration_breaks(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit
         first = _ITEM_START.match(line.text)
         if not first:
             continue
-        k, pos = _ORDINALS.index(first.group(1)), first.end()
-        while k + 1 < len(_ORDINALS):
-            m = re.compile(rf"(?<=[。；])\s*(?={_ORDINALS[k + 1]}是)").search(line.text, pos)
+        k, pos = CN_ORDINALS.index(first.group(1)), first.end()
+        while k + 1 < len(CN_ORDINALS):
+            m = re.compile(rf"(?<=[。；])\s*(?={CN_ORDINALS[k + 1]}是)").search(line.text, pos)
             if not m:
                 break
             edits.append(Edit(line.start + m.start(), line.start + m.end(), m.group(), "\n", "changed",
-                              f"paragraph break restored before {_ORDINALS[k + 1]}是"))  # fmt: skip
+                              f"paragraph break restored before {CN_ORDINALS[k + 1]}是"))  # fmt: skip
             k, pos = k + 1, m.end() + 2
     return edits
 
 
 def _is_heading_like(line: str) -> bool:
-    s = re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])", "", line.strip())
+    s = re.sub(rf"^(?:[{CN_ORDINALS}]+、|[（(][{CN_ORDINALS}]+[）)]|\d+[.、．])", "", line.strip())
     return len(s) <= 30 and not re.search(r"[，。；]", s)
 
 
@@ -925,6 +943,82 @@ def replay(raw: str, edits: list[tuple[str, Edit]]) -> str:
     for name in dict.fromkeys(step for step, _ in edits):
         text = apply_edits(text, [e for step, e in edits if step == name])
     return text
+
+
+def edit_text_spans(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
+    """Each edit's span in the final cleaned text: where its ``after`` ended up (a flag: the text it marked).
+
+    ``edits`` are (step, edit) pairs in the order :func:`clean_text` records them
+    (:attr:`Cleaned.edits`: steps in pipeline order, each step's edits sorted, each edit's
+    offsets into the text as it was when its step ran). Every later step's changes are
+    followed: text inserted right before a span moves it, text inserted right after it does
+    not. Where a later edit replaced part of a span, the span keeps what survives; where it
+    replaced all of it, the span is empty at the place the text vanished. So
+    ``text[start:end] == edit.after`` for every edit no later edit overlapped. Lets an audit
+    row say where its change is in ``text``, without cleaning again.
+
+    >>> edits = [("a", Edit(0, 2, "  ", "", "removed")), ("a", Edit(4, 5, "x", "yy", "changed")),
+    ...          ("b", Edit(0, 1, "a", "", "removed"))]  # "  abxd" → "abyyd" → "byyd"
+    >>> edit_text_spans(edits)
+    [(0, 0), (1, 3), (0, 0)]
+    >>> cleaned = clean_text("推行「黨建 警務」模式")
+    >>> [cleaned.text[a:b] for (step, _), (a, b) in zip(cleaned.edits, edit_text_spans(cleaned.edits)) if step == "plus_signs"]
+    ['+']
+    """
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(edits):
+        j = i
+        while j < len(edits) and edits[j][0] == edits[i][0]:
+            j += 1
+        own = [e for _, e in edits[i:j]]
+        if any(b.start < a.start for a, b in zip(own, own[1:])):
+            raise ValueError(f"the edits of step {edits[i][0]!r} are not sorted by offset: pass Cleaned.edits as clean_text records them")
+        shift = _StepShift([e for e in own if e.action != "flagged"])
+        spans = [shift.span(a, b) for a, b in spans]
+        spans += [shift.span(e.start, e.end) if e.action == "flagged" else shift.placed(e) for e in own]
+        i = j
+    return spans
+
+
+class _StepShift:
+    """Where positions of a step's input lie in its output, given the edits it applied (sorted, not overlapping)."""
+
+    def __init__(self, applied: list[Edit]):
+        self.starts = [e.start for e in applied]
+        self.ends = [e.end for e in applied]
+        self.lengths = [len(e.after) for e in applied]
+        self.delta = [0]  # delta[k]: how far the first k edits moved the text after them
+        for e in applied:
+            self.delta.append(self.delta[-1] + len(e.after) - (e.end - e.start))
+
+    def placed(self, edit: Edit) -> tuple[int, int]:
+        """The span an applied edit's ``after`` takes in the output."""
+        k = bisect_right(self.starts, edit.start) - 1
+        while self.ends[k] != edit.end or self.starts[k] != edit.start:  # an insertion and a change may share a start
+            k -= 1
+        return self.starts[k] + self.delta[k], self.starts[k] + self.delta[k] + self.lengths[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the input in the output: its surviving part, or an empty span where all of it was replaced."""
+        new_end = self._end(end)
+        if start == end:
+            return new_end, new_end
+        k = bisect_right(self.ends, start)  # edits [0, k) end at or before the span starts (insertions there too)
+        if k < len(self.starts) and self.starts[k] <= start:  # the span's first character was replaced
+            new_start = self.starts[k] + self.delta[k] + self.lengths[k]
+        else:
+            new_start = start + self.delta[k]
+        return (new_start, new_end) if new_start <= new_end else (new_end, new_end)
+
+    def _end(self, pos: int) -> int:
+        """An end position: text inserted exactly there comes after it; inside a replaced stretch, its start."""
+        k = bisect_right(self.ends, pos)
+        if k < len(self.starts) and self.starts[k] < pos:
+            return self.starts[k] + self.delta[k]
+        while k > 0 and self.starts[k - 1] == self.ends[k - 1] == pos:
+            k -= 1
+        return pos + self.delta[k]
 
 
 def with_steps(config: CleanConfig, **switches: bool) -> CleanConfig:

@@ -8,15 +8,25 @@ happens on counts, once, before weighting.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+import shutil
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from numbers import Integral
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import scipy.sparse as sp
+
+from .clean import to_traditional
+from .container import Corpus
+from .schedule import Runner
 
 Unit = Literal["doc", "paragraph", "sentence"]
 #: The id columns of each unit a matrix can count by.
@@ -70,19 +80,23 @@ class DTM:
 
 
 def dtm(
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | Corpus,
     unit: Unit = "doc",
     *,
     min_df: int | float = 1,
     max_df: int | float = 1.0,
     max_features: int | None = None,
     units: pd.DataFrame | None = None,
+    runner: Runner | None = None,
 ) -> DTM:
-    """Count matrix of tokens per document, paragraph or sentence (``tokens`` from :func:`corpus.tokens`).
+    """Count matrix of tokens per document, paragraph or sentence, from a :class:`~corpus.Corpus` or a token table.
 
     ``min_df`` / ``max_df`` are document frequencies (counts if int, shares if float) and
     ``max_features`` keeps the most frequent terms (ties broken by term), as in scikit-learn.
-    Pass ``units`` (documents or paragraphs) to keep rows for units without any token.
+    Pass ``units`` (documents or paragraphs) to keep rows for units without any token; from a
+    corpus, ``units`` instead restricts the rows (e.g. the paragraphs that are not headings)
+    before the vocabulary is pruned. A sharded corpus is counted shard by shard (on ``runner``,
+    default serially), pruning the vocabulary before any matrix exists: the same matrix.
 
     >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "token": ["党建", "引领", "党建"]})
     >>> m = dtm(t); m.terms.tolist(), m.matrix.toarray().tolist()
@@ -91,6 +105,8 @@ def dtm(
     if unit not in UNIT_KEYS:
         raise ValueError(f"`unit` must be one of {list(UNIT_KEYS)}; got {unit!r}")
     keys = UNIT_KEYS[unit]
+    if isinstance(tokens, Corpus):
+        return _corpus_dtm(tokens, unit, min_df=min_df, max_df=max_df, max_features=max_features, units=units, runner=runner)
     missing = [k for k in keys if k not in tokens.columns]
     if missing:
         raise ValueError(f"tokens have no {missing} column: tokenize {unit}s to count by {unit}")
@@ -107,6 +123,29 @@ def dtm(
     counts = sp.csr_matrix((np.ones(len(tokens), dtype=np.int64), (r, terms.codes)), shape=(len(row_ids), len(vocab)))
     counts.sum_duplicates()
     return prune(DTM(counts, row_ids, vocab), min_df=min_df, max_df=max_df, max_features=max_features)
+
+
+def _corpus_dtm(corpus: Corpus, unit: Unit, *, min_df: int | float, max_df: int | float, max_features: int | None,
+                units: pd.DataFrame | None, runner: Runner | None) -> DTM:  # fmt: skip
+    """:func:`dtm` of a corpus: from its token table, or shard by shard when it is sharded."""
+    prune_by = {"min_df": min_df, "max_df": max_df, "max_features": max_features}
+    keys = UNIT_KEYS[unit]
+    if not corpus.sharded or unit == "sentence" or corpus.selection is not None:
+        toks = corpus.tokens()
+        if units is not None:
+            toks = toks.merge(units[keys].drop_duplicates(), on=keys)
+        return dtm(toks, unit, **prune_by)
+    assert corpus.folder is not None
+    if units is None:
+        return shard_counts(corpus.folder, corpus.shards, unit, **prune_by, runner=runner)
+    full = shard_counts(corpus.folder, corpus.shards, unit, runner=runner)
+    wanted = _row_index(units[keys].astype({"doc_id": str}), keys)
+    have = _row_index(full.rows[keys].astype({"doc_id": str}), keys)
+    return prune(full.select_rows(have.isin(wanted)), **prune_by)
+
+
+def _row_index(rows: pd.DataFrame, keys: list[str]) -> pd.Index:
+    return pd.MultiIndex.from_frame(rows[keys]) if len(keys) > 1 else pd.Index(rows[keys[0]])
 
 
 def prune(counts: DTM, *, min_df: int | float = 1, max_df: int | float = 1.0, max_features: int | None = None) -> DTM:
@@ -212,146 +251,11 @@ def linkage(sim: pd.DataFrame, method: Literal["average", "complete", "single"] 
     return scipy_linkage(squareform(dist, checks=False), method=method)
 
 
-# --------------------------------------------------------------------------- documents shown by name
-
-ShownBy = Literal["length", "sample"]
-_SHOWN_BY = ("length", "sample")
-#: The name of the group of documents whose grouping value is missing.
-UNLABELLED = "（未标注 unlabelled）"
-
-
-@dataclass(frozen=True)
-class Shown:
-    """The documents a report names in its tables and figures, and how they were chosen.
-
-    ``names`` maps every doc_id (corpus order) to the name it is shown under (its label, or the
-    value of its group) and is missing for a document not shown. ``order`` lists the names in
-    display order; ``note`` says what was chosen ("" when every document is shown by itself);
-    ``unit`` is what one name stands for: "document" or "group".
-    """
-
-    names: pd.Series
-    order: tuple[str, ...]
-    note: str
-    unit: str = "document"
-
-    @property
-    def doc_ids(self) -> list[str]:
-        """The documents shown, by themselves or within a group, in corpus order."""
-        return [str(d) for d in self.names.index[self.names.notna().to_numpy()]]
-
-    @property
-    def complete(self) -> bool:
-        """Whether every document is shown, by itself or within a group."""
-        return bool(self.names.notna().all())
-
-    def caption(self, text: str) -> str:
-        """A table caption with the note on what is shown (nothing added when every document is)."""
-        return f"{text} ({self.note})" if self.note else text
-
-    def title(self, text: str) -> str:
-        """A figure title with the note on what is shown as a second line."""
-        return f"{text}\n{self.note}" if self.note else text
-
-    def rows(self, frame: pd.DataFrame, how: Literal["sum", "mean"] = "sum", *, others: str | None = None) -> pd.DataFrame:
-        """The rows of a table indexed by doc_id (repeats allowed, e.g. paragraphs), combined per name, in order.
-
-        With ``others``, the rows of documents not shown become one more row of that name.
-        """
-        if how not in ("sum", "mean"):
-            raise ValueError(f"`how` must be one of 'sum', 'mean'; got {how!r}")
-        keys = pd.Series(frame.index.map(self.names.to_dict()), dtype=object)
-        rest = keys.isna().to_numpy()
-        if others is not None:
-            keys = keys.where(~rest, others)
-        keep = keys.notna().to_numpy()
-        grouped = frame[keep].groupby(keys[keep].to_numpy(), sort=False)
-        combined = grouped.sum() if how == "sum" else grouped.mean()
-        order = [*self.order, *([others] if others is not None and rest.any() else [])]
-        out = combined.reindex(order)
-        if how == "sum":
-            out = out.fillna(0).astype(frame.dtypes.to_dict())
-        out.index.name = frame.index.name
-        return out
-
-    def columns(self, frame: pd.DataFrame, how: Literal["sum", "mean"] = "sum", *, others: str | None = None) -> pd.DataFrame:
-        """:meth:`rows` for a table whose columns are doc_ids (e.g. the audit summary)."""
-        return self.rows(frame.T, how, others=others).T
-
-    def matrix(self, m: DTM, how: Literal["sum", "mean"] = "mean") -> DTM:
-        """The rows of a matrix combined per name (mean weights, or summed counts), in order; ``rows``: ``label``."""
-        if how not in ("sum", "mean"):
-            raise ValueError(f"`how` must be one of 'sum', 'mean'; got {how!r}")
-        keys = m.rows["doc_id"].map(self.names.to_dict())
-        keep = np.flatnonzero(keys.notna().to_numpy())
-        codes = pd.Categorical(keys.iloc[keep], categories=list(self.order)).codes
-        indicator = sp.csr_matrix((np.ones(len(keep)), (codes, keep)), shape=(len(self.order), m.matrix.shape[0]))
-        combined = sp.csr_matrix(indicator @ m.matrix)
-        if how == "mean":
-            sizes = np.bincount(codes, minlength=len(self.order)).astype(np.float64)
-            combined = sp.csr_matrix(sp.diags(1.0 / np.maximum(sizes, 1.0)) @ combined)
-        return DTM(combined, pd.DataFrame({"label": list(self.order)}), m.terms)
-
-
-def choose_documents(
-    docs: pd.DataFrame,
-    max_docs: int = 12,
-    *,
-    labels: Mapping[str, str] | None = None,
-    group_column: str | None = None,
-    by: ShownBy = "length",
-    random_state: int = 0,
-) -> Shown:
-    """Which documents a report names: all of them up to ``max_docs``; above, their groups or ``max_docs`` of them.
-
-    Above ``max_docs`` documents, the values of ``group_column`` (missing values form one group)
-    name the groups when they give 2 to ``max_docs`` groups; otherwise ``by="length"`` shows the
-    ``max_docs`` longest documents (``n_chars``, ties in corpus order), ``by="sample"`` a seeded
-    random sample of them. ``labels``: doc_id → readable name (default: the doc_id).
-
-    >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "n_chars": [5, 9, 7], "level": ["县", "省", "县"]})
-    >>> choose_documents(d, 2).note
-    '2 of 3 documents shown, chosen by length (the longest)'
-    >>> choose_documents(d, 2, group_column="level").order
-    ('县', '省')
-    """
-    if isinstance(max_docs, bool) or not isinstance(max_docs, Integral) or max_docs < 1:
-        raise ValueError(f"`max_docs` must be a positive integer; got {max_docs!r}")
-    if by not in _SHOWN_BY:
-        raise ValueError(f"`by` must be one of {', '.join(repr(b) for b in _SHOWN_BY)}; got {by!r}")
-    ids = docs["doc_id"].astype(str).reset_index(drop=True)
-    labels = labels or {}
-    n = len(ids)
-    if n <= max_docs:
-        names = pd.Series([labels.get(d, d) for d in ids], index=ids.to_numpy(), dtype=object)
-        return Shown(names, tuple(names), "")
-    if group_column is not None and group_column in docs.columns:
-        values = docs[group_column].reset_index(drop=True)
-        missing = values.isna() | (values.astype(str).str.strip() == "")
-        groups = values.astype(str).where(~missing, UNLABELLED)
-        found = sorted(set(groups) - {UNLABELLED})
-        order = found + ([UNLABELLED] if missing.any() else [])
-        if 2 <= len(order) <= max_docs:
-            names = pd.Series(groups.to_numpy(), index=ids.to_numpy(), dtype=object)
-            return Shown(names, tuple(order), f"all {n:,} documents shown in {len(order)} groups of {group_column}", "group")
-    if by == "length":
-        size = docs["n_chars"] if "n_chars" in docs.columns else docs["text"].str.len()
-        picked = np.lexsort((np.arange(n), -size.to_numpy(dtype=np.float64)))[:max_docs]
-        how = "chosen by length (the longest)"
-    else:
-        picked = np.sort(np.random.default_rng(random_state).choice(n, size=max_docs, replace=False))
-        how = f"a random sample (random_state={random_state})"
-    names = pd.Series(np.nan, index=ids.to_numpy(), dtype=object)
-    order = tuple(labels.get(ids[i], ids[i]) for i in picked)
-    names.iloc[picked] = list(order)
-    return Shown(names, order, f"{len(picked)} of {n:,} documents shown, {how}")
-
-
 KWIC_COLUMNS = ["doc_id", "para_no", "start", "end", "left", "match", "right", "original"]
 
 
 def kwic(
-    docs: pd.DataFrame,
+    docs: pd.DataFrame | Corpus,
     pattern: str,
     *,
     window: int = 20,
@@ -359,6 +263,8 @@ def kwic(
     paragraphs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Keyword in context: every match of a term (or regex) in ``text`` with ``window`` characters each side.
+
+    ``docs``: a :class:`~corpus.Corpus` (its paragraphs are used), or a table of documents.
 
     Rows cite ``doc_id``, ``para_no`` and offsets into ``text``; ``original`` shows the line
     in the document's original script (Traditional documents converted back with OpenCC s2t).
@@ -369,6 +275,9 @@ def kwic(
     """
     from .structure import paragraphs as split_paragraphs
 
+    if isinstance(docs, Corpus):
+        paragraphs = docs.paragraphs if paragraphs is None else paragraphs
+        docs = docs.documents(["doc_id", "text", "script"])
     compiled = re.compile(pattern if regex else re.escape(pattern))
     paras = paragraphs if paragraphs is not None else split_paragraphs(docs)
     scripts = dict(zip(docs["doc_id"], docs["script"])) if "script" in docs.columns else {}
@@ -389,6 +298,107 @@ def kwic(
 def _original_script(line: str, script: str | None) -> str:
     if script != "traditional":
         return line
-    from .clean import _converter
+    return to_traditional(line)
 
-    return _converter("s2t").convert(line)
+
+# --------------------------------------------------------------------------- counts shard by shard
+
+
+def term_stats(toks: pd.DataFrame) -> pa.Table:
+    """Per term of a token table: its count and the documents and paragraphs it occurs in (what pruning needs).
+
+    The numbers of documents and paragraphs go to the table's metadata (``units``), so the
+    shards' tables add up to the corpus's document frequencies without reading any token again.
+    """
+    token = pd.Categorical(toks["token"])
+    doc = pd.Categorical(toks["doc_id"])
+    codes = token.codes
+    terms = np.asarray(token.categories, dtype=object)
+    count = np.bincount(codes, minlength=len(terms))
+    doc_codes = doc.codes.astype(np.int64)
+    para_no = toks["para_no"].to_numpy().astype(np.int64)
+    para_keys = doc_codes * (int(para_no.max()) + 1 if len(para_no) else 1) + para_no  # one integer per paragraph
+    stats = pa.table({"term": pa.array(terms, type=pa.string()), "count": count,
+                      "df_doc": _distinct_per_term(doc_codes, codes, len(terms)),
+                      "df_paragraph": _distinct_per_term(para_keys, codes, len(terms))})  # fmt: skip
+    units = {"doc": int(len(np.unique(doc_codes))), "paragraph": int(len(np.unique(para_keys)))}
+    return stats.replace_schema_metadata({"units": json.dumps(units)})
+
+
+def shard_counts(folder: Path, shards: Sequence[str], unit: Unit = "doc", *, min_df: int | float = 1,
+                 max_df: int | float = 1.0, max_features: int | None = None, runner: Runner | None = None) -> DTM:  # fmt: skip
+    """The unit × term count matrix of a shard folder, equal to ``dtm(tokens, unit, ...)`` of all its tokens.
+
+    The vocabulary is pruned from the shards' :func:`term_stats` before any matrix exists, so
+    memory is the pruned matrix plus one shard. Shards are counted on ``runner`` (default: serially).
+    """
+    if unit not in ("doc", "paragraph"):
+        raise ValueError(f"`unit` must be 'doc' or 'paragraph' for a sharded corpus; got {unit!r}")
+    stats = [pq.read_table(folder / "term_stats" / f"{name}.parquet") for name in shards]
+    n_units = sum(json.loads(t.schema.metadata[b"units"])[unit] for t in stats)
+    totals = pa.concat_tables(stats).to_pandas().groupby("term", sort=True)[["count", f"df_{unit}"]].sum()
+    vocab = select_vocabulary(totals.index.to_numpy(dtype=object), totals[f"df_{unit}"].to_numpy(),
+                              totals["count"].to_numpy(), n_units, min_df=min_df, max_df=max_df,
+                              max_features=max_features)  # fmt: skip
+    (folder / "counts").mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=folder / "counts"))  # one per call: notebooks count at the same time
+    try:  # the work folder goes, whether counting ends or fails
+        pq.write_table(pa.table({"term": pa.array(vocab, type=pa.string())}), work / "vocabulary.parquet")
+        items = list(shards)
+        if runner is None:
+            with Runner("serial") as serial:
+                sizes = serial.map(_count_shard, items, str(folder), str(work), unit, progress="counting")
+        else:
+            sizes = runner.map(_count_shard, items, str(folder), str(work), unit, progress="counting")
+        rows = pd.concat([pd.read_parquet(work / f"{name}.rows.parquet") for name in shards], ignore_index=True)
+        matrix = _stack_parts([work / f"{name}.npz" for name in shards], sizes, len(vocab))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return DTM(matrix, rows, vocab)
+
+
+def select_vocabulary(terms: np.ndarray, df: np.ndarray, total: np.ndarray, n_units: int, *,
+                      min_df: int | float, max_df: int | float, max_features: int | None) -> np.ndarray:  # fmt: skip
+    """The terms :func:`vocabulary_mask` keeps, sorted: the columns of the pruned matrix."""
+    keep = vocabulary_mask(terms, df, total, n_units, min_df=min_df, max_df=max_df, max_features=max_features)
+    return np.sort(terms[keep].astype(object), kind="stable")
+
+
+def _count_shard(name: str, folder: str, work: str, unit: str) -> tuple[int, int]:
+    """Count one shard's tokens per unit over the chosen vocabulary; write rows and matrix; return (rows, nnz)."""
+    vocab = pd.read_parquet(Path(work) / "vocabulary.parquet")["term"]
+    toks = pd.read_parquet(Path(folder) / "tokens" / f"{name}.parquet", columns=["doc_id", "para_no", "token"])
+    keys = UNIT_KEYS[unit]
+    rows = toks[keys].drop_duplicates().sort_values(keys, kind="stable").reset_index(drop=True)
+    r = _row_index(rows, keys).get_indexer(_row_index(toks, keys))
+    c = pd.Index(vocab).get_indexer(toks["token"])
+    hit = c >= 0
+    matrix = sp.csr_matrix((np.ones(int(hit.sum()), dtype=np.int32), (r[hit], c[hit])), shape=(len(rows), len(vocab)))
+    matrix.sum_duplicates()
+    rows.to_parquet(Path(work) / f"{name}.rows.parquet", index=False)
+    sp.save_npz(Path(work) / f"{name}.npz", matrix, compressed=False)
+    return len(rows), int(matrix.nnz)
+
+
+def _distinct_per_term(units: np.ndarray, codes: np.ndarray, n_terms: int) -> np.ndarray:
+    """For each term, the number of distinct units it occurs in."""
+    if not len(codes):
+        return np.zeros(n_terms, dtype=np.int64)
+    pairs = np.unique(units.astype(np.int64) * n_terms + codes.astype(np.int64))
+    return np.bincount(pairs % n_terms, minlength=n_terms)
+
+
+def _stack_parts(paths: list[Path], sizes: list[tuple[int, int]], n_terms: int) -> sp.csr_matrix:
+    """One CSR matrix from per-shard files, filled into arrays allocated once (no second copy)."""
+    n_rows, nnz = sum(r for r, _ in sizes), sum(n for _, n in sizes)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indices = np.empty(nnz, dtype=np.int32)
+    data = np.empty(nnz, dtype=np.int32)
+    row, at = 0, 0
+    for path, (rows, n) in zip(paths, sizes):
+        part = sp.load_npz(path)
+        indptr[row + 1 : row + rows + 1] = part.indptr[1:] + at
+        indices[at : at + n] = part.indices
+        data[at : at + n] = part.data
+        row, at = row + rows, at + n
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_terms))

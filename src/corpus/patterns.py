@@ -17,8 +17,23 @@ from functools import lru_cache
 #: CJK unified ideographs (BMP, Extension A, compatibility) and Extension B–F.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 CJK_CHAR = f"[{CJK}]"
-#: Chinese numerals as they open numbered formulae (三会一课, 两个维护, 十大行动).
-CN_DIGITS = "一二三四五六七八九十两"
+# Chinese numerals, written once. Every numeral class in the package is built from these.
+#: The numerals that number things in order: 一 to 十 (一是, 一、, （一）, 第一). An ordinal
+#: never uses 两 (二是, 第二, never 两是), so markers, headings and section numbers use this set.
+CN_ORDINALS = "一二三四五六七八九十"
+#: The numerals that count: the ordinals and 两 (两个维护). They open numbered formulae (三会一课,
+#: 十大行动) and a written-out number begins with one of them.
+CN_DIGITS = CN_ORDINALS + "两"
+#: 双 counts as two in multi-part and bare formulae only (双提升, 一村一警双联动), never in a number.
+FORMULA_NUMERALS = CN_DIGITS + "双"
+#: Zero inside a written-out number (一百零八, 二〇二四).
+CN_ZERO = "零〇"
+#: Scales (十 is among the digits above): 三千二百万.
+CN_SCALES = "百千万亿"
+#: Every character of a written-out Chinese number.
+CN_NUMERAL_CHARS = CN_DIGITS + CN_ZERO + CN_SCALES
+#: Words for an unknown count that stand where a numeral would (几, 多, 余, 数: 十余, 数百).
+CN_VAGUE = "几多余数"
 #: Full-width punctuation that ends a Chinese sentence.
 SENTENCE_END = "。！？…"
 #: Punctuation after which a line may legitimately end.
@@ -43,9 +58,12 @@ _UNIT_WORDS = (
     "顶|篇|块|种|期|天|小时|分钟|年|月|公里|千米|平方米|立方米|米|公斤|千克|吨|亩|套|份|台|张|座|艘|倍|"
     "个百分点|百分点|%|％|‰"
 )
-_NUMBER = r"(?:\d+(?:[,，]\d{3})*(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+(?:点[一二三四五六七八九零〇]+)?)"
+#: A number: Arabic digits (1,200, 13.8) or a written-out Chinese number (三千二百万, 三点五: the
+#: decimals after 点 are single digits, so neither 十 nor 两 appears there).
+NUMBER = rf"(?:\d+(?:[,，]\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+(?:点[{CN_ORDINALS[:-1]}{CN_ZERO}]+)?)"
+_NUMBER_RE = re.compile(NUMBER)
 _NUMBER_UNIT_RE = re.compile(
-    rf"(?P<number>{_NUMBER})\s*(?P<scale>万|亿|千|百)?(?P<approx>余|多)?(?P<scale2>万|亿)?(?P<unit>{_UNIT_WORDS})"
+    rf"(?P<number>{NUMBER})\s*(?P<scale>万|亿|千|百)?(?P<approx>余|多)?(?P<scale2>万|亿)?(?P<unit>{_UNIT_WORDS})"
     r"(?P<alt>（(?:次|篇|条|件|人|人次|家|个)）)?"
 )
 # Numbered formulae. A numeral (双 counts as two) opens every form:
@@ -57,15 +75,14 @@ _NUMBER_UNIT_RE = re.compile(
 #                when quoted, when the numeral is 双, or before 工作机制/工作法/机制/模式;
 #   head first   “从严治警七条”.
 # A formula ends where the run of ideographs ends or where a word that names what it is begins.
-_NUMX = CN_DIGITS + "双"  # 双 counts as a numeral in multi-part and bare formulae only
 _FORMULA_COUNTERS = "个大项条种类级场本件"
-_T = rf"(?![{_NUMX}零〇百千万亿])[{CJK}]"  # a term character: an ideograph that is not a numeral
+_T = rf"(?![{FORMULA_NUMERALS}{CN_ZERO}{CN_SCALES}])[{CJK}]"  # a term character: an ideograph that is not a numeral
 _FORMULA_SUFFIX = (
     "工作法|工作|机制|制度|活动|行动|工程|体系|模式|要求|目标|清单|部署|格局|品牌|做法|举措|措施|"
     "理念|建设|专项|任务|标准|经验|战略|原则|方针|精神|问题|场所|方式|的|和|与|等|为|中|上"
 )
 _FORMULA_END = rf"(?=[^{CJK}]|$|(?:{_FORMULA_SUFFIX}))"
-_PART = rf"[{_NUMX}]{_T}{{1,3}}?(?:（[{_NUMX}]{_T}{{1,3}}?）)?"
+_PART = rf"[{FORMULA_NUMERALS}]{_T}{{1,3}}?(?:（[{FORMULA_NUMERALS}]{_T}{{1,3}}?）)?"
 # What follows a formula's first numeral in the counted form (五个, 二十条): a counter, or a
 # second numeral and a counter. 大 follows one numeral only: 十大行动, but 二十大 is a congress.
 _COUNTER_AFTER_NUMERAL = rf"(?:[{_FORMULA_COUNTERS}]|[{CN_DIGITS}][{_FORMULA_COUNTERS.replace('大', '')}])"
@@ -75,8 +92,8 @@ _COUNTER_AFTER_NUMERAL = rf"(?:[{_FORMULA_COUNTERS}]|[{CN_DIGITS}][{_FORMULA_COU
 # what came before it by lookbehind, and one for the head-first form, tried after each
 # opening quotation mark. At any position at most one of them can match.
 _FORMULA_NUMERAL_RE = re.compile(
-    rf"[{_NUMX}](?<![{_NUMX}第].)(?:"
-    rf"(?P<multi>{_T}{{1,2}}?(?:（[{_NUMX}]{_T}{{1,3}}?）)?(?:{_PART}){{1,4}}{_FORMULA_END}"
+    rf"[{FORMULA_NUMERALS}](?<![{FORMULA_NUMERALS}第].)(?:"
+    rf"(?P<multi>{_T}{{1,2}}?(?:（[{FORMULA_NUMERALS}]{_T}{{1,3}}?）)?(?:{_PART}){{1,4}}{_FORMULA_END}"
     rf"|{_T}{{1,2}}一(?=[^{CJK}]|$))"
     rf"|(?P<counted>(?<=[“‘][{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}[{CJK}]{{0,8}}(?=[”’])"
     rf"|(?<=[{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}(?:\d+(?:\.\d+)?[%％]|[{CJK}]{{1,4}}?(?=[^{CJK}]|$|[的和与及中])))"
@@ -85,7 +102,7 @@ _FORMULA_NUMERAL_RE = re.compile(
     rf")",
     re.MULTILINE,
 )
-_FORMULA_HEAD_FIRST_RE = re.compile(rf"(?P<head_first>{_T}{{2,6}}[{_NUMX}]{{1,2}}[条项点](?=[”’]))")
+_FORMULA_HEAD_FIRST_RE = re.compile(rf"(?P<head_first>{_T}{{2,6}}[{FORMULA_NUMERALS}]{{1,2}}[条项点](?=[”’]))")
 #: Words that open with a numeral but name no set: lexicalised words, idioms, metaphors.
 LEXICALISED = frozenset(
     "一把手 一线 一流 一体 一体化 一览表 一往无前 一起 一切 一些 一般 一定 一直 一致 一样 一同 一并 一再 一律 "
@@ -173,7 +190,7 @@ def iter_numbers(text: str) -> Iterator[re.Match[str]]:
     return _NUMBER_UNIT_RE.finditer(text)
 
 
-_ZERO_RE = re.compile(r"(?<![一二三四五六七八九十百千万\d.])(?P<zero>零(?:发生|发案|事故|伤亡|死亡|投诉|差错|失误|上访|感染|滞留|积压|漏报|增长|突破))")
+_ZERO_RE = re.compile(rf"(?<![{CN_NUMERAL_CHARS}\d.])(?P<zero>零(?:发生|发案|事故|伤亡|死亡|投诉|差错|失误|上访|感染|滞留|积压|漏报|增长|突破))")
 
 
 def iter_zero_counts(text: str) -> Iterator[re.Match[str]]:
@@ -284,14 +301,14 @@ def formula_head(formula: str) -> str:
     return "/".join(t for t in terms if t)
 
 
-_NUMERAL_RUN = re.compile(f"[{_NUMX}]+")
+_NUMERAL_RUN = re.compile(f"[{FORMULA_NUMERALS}]+")
 _COUNTED_START = re.compile(rf"^(?:[{CN_DIGITS}]{{1,2}})(?P<counter>[{_FORMULA_COUNTERS}])")
 
 
 def _counted(formula: str) -> re.Match[str] | None:
     """The numeral and counter opening a counted formula (五个坚持), not a multi-part one (一项目一方案)."""
     m = _COUNTED_START.match(formula)
-    if m and re.search(f"^[^{_NUMX}]{{1,3}}[{_NUMX}]", formula[m.end() :]):
+    if m and re.search(f"^[^{FORMULA_NUMERALS}]{{1,3}}[{FORMULA_NUMERALS}]", formula[m.end() :]):
         return None
     return m
 
@@ -305,8 +322,9 @@ def is_cjk(char: str) -> bool:
     return bool(re.fullmatch(CJK_CHAR, char))
 
 
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_VALUES = {**dict.fromkeys(CN_ZERO, 0), **{c: i for i, c in enumerate(CN_ORDINALS[:9], start=1)}, "两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_LARGE = (("亿", 1e8), ("万", 1e4))
 
 
 def cn_int(numeral: str) -> int | None:
@@ -329,17 +347,44 @@ def cn_int(numeral: str) -> int | None:
     return total + (digit or 0)
 
 
+def chinese_numeral_value(number: str) -> float:
+    """The value of a number as :data:`NUMBER` matches it: Arabic (1,200, 13.8) or written out (三千二百万, 三点五).
+
+    Written-out numbers: 亿 and 万 multiply what comes before them (二万八千亿: 28,000 × 10⁸; a
+    bare 万 is ten thousand), the rest is read by :func:`cn_int`, and the digits after 点 are
+    decimals read one by one.
+
+    >>> [chinese_numeral_value(n) for n in ["一百二十", "三千二百万", "一亿二千万", "二万八千亿", "三点五", "1,200", "13.8"]]
+    [120.0, 32000000.0, 120000000.0, 2800000000000.0, 3.5, 1200.0, 13.8]
+    """
+    if not _NUMBER_RE.fullmatch(number):
+        raise ValueError(f"not a number in Arabic digits or Chinese numerals: {number!r}")
+    if re.search(r"\d", number):
+        return float(re.sub(r"[,，]", "", number))
+    whole, _, frac = number.partition("点")
+    value = _written_out(whole)
+    return value + float("0." + "".join(str(cn_int(c)) for c in frac)) if frac else value
+
+
+def _written_out(numeral: str) -> float:
+    """A written-out integer with 亿 and 万 (一万亿, 三千二百万), each scale multiplying the numeral before it."""
+    for scale, factor in _CN_LARGE:
+        if scale in numeral:
+            head, rest = numeral.split(scale, 1)
+            return (_written_out(head) or 1) * factor + _written_out(rest)
+    return float(cn_int(numeral) or 0)
+
+
 #: Markers of enumerated items: 一是 (inline, after a sentence or clause end), and, at the
 #: start of a line, 一、 / （一） / 1、 / （1） / 第一， — the structure official texts number.
-_ENUM_CN = "一二三四五六七八九十"
 _ENUMERATOR_RE = re.compile(
     rf"(?:(?<=^)|(?<=[。；;：:！？!?\n]))[ \u3000]*(?P<marker>"
-    rf"(?P<shi>[{_ENUM_CN}]{{1,3}})是"
-    rf"|(?P<dun>[{_ENUM_CN}]{{1,3}})[、．]"
-    rf"|[（(](?P<paren>[{_ENUM_CN}]{{1,3}})[）)]"
+    rf"(?P<shi>[{CN_ORDINALS}]{{1,3}})是"
+    rf"|(?P<dun>[{CN_ORDINALS}]{{1,3}})[、．]"
+    rf"|[（(](?P<paren>[{CN_ORDINALS}]{{1,3}})[）)]"
     rf"|(?P<arabic>\d{{1,2}})[、．.](?!\d)"
     rf"|[（(](?P<arabic_paren>\d{{1,2}})[）)]"
-    rf"|第(?P<di>[{_ENUM_CN}]{{1,3}})[，、,：:]"
+    rf"|第(?P<di>[{CN_ORDINALS}]{{1,3}})[，、,：:]"
     rf")",
     re.MULTILINE,
 )

@@ -8,6 +8,7 @@ boundary, which is what makes processes and Dask workers pay off (see ``benchmar
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 Scheduler = Literal["serial", "threads", "processes", "dask"]
 SCHEDULERS: tuple[str, ...] = ("serial", "threads", "processes", "dask")
 T = TypeVar("T")
+#: Below this many characters, work that could go to worker processes (cleaning; segmenting with
+#: the pure-Python jieba) runs in this process: starting workers and sending them the text costs more.
+PROCESS_POOL_MIN_CHARS = 2_000_000
 
 
 def check_scheduler(scheduler: str, address: str | None = None) -> None:
@@ -132,9 +136,29 @@ def _dask_client(address: str | None, workers: int):
     return Client(cluster)
 
 
+_PROGRESS = contextvars.ContextVar("corpus_progress", default=True)
+
+
 def show_progress() -> bool:
-    """Whether long work shows progress bars: off where ``CORPUS_PROGRESS=0`` (the report runner sets it)."""
-    return os.environ.get("CORPUS_PROGRESS", "1") != "0"
+    """Whether long work shows progress bars here (on unless switched off by :func:`progress_bars`)."""
+    return _PROGRESS.get()
+
+
+@contextmanager
+def progress_bars(enabled: bool) -> Iterator[None]:
+    """Switch progress bars on or off for the work done inside the block (``load_corpus(progress=...)`` uses it).
+
+    >>> with progress_bars(False):
+    ...     show_progress()
+    False
+    >>> show_progress()
+    True
+    """
+    token = _PROGRESS.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
 
 
 def with_progress(results: Iterable[T], total: int, label: str) -> Iterator[T]:

@@ -9,6 +9,9 @@ every other user). Lexicons and filters are explicit, in a frozen :class:`TokenC
 Filters (stopwords, numbers, punctuation, Latin, single characters, POS) apply to the
 *vocabulary*: each distinct token is judged once, after segmentation, and rows are kept
 by a vectorised lookup — per-token filtering in Python would cost more than segmenting.
+
+Texts one at a time (scikit-learn's ``analyzer=``) go through a :class:`Tokenizer`: one
+fixed lexicon for every text, so a word never changes its tokens with the text it is in.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
 from importlib import resources
 from itertools import accumulate, chain
@@ -35,8 +38,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import cache as store
-from .patterns import CJK, iter_formulae, iter_models, iter_quotes
-from .schedule import with_progress
+from .patterns import CJK, CN_NUMERAL_CHARS, FORMULA_NUMERALS, iter_formulae, iter_models, iter_quotes
+from .schedule import PROCESS_POOL_MIN_CHARS, with_progress
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +51,14 @@ DEFAULT_TERM_FREQ = 20000
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 # Numbers, numerals with a measure word (一名, 万余) and enumerators (一是, 第三).
 _NUMBER_RE = re.compile(
-    r"^[\d０-９.．,，%％\-–—~～/:：]+$|^第?[零〇一二三四五六七八九十百千万亿两\d]+(?:[个名场次件项条位批]|余|多|是)?$"
+    rf"^[\d０-９.．,，%％\-–—~～/:：]+$|^第?[{CN_NUMERAL_CHARS}\d]+(?:[个名场次件项条位批]|余|多|是)?$"
 )
 _LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_']*$")
 _CJK_RE = re.compile(f"[{CJK}]")
+# A quotation is a term when it is one run of ideographs, Latin letters, digits and plus signs.
+_QUOTED_TERM_RE = re.compile(f"[{CJK}A-Za-z0-9+＋]{{2,}}")
+# Every numbered formula holds a numeral (the head-first form ends in one: 从严治警七条).
+_FORMULA_HINT_RE = re.compile(f"[{FORMULA_NUMERALS}]")
 
 
 def data_path(name: str) -> Path:
@@ -100,7 +107,7 @@ class TokenConfig:
 
     def key(self) -> str:
         """A hash of every setting and of the contents of every lexicon and stop-word file used."""
-        payload = asdict(self) | {"code": store.code_fingerprint(), "files": [_file_hash(p) for p in self._files()]}
+        payload = asdict(self) | {"code": store.stage_fingerprint(__name__), "files": [_file_hash(p) for p in self._files()]}
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
 
     def _files(self) -> list[str]:
@@ -226,7 +233,7 @@ def corpus_terms(texts: Iterable[str], *, max_quote_len: int = 10) -> pd.DataFra
     models = Counter(m.group() for m in iter_models("\n".join(t for t in texts if "+" in t or "＋" in t)))
     counts: Counter[tuple[str, str]] = Counter()
     for inner, n in quotes.items():
-        if re.fullmatch(f"[{CJK}A-Za-z0-9+＋]{{2,}}", inner) and _CJK_RE.search(inner):
+        if _is_quoted_term(inner):
             counts[("quotation", inner)] += n
     counts.update({("formula", term): n for term, n in formulae.items()})
     counts.update({("model", term): n for term, n in models.items() if _CJK_RE.search(term)})
@@ -237,6 +244,44 @@ def corpus_terms(texts: Iterable[str], *, max_quote_len: int = 10) -> pd.DataFra
                       "count": n + (prev["count"] if prev else 0)}  # fmt: skip
     frame = pd.DataFrame(list(rows.values()), columns=["term", "kind", "count"])
     return frame.sort_values(["count", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _is_quoted_term(inner: str) -> bool:
+    """Whether a quotation's inner text is a term (one run of word characters, with an ideograph)."""
+    return bool(_QUOTED_TERM_RE.fullmatch(inner) and _CJK_RE.search(inner))
+
+
+def marked_spans(text: str, *, max_quote_len: int = 10) -> list[tuple[int, int]]:
+    """Where one text marks the units :func:`corpus_terms` counts, as (start, end), in order, none overlapping.
+
+    Where two units overlap (a formula inside a short quotation), the one that starts
+    first wins, and of two that start together the longer: the word the segmenter would
+    pick were both in its lexicon, since one word outscores two of the same frequency.
+
+    >>> text = "落实“三会一课”，深化“党建+警务”模式，形成三抓四学五查六提升工作法"
+    >>> [text[s:e] for s, e in marked_spans(text)]
+    ['三会一课', '党建+警务', '三抓四学五查六提升']
+    """
+    spans = []
+    if "“" in text or "‘" in text:
+        for m in iter_quotes(text, max_len=max_quote_len):
+            group = 1 if m.group(1) is not None else 2
+            if _is_quoted_term(m.group(group)):
+                spans.append(m.span(group))
+    if _FORMULA_HINT_RE.search(text):
+        # A line break before the text, as between the texts corpus_terms joins: the detector
+        # reads the character before a formula, and an empty one counts as an opening quotation mark.
+        spans += [(m.start() - 1, m.end() - 1) for m in iter_formulae("\n" + text)]
+    if "+" in text or "＋" in text:
+        spans += [m.span() for m in iter_models(text) if _CJK_RE.search(m.group())]
+    if len(spans) < 2:
+        return spans
+    chosen, end = [], 0
+    for start, stop in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start >= end:
+            chosen.append((start, stop))
+            end = stop
+    return chosen
 
 
 def with_corpus_terms(config: TokenConfig, texts: Iterable[str]) -> TokenConfig:
@@ -273,18 +318,100 @@ _WARNED: set[tuple[str, ...]] = set()
 def tokenize(text: str, config: TokenConfig | None = None) -> list[str]:
     """Segment one text with the domain lexicon, the units it marks itself, and the default filters.
 
+    For a one-off text. It runs the cached :class:`Tokenizer` of the configuration, so the
+    lexicon is the configuration's own: the units the text marks (short quotations, numbered
+    formulae, X+Y models) come out whole because the text is split around them, never by a
+    new segmenter per text. For many texts, build one :meth:`Tokenizer.from_texts`.
+
     >>> tokenize("坚持党建引领，深化“党建+警务”模式，落实三会一课制度")
     ['党建引领', '党建+警务', '模式', '三会一课', '制度']
     """
-    cfg = with_corpus_terms(config or TokenConfig(), [text])
-    words = _cut(segmenter_for(cfg), cfg, text)
-    keep = vocabulary_filter(cfg, set(words))
-    return [w for w in words if keep[w]]
+    return _tokenizer_for(config)(text)
+
+
+@lru_cache(maxsize=16)
+def _tokenizer_for(config: TokenConfig | None) -> Tokenizer:
+    """The tokenizer :func:`tokenize` runs, one per configuration (``None`` is a key: no config built and hashed per call)."""
+    return Tokenizer(config or TokenConfig())
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """A per-text tokenizer with a fixed lexicon: ``tok(text) -> list[str]``, usable as scikit-learn's ``analyzer=``.
+
+    Built once from a configuration (:meth:`from_texts` fixes the units a corpus marks as
+    terms), so a word is segmented the same way in every text. Tokens pass the filters of
+    :func:`tokens` (:func:`vocabulary_filter`), each distinct word judged once and
+    remembered. Units a text marks that the lexicon lacks (with ``corpus_lexicon`` on) come
+    out as one token each: the text is cut around them. It pickles as its configuration;
+    the segmenter is looked up again (:func:`segmenter_for`, cached per process).
+
+    >>> tok = Tokenizer.from_texts(["推进“党建+警务”模式，落实“三会一课”", "健全“枫桥经验”长效机制"])
+    >>> tok("深化“党建+警务”模式"), tok("坚持枫桥经验，落实三会一课制度")
+    (['党建+警务', '模式'], ['枫桥经验', '三会一课', '制度'])
+    >>> from sklearn.feature_extraction.text import CountVectorizer
+    >>> CountVectorizer(analyzer=tok).fit(["坚持枫桥经验", "深化“党建+警务”模式"]).get_feature_names_out().tolist()
+    ['党建+警务', '枫桥经验', '模式']
+    """
+
+    config: TokenConfig = field(default_factory=TokenConfig)
+    _lexicon: frozenset[str] = field(init=False, repr=False, compare=False)
+    _stopwords: frozenset[str] = field(init=False, repr=False, compare=False)
+    _keep: dict[str, bool] = field(init=False, repr=False, compare=False)
+    _segmenters: list = field(init=False, repr=False, compare=False)  # the segmenter, once looked up
+
+    def __post_init__(self) -> None:
+        lexicon = frozenset(word for word, _, _ in lexicon_terms(self.config)) if self.config.corpus_lexicon else frozenset()
+        object.__setattr__(self, "_lexicon", lexicon)
+        object.__setattr__(self, "_stopwords", stopwords(self.config))
+        object.__setattr__(self, "_keep", {})
+        object.__setattr__(self, "_segmenters", [])
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], config: TokenConfig | None = None) -> Tokenizer:
+        """A tokenizer whose lexicon holds the units these texts mark (as :func:`tokens` builds it for them)."""
+        return cls(with_corpus_terms(config or TokenConfig(), texts))
+
+    def __reduce__(self):
+        return (type(self), (self.config,))  # the configuration alone: no segmenter, no memo
+
+    def __call__(self, text: str) -> list[str]:
+        """The filtered tokens of one text, in order."""
+        seg = self._segmenter()
+        spans = marked_spans(text, max_quote_len=self.config.max_quote_len) if self.config.corpus_lexicon else ()
+        spans = [(s, e) for s, e in spans if text[s:e] not in self._lexicon]
+        if not spans:
+            words = _cut(seg, self.config, text)
+        else:
+            words, at = [], 0
+            for start, end in spans:
+                if start > at:
+                    words += _cut(seg, self.config, text[at:start])
+                words.append(text[start:end])
+                at = end
+            if at < len(text):
+                words += _cut(seg, self.config, text[at:])
+        keep = self._keep
+        try:
+            return [w for w in words if keep[w]]
+        except KeyError:  # words not judged yet: judge them together, once
+            keep.update(_judge(self.config, {w for w in words if w not in keep}, self._stopwords))
+            return [w for w in words if keep[w]]
+
+    def _segmenter(self):
+        if not self._segmenters:
+            unreachable_stopwords(self.config)
+            self._segmenters.append(segmenter_for(self.config))
+        return self._segmenters[0]
 
 
 def vocabulary_filter(config: TokenConfig, vocabulary: Iterable[str]) -> dict[str, bool]:
     """Whether each distinct token passes the configuration's filters (judged once per word)."""
-    stop = stopwords(config)
+    return _judge(config, vocabulary, stopwords(config))
+
+
+def _judge(config: TokenConfig, vocabulary: Iterable[str], stop: frozenset[str]) -> dict[str, bool]:
+    """:func:`vocabulary_filter` given the stop list (a :class:`Tokenizer` reads its files once)."""
     vocab = list(vocabulary)
     tags = _tags(config, vocab) if config.pos else {}
     result = {}
@@ -350,7 +477,7 @@ def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, work
 
     if n_workers > 1 and len(chunks) > 1 and cfg.segmenter == "rjieba":
         parts = _cut_in_threads(chunks, seg, cfg, n_workers)
-    elif n_workers > 1 and len(chunks) > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS:
+    elif n_workers > 1 and len(chunks) > 1 and sum(map(len, texts)) >= PROCESS_POOL_MIN_CHARS:
         parts = _cut_in_processes(chunks, cfg, n_workers)
     else:
         parts = [_cut_joined(seg, cfg, chunk) for chunk in chunks]
@@ -380,8 +507,6 @@ def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, work
     }, copy=False)  # fmt: skip  (fresh arrays: no copy into one block)
 
 
-#: Below this many characters the pure-Python engine stays in this process: starting workers costs more.
-PARALLEL_MIN_CHARS = 3_000_000
 
 
 def _cut_in_threads(chunks: list[list[str]], seg, cfg: TokenConfig, n_workers: int) -> list[_Cut]:

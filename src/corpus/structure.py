@@ -11,20 +11,25 @@ import re
 
 import pandas as pd
 
+from .patterns import CJK, CN_ORDINALS
+
 PARAGRAPH_COLUMNS = ["doc_id", "para_no", "kind", "level", "section", "start", "end", "text"]
 SENTENCE_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "text"]
 
-_CN = "一二三四五六七八九十"
 #: Heading numberings, outermost first: the level a heading sits at.
 _HEADING_LEVELS = [
-    re.compile(rf"^[{_CN}]{{1,3}}[、．.]"),  # 一、
-    re.compile(rf"^[（(][{_CN}]{{1,3}}[）)]"),  # （一）
+    re.compile(rf"^[{CN_ORDINALS}]{{1,3}}[、．.]"),  # 一、
+    re.compile(rf"^[（(][{CN_ORDINALS}]{{1,3}}[）)]"),  # （一）
     re.compile(r"^[A-Z](?:[ 、．.]|$)"),  # A 精心谋划 (a joined section letter)
     re.compile(r"^\d{1,2}[、．.](?!\d)"),  # 1、
     re.compile(r"^[（(]\d{1,2}[）)]"),  # （1）
 ]
-_ITEM = re.compile(rf"^(?:[{_CN}]{{1,3}}是|第[{_CN}\d]{{1,3}}[，、,]|首先|其次|再次|最后|“[^”]{{1,8}}”[^，。]{{0,6}}。)")
-_SENTENCE = re.compile(r"[^。！？!?…]*(?:[。！？!?]+|…+|$)[”’」』）)]*")
+_ITEM = re.compile(rf"^(?:[{CN_ORDINALS}]{{1,3}}是|第[{CN_ORDINALS}\d]{{1,3}}[，、,]|首先|其次|再次|最后|“[^”]{{1,8}}”[^，。]{{0,6}}。)")
+# A sentence ends at 。！？ or …, with the closing quotation marks and brackets after them. Not at
+# ；: in Chinese usage (GB/T 15834-2011) the semicolon joins the clauses of one sentence, as in
+# 一是…；二是…。 And not at a half-width ? or ! after an ideograph: cleaning makes every real one
+# full-width, so one left there stands for a lost character (领域?I调处), flagged as mojibake.
+_SENTENCE = re.compile(rf"[^。！？!?…]*(?:(?<=[{CJK}])[!?]+[^。！？!?…]*)*(?:[。！？]+|(?<![{CJK}])[!?]+|…+|$)[”’」』）)]*")
 MAX_HEADING_LEN = 40
 
 
@@ -100,13 +105,15 @@ def _section(path: dict[int, str]) -> str:
 
 
 def sentences(units: pd.DataFrame) -> pd.DataFrame:
-    """Sentences of documents or paragraphs, split after 。！？… (closing quotes stay attached).
+    """Sentences of documents or paragraphs, split after 。！？… (closing quotes stay attached), not at ；.
 
-    Offsets are into the document's ``text``; given documents, paragraphs are derived first.
+    The corpus's one sentence splitter: every table that cites a ``sent_no`` (tokens, claims)
+    uses these sentences. Offsets are into the document's ``text``; given documents,
+    paragraphs are derived first.
 
     >>> import pandas as pd
-    >>> sentences(pd.DataFrame({"doc_id": ["d"], "text": ["他说：“好。”我们走吧！"]}))["text"].tolist()
-    ['他说：“好。”', '我们走吧！']
+    >>> sentences(pd.DataFrame({"doc_id": ["d"], "text": ["他说：“好。”我们走吧！一是建制度；二是抓落实。OK?好"]}))["text"].tolist()
+    ['他说：“好。”', '我们走吧！', '一是建制度；二是抓落实。', 'OK?', '好']
     """
     paras = units if "para_no" in units.columns else paragraphs(units)
     rows = []

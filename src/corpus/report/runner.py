@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ast
 import hashlib
+import inspect
 import json
 import logging
 import multiprocessing
@@ -36,21 +37,24 @@ import papermill
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
-from .schedule import SCHEDULERS, check_scheduler
+from ..cache import cache_root
+from ..schedule import SCHEDULERS, check_scheduler
+from .context import open_report
 
 logger = logging.getLogger(__name__)
 
-INJECTED_PARAMETERS = ("corpus_path", "metadata_path", "output_dir")
+#: Set by the runner in every notebook: what to read, where to write, the cache folder, and no progress bars.
+INJECTED_PARAMETERS = ("corpus_path", "metadata_path", "output_dir", "cache_dir", "progress")
 ALL_NOTEBOOKS = "*"
 NOTEBOOK_NAME = re.compile(r"\d{2}_.+\.ipynb")
 LIBRARIES = ("pandas", "numpy", "scikit-learn", "jieba", "rjieba", "opencc", "matplotlib",
              "papermill", "nbconvert", "dask", "distributed", "corpus")
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 #: Corpora larger than this (MB) are loaded and segmented once before the notebooks run.
 PREPARE_ABOVE_MB = 5.0
-#: The load_study settings that change what is cached; the runner prepares the corpus with them.
-_STUDY_SETTINGS = ("lexicon_paths", "stopword_paths", "bureaucratic_stopwords", "corpus_lexicon",
-                   "segmenter", "scheduler", "scheduler_address")  # fmt: skip
+#: The notebook parameters that change how the corpus is loaded: those of :func:`open_report` (read from its signature).
+_LOAD_SETTINGS = tuple(p for p in inspect.signature(open_report).parameters
+                       if p not in ("corpus_path", "metadata_path", "output_dir", "progress", "cache_dir"))
 
 
 class ReportError(ValueError):
@@ -163,10 +167,12 @@ def _parameter_errors(name: str, declared: set[str], given: Mapping[str, Any]) -
 
 def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mapping[str, Any]], *,
                         corpus_path: Path, metadata_path: Path | None,
-                        report_dir: Path) -> dict[str, dict[str, Any]]:
+                        report_dir: Path, cache_dir: Path | None = None) -> dict[str, dict[str, Any]]:
     """Parameters per notebook stem: injected ones, then overrides for all, then for that notebook.
 
-    ``output_dir`` is ``report_dir/<notebook stem>``, where the notebook writes its CSV tables.
+    ``output_dir`` is ``report_dir/<notebook stem>``, where the notebook writes its CSV tables;
+    ``cache_dir`` is the cache every notebook shares (default :func:`corpus.cache.cache_root`);
+    ``progress`` is off (bars are for people at a console, not for a report's HTML).
 
     Every problem (unknown notebook or parameter, a missing injected parameter, an override of an
     injected one) is collected and raised together as one :class:`ReportError`.
@@ -183,7 +189,8 @@ def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mappi
         errors += _parameter_errors(path.stem, declared, given)
         parameters[path.stem] = {"corpus_path": str(corpus_path),
                                  "metadata_path": str(metadata_path) if metadata_path else None,
-                                 "output_dir": str(report_dir / path.stem), **given}
+                                 "output_dir": str(report_dir / path.stem),
+                                 "cache_dir": str(cache_root(cache_dir)), "progress": False, **given}
     if errors:
         raise ReportError("\n".join(errors))
     return parameters
@@ -465,7 +472,8 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
                 overrides: Mapping[str, Mapping[str, Any]] | None = None,
                 show_code: bool = False, jobs: int | None = None, kernel_name: str = "python3",
                 command: str | None = None, scheduler: str | None = None,
-                scheduler_address: str | None = None, prepare_above_mb: float = PREPARE_ABOVE_MB) -> RunResult:
+                scheduler_address: str | None = None, prepare_above_mb: float = PREPARE_ABOVE_MB,
+                cache_dir: str | os.PathLike[str] | None = None) -> RunResult:
     """Execute every report notebook on a corpus, render HTML and write the index pages.
 
     Bad paths, notebook names or parameters raise :class:`ReportError` before anything runs;
@@ -497,13 +505,11 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
     name = _corpus_name(corpus)
     report_dir = Path(out_dir).resolve() / name
     parameters = notebook_parameters(notebooks, overrides or {}, corpus_path=corpus,
-                                     metadata_path=metadata_file, report_dir=report_dir)
+                                     metadata_path=metadata_file, report_dir=report_dir,
+                                     cache_dir=Path(cache_dir) if cache_dir is not None else None)
 
     fingerprint = corpus_fingerprint(corpus)
     report_dir.mkdir(parents=True, exist_ok=True)
-    # Notebooks run with cwd=notebooks/: point their caches at one folder beside it, shared by all.
-    os.environ.setdefault("CORPUS_CACHE_DIR", str(notebooks[0].parent.parent / ".cache"))
-    os.environ.setdefault("CORPUS_PROGRESS", "0")  # progress bars are for people, not for the reports' HTML
     if scheduler is not None or scheduler_address is not None or _megabytes(fingerprint) > prepare_above_mb:
         _prepare(corpus, metadata_file, parameters)
     logger.info("running %d notebook(s) on %s with %d job(s) -> %s",
@@ -532,33 +538,24 @@ def _megabytes(fingerprint: pd.DataFrame) -> float:
 def _prepare(corpus: Path, metadata: Path | None, parameters: Mapping[str, Mapping[str, Any]]) -> None:
     """Load, clean and segment the corpus once, in this process and its workers, with progress bars.
 
-    The notebooks call ``load_study`` with the same settings (their defaults are
-    ``load_study``'s, overrides come from ``parameters``) and find the results in the cache
-    instead of computing them each, several at a time.
+    The notebooks call :func:`~corpus.report.context.open_report` with the same settings (the
+    notebook parameters named like its arguments) and find the results in the cache instead
+    of computing them each, several at a time.
     """
-    from .study import load_study
-
     distinct: dict[str, dict[str, Any]] = {}
     for given in parameters.values():
-        chosen = {k: given[k] for k in _STUDY_SETTINGS if k in given}
+        chosen = {k: given[k] for k in (*_LOAD_SETTINGS, "cache_dir") if k in given}
         distinct.setdefault(json.dumps(chosen, sort_keys=True, default=str), chosen)
     started = time.perf_counter()
-    before = os.environ.get("CORPUS_PROGRESS")
-    os.environ["CORPUS_PROGRESS"] = "1"
     try:
         with tempfile.TemporaryDirectory() as scratch:
             for chosen in distinct.values():
                 logger.info("preparing %s once for all notebooks (%s)", corpus,
-                            ", ".join(f"{k}={v}" for k, v in sorted(chosen.items())) or "default settings")
-                load_study(corpus, metadata, output_dir=scratch, **chosen)
+                            ", ".join(f"{k}={v}" for k, v in sorted(chosen.items()) if k != "cache_dir") or "default settings")
+                open_report(corpus, metadata, output_dir=scratch, progress=True, **chosen).corpus.tokens()
         logger.info("prepared in %.1f s", time.perf_counter() - started)
     except Exception as exc:  # the notebooks run anyway and each reports the problem in its place
         logger.warning("preparing the corpus failed (%s); the notebooks load it themselves", _one_line(exc))
-    finally:
-        if before is None:
-            del os.environ["CORPUS_PROGRESS"]
-        else:
-            os.environ["CORPUS_PROGRESS"] = before
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -1,0 +1,221 @@
+"""Numbered formulae (四个全面, 三会一课, “四风”) with the members the text spells out, and X+Y models (互联网+政务服务, 1+N).
+
+A numeric model (1+N, 3+2, 4+X) is both: :func:`models` lists it with every X+Y model and
+:func:`formulae` with the numbered formulae (form ``numeric``); the two rows cite the same
+occurrence. See :mod:`corpus.discourse` for what counts as a formula rather than a claim.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..patterns import CJK, FORMULA_NUMERALS, cn_int, formula_head, formula_numbers, iter_formulae, iter_models, model_parts
+from .units import iter_paragraphs, paragraph_units
+
+FORMULA_COLUMNS = ["doc_id", "para_no", "start", "end", "surface", "form", "numbers", "total", "head", "quoted",
+                   "members", "n_members"]  # fmt: skip
+MODEL_COLUMNS = ["doc_id", "para_no", "start", "end", "surface", "parts", "head", "n_parts", "numeric", "open_slot",
+                 "restored"]  # fmt: skip
+
+
+def formulae(units: pd.DataFrame) -> pd.DataFrame:
+    """Numbered formulae (三会一课, 四个全面, “四风”, 双提升) and numeric models (1+N, 3+2, 4+X) with numbers, head, offsets and members.
+
+    ``form`` is the detector's form (multi, counted, bare, head_first), or ``numeric`` for a
+    numeric model; ``numbers`` the numerals as written, joined by '/'; ``total`` their sum;
+    ``members`` the items the same paragraph spells out (see :func:`formula_members`), joined
+    by '；'. A formula inside a longer one (一查两改 in 一查两改三提升) is not listed again.
+
+    Numeric models are X+Y models whose parts are all digits or letters, at least one a digit
+    (1+N, 3+2, 1+3+5, 4+X). They are listed here and in :func:`models`: each such row is the
+    same occurrence (same ``doc_id``, ``start``, ``end``) as a :func:`models` row with
+    ``numeric`` True. Here ``numbers`` are the parts (3/2, 4/X), ``total`` the sum of the digit
+    parts (a letter is an open slot and counts nothing), ``head`` the noun the model names,
+    written right after it (“1+N”政策体系 → 政策体系; '' where none is); no members are read
+    for them, since their numbers count groups (3+2: three tasks set above, two added locally)
+    that the texts seldom spell out item by item.
+    """
+    rows = []
+    for doc_id, para_no, offset, text in iter_paragraphs(paragraph_units(units)):
+        found = []
+        for m in iter_formulae(text):
+            nums = formula_numbers(m.group())
+            values = [cn_int(n.replace("双", "两")) or 0 for n in nums]
+            members = formula_members(text, m.start(), m.end(), values)
+            found.append({"start": m.start(), "end": m.end(), "surface": m.group(), "form": m.lastgroup,
+                          "numbers": "/".join(nums), "total": sum(values), "head": formula_head(m.group()),
+                          "members": "；".join(members), "n_members": len(members)})  # fmt: skip
+        for m in iter_models(text):
+            parts = model_parts(m.group())
+            if is_numeric_model(parts):
+                found.append({"start": m.start(), "end": m.end(), "surface": m.group(), "form": "numeric",
+                              "numbers": "/".join(parts), "total": sum(int(p) for p in parts if p.isdigit()),
+                              "head": _named_after(text, m.end()), "members": "", "n_members": 0})  # fmt: skip
+        for row in sorted(found, key=lambda r: r["start"]):
+            rows.append({"doc_id": doc_id, "para_no": para_no, **row, "start": offset + row["start"], "end": offset + row["end"],
+                         "quoted": _quoted(text, row["start"], row["end"])})  # fmt: skip
+    return pd.DataFrame(rows, columns=FORMULA_COLUMNS)
+
+
+def is_numeric_model(parts: list[str]) -> bool:
+    """Whether an X+Y model's parts make it a numeric model: all digits or letters (at most 3), one at least a digit.
+
+    >>> is_numeric_model(["1", "N"]), is_numeric_model(["3", "2"]), is_numeric_model(["互联网", "X"]), is_numeric_model(["互联网", ""])
+    (True, True, False, False)
+    """
+    return all(re.fullmatch(r"[0-9A-Za-z]{1,3}", p) for p in parts) and any(p.isdigit() for p in parts)
+
+
+def _named_after(text: str, end: int) -> str:
+    """The noun written right after a model (“1+N”政策体系, “3+N”重点任务和…): up to 8 ideographs, to 的/和/与/及/等."""
+    run = re.match(f"[”’」]?([{CJK}]{{1,8}})", text[end:])
+    return re.split("[的和与及等]", run.group(1))[0] if run else ""
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    return text[start - 1 : start] in ("“", "‘") and text[end : end + 1] in ("”", "’")
+
+
+_LIST_VERBS = ("形成|实行|建立|健全|开设|推行|围绕|通过|实施|实现|开展|坚持|落实|包括|按照|聚焦|构建|打造|完善|制定|"
+               "明确|强化|推进|做到|整合|优化|保持|组织|涵盖|突出|深化|紧盯|依托")  # fmt: skip
+_LEAD_VERB = re.compile(rf"^.*(?:{_LIST_VERBS})(?=.)")
+
+
+def formula_members(text: str, start: int, end: int, numbers: list[int]) -> list[str]:
+    """The items a formula at ``[start, end)`` of a paragraph counts, where the paragraph spells them out.
+
+    Tried in order: for a multi-part formula, the clauses of its sentence that assign each
+    part (以A为主体，以B为两翼，以C为支撑的“一体两翼三支撑”); a list ending right before it
+    (自查、互查、抽查“三查”), one after ，即 or a colon, the list in the next clause of the same
+    sentence, and for a formula opening the paragraph (“三抓”促发展。) the first list of the
+    next sentence. A list counts when it has as many items as the formula's number (the sum of
+    a multi-part formula's numbers, or for 五位一体 its first); 一X一Y formulae and formulae
+    that are themselves list items have none.
+
+    >>> formula_members("严格落实自查、互查、抽查“三查”工作机制", 13, 15, [3])
+    ['自查', '互查', '抽查']
+    >>> formula_members("以教学为主体，以科研和服务为两翼，以平台、队伍为支撑的“一体两翼三支撑”格局", 28, 35, [1, 2, 3])
+    ['教学', '科研和服务', '平台', '队伍']
+    """
+    roles = _role_members(text, start, end) if len(numbers) > 1 else []
+    if roles:
+        return roles
+    wanted = _wanted_members(numbers)
+    close = end + (text[end : end + 1] in ("”", "’"))
+    rest = text[close:]
+    in_list = text[:start].rstrip("“‘").endswith("、") or rest.startswith("等") or "、" in re.split(r"[，。；：！？]", rest)[0]
+    if not wanted or in_list:
+        return []
+    for candidate, lead in ((_clause_before(text, start), True), (_after_colon(text, end), False)):
+        items = _split_list(candidate, wanted, lead=lead)
+        if items:
+            return items
+    sentences = re.split(r"[。；！？]", rest)
+    later = re.split(r"[，：]", sentences[0])[1:2]
+    if start <= 1 and len(sentences) > 1:  # “三抓”促发展。该县通过抓项目建设、抓招商引资、抓营商环境，……
+        later += re.split(r"[，：]", sentences[1])
+    return next((items for clause in later if (items := _split_list(clause, wanted, lead=True))), [])
+
+
+def _role_members(text: str, start: int, end: int) -> list[str]:
+    """Members given part by part before a multi-part formula in its sentence: 以A为(主)体 … 以C为支撑 → A, …, C (split at 、)."""
+    terms = formula_head(text[start:end]).split("/")
+    sentence = re.split(r"[。；！？]", text[:start])[-1]
+    items, pos = [], 0
+    for term in terms:
+        role = re.compile(rf"以([^，。；：以为]{{1,30}})为(?:主|[{FORMULA_NUMERALS}]{{1,2}})?{re.escape(term)}(?=[，、的和])")
+        m = role.search(sentence, pos)
+        if not term or m is None:
+            return []
+        items += [i for i in m.group(1).split("、") if i]
+        pos = m.end()
+    return items
+
+
+
+def _wanted_members(numbers: list[int]) -> set[int]:
+    """How many members a formula with these numbers has: N, the sum of several, or 五位一体's first."""
+    if not numbers or all(n == 1 for n in numbers):
+        return set()
+    wanted = {sum(numbers)} | ({numbers[0]} if len(numbers) > 1 and numbers[-1] == 1 else set())
+    return wanted - {0, 1}
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The clause that ends where a formula starts (a quoted list right before it, else back to ，。；：)."""
+    head = text[:start].rstrip("“‘")
+    if head.endswith(("”", "’")):
+        opening = max(head.rfind("“"), head.rfind("‘"))
+        return head[opening + 1 : -1] if opening >= 0 else ""
+    return re.split(r"[，。；：！？”]", head)[-1]
+
+
+def _after_colon(text: str, end: int) -> str:
+    """The sentence after a formula followed by ，即 or a colon, else ''."""
+    m = re.match(r"[”’]?(?:，即|，也就是|：|即)([^。；]*)", text[end:])
+    return m.group(1) if m else ""
+
+
+def _split_list(clause: str, wanted: set[int], *, lead: bool) -> list[str]:
+    """The clause's items (split at 、, else at ， or 和/与/及) when their number is one wanted."""
+    clause = clause.strip()
+    if not clause:
+        return []
+    for pattern in (r"、", r"[，；]", r"、|和|与|及"):
+        items = [i.strip() for i in re.split(pattern, clause)]
+        if len(items) in wanted and all(items):
+            if lead:
+                items[0] = _LEAD_VERB.sub("", items[0]) or items[0]
+            items[-1] = re.split(r"等", items[-1])[0] or items[-1]
+            return [i.strip("“”‘’") for i in items]
+    return []
+
+
+#: The audit columns :func:`models` reads: each edit's step, its replacement and its span in ``text``.
+AUDIT_SPAN_COLUMNS = ["doc_id", "step", "after", "text_start", "text_end"]
+
+
+def models(units: pd.DataFrame, *, audit: pd.DataFrame | None) -> pd.DataFrame:
+    """X+Y(+Z) models (互联网+政务服务, 1+N, 医疗+养老（康复）, the open slot “互联网+”), one row per occurrence.
+
+    ``parts`` are joined by '|' (an open slot is an empty last part); ``numeric`` marks digit
+    and letter models (3+2, 4+X; see :func:`is_numeric_model`). Numeric models are also listed
+    by :func:`formulae` (form ``numeric``), with their numbers and the noun they name.
+
+    ``restored`` is True where cleaning restored the model's plus sign (a '+' lost as a space
+    in the page), read from ``audit``: the rows of step ``plus_signs`` whose ``after`` is '+',
+    at ``text_start``/``text_end`` (where that '+' lies in the document's ``text``;
+    :func:`corpus.clean.edit_text_spans`). ``audit=None``: not known, ``restored`` is <NA>.
+    """
+    if audit is not None:
+        missing = [c for c in AUDIT_SPAN_COLUMNS if c not in audit.columns]
+        if missing:
+            raise ValueError(f"`audit` lacks the columns {missing}: pass the audit of these documents with the span of "
+                             "each edit in the cleaned text (text_start, text_end: corpus.clean.edit_text_spans), "
+                             "or audit=None where it is not known")  # fmt: skip
+        restored = _restored_plus_signs(audit)
+    rows = []
+    for doc_id, para_no, offset, text in iter_paragraphs(paragraph_units(units)):
+        for m in iter_models(text):
+            parts = model_parts(m.group())
+            start, end = offset + m.start(), offset + m.end()
+            plus = [start + i for i, ch in enumerate(m.group()) if ch in "+＋"]
+            rows.append({"doc_id": doc_id, "para_no": para_no, "start": start, "end": end, "surface": m.group(),
+                         "parts": "|".join(parts), "head": parts[0], "n_parts": len(parts),
+                         "numeric": is_numeric_model(parts),
+                         "open_slot": parts[-1] == "",
+                         "restored": pd.NA if audit is None else any(p in restored.get(doc_id, ()) for p in plus)})  # fmt: skip
+    frame = pd.DataFrame(rows, columns=MODEL_COLUMNS)
+    frame["restored"] = frame["restored"].astype("boolean")
+    return frame
+
+
+def _restored_plus_signs(audit: pd.DataFrame) -> dict[str, set[int]]:
+    """Offsets in each document's text of the '+' signs cleaning restored (where a later step left them)."""
+    rows = audit[(audit["step"] == "plus_signs") & (audit["after"] == "+")]
+    restored: dict[str, set[int]] = {}
+    for doc_id, start, end in zip(rows["doc_id"], rows["text_start"], rows["text_end"]):
+        restored.setdefault(str(doc_id), set()).update(range(int(start), int(end)))
+    return restored
