@@ -442,7 +442,7 @@ def tokens(
     :func:`corpus.paragraphs` / :func:`corpus.sentences` carry theirs), so every count
     traces back to its sentence. The corpus-derived lexicon is built from all units
     together. Results are cached in ``<cache_dir>/tokens`` unless ``cache=False`` (see
-    :func:`corpus.cache.cache_root`: ``.cache`` or ``$CORPUS_CACHE_DIR``). ``workers``
+    :func:`corpus.cache.cache_root`: ``$CORPUS_CACHE_DIR``, else the user's cache folder). ``workers``
     (default: all cores, at most 8) segment in parallel: threads for rjieba, which
     releases the GIL; processes, above a few MB of text, for the pure-Python jieba. The
     output is the same, in the same order, in any case.
