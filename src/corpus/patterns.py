@@ -203,7 +203,7 @@ def iter_zero_counts(text: str) -> Iterator[re.Match[str]]:
 
 
 def iter_formulae(text: str) -> Iterator[re.Match[str]]:
-    """Numbered formulae: 三会一课, 五个坚持, 三抓四学五查六提升, “四风”, 双提升, 一村（一格）一辅警.
+    """Numbered formulae: 三会一课, 五个坚持, 一学二查三改四提高, “四风”, 双提升, 一村（一格）一辅警.
 
     ``m.lastgroup`` (``multi``, ``counted``, ``bare``, ``head_first``) gives the form;
     ``m.group()`` is the formula (the named group itself may leave out its first numeral).
@@ -212,9 +212,9 @@ def iter_formulae(text: str) -> Iterator[re.Match[str]]:
     running text; 一 with a counter counts only quoted or ending a heading line), numbers in
     Arabic digits (claims) and the words in :data:`LEXICALISED` (一把手, 一股绳).
 
-    >>> [m.group() for m in iter_formulae("落实“三会一课”, 强化“五个坚持”, 形成三抓四学五查六提升工作法")]
-    ['三会一课', '五个坚持', '三抓四学五查六提升']
-    >>> [m.group() for m in iter_formulae("第一议题，一是抓学习，三年行动，党的二十大，省市县三级公安机关，一场革命，“一把手”")]
+    >>> [m.group() for m in iter_formulae("落实“三会一课”, 强化“五个坚持”, 形成一学二查三改四提高工作法")]
+    ['三会一课', '五个坚持', '一学二查三改四提高']
+    >>> [m.group() for m in iter_formulae("第一议题，一是抓学习，三年行动，党的二十大，省市县三级党委，一场革命，“一把手”")]
     []
     """
     for m in _formula_candidates(text):
@@ -276,8 +276,8 @@ _PERIOD_WORDS = frozenset("年 月 日 天 代 次 届 个 名 位 周 岁".spli
 def formula_numbers(formula: str) -> list[str]:
     """The numerals that structure a formula, in order (二十 is one numeral, 双 one).
 
-    >>> formula_numbers("三抓四学五查六提升"), formula_numbers("二十条措施"), formula_numbers("从严治警七条")
-    (['三', '四', '五', '六'], ['二十'], ['七'])
+    >>> formula_numbers("一学二查三改四提高"), formula_numbers("二十条措施"), formula_numbers("从严治警七条")
+    (['一', '二', '三', '四'], ['二十'], ['七'])
     """
     return [m.group() for m in _NUMERAL_RUN.finditer(formula)][: 1 if _counted(formula) else None]
 

@@ -258,9 +258,9 @@ def marked_spans(text: str, *, max_quote_len: int = 10) -> list[tuple[int, int]]
     first wins, and of two that start together the longer: the word the segmenter would
     pick were both in its lexicon, since one word outscores two of the same frequency.
 
-    >>> text = "落实“三会一课”，深化“党建+警务”模式，形成三抓四学五查六提升工作法"
+    >>> text = "落实“三会一课”，深化“党建+警务”模式，形成一学二查三改四提高工作法"
     >>> [text[s:e] for s, e in marked_spans(text)]
-    ['三会一课', '党建+警务', '三抓四学五查六提升']
+    ['三会一课', '党建+警务', '一学二查三改四提高']
     """
     spans = []
     if "“" in text or "‘" in text:

@@ -203,7 +203,7 @@ def _direction(clause: str) -> str:
 #   the noun phrase before the number:   挽回群众经济损失3.2亿元, 新建成综治中心12个, 群众满意率达97.2%
 #     (the object of the verb, the subject of 达/为, or the indicator of a direction word; the
 #     words between it and the number — comparisons, direction words, 分别, 累计, 超, 不到 — are
-#     skipped); a nominalised verb can head an indicator (盗窃案件立案同比下降4.2%);
+#     skipped); a nominalised verb can head an indicator (居民消费支出同比增长6.1%);
 #   a duration: its subject and the predicate that lasted (火灾事故连续18个月保持…“零死亡”).
 
 _SKIPPED_WORDS = frozenset(
