@@ -142,7 +142,7 @@ class Corpus:
     def audit(self) -> pd.DataFrame:
         """Every change cleaning made, one row each (bulk conversions summarised per document)."""
         frame = self.frames["audit"] if self.frames is not None else self._read("audit")
-        return frame.reset_index(drop=True).copy()
+        return frame.reset_index(drop=True)
 
     @property
     def problems(self) -> pd.DataFrame:
@@ -166,7 +166,9 @@ class Corpus:
             given = self.frames.get("tokens")
             if given is not None:
                 return given
-            return segment.tokens(self.paragraphs, self.token_config, cache=self.cache_dir is not None, cache_dir=self.cache_dir)
+            # The corpus terms are in token_config already (load_corpus found them): not searched for again.
+            config = replace(self.token_config, corpus_lexicon=False)
+            return segment.tokens(self.paragraphs, config, cache=self.cache_dir is not None, cache_dir=self.cache_dir)
         return _token_frame(self._read("tokens"))
 
     def iter_tokens(self) -> Iterator[pd.DataFrame]:
@@ -354,8 +356,8 @@ def concat_corpora(corpora: Sequence[Corpus]) -> Corpus:
         base, theirs = replace(first.token_config, extra_terms=()), replace(other.token_config, extra_terms=())
         if base != theirs:
             raise io.CorpusError(f"{first.source} and {other.source} have different token settings; give both the same TokenConfig")
-    ids = [d for c in corpora for d in c.doc_ids]
-    repeated = sorted({d for d in ids if ids.count(d) > 1}) if len(set(ids)) < len(ids) else []
+    ids = pd.Series([d for c in corpora for d in c.doc_ids], dtype=object)
+    repeated = sorted(ids[ids.duplicated()].unique())
     if repeated:
         raise io.CorpusError(f"document ids repeat across the corpora: {', '.join(repeated[:10])}")
     parts = {name: pd.concat([c.documents() if name == "docs" else getattr(c, name) for c in corpora], ignore_index=True)

@@ -271,6 +271,13 @@ def _read_any_table(path: Path) -> pd.DataFrame:
         raise CorpusError(f"{path}: not a readable {suffix[1:].upper()} table ({exc})") from None
 
 
+def refuse_unread(problems: pd.DataFrame) -> None:
+    """Raise :class:`CorpusError` listing every file or row that was not loaded (what ``strict=True`` asks for)."""
+    if len(problems):
+        listing = "; ".join(f"{r.path}: {r.problem} ({r.detail})" for r in problems.itertuples())
+        raise CorpusError(f"{len(problems)} document(s) could not be loaded: {listing}")
+
+
 def read_metadata(path: Path) -> pd.DataFrame:
     """Read a hand-coded metadata CSV keyed by ``doc_id``; malformed files raise CorpusError."""
     try:

@@ -106,9 +106,8 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
                folder: Path | None) -> Corpus:  # fmt: skip
     """The whole corpus through :func:`corpus.pipeline.process_batch` at once, from the cache where it was done before."""
     raw_docs, read_problems, table_meta = _read(path, text_column=text_column, id_column=id_column, pattern=pattern)
-    if strict and len(read_problems):
-        listing = "; ".join(f"{r.path}: {r.problem} ({r.detail})" for r in read_problems.itertuples())
-        raise io.CorpusError(f"{len(read_problems)} document(s) could not be loaded: {listing}")
+    if strict:
+        io.refuse_unread(read_problems)
     dupes = sorted(raw_docs.loc[raw_docs["doc_id"].duplicated(), "doc_id"].unique())
     if dupes:
         raise io.CorpusError(f"{path}: duplicate document ids {dupes}")
@@ -177,7 +176,7 @@ def _cached_batch(folder: Path, key: str) -> dict[str, pd.DataFrame] | None:
         if frame is None:
             return None
         parts[name] = frame
-    if list(parts["audit"].columns) != AUDIT_COLUMNS and not set(AUDIT_COLUMNS) <= set(parts["audit"].columns):
+    if list(parts["audit"].columns) != AUDIT_COLUMNS:
         return None
     if "level" in parts["paragraphs"].columns:
         parts["paragraphs"]["level"] = parts["paragraphs"]["level"].astype("Int64")

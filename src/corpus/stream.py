@@ -113,7 +113,8 @@ def stream_corpus(
     done = read_manifest(folder)
     if done is not None and done.get("key") == key and done.get("format") == FORMAT:
         corpus = open_corpus(folder, cache_dir=cache_for_tokens)
-        _check_strict(corpus.problems, strict)
+        if strict:
+            io.refuse_unread(corpus.problems)
         return corpus
     _claim(folder)
     for kind in ("docs", "paragraphs", "audit", "signatures", "tokens", "term_stats", *(["inputs"] if table else [])):
@@ -130,7 +131,8 @@ def stream_corpus(
         with clock("scan"):
             scans = runner.map(_scan_shard, jobs, progress="reading")
         read_problems = [p for s in scans for p in s["problems"]]
-        _check_strict(pd.DataFrame(split_problems + read_problems, columns=io.PROBLEM_COLUMNS), strict)
+        if strict:
+            io.refuse_unread(pd.DataFrame(split_problems + read_problems, columns=io.PROBLEM_COLUMNS))
         ids = pd.Series([d for s in scans for d in s["doc_ids"]], dtype=object)
         meta, meta_problems = corpus_metadata(source, metadata, ids, table_meta)
         cfg = clean or CleanConfig(model_heads=frozenset().union(*(s["heads"] for s in scans)))
@@ -171,8 +173,8 @@ def save_corpus(corpus: Corpus, folder: str | Path) -> Path:
     _claim(folder)
     for kind in ("docs", "paragraphs", "audit", "tokens", "term_stats"):
         (folder / kind).mkdir(parents=True)
-    names = [f"part-{i:05d}" for i in range(max(1, len(corpus.shards)) if corpus.sharded else 1)]
-    parts = [corpus] if not corpus.sharded else [_one_shard(corpus, name) for name in corpus.shards]
+    parts = [_one_shard(corpus, name) for name in corpus.shards] if corpus.sharded else [corpus]
+    names = [f"part-{i:05d}" for i in range(len(parts))]
     duplicates = []
     for name, part in zip(names, parts):
         docs = part.documents()
@@ -213,12 +215,6 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
     tmp = folder / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(folder / MANIFEST)
-
-
-def _check_strict(problems: pd.DataFrame, strict: bool) -> None:
-    if strict and len(problems):
-        listing = "; ".join(f"{r.path}: {r.problem} ({r.detail})" for r in problems.itertuples())
-        raise io.CorpusError(f"{len(problems)} document(s) could not be loaded: {listing}")
 
 
 def plan_shards(files: Sequence[Path], shard_mb: float) -> list[list[Path]]:
