@@ -23,7 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .patterns import CJK, CJK_CHAR, CN_ORDINALS, DEFAULT_MODEL_HEADS, LINE_FINAL, SENTENCE_END, iter_spaced_sequences
+from .patterns import (CJK, CJK_CHAR, CN_ORDINALS, DEFAULT_MODEL_HEADS, LINE_FINAL, MAX_HEADING_LEN, SENTENCE_END,
+                       iter_spaced_sequences)  # fmt: skip
 
 #: Actions an audit row can record.
 ACTIONS = ("removed", "changed", "flagged", "extracted")
@@ -809,7 +810,7 @@ def step_enumeration_breaks(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit
 
 def _is_heading_like(line: str) -> bool:
     s = re.sub(rf"^(?:[{CN_ORDINALS}]+、|[（(][{CN_ORDINALS}]+[）)]|\d+[.、．])", "", line.strip())
-    return len(s) <= 30 and not re.search(r"[，。；]", s)
+    return len(s) <= MAX_HEADING_LEN and not re.search(r"[，。；]", s)
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:

@@ -36,6 +36,9 @@ CN_NUMERAL_CHARS = CN_DIGITS + CN_ZERO + CN_SCALES
 CN_VAGUE = "几多余数"
 #: Full-width punctuation that ends a Chinese sentence.
 SENTENCE_END = "。！？…"
+#: The longest line (numbering aside) that can be a heading: cleaning does not join such a line to the
+#: next, and the paragraph splitter calls a line this short without final punctuation a heading.
+MAX_HEADING_LEN = 40
 #: Punctuation after which a line may legitimately end.
 LINE_FINAL = "。！？…；：”’」』）》】!?;:"
 

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from .patterns import CJK, CN_ORDINALS
+from .patterns import CJK, CN_ORDINALS, MAX_HEADING_LEN
 
 PARAGRAPH_COLUMNS = ["doc_id", "para_no", "kind", "level", "section", "start", "end", "text"]
 SENTENCE_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "text"]
@@ -30,7 +30,6 @@ _ITEM = re.compile(rf"^(?:[{CN_ORDINALS}]{{1,3}}是|第[{CN_ORDINALS}\d]{{1,3}}[
 # 一是…；二是…。 And not at a half-width ? or ! after an ideograph: cleaning makes every real one
 # full-width, so one left there stands for a lost character (领域?I调处), flagged as mojibake.
 _SENTENCE = re.compile(rf"[^。！？!?…]*(?:(?<=[{CJK}])[!?]+[^。！？!?…]*)*(?:[。！？]+|(?<![{CJK}])[!?]+|…+|$)[”’」』）)]*")
-MAX_HEADING_LEN = 40
 
 
 def _heading_level(line: str) -> int | None:
