@@ -275,12 +275,12 @@ _TABLE = "doc_id,text,province\nd1,党建引领基层治理,辽宁\nd2,,甘肃\n
 def test_a_table_read_in_batches_is_the_table_read_whole(tmp_path, data):
     path = tmp_path / "corpus.csv"
     path.write_bytes(data)
-    whole, whole_problems = corpus.io.read_table(path)
+    whole, whole_problems, whole_meta = corpus.io.read_table(path)
     batches = list(corpus.io.iter_table(path, batch_rows=2))
     assert len(batches) == 2
-    meta = pd.concat([b.attrs.pop("table_metadata") for b, _ in batches], ignore_index=True)  # attrs off: concat compares them
-    docs = pd.concat([b for b, _ in batches], ignore_index=True)
+    meta = pd.concat([b.metadata for b in batches], ignore_index=True)
+    docs = pd.concat([b.docs for b in batches], ignore_index=True)
     assert docs["doc_id"].tolist() == whole["doc_id"].tolist() == ["d1", "d3", "d4"]  # no mark in the first column name
     assert docs["raw"].tolist() == whole["raw"].tolist() and docs["path"].tolist() == whole["path"].tolist()
-    assert meta.equals(whole.attrs["table_metadata"])
-    assert pd.concat([p for _, p in batches])["path"].tolist() == whole_problems["path"].tolist() == [f"{path}#row2"]
+    assert meta.equals(whole_meta)
+    assert pd.concat([b.problems for b in batches])["path"].tolist() == whole_problems["path"].tolist() == [f"{path}#row2"]

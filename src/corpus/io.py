@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import pandas as pd
@@ -152,13 +153,22 @@ def read_text_paths(paths: Iterable[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _frame(rows), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
 
 
-def read_table(path: Path, *, text_column: str = "text", id_column: str | None = "doc_id") -> tuple[pd.DataFrame, pd.DataFrame]:
+class TableRows(NamedTuple):
+    """What the rows of a table of documents give: documents, rows not loaded, and the other columns."""
+
+    docs: pd.DataFrame
+    problems: pd.DataFrame
+    #: The table's other columns with ``doc_id``, one row per document (None: the table has none).
+    metadata: pd.DataFrame | None
+
+
+def read_table(path: Path, *, text_column: str = "text", id_column: str | None = "doc_id") -> TableRows:
     """Read documents from a CSV, JSONL or Parquet table; other columns become metadata."""
     return table_documents(_read_any_table(path), path, text_column=text_column, id_column=id_column)
 
 
 def iter_table(path: Path, *, text_column: str = "text", id_column: str | None = "doc_id",
-               batch_rows: int = 2000) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:  # fmt: skip
+               batch_rows: int = 2000) -> Iterator[TableRows]:  # fmt: skip
     """:func:`read_table` in batches of ``batch_rows`` rows, reading the file as it goes (for tables larger than memory).
 
     Parquet is read by row batches; CSV and JSONL in the encoding detected on their first
@@ -172,11 +182,8 @@ def iter_table(path: Path, *, text_column: str = "text", id_column: str | None =
 
 
 def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_column: str | None,
-                    first_row: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    """Documents and problems from the rows of a table (``first_row``: the rows before these, for ids and row numbers).
-
-    The documents' ``attrs["table_metadata"]`` holds the other columns, keyed by ``doc_id``.
-    """
+                    first_row: int = 0) -> TableRows:  # fmt: skip
+    """Documents, problems and the other columns of the rows of a table (``first_row``: the rows before these)."""
     if text_column not in frame.columns:
         raise CorpusError(f"{path}: no text column {text_column!r}; columns are {list(frame.columns)} (set text_column=...)")
     if id_column is None or id_column not in frame.columns:
@@ -195,10 +202,11 @@ def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_col
         meta.append(i)
     docs = _frame(rows)
     extra = frame.drop(columns=[c for c in (text_column, id_column) if c in frame.columns]).iloc[meta].reset_index(drop=True)
+    metadata = None
     if len(docs) and len(extra.columns):
         extra.insert(0, "doc_id", docs["doc_id"].to_numpy())
-        docs.attrs["table_metadata"] = extra
-    return docs, pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+        metadata = extra
+    return TableRows(docs, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), metadata)
 
 
 def check_table_suffix(path: Path) -> str:

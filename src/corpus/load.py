@@ -151,9 +151,7 @@ def _read(path: Path, *, text_column: str, id_column: str | None, pattern: str) 
             raise io.CorpusError(f"{path}: no files matching {pattern!r}")
         return docs, probs, None
     if path.is_file():
-        docs, probs = io.read_table(path, text_column=text_column, id_column=id_column)
-        table_meta = docs.attrs.pop("table_metadata", None)
-        return docs, probs, table_meta
+        return io.read_table(path, text_column=text_column, id_column=id_column)
     raise io.CorpusError(f"{path}: no such folder or file")
 
 

@@ -256,11 +256,10 @@ def _split_table(source: Path, folder: Path, shard_mb: float, text_column: str,
         pending.clear()
 
     size = 0
-    for docs, found in io.iter_table(source, text_column=text_column, id_column=id_column):
+    for docs, found, metadata in io.iter_table(source, text_column=text_column, id_column=id_column):
         problems.extend(found.to_dict("records"))
-        if "table_metadata" in docs.attrs:
-            metas.append(docs.attrs["table_metadata"])
-        docs.attrs = {}  # the metadata goes to the clean stage by its own way (see stream_corpus)
+        if metadata is not None:
+            metas.append(metadata)  # merged with a metadata file, and sent to each shard's clean task, in stream_corpus
         for doc_id in docs["doc_id"]:
             if doc_id in seen:
                 dupes.add(doc_id)
