@@ -135,6 +135,19 @@ def test_kwic_cites_offsets_and_shows_the_original_script(seeds):
     pd.testing.assert_frame_equal(kwic(docs, "教育整顿", window=6), lines)  # a table of documents: the same lines
 
 
+def test_a_traditional_documents_kwic_line_is_read_from_its_file_not_converted_back(seeds, tmp_path):
+    from corpus.clean import to_traditional
+
+    c, docs, _, _ = seeds
+    raw = dict(zip(docs["doc_id"], docs["raw"]))
+    lines = kwic(c, "党建", window=10)
+    old = lines[lines["doc_id"].str.startswith(("003", "004"))]
+    assert len(old) > 5 and all(r.original in raw[r.doc_id] for r in old.itertuples())
+    assert any(r.original != to_traditional(r.left + r.match + r.right) for r in old.itertuples())  # s2t guesses 爲 for 為
+    sharded = corpus.open_corpus(corpus.save_corpus(c, tmp_path / "saved"))
+    pd.testing.assert_frame_equal(kwic(sharded, "党建", window=10), lines)
+
+
 # --------------------------------------------------------------------------- documents shown by name
 
 

@@ -33,8 +33,8 @@ from .segment import TokenConfig
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-#: The document columns that hold whole texts: a sharded corpus reads them only when asked.
-TEXT_COLUMNS = ("raw", "text")
+#: The document columns as long as the texts: a sharded corpus reads them only when asked.
+TEXT_COLUMNS = ("raw", "text", "raw_offsets")
 #: The tables a corpus folder holds, one Parquet file per shard each.
 SHARD_TABLES = ("docs", "paragraphs", "audit", "tokens")
 

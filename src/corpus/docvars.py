@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 #: The columns every corpus table starts with, in this order; metadata columns follow.
 CORE_COLUMNS = [
     "doc_id", "path", "sha256", "raw", "text", "title", "subtitle", "column_label", "source", "date",
-    "author", "editor", "encoding", "script", "n_chars", "duplicate_of",
+    "author", "editor", "encoding", "script", "n_chars", "duplicate_of", "raw_offsets",
 ]  # fmt: skip
 #: Metadata columns that replace an extracted column of the same meaning.
 METADATA_OVERRIDES = {"date": "date", "script": "script", "outlet": "source", "title": "title", "author": "author"}

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
-from .clean import to_traditional
+from .clean import raw_position, to_traditional
 from .container import Corpus
 from .schedule import Runner
 
@@ -267,7 +267,10 @@ def kwic(
     ``docs``: a :class:`~corpus.Corpus` (its paragraphs are used), or a table of documents.
 
     Rows cite ``doc_id``, ``para_no`` and offsets into ``text``; ``original`` shows the line
-    in the document's original script (Traditional documents converted back with OpenCC s2t).
+    of a Traditional document as its file wrote it (what cleaning removed inside the line
+    included), read from ``raw`` through ``raw_offsets`` where the table has both (a corpus
+    has); a table without them gets the line converted back with OpenCC s2t, a guess where
+    one Simplified character stands for several.
 
     >>> d = pd.DataFrame({"doc_id": ["a"], "text": ["坚持党建引领，推进基层治理。"], "script": ["simplified"]})
     >>> kwic(d, "党建", window=2)[["left", "match", "right"]].values.tolist()
@@ -277,11 +280,12 @@ def kwic(
 
     if isinstance(docs, Corpus):
         paragraphs = docs.paragraphs if paragraphs is None else paragraphs
-        docs = docs.documents(["doc_id", "text", "script"])
+        docs = docs.documents(["doc_id", "text", "script", "raw", "raw_offsets"])
     compiled = re.compile(pattern if regex else re.escape(pattern))
     paras = paragraphs if paragraphs is not None else split_paragraphs(docs)
     scripts = dict(zip(docs["doc_id"], docs["script"])) if "script" in docs.columns else {}
     texts = dict(zip(docs["doc_id"], docs["text"]))
+    sources = _sources(docs)
     rows = []
     for doc_id, para_no, p_start, p_end in zip(paras["doc_id"], paras["para_no"], paras["start"], paras["end"]):
         text = texts[doc_id]
@@ -289,16 +293,27 @@ def kwic(
             if m.end() == m.start():
                 continue
             left, right = text[max(p_start, m.start() - window) : m.start()], text[m.end() : min(p_end, m.end() + window)]
-            line = left + m.group() + right
+            original = left + m.group() + right
+            if scripts.get(doc_id) == "traditional":
+                source = sources.get(doc_id)
+                original = to_traditional(original) if source is None else _raw_slice(source, m.start() - len(left), m.end() + len(right))
             rows.append({"doc_id": doc_id, "para_no": para_no, "start": m.start(), "end": m.end(), "left": left,
-                         "match": m.group(), "right": right, "original": _original_script(line, scripts.get(doc_id))})  # fmt: skip
+                         "match": m.group(), "right": right, "original": original})  # fmt: skip
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
 
 
-def _original_script(line: str, script: str | None) -> str:
-    if script != "traditional":
-        return line
-    return to_traditional(line)
+def _sources(docs: pd.DataFrame) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+    """Each document's raw text and its :func:`corpus.clean.raw_offsets` breakpoints, where the table has them."""
+    if "raw" not in docs.columns or "raw_offsets" not in docs.columns:
+        return {}
+    return {d: (raw, list(zip(flat[::2], flat[1::2]))) for d, raw, flat in zip(docs["doc_id"], docs["raw"], docs["raw_offsets"])
+            if isinstance(raw, str) and flat is not None}  # fmt: skip
+
+
+def _raw_slice(source: tuple[str, list[tuple[int, int]]], start: int, end: int) -> str:
+    """The stretch of the raw text that the cleaned text's ``start:end`` came from."""
+    raw, points = source
+    return raw[raw_position(points, start) : raw_position(points, end)]
 
 
 # --------------------------------------------------------------------------- counts shard by shard

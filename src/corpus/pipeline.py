@@ -20,7 +20,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .clean import BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Edit, clean_text, edit_text_spans, summarize_bulk, to_simplified
+from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Edit, clean_text, edit_text_spans, raw_offsets,
+                    summarize_bulk, to_simplified)  # fmt: skip
 from .docvars import merge_metadata
 from .patterns import model_heads
 from .schedule import PROCESS_POOL_MIN_CHARS, with_progress
@@ -83,6 +84,7 @@ def cleaned_columns(docs: pd.DataFrame, cfg: CleanConfig, *, workers: int | None
         columns[name] = [c.fields.get(name) for c in cleaned]
     columns["n_chars"] = [len(t) for t in columns["text"]]
     columns = columns.astype(object).where(columns.notna(), None)
+    columns["raw_offsets"] = [c.offsets for c in cleaned]
     empty = [_row(d, "(result)", Edit(0, 0, "", "", "flagged", "document is empty after cleaning"), 1, (0, 0))
              for d, c in zip(docs["doc_id"], cleaned) if not c.text.strip()]  # fmt: skip
     rows = [r for doc_id, c in zip(docs["doc_id"], cleaned) for r in audit_rows(doc_id, c.edits)]
@@ -113,12 +115,15 @@ class CleanedSummary(NamedTuple):
     text: str
     fields: dict[str, str]
     edits: list[tuple[str, Edit, int, tuple[int, int] | None]]
+    #: :func:`corpus.clean.raw_offsets` flattened: text position, raw position, text position, …
+    offsets: list[int]
 
 
 def clean_collapsed(raw: str, config: CleanConfig) -> CleanedSummary:
     """Clean one text keeping bulk edits as summaries: what loading needs, cheap to send between processes."""
     result = clean_text(raw, config)
-    return CleanedSummary(result.text, result.fields, collapse_bulk(result.edits, edit_text_spans(result.edits)))
+    offsets = [pos for point in raw_offsets(result.edits) for pos in point]
+    return CleanedSummary(result.text, result.fields, collapse_bulk(result.edits, edit_text_spans(result.edits)), offsets)
 
 
 def collapse_bulk(edits: list[tuple[str, Edit]], spans: list[tuple[int, int]]) -> list[tuple[str, Edit, int, tuple[int, int] | None]]:
