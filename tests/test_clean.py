@@ -44,8 +44,8 @@ def run_step(step: str, text: str, cfg: CleanConfig | None = None, ctx: dict | N
 
 
 @pytest.fixture(scope="module")
-def seed_docs():
-    return corpus.load_corpus(SEEDS).documents()
+def seed_docs(seed_corpus):
+    return seed_corpus.documents()
 
 
 def seed_doc(docs, prefix: str):
@@ -471,6 +471,6 @@ def test_seed_004_title_source_and_glued_byline(seed_docs):
     assert doc["text"].rstrip().endswith("最大限度为企业群众提供便捷服务。")
 
 
-def test_metadata_agrees_with_what_the_seeds_say(seed_docs):
-    found = corpus.problems(corpus.load_corpus(SEEDS))
+def test_metadata_agrees_with_what_the_seeds_say(seed_corpus):
+    found = corpus.problems(seed_corpus)
     assert found[found["problem"] == "metadata disagrees with text"].empty, found.to_dict("records")

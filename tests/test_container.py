@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def seeds() -> corpus.Corpus:
-    return corpus.load_corpus(ROOT / "seeds")
+def seeds(seed_corpus: corpus.Corpus) -> corpus.Corpus:
+    return seed_corpus
 
 
 def test_a_merged_dataframe_cannot_be_mistaken_for_the_corpus(seeds):
@@ -107,6 +108,17 @@ def test_the_package_exposes_each_stage_by_its_public_name():
     for name in ("load_corpus", "tokens", "tokenize", "dtm", "tfidf", "keyness", "kwic", "collocations", "cluster_units"):
         assert callable(getattr(corpus, name)) and name in corpus.__all__
     assert callable(corpus.discourse.formulae) and corpus.tokenize("坚持和发展中国特色社会主义")
+
+
+def test_a_report_opens_its_corpus_from_any_working_directory(tmp_path, monkeypatch):
+    from corpus.report import open_report
+
+    monkeypatch.chdir(tmp_path)  # neither seeds/ nor reports/ here: both are found in the repository
+    rep = open_report("seeds", output_dir=f"reports/_any_cwd_{tmp_path.name}/00_test", scheduler="serial")
+    assert len(rep.corpus) == 5 and rep.output_dir == ROOT / "reports" / f"_any_cwd_{tmp_path.name}" / "00_test"
+    assert rep.output_dir.is_dir()
+    shutil.rmtree(rep.output_dir.parent)
+    assert not list(tmp_path.iterdir())  # nothing written where the notebook happened to run
 
 
 def test_the_readmes_python_examples_run_as_written(tmp_path, monkeypatch):

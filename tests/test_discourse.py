@@ -23,16 +23,13 @@ from corpus.segment import TokenConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "discourse_gold.json"
-#: The CPC congress reports, in the shared folder beside the repository (absent from a user's clone).
-CPC = ROOT.parent / "shared" / "corpora" / "cpc"
 #: The token configuration the claims read their part-of-speech tags with (the package default).
 CONFIG = TokenConfig()
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    loaded = corpus.load_corpus(ROOT / "seeds")
-    return loaded, corpus.paragraphs(loaded)
+def seeds(seed_corpus):
+    return seed_corpus, corpus.paragraphs(seed_corpus)
 
 
 def audit_with_spans(loaded: corpus.Corpus) -> pd.DataFrame:
@@ -409,9 +406,8 @@ def test_the_seeds_share_few_passages(seeds):
     assert len(D.shared_passages(paras)) <= 3
 
 
-@pytest.mark.skipif(not CPC.is_dir(), reason="the CPC corpus (../shared/corpora/cpc) is not beside this repository")
-def test_the_party_congress_reports_share_many_passages():
-    p = D.shared_passages(corpus.load_corpus(CPC).documents())
+def test_the_party_congress_reports_share_many_passages(cpc_corpus):
+    p = D.shared_passages(cpc_corpus.documents())
     assert len(p) > 100 and (p["doc_id_a"] != p["doc_id_b"]).all()
 
 

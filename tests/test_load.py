@@ -63,11 +63,6 @@ def write(folder: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seed_corpus() -> corpus.Corpus:
-    return corpus.load_corpus(SEEDS)
-
-
-@pytest.fixture(scope="module")
 def seeds(seed_corpus: corpus.Corpus) -> pd.DataFrame:
     return seed_corpus.documents()
 
@@ -448,13 +443,6 @@ def test_lengths_and_excerpts_are_labelled_by_the_column_asked_for(seeds, seed_c
 
 
 # --------------------------------------------------------------------------- the CPC corpus
-
-
-@pytest.fixture(scope="module")
-def cpc_corpus() -> corpus.Corpus:
-    if not CPC.is_dir():
-        pytest.skip(f"the shared CPC corpus is not at {CPC} in this checkout")
-    return corpus.load_corpus(CPC)
 
 
 @pytest.fixture(scope="module")
