@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -301,3 +302,31 @@ def test_an_edited_metadata_file_gives_new_shards_not_stale_ones(tmp_path):
     second = stream_corpus(src, scheduler="serial", cache_dir=tmp_path / "cache")
     assert first.folder != second.folder
     assert second.docs.set_index("doc_id").at[meta.loc[0, "doc_id"], "province"] == "新省份"
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_time_gives_new_shards(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    first_text, second_text = "坚持改革开放，发展社会生产力。", "坚持四项基本原则，发展生产力。"
+    assert len(first_text.encode()) == len(second_text.encode())
+    (src / "a.txt").write_text(first_text, encoding="utf-8")
+    stamp = (src / "a.txt").stat().st_mtime_ns
+    first = stream_corpus(src, scheduler="serial", cache_dir=tmp_path / "cache")
+    (src / "a.txt").write_text(second_text, encoding="utf-8")
+    os.utime(src / "a.txt", ns=(stamp, stamp))
+    second = stream_corpus(src, scheduler="serial", cache_dir=tmp_path / "cache")
+    assert first.folder != second.folder and second.documents(["text"])["text"].tolist() == [second_text]
+
+
+def _build_in_another_process(args: tuple[str, str]) -> str:
+    source, out = args
+    return json.loads((stream_corpus(source, out, shard_mb=0.05, scheduler="serial").folder / MANIFEST).read_text("utf-8"))["key"]
+
+
+def test_two_builds_of_the_same_shards_at_once_give_one_build_both_read(folder, tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = tmp_path / "shared_out"
+    with ProcessPoolExecutor(2) as pool:
+        keys = list(pool.map(_build_in_another_process, [(str(folder), str(out))] * 2))
+    assert keys[0] == keys[1] and len(corpus.open_corpus(out)) == N_DOCS + 1

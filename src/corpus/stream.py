@@ -23,6 +23,7 @@ log and to ``manifest.json``. The folder is a saved corpus: :func:`corpus.open_c
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+from filelock import FileLock
 
 from . import cache as store
 from . import io
@@ -83,9 +85,10 @@ def stream_corpus(
     columns, as :func:`corpus.load_corpus` reads it; documents in row order), which is read
     in batches and split into input shards first, so it never has to fit in memory.
     ``out_dir`` defaults to a folder under the cache (``<cache_dir>/shards/<key>``), keyed by the
-    files' names, sizes and modification times, the metadata file's contents, every setting and
-    the code of this stage: a second call with the same inputs returns the shards already
-    written. A given ``out_dir`` must be empty, absent, or a folder this function made: any
+    files' names and contents (SHA-256), the metadata file's contents, every setting and the
+    code of this stage: a second call with the same inputs returns the shards already written.
+    Builds of one folder take turns under an OS file lock beside it (``.<name>.lock``), so two
+    at once give one build that the other reuses. A given ``out_dir`` must be empty, absent, or a folder this function made: any
     other folder is refused, never emptied. The work runs on ``runner`` if given, else on a
     :class:`~corpus.schedule.Runner` made from ``scheduler``, ``workers`` and ``address``. With
     a Dask cluster of several machines, ``out_dir`` must be a folder every worker can reach.
@@ -104,63 +107,66 @@ def stream_corpus(
         raise io.CorpusError(f"{source}: no such folder or file")
     base = token_config or TokenConfig()
     meta_path = metadata_file(source, metadata)
-    key = store.stable_hash(store.stage_fingerprint(__name__), [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files],
+    key = store.stable_hash(store.stage_fingerprint(__name__), [(p.name, _file_sha256(p)) for p in files],
                             clean_config_json(clean) if clean else None, base.key(), near_duplicate_threshold,
                             io.sha256_bytes(meta_path.read_bytes()) if meta_path else None,
                             (text_column, id_column) if table else pattern)  # fmt: skip
     folder = Path(out_dir) if out_dir is not None else store.cache_root(cache_dir) / "shards" / key
     cache_for_tokens = Path(cache_dir) if cache_dir is not None else None
-    done = read_manifest(folder)
-    if done is not None and done.get("key") == key and done.get("format") == FORMAT:
-        corpus = open_corpus(folder, cache_dir=cache_for_tokens)
-        if strict:
-            io.refuse_unread(corpus.problems)
-        return corpus
-    _claim(folder)
-    for kind in ("docs", "paragraphs", "audit", "signatures", "tokens", "term_stats", *(["inputs"] if table else [])):
-        (folder / kind).mkdir(parents=True)
-    clock = _StageClock()
-    if table:
-        with clock("split"):
-            jobs, table_meta, split_problems = _split_table(source, folder, shard_mb, text_column, id_column)
-    else:
-        jobs = [_Job(f"part-{i:05d}", tuple(str(p) for p in paths)) for i, paths in enumerate(plan_shards(files, shard_mb))]
-        table_meta, split_problems = None, []
-    names = [job.name for job in jobs]
-    with _using(runner, scheduler, workers, address) as runner:
-        with clock("scan"):
-            scans = runner.map(_scan_shard, jobs, progress="reading")
-        read_problems = [p for s in scans for p in s["problems"]]
-        if strict:
-            io.refuse_unread(pd.DataFrame(split_problems + read_problems, columns=io.PROBLEM_COLUMNS))
-        ids = pd.Series([d for s in scans for d in s["doc_ids"]], dtype=object)
-        meta, meta_problems = corpus_metadata(source, metadata, ids, table_meta)
-        cfg = clean or CleanConfig(model_heads=frozenset().union(*(s["heads"] for s in scans)))
-        with clock("clean"):
-            items = list(zip(jobs, _per_shard(meta, [s["doc_ids"] for s in scans])))
-            cleaned = runner.map(_clean_shard, items, str(folder), cfg, base, progress="cleaning")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # An OS lock (released if the process dies): a second build of the same folder waits, then reuses it.
+    with FileLock(folder.parent / f".{folder.name}.lock"):
+        done = read_manifest(folder)
+        if done is not None and done.get("key") == key and done.get("format") == FORMAT:
+            corpus = open_corpus(folder, cache_dir=cache_for_tokens)
+            if strict:
+                io.refuse_unread(corpus.problems)
+            return corpus
+        _claim(folder)
+        for kind in ("docs", "paragraphs", "audit", "signatures", "tokens", "term_stats", *(["inputs"] if table else [])):
+            (folder / kind).mkdir(parents=True)
+        clock = _StageClock()
         if table:
-            shutil.rmtree(folder / "inputs")  # the docs/ shards hold the raw text now
-        found = set().union(*(c["terms"] for c in cleaned))
-        config = replace(base, extra_terms=tuple(sorted(set(base.extra_terms) | found))) if base.corpus_lexicon else base
-        # The ordered duplicate pass needs only the clean stage's signatures: it runs here while
-        # the workers segment (the stop-list check runs in the workers, with their segmenters).
-        with clock("tokenize"), ThreadPoolExecutor(1) as side:
-            duplicates = side.submit(_flag_duplicates, folder, names, near_duplicate_threshold)
-            runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
-            duplicates.result()
-    problems = pd.DataFrame(split_problems + read_problems + meta_problems + [p for c in cleaned for p in c["problems"]],
-                            columns=io.PROBLEM_COLUMNS)  # fmt: skip
-    problems.astype(object).to_parquet(folder / "problems.parquet", index=False)
-    n_docs = int(len(ids))
-    n_bytes = source.stat().st_size if table else int(sum(s["n_bytes"] for s in scans))
-    manifest = {"format": FORMAT, "key": key, "shards": names, "n_docs": n_docs, "n_bytes": n_bytes, "source": str(source),
-                "clean_config": clean_config_json(cfg), "token_config": token_config_json(config),
-                "scheduler": runner.scheduler, "workers": runner.workers, "seconds": clock.seconds}  # fmt: skip
-    log.info("%s: %d documents in %d shards on %s:%d; %s", source, n_docs, len(names), runner.scheduler,
-             runner.workers, ", ".join(f"{stage} {s:.1f} s" for stage, s in clock.seconds.items()))  # fmt: skip
-    _write_manifest(folder, manifest)
-    return open_corpus(folder, cache_dir=cache_for_tokens)
+            with clock("split"):
+                jobs, table_meta, split_problems = _split_table(source, folder, shard_mb, text_column, id_column)
+        else:
+            jobs = [_Job(f"part-{i:05d}", tuple(str(p) for p in paths)) for i, paths in enumerate(plan_shards(files, shard_mb))]
+            table_meta, split_problems = None, []
+        names = [job.name for job in jobs]
+        with _using(runner, scheduler, workers, address) as runner:
+            with clock("scan"):
+                scans = runner.map(_scan_shard, jobs, progress="reading")
+            read_problems = [p for s in scans for p in s["problems"]]
+            if strict:
+                io.refuse_unread(pd.DataFrame(split_problems + read_problems, columns=io.PROBLEM_COLUMNS))
+            ids = pd.Series([d for s in scans for d in s["doc_ids"]], dtype=object)
+            meta, meta_problems = corpus_metadata(source, metadata, ids, table_meta)
+            cfg = clean or CleanConfig(model_heads=frozenset().union(*(s["heads"] for s in scans)))
+            with clock("clean"):
+                items = list(zip(jobs, _per_shard(meta, [s["doc_ids"] for s in scans])))
+                cleaned = runner.map(_clean_shard, items, str(folder), cfg, base, progress="cleaning")
+            if table:
+                shutil.rmtree(folder / "inputs")  # the docs/ shards hold the raw text now
+            found = set().union(*(c["terms"] for c in cleaned))
+            config = replace(base, extra_terms=tuple(sorted(set(base.extra_terms) | found))) if base.corpus_lexicon else base
+            # The ordered duplicate pass needs only the clean stage's signatures: it runs here while
+            # the workers segment (the stop-list check runs in the workers, with their segmenters).
+            with clock("tokenize"), ThreadPoolExecutor(1) as side:
+                duplicates = side.submit(_flag_duplicates, folder, names, near_duplicate_threshold)
+                runner.map(_tokenize_shard, names, str(folder), config, progress="tokenizing")
+                duplicates.result()
+        problems = pd.DataFrame(split_problems + read_problems + meta_problems + [p for c in cleaned for p in c["problems"]],
+                                columns=io.PROBLEM_COLUMNS)  # fmt: skip
+        problems.astype(object).to_parquet(folder / "problems.parquet", index=False)
+        n_docs = int(len(ids))
+        n_bytes = source.stat().st_size if table else int(sum(s["n_bytes"] for s in scans))
+        manifest = {"format": FORMAT, "key": key, "shards": names, "n_docs": n_docs, "n_bytes": n_bytes, "source": str(source),
+                    "clean_config": clean_config_json(cfg), "token_config": token_config_json(config),
+                    "scheduler": runner.scheduler, "workers": runner.workers, "seconds": clock.seconds}  # fmt: skip
+        log.info("%s: %d documents in %d shards on %s:%d; %s", source, n_docs, len(names), runner.scheduler,
+                 runner.workers, ", ".join(f"{stage} {s:.1f} s" for stage, s in clock.seconds.items()))  # fmt: skip
+        _write_manifest(folder, manifest)
+        return open_corpus(folder, cache_dir=cache_for_tokens)
 
 
 def save_corpus(corpus: Corpus, folder: str | Path) -> Path:
@@ -196,6 +202,12 @@ def save_corpus(corpus: Corpus, folder: str | Path) -> Path:
 def _one_shard(corpus: Corpus, name: str) -> Corpus:
     """One shard of a sharded corpus, as a corpus (its selection kept)."""
     return replace(corpus, shards=(name,))
+
+
+def _file_sha256(path: Path) -> str:
+    """A file's SHA-256, read in blocks (at disk speed: cheap next to cleaning)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _claim(folder: Path) -> None:
