@@ -567,3 +567,34 @@ def test_sentence_numbers_restart_in_each_paragraph(seed_sentences):
     for key, group in seed_sentences.groupby(["doc_id", "para_no"]):
         assert group["sent_no"].tolist() == list(range(1, len(group) + 1)), key
     assert (seed_sentences.groupby("doc_id")["para_no"].nunique() > 1).all()
+
+
+def test_an_unwritable_cache_means_no_cache_and_one_warning_naming_it(tmp_path, caplog):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN})
+    not_a_folder = tmp_path / "cache_is_a_file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        first = corpus.load_corpus(folder, cache_dir=not_a_folder)
+        first.tokens()
+        again = corpus.load_corpus(folder, cache_dir=not_a_folder)
+    assert again.documents()["text"].tolist() == first.documents()["text"].tolist() != [""]
+    warned = [r.getMessage() for r in caplog.records if "cannot be written" in r.getMessage()]
+    assert warned and all(str(not_a_folder) in w for w in warned) and len(warned) == len(set(warned))
+    streamed = corpus.stream_corpus(folder, scheduler="serial", cache_dir=not_a_folder)
+    assert streamed.documents(["text"])["text"].tolist() == first.documents()["text"].tolist()
+
+
+def test_a_cache_entry_that_holds_other_documents_is_named_and_not_used(tmp_path, caplog):
+    import shutil
+
+    folder = write(tmp_path / "c", {"a.txt": PLAIN})
+    corpus.load_corpus(folder, cache_dir=tmp_path / "cache")
+    (entry,) = (tmp_path / "cache" / "corpus").glob("*-docs.parquet")
+    other = write(tmp_path / "o", {"b.txt": PLAIN})
+    corpus.load_corpus(other, cache_dir=tmp_path / "other_cache")
+    (stranger,) = (tmp_path / "other_cache" / "corpus").glob("*-docs.parquet")
+    shutil.copyfile(stranger, entry)  # a valid Parquet file, of other content
+    with caplog.at_level(logging.WARNING):
+        again = corpus.load_corpus(folder, cache_dir=tmp_path / "cache")
+    assert again.doc_ids == ["a"]
+    assert any(str(entry) in r.getMessage() for r in caplog.records)

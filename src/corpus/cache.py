@@ -126,8 +126,39 @@ def read(folder: Path, key: str) -> pd.DataFrame | None:
         return None
 
 
+def usable(folder: Path) -> bool:
+    """Whether entries can be written in ``folder`` (made if missing); if not, one warning names it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe.{os.getpid()}.{threading.get_ident()}"
+        probe.touch()
+        probe.unlink()
+        return True
+    except OSError as exc:
+        _unwritable(folder, exc)
+        return False
+
+
+def keep(folder: Path, key: str, frame: pd.DataFrame) -> None:
+    """Store a cache entry if the cache can take it; where it cannot, warn once and go on without it."""
+    try:
+        write(folder, key, frame)
+    except OSError as exc:
+        _unwritable(folder, exc)
+
+
+_WARNED: set[str] = set()
+
+
+def _unwritable(folder: Path, exc: OSError) -> None:
+    if str(folder) not in _WARNED:
+        _WARNED.add(str(folder))
+        log.warning("cache folder %s cannot be written (%s): running without a cache there "
+                    "(set CORPUS_CACHE_DIR or cache_dir= to a writable folder)", folder, exc.strerror or exc)  # fmt: skip
+
+
 def write(folder: Path, key: str, frame: pd.DataFrame) -> None:
-    """Store ``frame`` under ``key`` atomically (temporary file, then rename)."""
+    """Store ``frame`` under ``key`` atomically (temporary file, then rename); an OSError is raised."""
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
     frame.to_parquet(tmp, index=False)

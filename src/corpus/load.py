@@ -114,7 +114,7 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
     cfg = clean or default_clean_config(raw_docs["raw"])
     meta, id_problems = corpus_metadata(path, metadata, raw_docs["doc_id"], table_meta)
     key = _batch_key(path, metadata, raw_docs, table_meta, cfg, base, threshold) if folder else ""
-    parts = _cached_batch(folder / "corpus", key) if folder else None
+    parts = _cached_batch(folder / "corpus", key, raw_docs) if folder else None
     if parts is None:
         batch = process_batch(raw_docs, meta, cfg, base, workers=workers)
         docs = batch.docs.assign(duplicate_of=duplicates_of(batch.signatures, threshold=threshold))
@@ -123,7 +123,7 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
                  "terms": pd.DataFrame({"term": sorted(batch.terms)}, dtype=object)}  # fmt: skip
         if folder:
             for name, frame in parts.items():
-                store.write(folder / "corpus", f"{key}-{name}", frame)
+                store.keep(folder / "corpus", f"{key}-{name}", frame)
     else:  # from the cache: say again what the merge found, as a fresh load does
         for row in parts["problems"].itertuples():
             log.warning("%s: %s (metadata wins)", row.doc_id, row.detail)
@@ -166,8 +166,12 @@ def _batch_key(path: Path, metadata: str | Path | None, raw_docs: pd.DataFrame, 
                              list(zip(raw_docs["doc_id"], raw_docs["sha256"])))  # fmt: skip
 
 
-def _cached_batch(folder: Path, key: str) -> dict[str, pd.DataFrame] | None:
-    """The pipeline's tables for ``key`` if every one is in the cache (a partial entry is recomputed)."""
+def _cached_batch(folder: Path, key: str, raw_docs: pd.DataFrame) -> dict[str, pd.DataFrame] | None:
+    """The pipeline's tables for ``key`` if every one is in the cache and is of these documents, else None (recomputed).
+
+    A hit is checked against what it claims: the same documents, in order, with the same
+    file hashes; an entry that holds other documents is named in a warning and not used.
+    """
     parts = {}
     for name in ("docs", "paragraphs", "audit", "problems", "terms"):
         frame = store.read(folder, f"{key}-{name}")
@@ -175,6 +179,10 @@ def _cached_batch(folder: Path, key: str) -> dict[str, pd.DataFrame] | None:
             return None
         parts[name] = frame
     if list(parts["audit"].columns) != AUDIT_COLUMNS:
+        return None
+    cached = parts["docs"]
+    if cached["doc_id"].tolist() != raw_docs["doc_id"].tolist() or cached["sha256"].tolist() != raw_docs["sha256"].tolist():
+        log.warning("cache entry %s holds other documents than its key says; cleaning again", folder / f"{key}-docs.parquet")
         return None
     if "level" in parts["paragraphs"].columns:
         parts["paragraphs"]["level"] = parts["paragraphs"]["level"].astype("Int64")

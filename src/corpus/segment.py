@@ -458,7 +458,7 @@ def tokens(
     unreachable_stopwords(cfg)
     frame = _segment_units(units, texts, cfg, workers, keep=lambda vocabulary: vocabulary_filter(cfg, vocabulary))
     if folder:
-        store.write(folder, key, frame)
+        store.keep(folder, key, frame)
     return frame
 
 

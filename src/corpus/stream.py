@@ -27,6 +27,7 @@ import hashlib
 import json
 import logging
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -111,7 +112,12 @@ def stream_corpus(
                             clean_config_json(clean) if clean else None, base.key(), near_duplicate_threshold,
                             io.sha256_bytes(meta_path.read_bytes()) if meta_path else None,
                             (text_column, id_column) if table else pattern)  # fmt: skip
-    folder = Path(out_dir) if out_dir is not None else store.cache_root(cache_dir) / "shards" / key
+    if out_dir is not None:
+        folder = Path(out_dir)
+    elif store.usable(store.cache_root(cache_dir) / "shards"):
+        folder = store.cache_root(cache_dir) / "shards" / key
+    else:  # the warning named the cache; the shards go where this run can write them, for this run
+        folder = Path(tempfile.mkdtemp(prefix="corpus-shards-")) / key
     cache_for_tokens = Path(cache_dir) if cache_dir is not None else None
     folder.parent.mkdir(parents=True, exist_ok=True)
     # An OS lock (released if the process dies): a second build of the same folder waits, then reuses it.
