@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -10,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import nbformat
+import papermill
 import platformdirs
 import pytest
 from matplotlib import font_manager
@@ -19,8 +21,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from corpus.report import main, run_reports
 from corpus.report.plot import cjk_font_family, cjk_font_path, cjk_rc, cjk_style, missing_glyphs
-from corpus.report.runner import (INDEX_FILES_SHOWN, INJECTED_PARAMETERS, ReportError, corpus_index_html, notebook_parameters,
-                                  parse_overrides, render_html)
+from corpus.report.runner import (INDEX_FILES_SHOWN, INJECTED_PARAMETERS, ReportError, corpus_index_html, find_notebooks,
+                                  notebook_parameters, parse_overrides, render_html, value_problem)
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -251,3 +255,32 @@ def test_cjk_font_is_noto_sans_cjk_not_simhei() -> None:
 def test_missing_glyphs_reports_only_characters_the_font_lacks() -> None:
     assert missing_glyphs("关于《规定》的通知（2024年）：第1条\n") == set()
     assert missing_glyphs("通知😀") == {"😀"}
+
+
+def test_parameters_are_checked_against_their_declared_types_and_ranges_before_anything_runs(tmp_path: Path) -> None:
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    for bad, said in [("01_tfidf:top_n=abc", "01_tfidf: top_n='abc': must be int; got str"),
+                      ("01_tfidf:top_n=-5", "01_tfidf: top_n=-5: must be ≥ 1"),
+                      ("01_tfidf:max_df=1.5", "must be between 0 and 1"),
+                      ("03_comparison:measure=t", "must be one of: log_odds, chi2, g2")]:
+        with pytest.raises(ReportError, match=re.escape(said)):
+            run_reports(SEEDS, notebooks_dir=notebooks, out_dir=tmp_path / "reports", overrides=parse_overrides([bad]))
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_parameter_for_all_notebooks_goes_to_those_that_declare_it() -> None:
+    notebooks = find_notebooks(Path(__file__).resolve().parents[1] / "notebooks")
+    given = notebook_parameters(notebooks, parse_overrides(["top_n=7"]), corpus_path=SEEDS, metadata_path=None,
+                                report_dir=Path("r"))
+    assert {stem: p.get("top_n") for stem, p in given.items()} == {
+        "00_corpus_overview": None, "01_tfidf": 7, "02_clustering": 7, "03_comparison": 7, "04_discourse": 7}
+
+
+def test_every_notebook_default_meets_its_own_declared_rule() -> None:
+    for path in find_notebooks(Path(__file__).resolve().parents[1] / "notebooks"):
+        cell = next(c for c in nbformat.read(path, as_version=4).cells if "parameters" in c.metadata.get("tags", []))
+        assigned = [line.split(":")[0].split("=")[0].strip() for line in cell.source.splitlines() if line.strip()]
+        assert list(papermill.inspect_notebook(path)) == assigned, path.stem  # papermill reads every line (no second '=')
+        for name, spec in papermill.inspect_notebook(path).items():
+            value = ast.literal_eval(spec["default"])
+            assert value_problem(value, spec["inferred_type_name"], spec.get("help") or "") is None, (path.stem, name)

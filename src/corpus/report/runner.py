@@ -150,19 +150,74 @@ def find_notebooks(notebooks_dir: Path, only: Sequence[str] | None = None) -> li
     return [p for p in notebooks if p.stem in only or p.name in only]
 
 
-def _parameter_errors(name: str, declared: set[str], given: Mapping[str, Any]) -> list[str]:
-    """Problems with the parameters ``given`` to notebook ``name``, whose cell has ``declared``."""
+def _parameter_errors(name: str, declared: Mapping[str, Mapping[str, Any]], given: Mapping[str, Any]) -> list[str]:
+    """Problems with the parameters ``given`` to notebook ``name``, whose cell declares ``declared``.
+
+    Each value is checked against the declared type and, where the parameter's comment ends
+    with one, its range (``[≥ 1]``, ``[> 0]``, ``[0 .. 1]``) or choices (``[one of: a, b]``). (No ``=`` in a
+    rule: papermill reads a line with a second ``=`` as no parameter at all.)
+    """
     listing = ", ".join(sorted(declared)) or "none"
     errors = []
     lacking = [p for p in INJECTED_PARAMETERS if p not in declared]
     if lacking:
         errors.append(f"notebook {name} lacks {', '.join(lacking)} in its `parameters` cell, which "
                       f"the runner always sets (its parameters: {listing})")
-    unknown = sorted(set(given) - declared - set(INJECTED_PARAMETERS))
+    unknown = sorted(set(given) - set(declared) - set(INJECTED_PARAMETERS))
     if unknown:
         errors.append(f"unknown parameter(s) {', '.join(unknown)} for notebook {name}; "
                       f"its parameters are: {listing}")
+    for key, value in given.items():
+        if key in declared and key not in INJECTED_PARAMETERS:
+            problem = value_problem(value, declared[key]["inferred_type_name"], declared[key].get("help") or "")
+            if problem:
+                errors.append(f"{name}: {key}={value!r}: {problem} (default {declared[key]['default']})")
     return errors
+
+
+#: A parameter comment's closing rule: ``[≥ 1]``, ``[> 0]``, ``[0 .. 1]`` or ``[one of: a, b]``.
+_RULE = re.compile(r"\[(?:one of: (?P<choices>[^\]]+)|(?P<op>≥|>)\s*(?P<bound>-?\d+(?:\.\d+)?)"
+                   r"|(?P<lo>-?\d+(?:\.\d+)?)\s*\.\.\s*(?P<hi>-?\d+(?:\.\d+)?))\]\s*$")
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
+                                       "list": (list, tuple), "dict": (dict,)}  # fmt: skip
+
+
+def value_problem(value: Any, type_name: str, comment: str = "") -> str | None:
+    """What is wrong with a parameter value for its declared type and its comment's rule, or None.
+
+    >>> value_problem("abc", "int"), value_problem(-5, "int", "terms shown [≥ 1]"), value_problem(0.5, "float", "[0 .. 1]")
+    ('must be int; got str', 'must be ≥ 1', None)
+    >>> value_problem("auto", "Union[int, str]"), value_problem(None, "Optional[str]"), value_problem("x", "str", "[one of: a, b]")
+    (None, None, 'must be one of: a, b')
+    """
+    if not _type_ok(value, type_name.replace(" ", "")):
+        return f"must be {type_name}; got {type(value).__name__}"
+    rule = _RULE.search(comment)
+    if rule is None or value is None or isinstance(value, bool):
+        return None
+    if rule["choices"]:
+        choices = [c.strip() for c in rule["choices"].split(",")]
+        return None if str(value) in choices else f"must be one of: {', '.join(choices)}"
+    if not isinstance(value, (int, float)):
+        return None
+    if rule["op"]:
+        bound = float(rule["bound"])
+        ok = value >= bound if rule["op"] == "≥" else value > bound
+        return None if ok else f"must be {rule['op']} {rule['bound']}"
+    return None if float(rule["lo"]) <= value <= float(rule["hi"]) else f"must be between {rule['lo']} and {rule['hi']}"
+
+
+def _type_ok(value: Any, type_name: str) -> bool:
+    if type_name.startswith("Optional[") and type_name.endswith("]"):
+        return value is None or _type_ok(value, type_name[9:-1])
+    if type_name.startswith("Union[") and type_name.endswith("]"):
+        return any(_type_ok(value, part) for part in type_name[6:-1].split(","))
+    kinds = _TYPES.get(type_name)
+    if kinds is None:  # an annotation this check does not know: not checked
+        return True
+    if isinstance(value, bool) and bool not in kinds:
+        return False
+    return isinstance(value, kinds)
 
 
 def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mapping[str, Any]], *,
@@ -183,9 +238,16 @@ def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mappi
     errors += [f"{key} is set by the runner (use CORPUS_DIR, --metadata or --out), not -p"
                for values in overrides.values() for key in values if key in INJECTED_PARAMETERS]
     parameters = {}
+    declared_by = {path.stem: papermill.inspect_notebook(path) for path in notebooks}
+    for_all = overrides.get(ALL_NOTEBOOKS, {})
+    nowhere = sorted(k for k in for_all if k not in INJECTED_PARAMETERS and not any(k in d for d in declared_by.values()))
+    if nowhere:
+        listing = "; ".join(f"{stem}: {', '.join(sorted(d))}" for stem, d in declared_by.items())
+        errors.append(f"unknown parameter(s) {', '.join(nowhere)}: no notebook declares them; their parameters are {listing}")
     for path in notebooks:
-        given = {**overrides.get(ALL_NOTEBOOKS, {}), **overrides.get(path.stem, {})}
-        declared = set(papermill.inspect_notebook(path))
+        declared = declared_by[path.stem]
+        # A parameter set for all notebooks goes to those that declare it.
+        given = {**{k: v for k, v in for_all.items() if k in declared or k in INJECTED_PARAMETERS}, **overrides.get(path.stem, {})}
         errors += _parameter_errors(path.stem, declared, given)
         parameters[path.stem] = {"corpus_path": str(corpus_path),
                                  "metadata_path": str(metadata_path) if metadata_path else None,
