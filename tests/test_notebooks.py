@@ -106,3 +106,20 @@ def test_a_rerun_gives_byte_identical_reports_and_only_keeps_the_other_reports_l
     assert {nb["name"] for nb in record["notebooks"]} == set(first)
     assert {nb["parameters"]["cache_dir"] for nb in record["notebooks"]} == {str(cache)}
     assert any((cache / "corpus").iterdir()), "the notebooks load through the cache folder the runner gave them"
+
+
+ONE_REPORT = ("关于加快建设现代化经济体系的报告\n\n"
+              "一、坚持新发展理念\n\n必须坚定不移贯彻创新、协调、绿色、开放、共享的发展理念，推动经济高质量发展。\n\n"
+              "二、深化供给侧结构性改革\n\n把提高供给体系质量作为主攻方向，显著增强我国经济质量优势。\n\n"
+              "三、加快建设创新型国家\n\n创新是引领发展的第一动力，是建设现代化经济体系的战略支撑。\n")
+
+
+@pytest.mark.slow
+def test_a_one_document_corpus_renders_every_report_and_says_what_needs_two(tmp_path, cache):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "report.txt").write_text(ONE_REPORT, encoding="utf-8")
+    run = run_reports(folder, out_dir=tmp_path / "reports", command="pytest", cache_dir=cache)
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.results if r.error]
+    page = (tmp_path / "reports" / "one" / "03_comparison.html").read_text(encoding="utf-8")
+    assert "needs two or more documents" in page and "No dendrogram" in page

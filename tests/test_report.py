@@ -284,3 +284,17 @@ def test_every_notebook_default_meets_its_own_declared_rule() -> None:
         for name, spec in papermill.inspect_notebook(path).items():
             value = ast.literal_eval(spec["default"])
             assert value_problem(value, spec["inferred_type_name"], spec.get("help") or "") is None, (path.stem, name)
+
+
+@pytest.mark.parametrize("files, said", [({}, "no files matching"),
+                                         ({"a.txt": b"", "b.txt": b"\xff\xfe\x00\x00\x00"}, "no document could be loaded"),
+                                         ({"a.txt": "2023-05-12\n\n12345\n".encode()}, "none has a word left")])
+def test_a_corpus_with_nothing_to_analyse_stops_before_any_notebook(tmp_path: Path, files: dict, said: str) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    with pytest.raises(ReportError, match=said):
+        run_reports(folder, notebooks_dir=notebooks, out_dir=tmp_path / "reports", cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "reports").exists()

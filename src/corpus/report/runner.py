@@ -38,6 +38,7 @@ from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 from ..cache import cache_root
+from ..io import CorpusError
 from ..schedule import SCHEDULERS, check_scheduler
 from .context import open_report
 
@@ -571,9 +572,9 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
                                      cache_dir=Path(cache_dir) if cache_dir is not None else None)
 
     fingerprint = corpus_fingerprint(corpus)
+    _prepare(corpus, metadata_file, parameters,
+             progress=scheduler is not None or scheduler_address is not None or _megabytes(fingerprint) > prepare_above_mb)
     report_dir.mkdir(parents=True, exist_ok=True)
-    if scheduler is not None or scheduler_address is not None or _megabytes(fingerprint) > prepare_above_mb:
-        _prepare(corpus, metadata_file, parameters)
     logger.info("running %d notebook(s) on %s with %d job(s) -> %s",
                 len(notebooks), corpus, workers, report_dir)
     tasks = [_Job(path, report_dir / f"{path.stem}.ipynb", report_dir / f"{path.stem}.html",
@@ -597,12 +598,13 @@ def _megabytes(fingerprint: pd.DataFrame) -> float:
     return float(fingerprint["bytes"].sum()) / 1e6 if "bytes" in fingerprint else 0.0
 
 
-def _prepare(corpus: Path, metadata: Path | None, parameters: Mapping[str, Mapping[str, Any]]) -> None:
-    """Load, clean and segment the corpus once, in this process and its workers, with progress bars.
+def _prepare(corpus: Path, metadata: Path | None, parameters: Mapping[str, Mapping[str, Any]], *, progress: bool) -> None:
+    """Load, clean and segment the corpus once, in this process and its workers, before any notebook runs.
 
     The notebooks call :func:`~corpus.report.context.open_report` with the same settings (the
     notebook parameters named like its arguments) and find the results in the cache instead
-    of computing them each, several at a time.
+    of computing them each, several at a time. A corpus with nothing to analyse (no file, or
+    no file that could be read) stops the run here with one :class:`ReportError`.
     """
     distinct: dict[str, dict[str, Any]] = {}
     for given in parameters.values():
@@ -614,8 +616,21 @@ def _prepare(corpus: Path, metadata: Path | None, parameters: Mapping[str, Mappi
             for chosen in distinct.values():
                 logger.info("preparing %s once for all notebooks (%s)", corpus,
                             ", ".join(f"{k}={v}" for k, v in sorted(chosen.items()) if k != "cache_dir") or "default settings")
-                open_report(corpus, metadata, output_dir=scratch, progress=True, **chosen).corpus.tokens()
+                loaded = open_report(corpus, metadata, output_dir=scratch, progress=progress, **chosen).corpus
+                if not len(loaded):
+                    found = loaded.problems
+                    listing = "; ".join(f"{r.path}: {r.problem}" for r in found.head(10).itertuples())
+                    raise ReportError(f"{corpus}: no document could be loaded ({len(found)} file(s) refused: {listing}"
+                                      + (" …" if len(found) > 10 else "") + ")")
+                if not len(loaded.tokens()):
+                    raise ReportError(f"{corpus}: {len(loaded)} document(s) loaded, but none has a word left to analyse "
+                                      "after cleaning and the token filters (corpus.audit(corpus.load_corpus(...)) "
+                                      "lists what cleaning removed)")
         logger.info("prepared in %.1f s", time.perf_counter() - started)
+    except ReportError:
+        raise
+    except CorpusError as exc:
+        raise ReportError(f"the corpus cannot be loaded: {exc}") from None
     except Exception as exc:  # the notebooks run anyway and each reports the problem in its place
         logger.warning("preparing the corpus failed (%s); the notebooks load it themselves", _one_line(exc))
 
