@@ -298,3 +298,21 @@ def test_a_corpus_with_nothing_to_analyse_stops_before_any_notebook(tmp_path: Pa
     with pytest.raises(ReportError, match=said):
         run_reports(folder, notebooks_dir=notebooks, out_dir=tmp_path / "reports", cache_dir=tmp_path / "cache")
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.slow
+def test_two_corpora_with_the_same_folder_name_never_share_a_report_folder(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "00_overview.ipynb", new_markdown_cell("# 概览"), parameters_cell(), new_code_cell(ANALYSIS))
+    first, second = tmp_path / "a" / "data", tmp_path / "b" / "data"
+    for folder, text in [(first, "坚持党的基本路线。\n"), (second, "发展社会主义市场经济。\n")]:
+        folder.mkdir(parents=True)
+        (folder / "x.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "reports"
+    runs = [run_reports(c, notebooks_dir=notebooks, out_dir=out, cache_dir=tmp_path / "cache") for c in (first, second, second, first)]
+    folders = [r.report_dir for r in runs]
+    assert folders[0] == out / "data" and folders[1] != folders[0] and folders[1].name.startswith("data-")
+    assert folders[2] == folders[1] and folders[3] == folders[0]  # each keeps its own on later runs
+    recorded = {json.loads((f / "run.json").read_text(encoding="utf-8"))["corpus"]["path"] for f in folders}
+    assert recorded == {str(first), str(second)}

@@ -486,6 +486,27 @@ def _corpus_name(corpus: Path) -> str:
     return corpus.stem if corpus.is_file() else corpus.name
 
 
+def report_folder_name(out_dir: Path, corpus: Path) -> str:
+    """The corpus's name, with a short hash of its resolved path where another corpus already has that folder.
+
+    Two corpora whose folders are both called ``data/`` never share ``reports/data/``:
+    the second gets ``reports/data-<hash>/``, and keeps it on every later run.
+    """
+    name = _corpus_name(corpus)
+    owner = _folder_corpus(out_dir / name)
+    if owner is None or owner == str(corpus):
+        return name
+    return f"{name}-{hashlib.sha256(str(corpus).encode('utf-8')).hexdigest()[:8]}"
+
+
+def _folder_corpus(report_dir: Path) -> str | None:
+    """The corpus path a report folder's ``run.json`` records, or None for a new or unreadable folder."""
+    try:
+        return json.loads((report_dir / "run.json").read_text(encoding="utf-8"))["corpus"]["path"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _now() -> str:
     """Local date-time with offset, to the second."""
     return datetime.now().astimezone().isoformat(timespec="seconds")
@@ -565,7 +586,7 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
     workers = jobs if jobs is not None else min(len(notebooks), os.cpu_count() or 1)
     if workers < 1:
         raise ReportError(f"--jobs must be at least 1, got {workers}")
-    name = _corpus_name(corpus)
+    name = report_folder_name(Path(out_dir).resolve(), corpus)
     report_dir = Path(out_dir).resolve() / name
     parameters = notebook_parameters(notebooks, overrides or {}, corpus_path=corpus,
                                      metadata_path=metadata_file, report_dir=report_dir,
