@@ -82,8 +82,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
     notebooks.mkdir()
     write_notebook(notebooks / "00_overview.ipynb", new_markdown_cell("# 概览"),
                    parameters_cell(), new_code_cell(ANALYSIS))
-    write_notebook(notebooks / "01_broken.ipynb", parameters_cell(),
-                   new_code_cell('raise KeyError("no such column")'))
+    write_notebook(notebooks / "01_broken.ipynb", parameters_cell(), new_markdown_cell("## 关键词 Keywords"),
+                   new_code_cell("x = 1"), new_code_cell('raise KeyError("no such column")'),
+                   new_markdown_cell("## 之后 After"), new_code_cell("print('never reached')"))
+    write_notebook(notebooks / "02_dies.ipynb", parameters_cell(), new_markdown_cell("## 内核 Kernel"),
+                   new_code_cell("import os\nos._exit(1)"))
     out = root / "reports"
     cache = root / "cache"  # the command line has no cache option: the runner's default, $CORPUS_CACHE_DIR
     stderr = io.StringIO()
@@ -179,9 +182,16 @@ def test_a_failing_notebook_is_marked_failed_while_the_other_still_succeeds(proj
     assert "FAILED 01_broken: KeyError: 'no such column'" in project["stderr"]
     assert "00_overview" not in "".join(re.findall(r"FAILED .*", project["stderr"]))
     statuses = {nb["name"]: nb["status"] for nb in project["run"]["notebooks"]}
-    assert statuses == {"00_overview": "ok", "01_broken": "failed"}
+    assert statuses == {"00_overview": "ok", "01_broken": "failed", "02_dies": "failed"}
     broken_html = (project["report_dir"] / "01_broken.html").read_text(encoding="utf-8")
     assert "no such column" in broken_html
+    # the banner names the failing cell by its heading (prompts are hidden), at the top of the page
+    assert broken_html.index("This report did not finish") < broken_html.index("关键词 Keywords")
+    assert "code cell 2, under “关键词 Keywords”" in broken_html and "In [" not in broken_html
+    assert "at code cell 2, under “关键词 Keywords”" in project["stderr"]
+    died_html = (project["report_dir"] / "02_dies.html").read_text(encoding="utf-8")
+    assert "This report did not finish" in died_html and "under “内核 Kernel”" in died_html
+    assert "FAILED 02_dies:" in project["stderr"]
     assert 'class="failed"' in (project["report_dir"] / "index.html").read_text(encoding="utf-8")
 
 

@@ -329,6 +329,50 @@ def _prepare_for_export(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def failed_cell(nb: nbformat.NotebookNode) -> tuple[int, str] | None:
+    """The code cell where a run stopped (its error, or the first that never ran) and the heading it sits under.
+
+    Input prompts are hidden in the reports, so a cell is named by the section it belongs to:
+    the last markdown heading above it (its number among the code cells as well).
+    """
+    heading, number, started = "(before the first heading)", 0, None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = [line for line in cell.source.splitlines() if line.startswith("#")]
+            if lines and "papermill-error-cell-tag" not in cell.metadata.get("tags", []):
+                heading = lines[0].lstrip("#").strip()
+            continue
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or "parameters" in tags or "injected-parameters" in tags:
+            continue
+        number += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])) or \
+                cell.metadata.get("papermill", {}).get("status") == "failed":  # fmt: skip
+            return number, heading
+        if "execution" in cell.metadata:  # the kernel took it up (papermill says "completed" even where it died)
+            started = (number, heading)
+    return started
+
+
+def mark_failure(executed: Path, error: str) -> str:
+    """Put a banner at the top of an executed notebook that stopped: what failed, where, and that what follows is missing.
+
+    Returns the place for the console ("code cell 5, under “Keyness between groups”"). The
+    banner replaces papermill's own note, which points at an ``In [n]`` prompt the report hides.
+    """
+    nb = nbformat.read(executed, as_version=4)
+    nb.cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    found = failed_cell(nb)
+    place = f"code cell {found[0]}, under “{found[1]}”" if found else "before any analysis cell ran"
+    banner = nbformat.v4.new_markdown_cell(
+        f"<div class=\"report-failed\" style=\"border: 2px solid #b00020; background: #fdecea; padding: 0.8em 1em\"><strong>This report did not finish.</strong> It stopped at {escape(place)}: "
+        f"<code>{escape(error)}</code>. Everything below that point is missing; the run's index lists the failure.</div>",
+        metadata={"tags": ["report-failure-banner"]})  # fmt: skip
+    nb.cells.insert(0, banner)
+    nbformat.write(nb, executed)
+    return place
+
+
 def render_html(executed: Path, html_path: Path, *, show_code: bool = False) -> None:
     """Render an executed notebook to a self-contained HTML report with the offline template.
 
@@ -358,6 +402,14 @@ def _run_job(job: _Job) -> NotebookResult:
     except Exception as exc:  # any notebook failure is reported, the other notebooks go on
         error = _one_line(exc)
     html_path = None
+    if error and job.executed.exists():
+        try:
+            place = mark_failure(job.executed, error)
+            error = f"{error} (at {place})"
+        except Exception as exc:  # noqa: BLE001 - a notebook too broken to mark is still rendered as it is
+            logger.error("%s failed (%s); its notebook could not be marked: %s", name, error, _one_line(exc))
+    elif error:
+        logger.error("%s failed before its notebook was written: %s", name, error)
     if job.executed.exists():
         try:
             render_html(job.executed, job.html, show_code=job.show_code)
