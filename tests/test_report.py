@@ -307,7 +307,7 @@ def test_a_corpus_with_nothing_to_analyse_stops_before_any_notebook(tmp_path: Pa
     notebooks = Path(__file__).resolve().parents[1] / "notebooks"
     with pytest.raises(ReportError, match=said):
         run_reports(folder, notebooks_dir=notebooks, out_dir=tmp_path / "reports", cache_dir=tmp_path / "cache")
-    assert not (tmp_path / "reports").exists()
+    assert not (tmp_path / "reports" / "corpus").exists() and not (tmp_path / "reports" / "index.html").exists()
 
 
 @pytest.mark.slow
@@ -326,3 +326,97 @@ def test_two_corpora_with_the_same_folder_name_never_share_a_report_folder(tmp_p
     assert folders[2] == folders[1] and folders[3] == folders[0]  # each keeps its own on later runs
     recorded = {json.loads((f / "run.json").read_text(encoding="utf-8"))["corpus"]["path"] for f in folders}
     assert recorded == {str(first), str(second)}
+
+
+SLEEPER = '''import os, time
+from pathlib import Path
+Path(output_dir).mkdir(parents=True, exist_ok=True)
+(Path(output_dir).parent / f"{Path(output_dir).name}.pid").write_text(str(os.getpid()))
+time.sleep(120)'''
+
+
+def _sleeping_project(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A corpus and notebooks whose second and third sleep (writing their kernel's pid first)."""
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    (folder / "a.txt").write_text("坚持党的基本路线一百年不动摇。\n", encoding="utf-8")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "00_fast.ipynb", parameters_cell(), new_code_cell("print('done')"))
+    for name in ("01_sleep", "02_sleep"):
+        write_notebook(notebooks / f"{name}.ipynb", parameters_cell(), new_code_cell(SLEEPER))
+    return folder, notebooks, tmp_path / "reports"
+
+
+def _start(folder: Path, notebooks: Path, out: Path, cache: Path, *extra: str):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CORPUS_CACHE_DIR": str(cache)}
+    return subprocess.Popen([sys.executable, "-m", "corpus.report.runner", str(folder), "--notebooks", str(notebooks),
+                             "--out", str(out), "--jobs", "1", *extra], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _wait_for(path: Path, seconds: float = 120) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("whom", ["group", "main"])
+def test_ctrl_c_stops_the_run_kills_its_kernels_and_marks_what_is_missing(tmp_path: Path, whom: str) -> None:
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    folder, notebooks, out = _sleeping_project(tmp_path)
+    run = _start(folder, notebooks, out, tmp_path / "cache")
+    pid_file = out / "mini" / "01_sleep.pid"
+    _wait_for(pid_file)
+    _wait_for(out / "mini" / "00_fast.html")
+    kernel = int(pid_file.read_text())
+    sent = time.monotonic()
+    if whom == "group":  # what Ctrl-C in a terminal does
+        os.killpg(run.pid, signal.SIGINT)
+    else:  # SIGINT to the runner alone
+        run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=30)
+    assert run.returncode == 130 and time.monotonic() - sent < 10, err
+    assert "interrupted: 1 of 3 report(s) finished (00_fast)" in err
+    assert not psutil.pid_exists(kernel) or psutil.Process(kernel).status() == psutil.STATUS_ZOMBIE
+    assert not (out / "mini" / "02_sleep.pid").exists()  # the queued notebook never started
+    record = json.loads((out / "mini" / "run.json").read_text(encoding="utf-8"))
+    statuses = {nb["name"]: (nb["status"], nb["html"]) for nb in record["notebooks"]}
+    assert statuses == {"00_fast": ("ok", "00_fast.html"), "01_sleep": ("interrupted", None), "02_sleep": ("interrupted", None)}
+    assert record["interrupted"] is True and not list((out / "mini").glob(".*running*"))
+    assert 'class="interrupted"' in (out / "mini" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_second_run_into_the_same_folder_is_refused_naming_the_lock(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    folder, notebooks, out = _sleeping_project(tmp_path)
+    first = _start(folder, notebooks, out, tmp_path / "cache")
+    try:
+        _wait_for(out / "mini" / "01_sleep.pid")
+        with pytest.raises(ReportError, match=r"another run is writing .*mini \(it holds .*\.mini\.lock\).*--wait"):
+            run_reports(folder, notebooks_dir=notebooks, out_dir=out, cache_dir=tmp_path / "cache", only=["00_fast"])
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # killed outright: the OS lock goes with it
+        first.wait()
+        kernel = out / "mini" / "01_sleep.pid"
+        if kernel.exists():  # the kernel was in the same session: killed with it, or here
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(kernel.read_text()), signal.SIGKILL)
+    again = run_reports(folder, notebooks_dir=notebooks, out_dir=out, cache_dir=tmp_path / "cache", only=["00_fast"])
+    assert not again.failures

@@ -9,6 +9,7 @@ what ran, on which exact corpus files and with which library versions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ast
 import hashlib
 import inspect
@@ -34,6 +35,7 @@ from urllib.parse import quote
 import nbformat
 import pandas as pd
 import papermill
+from filelock import FileLock, Timeout
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
@@ -64,7 +66,7 @@ class ReportError(ValueError):
 
 @dataclass(frozen=True)
 class NotebookResult:
-    """Outcome of one notebook: ``status`` is "ok" or "failed", ``error`` a one-line message."""
+    """Outcome of one notebook: ``status`` is "ok", "failed" or "interrupted", ``error`` a one-line message."""
 
     name: str
     status: str
@@ -87,6 +89,16 @@ class RunResult:
     def failures(self) -> list[NotebookResult]:
         """The notebooks that failed."""
         return [r for r in self.results if r.status != "ok"]
+
+
+class RunInterrupted(ReportError):
+    """The run was interrupted (Ctrl-C): what finished is published, the rest is marked; exit code 130."""
+
+    def __init__(self, result: RunResult):
+        done = [r.name for r in result.results if r.status != "interrupted"]
+        super().__init__(f"interrupted: {len(done)} of {len(result.results)} report(s) finished "
+                         f"({', '.join(done) or 'none'}); the index marks the others")  # fmt: skip
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -373,7 +385,7 @@ def mark_failure(executed: Path, error: str) -> str:
     return place
 
 
-def render_html(executed: Path, html_path: Path, *, show_code: bool = False) -> None:
+def render_html(executed: Path, html_path: Path, *, show_code: bool = False, name: str | None = None) -> None:
     """Render an executed notebook to a self-contained HTML report with the offline template.
 
     The output depends only on the notebook's content, so rendering twice gives identical bytes.
@@ -382,7 +394,7 @@ def render_html(executed: Path, html_path: Path, *, show_code: bool = False) -> 
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=not show_code, exclude_input_prompt=not show_code,
                             exclude_output_prompt=not show_code, language_code="zh")
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name or executed.stem}})
     html_path.write_text(body, encoding="utf-8")
 
 
@@ -391,31 +403,34 @@ def _run_job(job: _Job) -> NotebookResult:
     name = job.source.stem
     logger.info("start    %s", name)
     started = time.perf_counter()
-    for stale in (job.executed, job.html):
-        stale.unlink(missing_ok=True)
     Path(job.parameters["output_dir"]).mkdir(parents=True, exist_ok=True)
+    # The earlier run's files stay until this run's are complete: the index never links to half a page.
+    executed, html = _running(job.executed), _running(job.html)
     error = None
     try:
-        papermill.execute_notebook(job.source, job.executed, parameters=job.parameters,
+        papermill.execute_notebook(job.source, executed, parameters=job.parameters,
                                    kernel_name=job.kernel_name, progress_bar=False,
                                    log_output=False, cwd=str(job.source.parent))
     except Exception as exc:  # any notebook failure is reported, the other notebooks go on
         error = _one_line(exc)
     html_path = None
-    if error and job.executed.exists():
+    if error and executed.exists():
         try:
-            place = mark_failure(job.executed, error)
+            place = mark_failure(executed, error)
             error = f"{error} (at {place})"
         except Exception as exc:  # noqa: BLE001 - a notebook too broken to mark is still rendered as it is
             logger.error("%s failed (%s); its notebook could not be marked: %s", name, error, _one_line(exc))
     elif error:
         logger.error("%s failed before its notebook was written: %s", name, error)
-    if job.executed.exists():
+    if executed.exists():
         try:
-            render_html(job.executed, job.html, show_code=job.show_code)
+            render_html(executed, html, show_code=job.show_code, name=job.executed.stem)
+            os.replace(html, job.html)
             html_path = job.html
         except Exception as exc:  # a rendering failure is reported like an execution failure
             error = error or f"rendering failed: {_one_line(exc)}"
+        os.replace(executed, job.executed)
+    html.unlink(missing_ok=True)
     seconds = round(time.perf_counter() - started, 2)
     status = "failed" if error else "ok"
     logger.info("finished %s: %s in %.1f s%s", name, status, seconds,
@@ -423,14 +438,54 @@ def _run_job(job: _Job) -> NotebookResult:
     return NotebookResult(name, status, seconds, error, html_path, job.executed, job.parameters)
 
 
-def _run_jobs(jobs: Sequence[_Job], workers: int) -> list[NotebookResult]:
-    """Run jobs in a pool of ``workers`` processes; results come back in job order."""
+def _running(path: Path) -> Path:
+    """Where a file is written while its notebook runs (renamed into place when complete)."""
+    return path.with_name(f".{path.stem}.running{path.suffix}")
+
+
+def _run_jobs(jobs: Sequence[_Job], workers: int) -> tuple[list[NotebookResult], bool]:
+    """Run jobs in a pool of ``workers`` processes; results in job order, and whether the run was interrupted.
+
+    On Ctrl-C (or SIGINT to this process alone) no queued notebook starts: the workers and
+    every process they started (the Jupyter kernels) are killed by process id, and the jobs
+    not finished come back as "interrupted", their half-written files removed.
+    """
     context = multiprocessing.get_context("spawn")  # no fork of a possibly threaded parent
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_configure_logging,
-                             initargs=(logger.getEffectiveLevel(),)) as pool:
-        futures = [pool.submit(_run_job, job) for job in jobs]
-        return [_result_or_crash(future, job) for future, job in zip(futures, jobs)]
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_configure_logging,
+                               initargs=(logger.getEffectiveLevel(),))  # fmt: skip
+    futures = [pool.submit(_run_job, job) for job in jobs]
+    results: list[NotebookResult] = []
+    try:
+        for future, job in zip(futures, jobs):
+            results.append(_result_or_crash(future, job))
+    except KeyboardInterrupt:
+        _kill_workers(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for future, job in zip(futures[len(results):], jobs[len(results):]):
+            finished = future.done() and not future.cancelled() and future.exception() is None
+            results.append(future.result() if finished else _interrupted(job))
+        return results, True
+    pool.shutdown()
+    return results, False
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes and everything they started (kernels), children first."""
+    import psutil
+
+    workers = [psutil.Process(pid) for pid in list(getattr(pool, "_processes", {}) or {}) if psutil.pid_exists(pid)]
+    doomed = [child for w in workers for child in w.children(recursive=True)] + workers
+    for process in doomed:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    psutil.wait_procs(doomed, timeout=5)
+
+
+def _interrupted(job: _Job) -> NotebookResult:
+    for partial in (_running(job.executed), _running(job.html)):
+        partial.unlink(missing_ok=True)
+    return NotebookResult(job.source.stem, "interrupted", 0.0, "interrupted before it finished", None, job.executed,
+                          job.parameters)  # fmt: skip
 
 
 def _result_or_crash(future: Future[NotebookResult], job: _Job) -> NotebookResult:
@@ -454,7 +509,7 @@ th { background: #f3f3f3; }
 code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
 pre { margin: 0; white-space: pre-wrap; }
 .ok { color: #17692b; font-weight: bold; }
-.failed { color: #b00020; font-weight: bold; }
+.failed, .interrupted { color: #b00020; font-weight: bold; }
 """
 
 
@@ -497,7 +552,8 @@ def corpus_index_html(run: Mapping[str, Any]) -> str:
         ("started", run["started_at"]), ("finished", run["finished_at"]),
         ("command", run["command"]), ("corpus", corpus["path"]), ("metadata", meta["path"]),
         ("metadata sha256", meta["sha256"]),
-        ("show code", run["show_code"]), ("kernel", run["kernel"]), ("jobs", run["jobs"])]])
+        ("show code", run["show_code"]), ("kernel", run["kernel"]), ("jobs", run["jobs"]),
+        *([("interrupted", "yes: the reports marked interrupted are missing or from an earlier run")] if run.get("interrupted") else [])]])
     files = _table(["file", "bytes", "sha256"], [
         [escape(f["file"]), str(f["bytes"]), f"<code>{escape(f['sha256'])}</code>"]
         for f in corpus["files"][:INDEX_FILES_SHOWN]])
@@ -609,7 +665,7 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
                 show_code: bool = False, jobs: int | None = None, kernel_name: str = "python3",
                 command: str | None = None, scheduler: str | None = None,
                 scheduler_address: str | None = None, prepare_above_mb: float = PREPARE_ABOVE_MB,
-                cache_dir: str | os.PathLike[str] | None = None) -> RunResult:
+                cache_dir: str | os.PathLike[str] | None = None, wait: bool = False) -> RunResult:
     """Execute every report notebook on a corpus, render HTML and write the index pages.
 
     Bad paths, notebook names or parameters raise :class:`ReportError` before anything runs;
@@ -644,6 +700,28 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
                                      metadata_path=metadata_file, report_dir=report_dir,
                                      cache_dir=Path(cache_dir) if cache_dir is not None else None)
 
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    # An OS lock (flock; gone with the process, however it ends): one run at a time writes this folder.
+    lock = FileLock(out / f".{name}.lock", timeout=-1 if wait else 0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ReportError(f"another run is writing {report_dir} (it holds {lock.lock_file}); "
+                          "let it finish, or pass --wait to wait for it") from None
+    try:
+        return _locked_run(corpus, notebooks, parameters, report_dir, name, metadata_file=metadata_file, scheduler=scheduler,
+                           scheduler_address=scheduler_address, prepare_above_mb=prepare_above_mb, workers=workers,
+                           kernel_name=kernel_name, show_code=show_code, started_at=started_at, command=command)
+    finally:
+        lock.release()
+
+
+def _locked_run(corpus: Path, notebooks: list[Path], parameters: Mapping[str, dict[str, Any]], report_dir: Path, name: str,
+                *, metadata_file: Path | None, scheduler: str | None, scheduler_address: str | None,
+                prepare_above_mb: float, workers: int, kernel_name: str, show_code: bool, started_at: str,
+                command: str | None) -> RunResult:  # fmt: skip
+    """The run itself, under the folder's lock: load once, run the notebooks, publish what finished."""
     fingerprint = corpus_fingerprint(corpus)
     _prepare(corpus, metadata_file, parameters,
              progress=scheduler is not None or scheduler_address is not None or _megabytes(fingerprint) > prepare_above_mb)
@@ -652,19 +730,46 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
                 len(notebooks), corpus, workers, report_dir)
     tasks = [_Job(path, report_dir / f"{path.stem}.ipynb", report_dir / f"{path.stem}.html",
                   parameters[path.stem], kernel_name, show_code) for path in notebooks]
-    result = RunResult(name, report_dir, _run_jobs(tasks, workers))
-    run = _run_record(result, corpus=corpus, fingerprint=fingerprint, metadata_path=metadata_file,
+    results, interrupted = _run_jobs(tasks, workers)
+    result = RunResult(name, report_dir, results)
+    _publish(result, interrupted, corpus=corpus, fingerprint=fingerprint, metadata_file=metadata_file, started_at=started_at,
+             show_code=show_code, kernel_name=kernel_name, command=command, workers=workers)
+    if interrupted:
+        raise RunInterrupted(result)
+    return result
+
+
+def _publish(result: RunResult, interrupted: bool, *, corpus: Path, fingerprint: pd.DataFrame, metadata_file: Path | None,
+             started_at: str, show_code: bool, kernel_name: str, command: str | None, workers: int) -> None:
+    """Write ``run.json`` and the index pages: the reports of this run, earlier complete ones, and what is missing.
+
+    A notebook this run did not finish keeps the earlier run's report where one of the same
+    corpus files is there (complete: pages are replaced only when whole), else it is listed as
+    interrupted, with no link.
+    """
+    report_dir = result.report_dir
+    finished = RunResult(result.corpus_name, report_dir, [r for r in result.results if r.status != "interrupted"])
+    run = _run_record(finished, corpus=corpus, fingerprint=fingerprint, metadata_path=metadata_file,
                       started_at=started_at, show_code=show_code, kernel_name=kernel_name,
                       command=command or shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
                       jobs=workers)
-    run["notebooks"] += _earlier_reports(report_dir, done={r.name for r in result.results}, corpus_sha=run["corpus"]["sha256"])
+    run["interrupted"] = interrupted
+    run["notebooks"] += _earlier_reports(report_dir, done={r.name for r in finished.results}, corpus_sha=run["corpus"]["sha256"])
+    kept = {nb["name"] for nb in run["notebooks"]}
+    run["notebooks"] += [{"name": r.name, "status": "interrupted", "seconds": r.seconds, "error": r.error, "html": None,
+                          "parameters": r.parameters}
+                         for r in result.results if r.status == "interrupted" and r.name not in kept]  # fmt: skip
     run["notebooks"].sort(key=lambda nb: nb["name"])
     run_json = json.dumps(run, ensure_ascii=False, indent=2, default=str)
-    (report_dir / "run.json").write_text(run_json, encoding="utf-8")
-    (report_dir / "index.html").write_text(corpus_index_html(run), encoding="utf-8")
-    (report_dir.parent / "index.html").write_text(reports_index_html(report_dir.parent),
-                                                  encoding="utf-8")
-    return result
+    _write_atomically(report_dir / "run.json", run_json)
+    _write_atomically(report_dir / "index.html", corpus_index_html(run))
+    _write_atomically(report_dir.parent / "index.html", reports_index_html(report_dir.parent))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _megabytes(fingerprint: pd.DataFrame) -> float:
@@ -734,6 +839,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Jupyter kernel name (default: python3)")
     parser.add_argument("--scheduler", choices=SCHEDULERS,
                         help="where cleaning and segmentation run (default: chosen by corpus size)")
+    parser.add_argument("--wait", action="store_true",
+                        help="wait for another run writing the same report folder instead of refusing")
     parser.add_argument("--address", metavar="URL",
                         help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --scheduler dask)")
     return parser
@@ -749,7 +856,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                              notebooks_dir=args.notebooks, only=args.only,
                              overrides=parse_overrides(args.param), show_code=args.show_code,
                              jobs=args.jobs, kernel_name=args.kernel, command=command,
-                             scheduler=args.scheduler, scheduler_address=args.address)
+                             scheduler=args.scheduler, scheduler_address=args.address, wait=args.wait)
+    except RunInterrupted as exc:
+        print(f"{exc}\nindex: {exc.result.report_dir / 'index.html'}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # before any notebook started (loading the corpus)
+        print("interrupted before any report ran; nothing was written", file=sys.stderr)
+        return 130
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
