@@ -330,3 +330,42 @@ def test_two_builds_of_the_same_shards_at_once_give_one_build_both_read(folder, 
     with ProcessPoolExecutor(2) as pool:
         keys = list(pool.map(_build_in_another_process, [(str(folder), str(out))] * 2))
     assert keys[0] == keys[1] and len(corpus.open_corpus(out)) == N_DOCS + 1
+
+
+def test_the_cache_keeps_to_its_size_limit_dropping_the_least_recently_used(tmp_path, monkeypatch):
+    import time
+
+    from corpus import cache
+
+    sources = []
+    for i in range(3):
+        src = tmp_path / f"src{i}"
+        src.mkdir()
+        (src / "a.txt").write_text(f"第{i}份报告：坚持改革开放，发展社会生产力。" * 50, encoding="utf-8")
+        sources.append(src)
+    built = []
+    for src in sources[:2]:
+        built.append(stream_corpus(src, scheduler="serial", cache_dir=tmp_path / "cache"))
+        time.sleep(0.05)
+    stream_corpus(sources[0], scheduler="serial", cache_dir=tmp_path / "cache")  # used again: now the most recent
+    size = sum(f.stat().st_size for f in built[0].folder.rglob("*") if f.is_file())
+    monkeypatch.setenv("CORPUS_CACHE_MAX_GB", str(2.5 * size / 1e9))
+    third = stream_corpus(sources[2], scheduler="serial", cache_dir=tmp_path / "cache")
+    assert built[0].folder.is_dir() and third.folder.is_dir() and not built[1].folder.exists()
+    assert len(third) == 1
+    assert cache.evict(tmp_path / "cache", limit=0, spare=third.folder)  # everything else goes; the spared folder stays
+    assert third.folder.is_dir() and not built[0].folder.exists()
+
+
+def test_a_shard_folder_a_build_holds_is_never_evicted(tmp_path):
+    from filelock import FileLock
+
+    from corpus import cache
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("全面建成小康社会。", encoding="utf-8")
+    built = stream_corpus(src, scheduler="serial", cache_dir=tmp_path / "cache")
+    with FileLock(built.folder.parent / f".{built.folder.name}.lock"):
+        assert cache.evict(tmp_path / "cache", limit=0) == [] and built.folder.is_dir()
+    assert cache.evict(tmp_path / "cache", limit=0) == [built.folder]

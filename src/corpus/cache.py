@@ -11,11 +11,13 @@ into place, so two notebooks running at once never see a half-written entry.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -120,10 +122,83 @@ def read(folder: Path, key: str) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     try:
-        return pd.read_parquet(path)
+        frame = pd.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable entry is recomputed
         log.warning("cache entry %s unreadable (%s); recomputing", path, exc)
         return None
+    touch(path)
+    return frame
+
+
+def touch(path: Path) -> None:
+    """Mark a cache entry as just used (its modification time), for :func:`evict`'s least-recently-used order."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+#: The cache's size limit when ``$CORPUS_CACHE_MAX_GB`` does not set one.
+DEFAULT_MAX_GB = 5.0
+
+
+def max_bytes() -> float:
+    """The cache's size limit in bytes: ``$CORPUS_CACHE_MAX_GB`` gigabytes, else :data:`DEFAULT_MAX_GB`."""
+    given = os.environ.get("CORPUS_CACHE_MAX_GB")
+    if given:
+        try:
+            if float(given) >= 0:
+                return float(given) * 1e9
+        except ValueError:
+            pass
+        log.warning("CORPUS_CACHE_MAX_GB=%r is not a number of gigabytes >= 0; using %g", given, DEFAULT_MAX_GB)
+    return DEFAULT_MAX_GB * 1e9
+
+
+def evict(root: Path, limit: float | None = None, *, spare: Path | None = None) -> list[Path]:
+    """Delete the least recently used entries until the cache under ``root`` fits ``limit`` bytes; return what went.
+
+    An entry is a cleaned corpus (its files share one key), a token table, or a folder of
+    shards. A shard folder a build holds (its lock is taken) is never deleted; an entry in
+    use by a reader is only unlinked, which POSIX lets the reader finish. ``spare`` (the entry
+    the caller has just made and is about to read) stays whatever the limit.
+    """
+    from filelock import FileLock, Timeout
+
+    limit = max_bytes() if limit is None else limit
+    entries: dict[Path | tuple[Path, str], list] = {}  # entry -> [last use, bytes, paths]
+    for kind in ("corpus", "tokens"):
+        for path in (root / kind).glob("*.parquet") if (root / kind).is_dir() else []:
+            key = (root / kind, path.name.split("-", 1)[0]) if kind == "corpus" else path
+            stat = path.stat()
+            entry = entries.setdefault(key, [0.0, 0, []])
+            entry[0], entry[1] = max(entry[0], stat.st_mtime), entry[1] + stat.st_size
+            entry[2].append(path)
+    shards = root / "shards"
+    for folder in (p for p in shards.iterdir() if p.is_dir()) if shards.is_dir() else []:
+        used = (folder / "manifest.json").stat().st_mtime if (folder / "manifest.json").is_file() else folder.stat().st_mtime
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        entries[folder] = [used, size, [folder]]
+    total = sum(size for _, size, _ in entries.values())
+    gone: list[Path] = []
+    for _, size, paths in sorted(entries.values(), key=lambda e: e[0]):
+        if total <= limit:
+            break
+        if spare in paths:
+            continue
+        for path in paths:
+            if path.is_dir():
+                lock = FileLock(path.parent / f".{path.name}.lock", timeout=0)
+                try:
+                    with lock:
+                        shutil.rmtree(path, ignore_errors=True)
+                except Timeout:  # a build holds it
+                    continue
+            else:
+                path.unlink(missing_ok=True)
+            gone.append(path)
+        total -= size
+    if gone:
+        log.info("cache %s over %.1f GB: %d least recently used entries removed", root, limit / 1e9, len(gone))
+    return gone
 
 
 def usable(folder: Path) -> bool:
@@ -140,11 +215,16 @@ def usable(folder: Path) -> bool:
 
 
 def keep(folder: Path, key: str, frame: pd.DataFrame) -> None:
-    """Store a cache entry if the cache can take it; where it cannot, warn once and go on without it."""
+    """Store a cache entry (``folder`` is a kind of entry under the cache root) and keep the cache in its size limit.
+
+    Where the cache cannot take it, warn once and go on without it.
+    """
     try:
         write(folder, key, frame)
     except OSError as exc:
         _unwritable(folder, exc)
+        return
+    evict(folder.parent)
 
 
 _WARNED: set[str] = set()

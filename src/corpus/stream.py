@@ -124,6 +124,7 @@ def stream_corpus(
     with FileLock(folder.parent / f".{folder.name}.lock"):
         done = read_manifest(folder)
         if done is not None and done.get("key") == key and done.get("format") == FORMAT:
+            store.touch(folder / MANIFEST)  # used now: the last to go when the cache is over its limit
             corpus = open_corpus(folder, cache_dir=cache_for_tokens)
             if strict:
                 io.refuse_unread(corpus.problems)
@@ -172,7 +173,9 @@ def stream_corpus(
         log.info("%s: %d documents in %d shards on %s:%d; %s", source, n_docs, len(names), runner.scheduler,
                  runner.workers, ", ".join(f"{stage} {s:.1f} s" for stage, s in clock.seconds.items()))  # fmt: skip
         _write_manifest(folder, manifest)
-        return open_corpus(folder, cache_dir=cache_for_tokens)
+    if out_dir is None and folder.parent.name == "shards":
+        store.evict(folder.parent.parent, spare=folder)  # after the lock is let go, never the folder just made
+    return open_corpus(folder, cache_dir=cache_for_tokens)
 
 
 def save_corpus(corpus: Corpus, folder: str | Path) -> Path:
