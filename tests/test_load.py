@@ -598,3 +598,12 @@ def test_a_cache_entry_that_holds_other_documents_is_named_and_not_used(tmp_path
         again = corpus.load_corpus(folder, cache_dir=tmp_path / "cache")
     assert again.doc_ids == ["a"]
     assert any(str(entry) in r.getMessage() for r in caplog.records)
+
+
+def test_an_edited_metadata_file_is_read_again_not_served_from_the_cache(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN})
+    (folder / "metadata.csv").write_text("doc_id,province\na,甲省\n", encoding="utf-8")
+    first = corpus.load_corpus(folder, cache_dir=tmp_path / "cache")
+    (folder / "metadata.csv").write_text("doc_id,province\na,乙省\n", encoding="utf-8")
+    second = corpus.load_corpus(folder, cache_dir=tmp_path / "cache")
+    assert first.docs["province"].tolist() == ["甲省"] and second.docs["province"].tolist() == ["乙省"]

@@ -420,3 +420,25 @@ def test_a_second_run_into_the_same_folder_is_refused_naming_the_lock(tmp_path: 
                 os.kill(int(kernel.read_text()), signal.SIGKILL)
     again = run_reports(folder, notebooks_dir=notebooks, out_dir=out, cache_dir=tmp_path / "cache", only=["00_fast"])
     assert not again.failures
+
+
+@pytest.mark.slow
+def test_with_wait_a_second_run_waits_for_the_lock_instead_of_refusing(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from filelock import FileLock
+
+    folder, notebooks, out = _sleeping_project(tmp_path)
+    out.mkdir()
+    taken = threading.Event()
+
+    def other_run() -> None:  # holds the folder's lock for two seconds
+        with FileLock(out / ".mini.lock"):
+            taken.set()
+            time.sleep(2.0)
+
+    threading.Thread(target=other_run).start()
+    taken.wait()
+    done = run_reports(folder, notebooks_dir=notebooks, out_dir=out, cache_dir=tmp_path / "cache", only=["00_fast"], wait=True)
+    assert not done.failures  # the lock was held when the run began (taken): without wait=True it is refused, as above
