@@ -607,3 +607,16 @@ def test_an_edited_metadata_file_is_read_again_not_served_from_the_cache(tmp_pat
     (folder / "metadata.csv").write_text("doc_id,province\na,乙省\n", encoding="utf-8")
     second = corpus.load_corpus(folder, cache_dir=tmp_path / "cache")
     assert first.docs["province"].tolist() == ["甲省"] and second.docs["province"].tolist() == ["乙省"]
+
+
+def test_a_long_texts_signature_fed_in_chunks_is_the_one_fed_at_once(monkeypatch):
+    from corpus import pipeline
+
+    text = "".join(CPC_LIKE[(i * 7) % len(CPC_LIKE)] for i in range(5000))
+    whole = pipeline.text_signature(text)
+    monkeypatch.setattr(pipeline, "SIGNATURE_CHUNK_CHARS", 97)  # many chunks, and an odd size
+    chunked = pipeline.text_signature(text)
+    assert whole[0] == chunked[0] and (whole[1] == chunked[1]).all()
+
+
+CPC_LIKE = "坚持以经济建设为中心坚持四项基本原则坚持改革开放自力更生艰苦创业"

@@ -177,11 +177,18 @@ def flag_duplicates(doc_ids: list[str], texts: list[str], *, threshold: float = 
     return duplicates_from_signatures(doc_ids, [text_signature(t, shingle) for t in texts], threshold=threshold)
 
 
+#: Characters of a text whose shingles are hashed at once: MinHash's work arrays are 128 values a
+#: shingle, so a whole 50 MB document at once would take gigabytes; in chunks, memory stays flat.
+SIGNATURE_CHUNK_CHARS = 200_000
+
+
 def text_signature(text: str, shingle: int = 5) -> tuple[str, np.ndarray | None]:
     """What duplicate detection needs of a text: the hash of its whitespace-free form and its MinHash values.
 
     Computed per document (in parallel, in a worker) and compared in one ordered pass by
-    :func:`duplicates_from_signatures`. An empty text has no MinHash (None).
+    :func:`duplicates_from_signatures`. An empty text has no MinHash (None). The shingles are
+    hashed and fed in chunks of distinct values; a MinHash is a minimum, so the values are
+    those of feeding every shingle at once, in memory independent of the text's length.
     """
     from datasketch import MinHash
 
@@ -191,7 +198,9 @@ def text_signature(text: str, shingle: int = 5) -> tuple[str, np.ndarray | None]
         return digest, None
     template = _minhash_template()
     mh = MinHash(num_perm=128, seed=1, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
-    mh.update_batch(_shingle_hashes(key, shingle).tolist())
+    step = SIGNATURE_CHUNK_CHARS
+    for start in range(0, max(1, len(key) - shingle + 1), step):  # chunks overlap by shingle - 1: every shingle once
+        mh.update_batch(np.unique(_shingle_hashes(key[start : start + step + shingle - 1], shingle)).tolist())
     return digest, mh.hashvalues
 
 
