@@ -120,13 +120,15 @@ class _Line:
     text: str
 
 
-def _lines(text: str) -> list[_Line]:
+@lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[_Line, ...]:
+    """The lines of a text with their offsets; cached, since most steps change nothing and the next reads the same text."""
     lines, pos = [], 0
     for raw_line in text.splitlines(keepends=True):
         content = raw_line.rstrip("\n")
         lines.append(_Line(pos, pos + len(content), pos + len(raw_line), content))
         pos += len(raw_line)
-    return lines
+    return tuple(lines)
 
 
 def _remove_line(line: _Line, text: str, note: str, action: str = "removed") -> Edit:
