@@ -237,6 +237,13 @@ def _unwritable(folder: Path, exc: OSError) -> None:
                     "(set CORPUS_CACHE_DIR or cache_dir= to a writable folder)", folder, exc.strerror or exc)  # fmt: skip
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write a text file atomically (temporary file, then rename): a reader sees the old file or the new, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def write(folder: Path, key: str, frame: pd.DataFrame) -> None:
     """Store ``frame`` under ``key`` atomically (temporary file, then rename); an OSError is raised."""
     folder.mkdir(parents=True, exist_ok=True)

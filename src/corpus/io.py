@@ -126,6 +126,12 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in blocks (at disk speed, whatever its size)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def read_text_files(folder: Path, *, pattern: str = "*.txt") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Decode every text file in a folder (sorted by name): documents and problems tables."""
     return read_text_paths(sorted(p for p in folder.glob(pattern) if p.is_file()))

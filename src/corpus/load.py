@@ -159,7 +159,7 @@ def _batch_key(path: Path, metadata: str | Path | None, raw_docs: pd.DataFrame, 
                cfg: CleanConfig, base: TokenConfig, threshold: float) -> str:  # fmt: skip
     """Everything the pipeline's output depends on: its code, the texts, the metadata's bytes, the settings."""
     meta_path = metadata_file(path, metadata)
-    meta_hash = io.sha256_bytes(meta_path.read_bytes()) if meta_path else None
+    meta_hash = io.file_sha256(meta_path) if meta_path else None
     table_hash = int(pd.util.hash_pandas_object(table_meta.astype(str), index=False).sum() % (1 << 63)) if table_meta is not None else None
     return store.stable_hash(store.stage_fingerprint("corpus.pipeline"), clean_config_json(cfg), threshold,
                              (base.corpus_lexicon, base.max_quote_len), meta_hash, table_hash,

@@ -23,7 +23,6 @@ log and to ``manifest.json``. The folder is a saved corpus: :func:`corpus.open_c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -108,9 +107,9 @@ def stream_corpus(
         raise io.CorpusError(f"{source}: no such folder or file")
     base = token_config or TokenConfig()
     meta_path = metadata_file(source, metadata)
-    key = store.stable_hash(store.stage_fingerprint(__name__), [(p.name, _file_sha256(p)) for p in files],
+    key = store.stable_hash(store.stage_fingerprint(__name__), [(p.name, io.file_sha256(p)) for p in files],
                             clean_config_json(clean) if clean else None, base.key(), near_duplicate_threshold,
-                            io.sha256_bytes(meta_path.read_bytes()) if meta_path else None,
+                            io.file_sha256(meta_path) if meta_path else None,
                             (text_column, id_column) if table else pattern)  # fmt: skip
     if out_dir is not None:
         folder = Path(out_dir)
@@ -213,12 +212,6 @@ def _one_shard(corpus: Corpus, name: str) -> Corpus:
     return replace(corpus, shards=(name,))
 
 
-def _file_sha256(path: Path) -> str:
-    """A file's SHA-256, read in blocks (at disk speed: cheap next to cleaning)."""
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def _claim(folder: Path) -> None:
     """Make ``folder`` ready for a new build: absent or empty, or one this module made (then emptied); else refuse."""
     if folder.is_file():
@@ -233,9 +226,7 @@ def _claim(folder: Path) -> None:
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
-    tmp = folder / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(folder / MANIFEST)
+    store.write_text(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
 
 
 def plan_shards(files: Sequence[Path], shard_mb: float) -> list[list[Path]]:

@@ -39,8 +39,8 @@ from filelock import FileLock, Timeout
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
-from ..cache import cache_root
-from ..io import CorpusError
+from ..cache import cache_root, write_text
+from ..io import CorpusError, file_sha256
 from ..schedule import SCHEDULERS, check_scheduler
 from .context import open_report
 
@@ -273,18 +273,12 @@ def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mappi
 
 # --- provenance -----------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def corpus_fingerprint(path: str | os.PathLike[str]) -> pd.DataFrame:
     """One row per corpus file, sorted by name: ``file`` (relative), ``bytes``, ``sha256``."""
     root = Path(path)
     files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
     rows = [{"file": p.name if p == root else p.relative_to(root).as_posix(),
-             "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files]
+             "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in files]
     table = pd.DataFrame(rows, columns=["file", "bytes", "sha256"])
     return table.sort_values("file", ignore_index=True)
 
@@ -624,7 +618,7 @@ def _run_record(result: RunResult, *, corpus: Path, fingerprint: pd.DataFrame,
                 metadata_path: Path | None, started_at: str, command: str, show_code: bool,
                 kernel_name: str, jobs: int) -> dict[str, Any]:
     """The facts written to ``run.json`` and shown on the corpus index page."""
-    metadata_record = ({"path": str(metadata_path), "sha256": _sha256(metadata_path)}
+    metadata_record = ({"path": str(metadata_path), "sha256": file_sha256(metadata_path)}
                        if metadata_path else None)
     return {
         "corpus": {"name": result.corpus_name, "path": str(corpus),
@@ -761,15 +755,9 @@ def _publish(result: RunResult, interrupted: bool, *, corpus: Path, fingerprint:
                          for r in result.results if r.status == "interrupted" and r.name not in kept]  # fmt: skip
     run["notebooks"].sort(key=lambda nb: nb["name"])
     run_json = json.dumps(run, ensure_ascii=False, indent=2, default=str)
-    _write_atomically(report_dir / "run.json", run_json)
-    _write_atomically(report_dir / "index.html", corpus_index_html(run))
-    _write_atomically(report_dir.parent / "index.html", reports_index_html(report_dir.parent))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(report_dir / "run.json", run_json)
+    write_text(report_dir / "index.html", corpus_index_html(run))
+    write_text(report_dir.parent / "index.html", reports_index_html(report_dir.parent))
 
 
 def _megabytes(fingerprint: pd.DataFrame) -> float:
