@@ -132,7 +132,21 @@ def test_kwic_cites_offsets_and_shows_the_original_script(seeds):
     wugang = lines[lines["doc_id"].str.startswith("003")]
     assert "教育整頓" in wugang["original"].iloc[0]
     assert len(kwic(c, r"党建\+\w{2}", regex=True)) >= 5
-    pd.testing.assert_frame_equal(kwic(docs, "教育整顿", window=6), lines)  # a table of documents: the same lines
+    pd.testing.assert_frame_equal(kwic(docs, "教育整顿", window=6, tokens=c.tokens()), lines)  # a table: the same lines
+    with pytest.raises(ValueError, match="needs the token table"):
+        kwic(docs, "教育整顿")
+
+
+def test_kwic_matches_whole_tokens_unless_asked_for_substrings(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_text("中国共产党领导中国人民建设社会主义现代化国家。中国的发展离不开世界。", encoding="utf-8")
+    c = corpus.load_corpus(folder, cache=False)
+    tokens = c.tokens()["token"].astype(str).tolist()
+    assert "中国共产党" in tokens  # the segmentation this test relies on
+    whole, every = kwic(c, "中国"), kwic(c, "中国", match="substring")
+    assert len(every) == 3 and len(whole) == 2 and 0 not in whole["start"].tolist()  # not inside 中国共产党
+    assert len(kwic(c, "社会主义现代化")) == 1  # a term of several tokens still matches
 
 
 def test_a_traditional_documents_kwic_line_is_read_from_its_file_not_converted_back(seeds, tmp_path):
@@ -140,12 +154,13 @@ def test_a_traditional_documents_kwic_line_is_read_from_its_file_not_converted_b
 
     c, docs, _, _ = seeds
     raw = dict(zip(docs["doc_id"], docs["raw"]))
-    lines = kwic(c, "党建", window=10)
+    lines = kwic(c, "党建", window=10, match="substring")  # every occurrence: many lines of the Traditional documents
     old = lines[lines["doc_id"].str.startswith(("003", "004"))]
     assert len(old) > 5 and all(r.original in raw[r.doc_id] for r in old.itertuples())
     assert any(r.original != to_traditional(r.left + r.match + r.right) for r in old.itertuples())  # s2t guesses 爲 for 為
     sharded = corpus.open_corpus(corpus.save_corpus(c, tmp_path / "saved"))
-    pd.testing.assert_frame_equal(kwic(sharded, "党建", window=10), lines)
+    pd.testing.assert_frame_equal(kwic(sharded, "党建", window=10, match="substring"), lines)
+    pd.testing.assert_frame_equal(kwic(sharded, "党建", window=10), kwic(c, "党建", window=10))
 
 
 # --------------------------------------------------------------------------- documents shown by name

@@ -260,11 +260,17 @@ def kwic(
     *,
     window: int = 20,
     regex: bool = False,
+    match: Literal["token", "substring"] = "token",
     paragraphs: pd.DataFrame | None = None,
+    tokens: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Keyword in context: every match of a term (or regex) in ``text`` with ``window`` characters each side.
 
-    ``docs``: a :class:`~corpus.Corpus` (its paragraphs are used), or a table of documents.
+    ``docs``: a :class:`~corpus.Corpus` (its paragraphs and tokens are used), or a table of
+    documents. ``match="token"`` (the default) keeps only matches that begin and end at token
+    boundaries of the corpus's segmentation, so 中国 does not hit inside the token 中国共产党
+    (a term of several tokens, 改革开放, still matches); a table of documents then needs its
+    token table (``tokens=``). ``match="substring"`` keeps every occurrence in the text.
 
     Rows cite ``doc_id``, ``para_no`` and offsets into ``text``; ``original`` shows the line
     of a Traditional document as its file wrote it (what cleaning removed inside the line
@@ -273,14 +279,20 @@ def kwic(
     one Simplified character stands for several.
 
     >>> d = pd.DataFrame({"doc_id": ["a"], "text": ["坚持党建引领，推进基层治理。"], "script": ["simplified"]})
-    >>> kwic(d, "党建", window=2)[["left", "match", "right"]].values.tolist()
+    >>> kwic(d, "党建", window=2, match="substring")[["left", "match", "right"]].values.tolist()
     [['坚持', '党建', '引领']]
     """
     from .structure import paragraphs as split_paragraphs
 
+    if match not in ("token", "substring"):
+        raise ValueError(f"`match` must be one of 'token', 'substring'; got {match!r}")
     if isinstance(docs, Corpus):
         paragraphs = docs.paragraphs if paragraphs is None else paragraphs
+        tokens = docs.tokens() if match == "token" and tokens is None else tokens
         docs = docs.documents(["doc_id", "text", "script", "raw", "raw_offsets"])
+    if match == "token" and tokens is None:
+        raise ValueError("whole-token matching needs the token table: pass the Corpus, or tokens=, or match='substring'")
+    inside = _inside_a_token(tokens) if match == "token" else {}
     compiled = re.compile(pattern if regex else re.escape(pattern))
     paras = paragraphs if paragraphs is not None else split_paragraphs(docs)
     scripts = dict(zip(docs["doc_id"], docs["script"])) if "script" in docs.columns else {}
@@ -289,8 +301,11 @@ def kwic(
     rows = []
     for doc_id, para_no, p_start, p_end in zip(paras["doc_id"], paras["para_no"], paras["start"], paras["end"]):
         text = texts[doc_id]
+        cuts = inside.get(doc_id)
         for m in compiled.finditer(text, p_start, p_end):
             if m.end() == m.start():
+                continue
+            if cuts is not None and (_cuts_a_token(cuts, m.start()) or _cuts_a_token(cuts, m.end())):
                 continue
             left, right = text[max(p_start, m.start() - window) : m.start()], text[m.end() : min(p_end, m.end() + window)]
             original = left + m.group() + right
@@ -300,6 +315,19 @@ def kwic(
             rows.append({"doc_id": doc_id, "para_no": para_no, "start": m.start(), "end": m.end(), "left": left,
                          "match": m.group(), "right": right, "original": original})  # fmt: skip
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def _inside_a_token(tokens: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per document, its tokens' starts and ends in text order: where a match may not begin or end inside one."""
+    frame = tokens[["doc_id", "start", "end"]].astype({"doc_id": str}).sort_values(["doc_id", "start"], kind="stable")
+    return {d: (part["start"].to_numpy(), part["end"].to_numpy()) for d, part in frame.groupby("doc_id", sort=False)}
+
+
+def _cuts_a_token(cuts: tuple[np.ndarray, np.ndarray], pos: int) -> bool:
+    """Whether ``pos`` falls strictly inside a token (the tokens of one text never overlap)."""
+    starts, ends = cuts
+    k = int(np.searchsorted(starts, pos, side="right")) - 1
+    return k >= 0 and starts[k] < pos < ends[k]
 
 
 def _sources(docs: pd.DataFrame) -> dict[str, tuple[str, list[tuple[int, int]]]]:
