@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import pytest
 
 import corpus
@@ -92,6 +93,18 @@ def test_top_tfidf_terms_of_each_seed_are_content_words(seeds):
 def test_top_terms_break_ties_by_term_so_the_order_is_stable():
     m = DTM(__import__("scipy.sparse", fromlist=["csr_matrix"]).csr_matrix([[1.0, 1.0, 2.0]]), pd.DataFrame({"doc_id": ["a"]}), np.array(["乙", "甲", "丙"]))
     assert top_terms(m, 3)["term"].tolist() == ["丙", "乙", "甲"]
+
+
+def test_dispersion_is_zero_for_an_even_term_and_one_for_a_term_of_one_unit():
+    from corpus.features import deviation_of_proportions
+
+    assert deviation_of_proportions(sp.csr_matrix([[1, 2], [1, 2]])).tolist() == [0.0, 0.0]  # spread as the units are
+    assert np.isnan(deviation_of_proportions(sp.csr_matrix([[1, 0], [1, 0]]))[1])  # a term that never occurs: undefined
+    dp = deviation_of_proportions(sp.csr_matrix([[1, 2, 0], [1, 0, 2]]))  # two units of 3 and 3 tokens
+    assert dp.tolist() == [0.0, 1.0, 1.0]
+    table = term_frequency(DTM(sp.csr_matrix([[1, 2, 0], [1, 0, 2]]), pd.DataFrame({"doc_id": ["a", "b"]}),
+                               np.array(["甲", "乙", "丙"], dtype=object)))
+    assert np.allclose(table["per_10k"], 10_000 * 2 / 6) and table["term"].tolist() == ["丙", "乙", "甲"]  # ties by term
 
 
 def test_term_frequency_and_corpus_keywords_are_tidy_tables(seeds):

@@ -214,11 +214,47 @@ def corpus_keywords(weights: DTM, n: int = 30) -> pd.DataFrame:
 
 
 def term_frequency(counts: DTM) -> pd.DataFrame:
-    """Each term's total count, share of all tokens and number of units it occurs in, most frequent first."""
-    total = np.asarray(counts.matrix.sum(axis=0)).ravel()
-    df = np.asarray((counts.matrix > 0).sum(axis=0)).ravel()
-    frame = pd.DataFrame({"term": counts.terms, "count": total, "share": total / max(total.sum(), 1), "units": df})
+    """Each term's count, rate per 10,000 tokens, share, number of units it occurs in and dispersion, most frequent first.
+
+    ``per_10k`` and ``share`` are over the tokens the matrix counts (after filters and pruning).
+    ``dp`` is Gries's deviation of proportions (Gries 2008, "Dispersions and adjusted
+    frequencies in corpora", *IJCL* 13(4)), normalised as Lijffijt & Gries (2012, *IJCL* 17(1)):
+    ``DP = ½ Σᵢ |vᵢ/f − sᵢ|`` over the units, ``vᵢ`` the term's count in unit ``i``, ``f`` its total,
+    ``sᵢ`` unit ``i``'s share of all tokens; ``dp = DP / (1 − minᵢ sᵢ)``. 0: spread over the units
+    in proportion to their size; 1: all in one unit (the smallest). A frequent word with a high
+    ``dp`` is one document's word, not the corpus's. Ties in ``count`` are ordered by term.
+
+    >>> m = DTM(sp.csr_matrix([[2, 1, 1], [0, 1, 1], [0, 1, 0]]), pd.DataFrame({"doc_id": ["a", "b", "c"]}),
+    ...         np.array(["甲", "乙", "丙"], dtype=object))
+    >>> term_frequency(m).set_index("term")["dp"].round(3).to_dict()  # by hand: s = 4/7, 2/7, 1/7
+    {'乙': 0.278, '丙': 0.25, '甲': 0.5}
+    """
+    m = counts.matrix.tocsr()
+    total = np.asarray(m.sum(axis=0)).ravel()
+    df = np.diff(m.tocsc().indptr)
+    n_tokens = max(int(total.sum()), 1)
+    frame = pd.DataFrame({"term": counts.terms, "count": total, "per_10k": total / n_tokens * 10_000,
+                          "share": total / n_tokens, "units": df, "dp": deviation_of_proportions(m)})  # fmt: skip
     return frame.sort_values(["count", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def deviation_of_proportions(matrix: sp.spmatrix) -> np.ndarray:
+    """Gries's DP of every column of a unit × term count matrix, normalised to [0, 1] (see :func:`term_frequency`)."""
+    m = sp.coo_matrix(matrix)
+    sizes = np.asarray(m.sum(axis=1)).ravel().astype(np.float64)
+    n_terms = m.shape[1]
+    if sizes.sum() == 0 or m.shape[0] < 2:
+        return np.zeros(n_terms)
+    share = sizes / sizes.sum()
+    total = np.asarray(m.sum(axis=0)).ravel().astype(np.float64)
+    observed = m.data / total[m.col]
+    expected = share[m.row]
+    # Units without the term add their whole share: ½ (Σ_{v>0} |v/f − s| + 1 − Σ_{v>0} s)
+    dp = 0.5 * (np.bincount(m.col, np.abs(observed - expected), minlength=n_terms) + 1
+                - np.bincount(m.col, expected, minlength=n_terms))  # fmt: skip
+    dp = np.clip(dp / (1 - share.min()), 0.0, 1.0)
+    dp[total == 0] = np.nan  # a term that never occurs has no dispersion
+    return dp
 
 
 def similarity(weights: DTM, labels: pd.Series | None = None, *, max_rows: int = 2000) -> pd.DataFrame:
