@@ -14,6 +14,7 @@ The single-step cases live in ``fixtures/clean_cases.json``, one object per case
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
@@ -109,6 +110,8 @@ def test_pinyin_annotations_are_removed_only_when_they_match():
 def test_a_real_question_mark_is_not_flagged_but_a_lost_character_is():
     _, edits, _ = run_step("mojibake", "这项工作落实到位了吗?")
     assert edits == []
+    _, edits, _ = run_step("mojibake", "立黨為公，還是立黨為私?這是無產階級政黨和資產階級政黨的分水嶺。")  # cpc_10, in Traditional script
+    assert edits == []
     _, edits, _ = run_step("mojibake", "加强基层?治理")
     assert [e.action for e in edits] == ["flagged"]
 
@@ -126,6 +129,169 @@ def test_steps_read_their_settings_from_the_config():
     assert "(shè)" in out and "(qū)" not in out
     out, _, _ = run_step("pinyin", text)
     assert "(shè)" not in out
+
+
+# --------------------------------------------------------------------------- bounds on removal
+
+#: A text of one line that a removal step would take whole: a caption, an image, links, a notice, a header, a byline.
+LONE_LINES = {
+    "captions": "▲民警深入社区开展反诈宣传",
+    "markup": "![](https://img.example.cn/2023/a.jpg)",
+    "navigation": "上一篇：全市公安机关召开党风廉政建设工作会议",
+    "trailers": "本网站所有内容版权所有，未经授权不得转载。",
+    "header_lines": "来源：平安日报 2023-05-12",
+    "bylines": "法治日报记者 王晓东 通讯员 刘建国",
+}
+
+
+@pytest.mark.parametrize("step", sorted(LONE_LINES))
+def test_a_removal_step_flags_a_lone_matching_line_and_never_empties_the_text(step):
+    text, edits, ctx = run_step(step, LONE_LINES[step])
+    assert text == LONE_LINES[step]
+    assert edits and all(e.action == "flagged" for e in edits)
+    assert all("bound" in e.note or "too long" in e.note for e in edits), [e.note for e in edits]
+    assert ctx == {}  # nothing is extracted from a line that stays
+    assert clean_text(LONE_LINES[step]).text.strip()
+
+
+def test_the_audit_names_the_bound_that_stopped_a_step():
+    raw = "上一篇：全市公安机关召开党风廉政建设工作会议\n下一篇：我局开展春季安全大检查\n坚持党建引领。"
+    result = clean_text(raw)
+    notes = [e.note for step, e in result.edits if step == "navigation"]
+    assert len(notes) == 2 and all("kept, bound max_removal_share=0.5" in note for note in notes)
+    assert "上一篇" in result.text
+    assert "上一篇" not in clean_text(raw, CleanConfig(max_removal_share=0.9)).text
+
+
+def test_removal_shares_must_be_shares_of_the_document():
+    for name in ("max_removal_share", "max_trailer_share"):
+        with pytest.raises(ValueError, match=f"`{name}` must be a share"):
+            CleanConfig(**{name: 0})
+        with pytest.raises(ValueError, match=f"`{name}` must be a share"):
+            CleanConfig(**{name: 1.5})
+
+
+def test_a_trailer_longer_than_its_share_is_flagged_and_kept():
+    body = "近年来，全县公安机关坚持以党的政治建设为统领，持续深化基层基础建设，不断完善社会治安防控体系。"
+    notice = "\n".join(["本文来自平安日报，仅代表作者观点。"] + ["转载请注明出处，不得转载用于商业用途。"] * 3)
+    text, edits, _ = run_step("trailers", body + "\n" + notice)
+    assert text == body + "\n" + notice
+    assert [e.action for e in edits] == ["flagged"] and "max_trailer_share=0.3" in edits[0].note
+    assert edits[0].before == notice
+
+
+def _nonspace(text: str) -> int:
+    return len(re.sub(r"\s", "", text))
+
+
+def _cpc_reports() -> list:
+    """The CPC reports with the length of their body (the text before the Wikisource notice), else one skipped case."""
+    if not CPC.is_dir():
+        absent = pytest.mark.skip(reason="the CPC corpus (../shared/corpora/cpc) is not beside this repository")
+        return [pytest.param(None, None, id="cpc", marks=absent)]
+    with open(CPC / "labels.csv", encoding="utf-8") as f:
+        body_chars = {row["doc_id"]: int(row["body_chars"]) for row in csv.DictReader(f)}
+    return [pytest.param(p, body_chars[p.stem], id=p.stem) for p in sorted(CPC.glob("*.txt"))]
+
+
+@pytest.mark.parametrize(("path", "body_chars"), _cpc_reports())
+@pytest.mark.parametrize("joiner", ["", " "], ids=["joined", "joined-by-spaces"])
+def test_a_cpc_report_flattened_to_one_line_keeps_its_body_and_loses_its_notice(path, body_chars, joiner):
+    raw = path.read_text(encoding="utf-8")
+    flat = joiner.join(line for line in raw.split("\n") if line.strip())
+    result = clean_text(flat)
+    assert "本作品" not in result.text and "Public domain" not in result.text
+    assert _nonspace(result.text) == _nonspace(raw[:body_chars])
+    assert [step for step, e in result.edits if e.action in ("removed", "extracted")] == ["trailers"]
+
+
+@pytest.mark.parametrize(("path", "body_chars"), _cpc_reports())
+def test_cleaning_a_cpc_report_removes_its_notice_and_at_most_its_title_lines(path, body_chars):
+    raw = path.read_text(encoding="utf-8")
+    result = clean_text(raw)
+    body = _nonspace(raw[:body_chars])
+    assert body - 100 <= _nonspace(result.text) <= body
+    assert not any(e.action == "flagged" and "bound" in e.note for _, e in result.edits)
+
+
+# --------------------------------------------------------------------------- old forms, mojibake, numbers, line breaks
+
+#: Passages written for these tests: in the manner of 1950s official texts (old variant forms), of a
+#: Traditional-script constitution and of a Hong Kong government notice. Real text: no mojibake.
+OLD_AND_TRADITIONAL = {
+    "1950s": "我們必須堅持羣衆路綫，依靠羣衆，加強對幹部和羣衆的敎育，提高羣衆的覺悟。全國人民要保衞祖國，保衞和平，"
+    "鞏固人民民主專政。各級人民政府應當關心羣衆生活，注意工作方法，克服官僚主義。",
+    "1950s-simplified": "我们必须坚持羣衆路綫，依靠羣衆，加强对干部和羣衆的敎育。全国人民要保衞祖国，保衞和平，巩固人民民主专政。",
+    "constitution": "中華人民共和國是工人階級領導的、以工農聯盟為基礎的人民民主國家。中華人民共和國的一切權力屬於人民。"
+    "人民行使權力的機關是全國人民代表大會和地方各級人民代表大會。",
+    "hong-kong": "香港特別行政區政府衞生署提醒市民，注意個人及環境衞生。港鐵東鐵綫列車服務如常，裏面的資料僅供參考。",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OLD_AND_TRADITIONAL))
+def test_old_variant_and_traditional_text_raises_no_mojibake_flag(name):
+    _, edits, _ = run_step("mojibake", OLD_AND_TRADITIONAL[name])
+    assert edits == []
+    assert not any(e.action == "flagged" for _, e in clean_text(OLD_AND_TRADITIONAL[name]).edits)
+
+
+@pytest.mark.parametrize("name", ["1950s", "1950s-simplified", "hong-kong"])
+def test_old_variant_forms_are_converted_to_the_forms_they_are_counted_with(name):
+    text = clean_text(OLD_AND_TRADITIONAL[name]).text
+    assert not set("羣衆敎衞綫裏") & set(text)
+    assert clean.detect_script(text) == "simplified"
+    assert ("群众路线" in text and "教育" in text and "保卫" in text) or "卫生署" in text
+
+
+def test_variant_forms_are_converted_even_in_a_text_otherwise_simplified():
+    raw = "全党同志要坚持群众路线。" * 20 + "我们必须坚持羣衆路綫。"
+    result = clean_text(raw)
+    assert result.fields["script"] == "simplified"
+    assert result.text.endswith("我们必须坚持群众路线。")
+    assert {e.before for step, e in result.edits if step == "variants"} == {"羣", "衆", "綫"}
+
+
+@pytest.mark.parametrize(("garble", "repaired"), [
+    (lambda s: s.encode("utf-8").decode("gb18030"), True),  # UTF-8 read as GBK
+    (lambda s: s.encode("utf-8").decode("latin-1"), True),  # UTF-8 read as Latin-1
+    (lambda s: s.encode("gbk").decode("utf-8", errors="replace"), False),  # GBK read as UTF-8
+], ids=["utf8-as-gbk", "utf8-as-latin1", "gbk-as-utf8"])
+def test_mojibake_made_by_misreading_bytes_is_still_flagged_or_repaired(garble, repaired):
+    phrase = "基层服务"
+    raw = "全市公安机关" + garble(phrase) + "工作取得新成效。"
+    result = clean_text(raw)
+    moji = [e for step, e in result.edits if step == "mojibake"]
+    assert moji
+    assert (result.text == "全市公安机关基层服务工作取得新成效。") is repaired
+    if not repaired:
+        assert any(e.action == "flagged" for e in moji)
+
+
+def test_control_characters_are_removed_and_recorded():
+    raw = "坚持\x00党建引领，\x07推动基层治理。\r\n\x0c全面提升治理水平。"
+    result = clean_text(raw)
+    assert result.text == "坚持党建引领，推动基层治理。\n全面提升治理水平。"
+    removed = [e for step, e in result.edits if step == "unicode" and e.action == "removed"]
+    assert [e.before for e in removed] == ["\x00", "\x07"]
+    assert all("control character" in e.note for e in removed)
+    assert replay(raw, result.edits) == result.text
+
+
+def test_a_text_not_in_nfc_still_loses_its_carriage_returns_and_controls():
+    raw = "\uf907\u0000坚持党建引领。\r\n推动基层治理。"  # a compatibility ideograph: not NFC
+    text, edits, _ = run_step("unicode", raw)
+    assert text == "\u9f9c坚持党建引领。\n推动基层治理。"
+
+
+def test_full_width_digits_and_letters_are_recorded_in_the_audit():
+    result = clean_text("２０２２年，全市ＧＤＰ增长１２．５％，新增就业１０余万人。")
+    assert result.text == "2022年，全市GDP增长12.5%，新增就业10余万人。"
+    assert [e.before for step, e in result.edits if step == "fullwidth"] == ["２０２２", "ＧＤＰ", "１２．５％", "１０"]
+
+
+def test_a_page_break_inside_a_word_is_rejoined():
+    result = clean_text("我们必须坚持稳健的货币政策，适当控\x0c制信贷规模，保持物价基本稳定。")
+    assert result.text == "我们必须坚持稳健的货币政策，适当控制信贷规模，保持物价基本稳定。"
 
 
 # --------------------------------------------------------------------------- flags and replay
@@ -176,6 +342,9 @@ CONSTRUCTED = [
     "| ![](https://img.example.cn/a.jpg) |\n| 夜间巡逻 |\n民警&nbsp;深入社区<br>开展“平安 共建”活动,发放宣传资料1,000余份。",
     "",
     "\u200b",
+    "１９５４年９月，全国人民\x00代表大会通过宪法。\x0c我们必须坚持羣衆路綫，适当控\n制信贷规模，保持物价基本稳定。",
+    "近年来，全县公安机关坚持以党的政治建设为统领，持续深化基层基础建设。本网站所有内容版权所有，未经授权不得转载。",
+    "▲民警深入社区开展反诈宣传",
 ]
 
 
@@ -283,14 +452,14 @@ def test_clean_text_matches_its_doctest_example():
 
 # --------------------------------------------------------------------------- switching steps off
 
-#: A raw page in Traditional script with one artifact per step (the pinyin annotation is
-#: added after conversion, as a converter would have inserted it).
+#: A raw page in Traditional script with one artifact per step (the pinyin annotation and the
+#: variant form 衞, which t2s does not know, are added after conversion).
 _SWITCH_DRAFT = (
     "【基层动态】海门区公安局:推行「党建 警务」模式\r\n"
     "来源:【平安南通】 2024-03-02\r\n"
     "平安日报记者 王晓东 通讯员 刘建国\r\n"
     "B\r\n强化队伍建设\r\n"
-    "今年以来,\u200b区公安局积极探索「党建 警务」基层治理新模式,深化基层治理,不断提升居民安全感和满意度,取得明显成效。\r\n"
+    "２０２４年以来,\u200b区公安局积极探索「党建 警务」基层治理新模式,深化基层治理,保卫居民安全,不断提升居民安全感和满意度,取得明显成效。\r\n"
     "一是压实责任。层层签订责任书。二是细化措施。制定工作方案。\r\n"
     "习近平总书记强调：“\r\n公安机关要坚持人民至上。\r\n”\r\n"
     "▲民警走访辖区群众\r\n"
@@ -299,12 +468,14 @@ _SWITCH_DRAFT = (
     "　　全区公安机关将继续奋力开创公安工作新局面，为平安建设作出新的更大贡献。（李明）\r\n"
     "本文来自【平安南通】,仅代表作者观点。\r\n"
 )
-SWITCH_RAW = clean._converter("s2t").convert(_SWITCH_DRAFT).replace("海門區", "海門區(qū)", 1)
+SWITCH_RAW = clean._converter("s2t").convert(_SWITCH_DRAFT).replace("海門區", "海門區(qū)", 1).replace("保衛", "保衞", 1)
 
 #: For each step: a test of its artifact on the text cleaned without it (True: artifact still there).
 ARTIFACT_KEPT = {
     "unicode": lambda r: "\u200b" in r.text,
     "script": lambda r: "黨" in r.text or "區" in r.text,
+    "variants": lambda r: "衞" in r.text,
+    "fullwidth": lambda r: "２０２４" in r.text,
     "pinyin": lambda r: re.search("[(（]qū[)）]", r.text + r.fields.get("title", "")) is not None,
     "quotes": lambda r: "「" in r.text,
     "punctuation": lambda r: re.search(r"[\u4e00-\u9fff][,:]", r.text) is not None,

@@ -427,6 +427,38 @@ def test_documents_are_ordered_by_date_and_items_by_first_use(seeds):
     assert spread.loc["枫桥经验", "status"] == "local"
 
 
+#: The Party Congresses' opening days, each written in another of the forms metadata uses.
+CONGRESS_DATES = {"cpc_13": "1987年10月25日", "cpc_09": "1969-4-1", "cpc_20": "2022/10/16", "cpc_11": "一九七七年八月十二日",
+                  "cpc_16": "2002.11.8", "cpc_10": "1973年8月", "cpc_19": "20171018", "cpc_12": "1982",
+                  "cpc_15": "１９９７年９月１２日", "cpc_14": "1992-10-12 09:00", "cpc_18": "2012年11月8号", "cpc_17": "2007-10-15"}  # fmt: skip
+
+
+def test_documents_with_dates_in_mixed_forms_are_ordered_in_time_not_as_strings():
+    docs = pd.DataFrame({"doc_id": list(CONGRESS_DATES), "date": list(CONGRESS_DATES.values())})
+    assert D.doc_order(docs) == sorted(CONGRESS_DATES)
+    as_strings = docs.sort_values("date")["doc_id"].tolist()
+    assert as_strings != sorted(CONGRESS_DATES)  # what the old order gave: 一九七七 and １９９７ last
+
+
+def test_undated_and_unreadable_dates_come_last_by_doc_id_and_a_year_before_its_days():
+    docs = pd.DataFrame({"doc_id": ["e", "d", "c", "b", "a"], "date": ["2022年夏", None, "2022-10-16", "2022", ""]})
+    assert D.doc_order(docs) == ["b", "c", "a", "d", "e"]
+
+
+@pytest.mark.parametrize("docs", [pd.DataFrame({"doc_id": ["b", "a"]}), pd.DataFrame({"doc_id": ["b", "a"], "date": [None, "不详"]})])
+def test_without_dates_the_order_is_by_doc_id_and_one_warning_says_which_column_to_set(docs, caplog):
+    with caplog.at_level("WARNING", logger="corpus"):
+        assert D.doc_order(docs) == ["a", "b"]
+    (record,) = caplog.records
+    assert "ordered by doc_id" in record.getMessage() and "`date` column of metadata.csv" in record.getMessage()
+
+
+def test_dated_documents_give_no_warning(caplog):
+    with caplog.at_level("WARNING", logger="corpus"):
+        D.doc_order(pd.DataFrame({"doc_id": ["a", "b"], "date": ["2022", None]}))
+    assert caplog.records == []
+
+
 def test_figures_draw_the_documents_that_use_the_most_and_keep_every_requested_item():
     table_ = pd.DataFrame({"doc_id": ["a", "b", "b", "c", "c", "c", "d"], "item": ["x", "x", "y", "x", "y", "z", "q"]})
     m = D.usage_matrix(table_, "item", ["d", "c", "b", "a"], items=["x", "y", "w"], max_docs=2)

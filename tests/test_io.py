@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import corpus
-from corpus.io import DecodeError, decode_bytes, encode_like, read_text_files
+from corpus.io import DecodeError, decode_bytes, encode_like, read_folder
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 
@@ -150,20 +150,6 @@ def test_decode_bytes_and_encode_like_round_trip_each_encoding():
         assert encode_like(decoded.text, decoded.encoding) == data, stem
 
 
-def test_valid_utf8_never_reaches_the_charset_detector(tmp_path, monkeypatch):
-    import charset_normalizer
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("charset_normalizer.from_bytes called for bytes that are valid UTF-8 or carry a BOM")
-
-    monkeypatch.setattr(charset_normalizer, "from_bytes", refuse)
-    utf_only = {k: v for k, v in GOOD_FILES.items() if k.startswith(("01", "02", "03", "04"))}
-    folder = write_files(tmp_path / "utf", utf_only)
-    docs = corpus.load_corpus(folder, cache=False, progress=False).docs
-    assert sorted(docs["doc_id"]) == sorted(utf_only)
-    assert set(docs["raw"]) == {SIMPLIFIED}
-
-
 # --------------------------------------------------------------------------- files that cannot be read
 
 
@@ -240,12 +226,13 @@ def test_decode_bytes_raises_a_decode_error_with_the_reason(stem):
     with pytest.raises(DecodeError) as info:
         decode_bytes(data)
     assert info.value.problem == reason
-    assert isinstance(info.value, corpus.CorpusError)
+    assert isinstance(info.value, corpus.CorpusError) and info.value.detail
 
 
-def test_read_text_files_returns_documents_and_problems_separately(mixed_folder):
-    docs, found = read_text_files(mixed_folder)
-    assert list(docs.columns) == ["doc_id", "path", "sha256", "raw", "encoding"]
+def test_read_folder_returns_documents_problems_and_metadata_separately(mixed_folder):
+    docs, found, metadata = read_folder(mixed_folder)
+    assert list(docs.columns) == ["doc_id", "path", "sha256", "raw", "encoding", "read_notes"]
+    assert metadata is None  # plain text files say nothing of themselves
     assert sorted(docs["doc_id"]) == ["01_utf8", "06_gbk"]
     assert sorted(found["doc_id"]) == sorted(BAD_FILES)
 
@@ -284,3 +271,39 @@ def test_a_table_read_in_batches_is_the_table_read_whole(tmp_path, data):
     assert docs["raw"].tolist() == whole["raw"].tolist() and docs["path"].tolist() == whole["path"].tolist()
     assert meta.equals(whole_meta)
     assert pd.concat([b.problems for b in batches])["path"].tolist() == whole_problems["path"].tolist() == [f"{path}#row2"]
+
+
+# --------------------------------------------------------------------------- decoding cases through the loader
+
+
+def test_a_few_undecodable_bytes_are_replaced_and_listed_with_their_offsets_in_the_audit(tmp_path):
+    good = "坚持和发展中国特色社会主义，全面建成小康社会。" * 4
+    data = good.encode("utf-8")
+    (tmp_path / "stray.txt").write_bytes(data[:30] + b"\xff" + data[30:])
+    (tmp_path / "cut.txt").write_bytes(data + "社会".encode("utf-8")[:-1])  # a byte cap inside the last character
+    c = corpus.load_corpus(tmp_path, cache=False, progress=False)
+    assert sorted(c.docs["doc_id"]) == ["cut", "stray"] and c.problems.empty
+    rows = c.audit[(c.audit["step"] == "(read)") & (c.audit["action"] == "changed")].set_index("doc_id")
+    assert "undecodable bytes at byte 30 of the file" in rows.loc["stray", "note"] and rows.loc["stray", "before"] == "ff"
+    raw = c.documents().set_index("doc_id")["raw"]
+    assert raw["stray"][rows.loc["stray", "start"]] == "\ufffd"
+    assert raw["cut"].endswith("社\ufffd") and f"byte {len(data) + 3}" in rows.loc["cut", "note"]
+
+
+def test_korean_and_japanese_text_is_a_problem_not_chinese_nonsense(tmp_path):
+    (tmp_path / "ko.txt").write_bytes("대한민국 정부는 국민의 생활 안정을 위하여 경제 정책을 추진하고 있습니다.".encode("euc_kr"))
+    (tmp_path / "ja.txt").write_bytes("日本政府は国民の生活を安定させるために経済政策を進めています。".encode("euc_jp"))
+    (tmp_path / "zh.txt").write_text("全面建成小康社会。", encoding="utf-8")
+    c = corpus.load_corpus(tmp_path, cache=False, progress=False)
+    assert c.docs["doc_id"].tolist() == ["zh"]
+    found = c.problems.set_index("doc_id")["problem"]
+    assert found["ko"] == "not chinese" and found["ja"] == "not chinese"
+
+
+def test_utf16_without_a_byte_order_mark_loads(tmp_path):
+    text = "坚持和发展中国特色社会主义，全面建成小康社会。"
+    (tmp_path / "le.txt").write_bytes(text.encode("utf-16-le"))
+    (tmp_path / "be.txt").write_bytes(text.encode("utf-16-be"))
+    docs = corpus.load_corpus(tmp_path, cache=False, progress=False).documents().set_index("doc_id")
+    assert docs.loc["le", "raw"] == text and docs.loc["be", "raw"] == text
+    assert set(docs["encoding"]) == {"utf-16-le", "utf-16-be"}

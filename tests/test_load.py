@@ -337,24 +337,28 @@ def test_flag_duplicates_works_on_plain_lists():
     assert corpus.flag_duplicates(["a", "b", "c"], texts) == [None, "a", None]
 
 
-def test_a_document_that_is_only_boilerplate_stays_with_empty_text(tmp_path):
+def test_a_document_that_is_only_boilerplate_keeps_its_text_and_the_audit_names_the_bound(tmp_path):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b_nav.txt": BOILERPLATE_ONLY})
-    docs = corpus.load_corpus(folder).documents().set_index("doc_id")
+    loaded = corpus.load_corpus(folder)
+    docs = loaded.documents().set_index("doc_id")
     assert list(docs.index) == ["a", "b_nav"]
-    assert docs.at["b_nav", "text"] == ""
-    assert docs.at["b_nav", "n_chars"] == 0
+    assert docs.at["b_nav", "text"] and docs.at["b_nav", "n_chars"] > 0  # cleaning never empties a document
+    rows = corpus.audit(loaded)
+    bounded = rows[(rows["doc_id"] == "b_nav") & (rows["action"] == "flagged") & rows["note"].str.contains("bound")]
+    assert len(bounded) >= 1
 
 
 def test_a_document_left_empty_is_flagged_in_the_audit_and_logged(tmp_path, caplog):
-    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b_nav.txt": BOILERPLATE_ONLY})
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b_blank.txt": "\u200b\u200b\u00ad\n"})  # only invisible characters
     with caplog.at_level(logging.WARNING, logger="corpus"):
         loaded = corpus.load_corpus(folder)
-        docs = loaded.documents()
+        docs = loaded.documents().set_index("doc_id")
+    assert docs.at["b_blank", "text"] == "" and docs.at["b_blank", "n_chars"] == 0
     rows = corpus.audit(loaded)
-    flagged = rows[(rows["doc_id"] == "b_nav") & (rows["action"] == "flagged") & rows["note"].str.contains("empty")]
+    flagged = rows[(rows["doc_id"] == "b_blank") & (rows["action"] == "flagged") & rows["note"].str.contains("empty")]
     assert len(flagged) == 1
     assert rows[(rows["doc_id"] == "a") & rows["note"].str.contains("empty")].empty
-    assert any("b_nav" in r.getMessage() and "empty" in r.getMessage() for r in caplog.records)
+    assert any("b_blank" in r.getMessage() and "empty" in r.getMessage() for r in caplog.records)
 
 
 # --------------------------------------------------------------------------- audit

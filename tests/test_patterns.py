@@ -75,3 +75,17 @@ def test_the_split_formula_scan_equals_the_single_pattern_on_the_cpc_reports():
 def test_formulae_at_the_edges_of_the_text_and_after_quotation_marks():
     for text in ["三会一课", "“从严治警七条”", "‘四风’", "第三会一课", "“五个坚持”和双提升", "二十大", "“四风”“从严治警七条”三会一课"]:
         assert found(P._formula_candidates(text)) == found(REFERENCE.finditer(text)), text
+
+
+def test_no_numbered_formula_is_a_number_word():
+    """The number filter of segmentation never drops a formula the formula detector finds."""
+    paths = sorted((ROOT / "seeds").glob("*.txt")) + (sorted(CPC.glob("*.txt")) if CPC.is_dir() else [])
+    formulae = {m.group() for m in P.iter_formulae(read_all(paths))}
+    assert len(formulae) >= 20
+    assert sorted(f for f in formulae if P.is_number_word(f)) == []
+
+
+def test_number_words_are_numbers_with_at_most_a_unit():
+    assert P.is_number_word("一九五四年") and P.is_number_word("一九四九年十月一日") and P.is_number_word("10余万")
+    assert not P.is_number_word("五个一") and not P.is_number_word("两个一百年") and not P.is_number_word("")
+    assert all(not P.is_number_word(w) for w in P.NUMERAL_IDIOMS)

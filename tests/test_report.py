@@ -296,7 +296,7 @@ def test_every_notebook_default_meets_its_own_declared_rule() -> None:
             assert value_problem(value, spec["inferred_type_name"], spec.get("help") or "") is None, (path.stem, name)
 
 
-@pytest.mark.parametrize("files, said", [({}, "no files matching"),
+@pytest.mark.parametrize("files, said", [({}, "no document files"),
                                          ({"a.txt": b"", "b.txt": b"\xff\xfe\x00\x00\x00"}, "no document could be loaded"),
                                          ({"a.txt": "2023-05-12\n\n12345\n".encode()}, "none has a word left")])
 def test_a_corpus_with_nothing_to_analyse_stops_before_any_notebook(tmp_path: Path, files: dict, said: str) -> None:

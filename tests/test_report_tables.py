@@ -58,3 +58,57 @@ def test_an_index_and_column_names_that_are_not_text_survive_parquet(tmp_path, _
 def test_a_table_wider_than_a_spreadsheet_is_parquet_whatever_its_size(tmp_path, _study):
     wide = pd.DataFrame([[0] * 16_385], columns=[f"d{i}" for i in range(16_385)])
     assert _study(tmp_path, 1e9).save(wide, "audit_summary").suffix == ".parquet"
+
+
+# --------------------------------------------------------------------------- formula injection
+
+
+@pytest.fixture
+def risky() -> pd.DataFrame:
+    """Text cells a spreadsheet would run as formulas (from file names, metadata, lines of text), beside numbers."""
+    return pd.DataFrame({"doc_id": ["=HYPERLINK(\"http://x.example\",\"报告\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "党建+警务"],
+                         "change": [-5, 3, 0, -1, 2, 7, 1], "share": [-0.5, 0.1, 0.0, 1.0, 2.0, 3.0, -1.5],
+                         "mixed": [-3, "-3", None, "=1", 4, "ok", "@"]})  # fmt: skip
+
+
+def test_text_cells_that_begin_a_formula_are_written_as_text_and_numbers_stay_numbers(tmp_path, risky, _study):
+    path = _study(tmp_path, 50.0).save(risky, "kwic")
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    body = data[3:].decode("utf-8")
+    assert body.startswith("doc_id,change,share,mixed\r\n")  # RFC 4180 line ends: a cell's \r is quoted
+    for cell in ['"\'=HYPERLINK(""http://x.example"",""报告"")"', "'+1,", "'-2,", "'@SUM(A1),", "'\tx,", "\"'\rx\",", "党建+警务,"]:
+        assert cell in body, cell
+    back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+    assert back["change"].tolist() == [-5, 3, 0, -1, 2, 7, 1] and back["share"].tolist() == risky["share"].tolist()
+    assert back["mixed"].tolist() == ["-3", "'-3", "", "'=1", "4", "ok", "'@"]  # -3 the number, '-3 the text
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in body.split("\r\n"))
+    assert len(back) == len(risky)
+    assert risky.at[0, "doc_id"].startswith("=")  # the caller's table is not changed
+
+
+def test_index_and_column_labels_that_begin_a_formula_are_neutralised_too(tmp_path, _study):
+    frame = pd.DataFrame([[1, -2]], index=pd.Index(["=cmd|' /C calc'!A0"], name="@label"), columns=["-share", "+n"])
+    path = _study(tmp_path, 50.0).save(frame, "similarity", index=True)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines == ["'@label,'-share,'+n", "'=cmd|' /C calc'!A0,1,-2"]
+
+
+def test_parquet_keeps_the_exact_values(tmp_path, risky, _study):
+    path = _study(tmp_path, 0.0).save(risky, "kwic")
+    back = pd.read_parquet(path)
+    assert path.suffix == ".parquet"
+    assert back["doc_id"].tolist() == risky["doc_id"].tolist() and back["change"].tolist() == risky["change"].tolist()
+    assert back["mixed"].tolist()[:2] == ["-3", "-3"]  # mixed types as text, no quote added
+
+
+def test_spreadsheet_safe_leaves_numbers_and_harmless_text_and_keeps_string_dtypes():
+    from corpus.spreadsheet import spreadsheet_safe
+
+    frame = pd.DataFrame({"n": [-1, 2], "x": pd.array(["-a", "b"], dtype="string"), "c": pd.Categorical(["=a", "b"]),
+                          "ok": ["一", "二"]})  # fmt: skip
+    safe = spreadsheet_safe(frame)
+    assert safe["n"].tolist() == [-1, 2] and safe["n"].dtype == frame["n"].dtype
+    assert safe["x"].tolist() == ["'-a", "b"] and safe["x"].dtype == frame["x"].dtype
+    assert safe["c"].tolist() == ["'=a", "b"] and safe["ok"].tolist() == ["一", "二"]
+    assert frame["x"].tolist() == ["-a", "b"]

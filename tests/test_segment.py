@@ -101,6 +101,23 @@ def test_default_filters_drop_numbers_punctuation_latin_single_characters_and_st
     assert all(everything.values())
 
 
+def test_numeral_years_dates_and_vague_counts_are_numbers():
+    no_stop_lists = TokenConfig(function_stopwords=False, bureaucratic_stopwords=False)
+    numbers = ["一九五四年", "二〇二二年", "二零零零年", "１９５４年", "1954年", "10余万", "三千多", "数百", "十几个",
+               "三分之一", "百分之九十五", "第十九届", "一九四九年十月一日", "二十八日"]  # fmt: skip
+    words = ["一些", "一样", "统一", "万一", "千万", "十分", "万岁", "五个坚持", "三会一课", "两个一百年", "二十大", "数字"]
+    keep = vocabulary_filter(no_stop_lists, numbers + words)
+    assert [w for w in numbers if keep[w]] == []
+    assert [w for w in words if not keep[w]] == []
+
+
+def test_full_width_and_numeral_years_never_reach_the_keywords_of_a_cleaned_text():
+    raw = "１９５４年９月，第一届全国人民代表大会通过宪法。一九五四年以来，全国人民坚持群众路线，新增就业１０余万人。"
+    words = tokenize(corpus.clean_text(raw).text)
+    assert not [w for w in words if re.search(r"\d|[０-９]|一九|五四", w)], words
+    assert {"宪法", "群众路线"} <= set(words)
+
+
 def test_bureaucratic_filler_is_a_separate_switch():
     words = ["开展", "进一步", "的"]
     assert vocabulary_filter(TokenConfig(bureaucratic_stopwords=False), words) == {"开展": True, "进一步": True, "的": False}

@@ -125,7 +125,7 @@ def test_a_dask_local_cluster_gives_the_local_results(folder, serial, tmp_path):
 @pytest.fixture(scope="module")
 def table_rows(folder) -> pd.DataFrame:
     """The folder's readable documents as table rows, with metadata columns and an empty row."""
-    docs, _ = corpus.io.read_text_files(folder)
+    docs = corpus.io.read_folder(folder).docs
     rows = pd.DataFrame({"doc_id": docs["doc_id"], "text": docs["raw"],
                          "locality": [f"地{i % 7}" if i % 3 else "" for i in range(len(docs))],
                          "province": [f"省{i % 4}" for i in range(len(docs))]})  # fmt: skip

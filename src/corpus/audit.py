@@ -11,7 +11,7 @@ import pandas as pd
 
 from .clean import STEP_NAMES, clean_text, edit_text_spans
 from .container import Corpus, as_corpus
-from .pipeline import AUDIT_COLUMNS, audit_rows
+from .pipeline import AUDIT_COLUMNS, READ_STEP, audit_rows
 
 
 def audit(corpus: Corpus, *, detail: bool = False) -> pd.DataFrame:
@@ -47,7 +47,7 @@ def audit_summary(corpus: Corpus, *, long: bool = False) -> pd.DataFrame:
     rows = as_corpus(corpus, "audit_summary").audit
     if rows.empty:
         return pd.DataFrame(columns=["doc_id", "step", "action", "count"] if long else ["step", "action"])
-    order = {name: i for i, name in enumerate(STEP_NAMES + ["(result)"])}
+    order = {name: i for i, name in enumerate([READ_STEP, *STEP_NAMES, "(result)"])}
     if long:
         out = rows.groupby(["doc_id", "step", "action"], sort=False, observed=True)["count"].sum().reset_index()
         rank = out["step"].map(lambda v: order.get(v, len(order)))

@@ -72,7 +72,7 @@ def stage_modules(module: str) -> list[str]:
     """``module`` and the package modules it imports, directly or not, sorted (read from their source).
 
     >>> stage_modules("corpus.clean")
-    ['corpus.clean', 'corpus.patterns']
+    ['corpus.clean', 'corpus.dates', 'corpus.patterns']
     """
     seen: set[str] = set()
     todo = [module]

@@ -8,23 +8,31 @@ Nothing is deleted silently: removals, changes, extractions and mere suspicions
 (``flagged``) all become audit rows. Steps match the shape of an artifact
 (a line that starts with 上一篇, a trailer at the end of a page), never the
 strings of one particular outlet.
+
+Cleaning never deletes a document's body. Every step that removes text is bounded
+relative to the document it is given: it may take at most ``max_removal_share`` of the
+document's Chinese text (its ideographs; its non-space characters where it has none), never
+all of it, and a trailer only at the end and only while it is short (``max_trailer_share``).
+Where a bound stops a step, the step removes nothing and records its would-be removals
+as ``flagged`` rows whose note names the bound.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import numpy as np
 
-from .patterns import (CJK, CJK_CHAR, CN_ORDINALS, DEFAULT_MODEL_HEADS, LINE_FINAL, MAX_HEADING_LEN, SENTENCE_END,
-                       iter_spaced_sequences)  # fmt: skip
+from .dates import find_dates
+from .patterns import (CJK, CJK_CHAR, CN_DIGITS, CN_ORDINALS, CN_ZERO, DEFAULT_MODEL_HEADS, LINE_FINAL, MAX_HEADING_LEN,
+                       SENTENCE_END, is_cjk, iter_spaced_sequences)  # fmt: skip
 
 #: Actions an audit row can record.
 ACTIONS = ("removed", "changed", "flagged", "extracted")
@@ -52,6 +60,8 @@ class CleanConfig:
     pinyin: bool = True
     mojibake: bool = True
     script: bool = True
+    variants: bool = True
+    fullwidth: bool = True
     quotes: bool = True
     punctuation: bool = True
     plus_signs: bool = True
@@ -74,6 +84,16 @@ class CleanConfig:
     max_title_len: int = 80
     #: Largest share of a document that a trailer (repost notice, licence) may take.
     max_trailer_share: float = 0.3
+    #: Largest share of a document's Chinese text (its ideographs) that one removal step may take
+    #: (captions, markup, navigation, trailers, header lines, title, bylines, pinyin); above it the
+    #: step removes nothing and flags what it would have removed.
+    max_removal_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        for name in ("max_trailer_share", "max_removal_share"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise ValueError(f"`{name}` must be a share of the document, above 0 and at most 1; got {value!r}")
 
     def enabled(self) -> list[str]:
         """Names of the steps this configuration runs, in pipeline order."""
@@ -159,25 +179,126 @@ def _is_body(line: str, max_len: int) -> bool:
     return len(stripped) > max_len or (len(stripped) > 20 and stripped[-1] in SENTENCE_END)
 
 
+_REMOVING = frozenset({"removed", "extracted"})
+# The code-point ranges of patterns.CJK, for counting ideographs with NumPy (the 64 Yijing hexagram
+# symbols between the first two are counted with them: one comparison instead of two).
+_IDEOGRAPH_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF))
+
+
+@lru_cache(maxsize=8)
+def _ideographs(text: str) -> int:
+    """How many CJK ideographs a text holds (counted on its code points at once; cached, as several steps measure one text)."""
+    if not text:
+        return 0
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # One unsigned comparison a range: a code point below the range wraps round to a large number.
+    count = np.count_nonzero(points - np.uint32(0x3400) <= np.uint32(0x9FFF - 0x3400))
+    if points.max() >= 0xF900:
+        count += sum(np.count_nonzero(points - np.uint32(lo) <= np.uint32(hi - lo)) for lo, hi in _IDEOGRAPH_RANGES[2:])
+    return int(count)
+
+
+def _nonspace(text: str) -> int:
+    return len(text) - sum(map(text.count, " \t\n\u3000"))
+
+
+def _removal_bound(text: str, removals: list[Edit], cfg: CleanConfig) -> str | None:
+    """Why a step may not make these removals from ``text`` (the bound that stops it), or None if it may.
+
+    A step may remove at most ``max_removal_share`` of the document's Chinese text (its
+    ideographs: markup, pinyin syllables and blank lines weigh nothing), and never all of
+    its text. A document without ideographs is measured in non-space characters.
+    """
+    measure, unit = (_ideographs, "Chinese characters") if _ideographs(text) else (_nonspace, "non-space characters")
+    total = measure(text)
+    removed = sum(measure(e.before) - measure(e.after) for e in removals)
+    if removed and removed >= total:
+        return f"bound: it would remove all {total} {unit} of the document"
+    if removed > cfg.max_removal_share * total:
+        return (f"bound max_removal_share={cfg.max_removal_share:g}: it would remove {removed} of the document's "
+                f"{total} {unit} ({removed / total:.0%})")  # fmt: skip
+    return None
+
+
+def _bounded(step: StepFn) -> StepFn:
+    """A removal step held to :func:`_removal_bound`: stopped, it removes and extracts nothing and flags what it would have.
+
+    The step fills a copy of the context; its fields reach the real one only when its removals stand.
+    """
+
+    @wraps(step)
+    def bounded(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+        found = dict(ctx)
+        edits = step(text, cfg, found)
+        removals = [e for e in edits if e.action in _REMOVING]
+        stop = _removal_bound(text, removals, cfg) if removals else None
+        if stop is None:
+            ctx.update(found)
+            return edits
+        return [Edit(e.start, e.end, e.before, e.before, "flagged", f"{e.note}; kept, {stop}") if e.action in _REMOVING else e
+                for e in edits]  # fmt: skip
+
+    return bounded
+
+
 # --------------------------------------------------------------------------- steps
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACE = re.compile("[\u00a0\u2002-\u200a\u202f\u205f]")
-
-
-_UNICODE_FIXES = re.compile("\r\n?|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\u00a0\u2002-\u200a\u202f\u205f]")
+# Line breaks other than \n: \r\n and \r; vertical tab (a manual break in word processors), the
+# separators Python's str.splitlines breaks at (\x1c-\x1e, NEL \x85, U+2028, U+2029).
+_LINE_BREAKS = frozenset("\x0b\x1c\x1d\x1e\x85\u2028\u2029")
+# Control characters: C0 but tab, line feed, form feed and the line breaks above; DEL; C1.
+_CONTROLS = frozenset(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x1F, *range(0x7F, 0xA0)])) - _LINE_BREAKS
+# One character class, no lookbehind: the scan skips ahead to the next candidate (a lookbehind in the
+# pattern would make it try every position). A C1 code point after a Latin-1 character is tested below.
+_UNICODE_FIXES = re.compile(
+    "\r\n?|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2002-\u200a\u202f\u205f]"
+)
 
 
 def step_unicode(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """NFC, one kind of line break, no invisible characters, ordinary spaces for odd ones."""
-    if not unicodedata.is_normalized("NFC", text):
-        return _diff_edits(text, unicodedata.normalize("NFC", text), "unicode normalisation (NFC)")
-    edits = []
+    """NFC, one kind of line break, no control or invisible characters, ordinary spaces for odd ones.
+
+    A form feed (a page break in text taken from a PDF) is a line break, not a paragraph break:
+    a page ends wherever the sentence was, and :func:`step_broken_lines` rejoins a sentence the
+    page cut; beside a line break it is simply removed. A C1 code point (\\x80-\\x9f) right after
+    a Latin-1 character is left alone: it is part of UTF-8 read as Latin-1 (å\\x85¬ for 公),
+    which the mojibake step repairs.
+    """
+    normalized = unicodedata.is_normalized("NFC", text)
+    edits: list[Edit] = []
+    pos = 0
     for m in _UNICODE_FIXES.finditer(text):
         ch = m.group()
-        after = "\n" if ch.startswith("\r") else (" " if _ODD_SPACE.fullmatch(ch) else "")
-        edits.append(Edit(m.start(), m.end(), ch, after, "changed", "unicode normalisation"))
+        if "\x80" <= ch <= "\x9f" and "\x80" <= text[m.start() - 1 : m.start()] <= "\xff":
+            continue
+        if not normalized:
+            edits += _nfc_edits(text, pos, m.start())
+        pos = m.end()
+        if ch == "\x0c":
+            beside_break = text[m.start() - 1 : m.start()] in ("\n", "\r") or text[m.end() : m.end() + 1] in ("\n", "\r")
+            edits.append(Edit(m.start(), m.end(), ch, "" if beside_break else "\n", "changed", "page break (form feed) → line break"))
+        elif ch[0] == "\r":
+            edits.append(Edit(m.start(), m.end(), ch, "\n", "changed", "unicode normalisation"))
+        elif ch in _LINE_BREAKS:
+            edits.append(Edit(m.start(), m.end(), ch, "\n", "changed", f"line break U+{ord(ch):04X} → \\n"))
+        elif ch in _CONTROLS:
+            edits.append(Edit(m.start(), m.end(), ch, "", "removed", f"control character U+{ord(ch):04X} removed"))
+        else:
+            edits.append(Edit(m.start(), m.end(), ch, " " if _ODD_SPACE.fullmatch(ch) else "", "changed", "unicode normalisation"))
+    if not normalized:
+        edits += _nfc_edits(text, pos, len(text))
     return edits
+
+
+def _nfc_edits(text: str, start: int, end: int) -> list[Edit]:
+    """The edits that bring ``text[start:end]`` to NFC, at offsets into ``text`` (compatibility ideographs, combining marks)."""
+    part = text[start:end]
+    if unicodedata.is_normalized("NFC", part):
+        return []
+    return [replace(e, start=e.start + start, end=e.end + start)
+            for e in _diff_edits(part, unicodedata.normalize("NFC", part), "unicode normalisation (NFC)")]  # fmt: skip
 
 
 @lru_cache(maxsize=4)
@@ -205,6 +326,12 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+#: Per character, memoised across texts: (only Traditional writes it, only Simplified writes it), as OpenCC
+#: t2s and s2t tell (a character t2s changes is Traditional; one s2t changes, Simplified). A few
+#: thousand entries: the characters a corpus uses.
+_SCRIPT_OF: dict[str, tuple[bool, bool]] = {}
+
+
 def detect_script(text: str) -> str:
     """'simplified', 'traditional' or 'mixed', from the characters only one script uses.
 
@@ -213,10 +340,13 @@ def detect_script(text: str) -> str:
     """
     counts = Counter(text)
     chars = [c for c in counts if c >= "\u3400"]
-    as_simp = _converter("t2s").convert("\n".join(chars)).split("\n")
-    as_trad = _converter("s2t").convert("\n".join(chars)).split("\n")
-    trad = sum(counts[c] for c, s_ in zip(chars, as_simp) if s_ != c)
-    simp = sum(counts[c] for c, t_ in zip(chars, as_trad) if t_ != c)
+    unseen = [c for c in chars if c not in _SCRIPT_OF]
+    if unseen:
+        as_simp = _converter("t2s").convert("\n".join(unseen)).split("\n")
+        as_trad = _converter("s2t").convert("\n".join(unseen)).split("\n")
+        _SCRIPT_OF.update((c, (s_ != c, t_ != c)) for c, s_, t_ in zip(unseen, as_simp, as_trad))
+    trad = sum(counts[c] for c in chars if _SCRIPT_OF[c][0])
+    simp = sum(counts[c] for c in chars if _SCRIPT_OF[c][1])
     if trad == 0 or simp > 4 * trad:
         return "simplified"
     if simp == 0 or trad > 9 * simp:
@@ -237,6 +367,98 @@ def step_script(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return _diff_edits(text, converted, f"OpenCC t2s ({script} original)")
 
 
+@lru_cache(maxsize=1)
+def _variant_table() -> dict[str, str]:
+    """Old and variant forms → their standard Simplified character, from OpenCC's own tables.
+
+    A variant here is an ideograph in neither GB2312 (the characters every Simplified text
+    writes) nor Big5 (standard Traditional): 羣衆, 敎, 衞, 綫 in texts of the 1950s, Hong Kong
+    forms, old glyph shapes. Its standard form is the first that maps it, in this order:
+    OpenCC t2s; its Hong Kong and Taiwan variant tables (hk2s, tw2s: t2s alone leaves 衞);
+    the Japanese table read backwards, where the modern form is a Chinese one (硏 → 研).
+    Only mappings to a GB2312 character are kept, so a character a Simplified text may
+    write (著, 於, 徵, and names such as 喆 or 堃) is never touched. Built once, in about 0.1 s.
+    """
+    candidates = [chr(c) for lo, hi in _IDEOGRAPH_RANGES[:2] for c in range(lo, hi + 1)]
+    gb2312, big5 = _charset(candidates, "gb2312"), _charset(candidates, "big5")
+    outside = [c for c in candidates if c not in gb2312 and c not in big5]
+    joined = "\n".join(outside)  # one character a line: no phrase of one can match across two
+    mapped = {name: _converter(name).convert(joined).split("\n") for name in ("t2s", "hk2s", "tw2s", "t2jp")}
+    table = {}
+    for i, c in enumerate(outside):
+        for target in (mapped["t2s"][i], mapped["hk2s"][i], mapped["tw2s"][i]):
+            if target != c:
+                break
+        else:
+            modern = mapped["t2jp"][i]
+            target = to_simplified(modern) if modern in gb2312 or modern in big5 else c
+        if target != c and target in gb2312:
+            table[c] = target
+    return table
+
+
+def _charset(chars: list[str], encoding: str) -> frozenset[str]:
+    """Those of ``chars`` that ``encoding`` can write."""
+    out = set()
+    for c in chars:
+        try:
+            c.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        out.add(c)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _variant_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(_variant_table())) + "]")
+
+
+def step_variants(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Old and variant forms → the standard Simplified character (羣衆 → 群众, 敎 → 教, 衞 → 卫, 綫 → 线), in every text.
+
+    Runs on Simplified texts too, which the ``script`` step leaves as they are, and after it
+    on Traditional ones (for what t2s does not know). The table is :func:`_variant_table`'s;
+    a character inside a span the mojibake step flagged is left as it was found.
+    """
+    variant = _variant_re()
+    if not variant.search(text):
+        return []
+    table, edits = _variant_table(), []
+    suspect = {i for start, end in _suspect_spans(text) for i in range(start, end)}
+    for m in variant.finditer(text):
+        if m.start() not in suspect:
+            edits.append(Edit(m.start(), m.end(), m.group(), table[m.group()], "changed", "variant form → standard character"))
+    return edits
+
+
+_FULLWIDTH_HINT = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+# A run of full-width digits and letters, with the decimal point and percent sign of a full-width number.
+_FULLWIDTH_RUN = re.compile("[０-９Ａ-Ｚａ-ｚ](?:[０-９Ａ-Ｚａ-ｚ]|(?<=[０-９])．(?=[０-９])|(?<=[０-９])％)*")
+_TO_ASCII = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()} | {"．": ".", "％": "%"}
+_CN_YEAR_DIGITS = CN_DIGITS + CN_ZERO
+
+
+def step_fullwidth(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Full-width digits and Latin letters → ASCII (２０１２年 → 2012年, ＧＤＰ → GDP, １２．５％ → 12.5%).
+
+    A number's full-width decimal point and percent sign go with its digits; Chinese punctuation
+    (，。：；（）！？ and ％ after an ASCII digit) stays as it is. A full-width zero inside a
+    written-out number stands for 〇 (二００一年, 二０一０年 → 二〇〇一年, 二〇一〇年).
+    """
+    if not _FULLWIDTH_HINT.search(text):
+        return []
+    edits = []
+    for m in _FULLWIDTH_RUN.finditer(text):
+        run = m.group()
+        beside = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
+        if run.strip("０") == "" and any(ch in _CN_YEAR_DIGITS for ch in beside):
+            edits.append(Edit(m.start(), m.end(), run, "〇" * len(run), "changed", "full-width zero in a Chinese numeral → 〇"))
+        else:
+            edits.append(Edit(m.start(), m.end(), run, "".join(_TO_ASCII[c] for c in run), "changed", "full-width digits and letters → ASCII"))
+    return edits
+
+
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _SYLLABLE = rf"[a-z{_TONES}]{{1,6}}[1-5]?"
 _ORPHAN_PINYIN_RE = re.compile(rf"[(（][a-z]*[{_TONES}][a-z]*[)）]?|(?<![A-Za-z{_TONES}])[a-z]*[{_TONES}][a-z]*[)）]")
@@ -254,8 +476,14 @@ def _readings(char: str) -> frozenset[str]:
     return frozenset(readings)
 
 
+_PINYIN_HINT = re.compile(rf"[(（][a-z{_TONES}]")
+
+
+@_bounded
 def step_pinyin(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Drop pinyin a converter inserted after characters (區(qū) → 區), only where it is their reading."""
+    if not _PINYIN_HINT.search(text):  # most texts: no parenthesis opens on a lower-case letter
+        return []
     edits = []
     for m in _PINYIN_RE.finditer(text):
         syllables = m.group(2).split()
@@ -278,7 +506,11 @@ _QUESTION = re.compile(r"(?:吗|呢|吧|么|啊|呀|什么|怎么|怎样|为什�
 
 @lru_cache(maxsize=65536)
 def _is_rare(char: str) -> bool:
-    """A CJK character outside both GB2312 and Big5: rare in real text, common in mojibake."""
+    """A CJK character outside both GB2312 and Big5, and no known variant form: rare in real text, common in mojibake.
+
+    Old and variant forms (羣衆, 敎, 衞, 綫: :func:`_variant_table`) lie outside both too, but are
+    real text: the ``variants`` step converts them.
+    """
     if not re.fullmatch(CJK_CHAR, char):
         return False
     for enc in ("gb2312", "big5"):
@@ -287,22 +519,35 @@ def _is_rare(char: str) -> bool:
             return False
         except UnicodeEncodeError:
             pass
-    return True
+    return char not in _variant_table()
 
 
 _JUNK = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!?()" + _TONES)
 
 
 def _is_question_mark(text: str, i: int) -> bool:
+    """Whether the "?" at ``i`` ends a question (its clause asks: 吗, 还是, 如何 ...; in Traditional script too: 嗎, 還是)."""
     clause = re.split(r"[，。！？；：,.!;:\n]", text[max(0, i - 40) : i])[-1]
-    return bool(_QUESTION.search(clause))
+    return bool(_QUESTION.search(clause) or _QUESTION.search(to_simplified(clause)))
 
 
 def _suspect_spans(text: str) -> Iterator[tuple[int, int]]:
-    rare = "".join(ch for ch in set(text) if _is_rare(ch))
+    """Spans that look like mis-decoded bytes: groups of suspect marks at most one character apart.
+
+    Marks are rare characters (:func:`_is_rare`) and the :data:`_SUSPECT` signs. A variant form
+    (羣, 衞: :func:`_variant_table`) is real text on its own, but UTF-8 read as GBK makes such
+    forms too (鎸, 閲): it joins a group only beside another mark, and a group of variants alone
+    is no suspect. A group is one when it holds a sign (?, U+FFFD ...) or two marks.
+    """
+    chars = set(text)
+    rare = "".join(ch for ch in chars if _is_rare(ch))
     marks = [m.start() for m in re.finditer(f"[{re.escape(rare)}]", text)] if rare else []
     marks += [m.start() for m in _SUSPECT.finditer(text) if not (m.group() == "?" and _is_question_mark(text, m.start()))]
-    marks.sort()
+    if not marks:
+        return
+    variants = "".join(ch for ch in chars if ch in _variant_table())
+    seconds = {m.start() for m in re.finditer(f"[{variants}]", text)} if variants else set()
+    marks = sorted(set(marks) | seconds)
     i = 0
     while i < len(marks):
         start = end = marks[i]
@@ -310,7 +555,8 @@ def _suspect_spans(text: str) -> Iterator[tuple[int, int]]:
         while j < len(marks) and marks[j] - end <= 2:  # one ordinary char may sit between
             end = marks[j]
             j += 1
-        is_strong = any(not _is_rare(text[k]) for k in marks[i:j]) or j - i >= 2
+        firsts = [k for k in marks[i:j] if k not in seconds]
+        is_strong = bool(firsts) and (any(not _is_rare(text[k]) for k in firsts) or j - i >= 2)
         if is_strong:
             while start > 0 and text[start - 1] in _JUNK:
                 start -= 1
@@ -408,10 +654,13 @@ def step_mojibake(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 
 
 _CORNER = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”", "﹃": "‘", "﹄": "’"})
+_CORNER_HINT = re.compile("[「」『』﹁﹂﹃﹄]")
 
 
 def step_quotes(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Corner quotes 「」『』 → “” ‘’, the marks simplified-script texts use."""
+    if not _CORNER_HINT.search(text):  # a scan for eight characters costs a tenth of translating the text
+        return []
     after = text.translate(_CORNER)
     return _diff_edits(text, after, "corner quotes") if after != text else []
 
@@ -422,8 +671,13 @@ _PUNCT_RE = re.compile(rf"(?<={_CJK_OR_FW})[,;:?!]|[,;:?!](?={_CJK_OR_FW})")
 _PAREN_RE = re.compile(r"\(([^()\n]{0,80})\)")
 
 
+_HALF_WIDTH_HINT = re.compile(r"[,;:?!()]")
+
+
 def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Half-width , ; : ? ! ( ) in Chinese context → full-width; numbers (1,000, 14:44) untouched."""
+    if not _HALF_WIDTH_HINT.search(text):
+        return []
     chars = list(text)
     suspect: set[int] | None = None
     for m in _PUNCT_RE.finditer(text):
@@ -452,6 +706,7 @@ _CAPTION_END = re.compile(
 )
 
 
+@_bounded
 def step_captions(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Photo captions: lines marked ▲/图为/(资料图片), and table cells beside an image."""
     edits, after_image = [], False
@@ -472,6 +727,7 @@ _HTML_TAG = re.compile(r"</?(?:br|p|div|span|img|a|strong|b|em|i|font|section|ce
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 
 
+@_bounded
 def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Web markup: image markdown, table pipes, formatting tags and entities."""
     edits = []
@@ -496,56 +752,108 @@ _NAV = re.compile(
 )
 
 
+@_bounded
 def step_navigation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Page navigation and widgets (上一篇/下一篇, 打印本页, 分享到 ...) on lines of their own."""
     return [_remove_line(line, text, "page navigation") for line in _lines(text) if line.text.strip() and _NAV.match(line.text)]
 
 
-#: Lines that open a trailer wherever they stand in the closing part of a page.
-_TRAILER_OPENER = re.compile(
-    r"^\s*(?:本文来[自源]|本文转[自载]|转载自|原标题[:：]|本作品|免责声明|版权所有|版权声明|声明[:：]|责任编辑[:：])", re.I
+_OPENER_WORDS = r"本文来[自源]|本文转[自载]|转载自|原标题[:：]|本作品|免责声明|版权所有|版权声明|声明[:：]|责任编辑[:：]"
+#: Lines (or, on a text's last line, sentences) that open a trailer wherever they stand in the closing part of a page.
+_TRAILER_OPENER = re.compile(rf"^\s*(?:{_OPENER_WORDS})", re.I)
+# What only a notice says: a body sentence may name 著作权 or 未经授权 (打击侵犯著作权犯罪), not 版权所有 or 不得转载.
+_NOTICE_WORDS = (
+    r"仅代表作者|不代表本[站网]|版权(?:所有|声明|归)|著作权(?:所有|声明|归)|未经[^，。\n]{0,8}(?:授权|许可)[，,、\s]*(?:不得|禁止|严禁|请勿)|"
+    r"(?:不得|禁止|严禁|请勿)转载|转载请注明|信息发布传播服务|公有领域|public domain|copyright|©"
 )
 #: Lines that are trailers only among the last few lines.
-_TRAILER = re.compile(
-    r"仅代表作者|不代表本[站网]|版权(?:所有|声明|归)|未经授权|不得转载|禁止转载|信息发布传播服务|公有领域|public domain|"
-    r"著作权|copyright|©|^\s*ID\s*[:：]\s*\w+\s*$",
-    re.I,
-)
+_TRAILER = re.compile(rf"{_NOTICE_WORDS}|^\s*ID\s*[:：]\s*\w+\s*$", re.I)
 _FOOTNOTE_LINE = re.compile(r"^\s*(?:[\[\]↑^]|\d{1,3}|[A-Z]{2,6}\s*\d{1,3}|true|false|[.…]+)?\s*$", re.I)
+# Anything a trailer could start with, anywhere: where the closing part of a text has none, the step stops there.
+_TRAILER_HINT = re.compile(rf"{_OPENER_WORDS}|{_NOTICE_WORDS}|^\s*ID\s*[:：]", re.I | re.M)
+# The end of a sentence, with the closing marks and spaces after it: where a trailer on the last line may start.
+_SENTENCE_BREAK = re.compile(r"[。！？!?]+[”’」』）)]*\s*")
 
 
+@_bounded
 def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Repost trailers and licence notices that close a page, with their footnote markers."""
-    lines = [line for line in _lines(text)]
-    content_lines = [line for line in lines if line.text.strip()]
-    if not content_lines:
+    """Repost trailers and licence notices that close a page, with their footnote markers.
+
+    A trailer is removed only at the end of the text and only while it is short: at most
+    ``max_trailer_share`` of the text. It is a block of closing lines — from a line that opens
+    one (本文来自, 本作品 ...) in the closing part, or from a notice line (版权所有, 不得转载 ...)
+    followed by nothing but notices and footnote markers. Where that line holds more than the
+    trailer (the last paragraph, a page flattened to one line), the trailer starts at the
+    sentence that opens it (:func:`_trailer_start`), with or without line breaks. A trailer that
+    would be longer, or the whole text (a lone line that matches, the first line included), is
+    flagged and kept.
+    """
+    content = [line for line in _lines(text) if line.text.strip()]
+    if not content:
         return []
-    tail_from = max(1, len(content_lines) - max(6, len(content_lines) // 4))
+    n = len(content)
+    tail_from = max(1, n - max(6, n // 4))
     closing = len(text) - cfg.max_trailer_share * len(text)
+    look_from = 0 if n <= 2 else min(int(closing), content[tail_from].start)
+    if not _TRAILER_HINT.search(text, look_from):  # most texts: nothing trailer-like near the end
+        return []
+    limit = cfg.max_trailer_share * len(text.strip())
+    end = len(text.rstrip())
 
     def trailer_like(line: _Line) -> bool:
         return bool(_TRAILER_OPENER.match(line.text) or _TRAILER.search(line.text) or _FOOTNOTE_LINE.match(line.text))
 
     def rest_is_trailer(k: int) -> bool:
-        return all(trailer_like(line) for line in content_lines[k:])
+        return all(trailer_like(line) for line in content[k:])
 
-    starts = [k for k, line in enumerate(content_lines) if k and line.start >= closing and _TRAILER_OPENER.match(line.text)]
-    starts += [k for k in range(tail_from, len(content_lines)) if _TRAILER.search(content_lines[k].text) and rest_is_trailer(k)]
-    if not starts and rest_is_trailer(0):
-        starts = [0]  # nothing but boilerplate: the document is its trailer
-    if not starts:
-        return []
-    start_line = content_lines[min(starts)]
-    block = text[start_line.start :]
-    if min(starts) > 0 and len(block.strip()) > cfg.max_trailer_share * len(text.strip()):
-        return [Edit(start_line.start, len(text), block, block, "flagged", "looks like a trailer but is too long to remove")]
-    source = re.search(r"本文来[自源]\s*[【\[《]?([^】\]》，,。\s]{2,30})", block)
+    starts = {k for k, line in enumerate(content) if k and line.start >= closing and _TRAILER_OPENER.match(line.text)}
+    starts |= {k for k in range(tail_from, n) if _TRAILER.search(content[k].text) and rest_is_trailer(k)}
+    if (_TRAILER_OPENER.match(content[0].text) or _TRAILER.search(content[0].text)) and rest_is_trailer(0):
+        starts.add(0)
+    first = min(starts) if starts else None
+    # Where in its first line the trailer starts: a line may close a paragraph with one (a page flattened to one line).
+    line = content[-1] if first is None else content[first]
+    at = _trailer_start(text, line, closing)
+    if at is None:
+        if first is None:
+            return []
+        at = line.start  # a notice inside a sentence of a trailer line: the line, as a whole
+    block = text[at:]
+    if at <= content[0].start or len(text[at:end].lstrip()) > limit:
+        why = "it is the whole text" if at <= content[0].start else f"more than max_trailer_share={cfg.max_trailer_share:g} of the text"
+        return [Edit(at, len(text), block, block, "flagged", f"looks like a trailer but is too long to remove ({why})")]
+    source = re.search(r"本文来[自源]\s*[:：]?\s*[【\[《]?([^】\]》，,。\s]{2,30})", block)
     if source:
         ctx.setdefault("source", source.group(1))
-    return [Edit(start_line.start, len(text), block, "", "removed", "repost trailer / licence notice")]
+    return [Edit(at, len(text), block, "", "removed", "repost trailer / licence notice")]
 
 
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_OPENER_AT = re.compile(rf"\s*(?:{_OPENER_WORDS})", re.I)
+
+
+def _trailer_start(text: str, line: _Line, closing: float) -> int | None:
+    """Where a trailer starts in a line, at a sentence start (None: no sentence of the line starts one).
+
+    The earliest of: the start of the closing run of sentences that are all notices or
+    openers (…新篇章。本网站所有内容版权所有，未经授权不得转载。), and a sentence that opens a
+    trailer (本文来自, 本作品 ...) at the start of the line or in the closing part of the text.
+    """
+    bounds = [line.start] + [line.start + m.end() for m in _SENTENCE_BREAK.finditer(line.text)]
+    bounds = sorted({b for b in bounds if b < line.end}) + [line.end]
+    found = None
+    for k in range(len(bounds) - 2, -1, -1):  # the closing run of notices, from the end
+        sentence = text[bounds[k] : bounds[k + 1]]
+        if not (_TRAILER.search(sentence) or _OPENER_AT.match(sentence)):
+            break
+        found = bounds[k]
+    for b in [bounds[0], *bounds[bisect_left(bounds, closing) : -1]]:
+        if found is not None and b >= found:
+            break
+        if _OPENER_AT.match(text, b):
+            return b
+    return found
+
+
 _FIELD_LABELS = {
     "source": r"来源|稿源|出处|信息来源|文章来源",
     "editor": r"责编|编辑|责任编辑|审核|校对|编审",
@@ -582,10 +890,11 @@ def parse_header_line(line: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for m in _LABEL_RE.finditer(line):
         name, value = _label_field(m.group("label")), m.group("value").strip()
-        date = _DATE.search(value)
-        if date:
-            found.setdefault("date", iso_date(date))
-            value = (value[: date.start()] + value[date.end() :]).strip()
+        dates = find_dates(value)
+        if dates:
+            date = dates[0]
+            found.setdefault("date", date.iso)
+            value = (value[: date.start] + value[date.end :]).strip()
             value = re.sub(r"^\d{1,2}:\d{2}(?::\d{2})?\s*|\s*\d{1,2}:\d{2}(?::\d{2})?$", "", value).strip()
         value = value.strip("【】[]《》 ")
         if value and name != "date":
@@ -593,19 +902,16 @@ def parse_header_line(line: str) -> dict[str, str]:
     return found
 
 
-def iso_date(m: re.Match[str]) -> str:
-    """ISO date from a match of year, month and day groups."""
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-
-
+@_bounded
 def step_header_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Source / date / editor lines in the front matter: extracted into fields, removed from text."""
     edits = []
     for line in _front(text, cfg):
         fields_found = parse_header_line(line.text) if _LABEL_RE.search(line.text) else {}
-        bare_date = _DATE.fullmatch(line.text.strip().strip("（）()[]【】 "))
-        if not fields_found and bare_date:
-            fields_found = {"date": iso_date(bare_date)}
+        bare = line.text.strip().strip("（）()[]【】 ")
+        bare_date = find_dates(bare) if not fields_found and len(bare) <= 40 else []
+        if bare_date and bare_date[0].start == 0 and bare_date[0].end == len(bare):
+            fields_found = {"date": bare_date[0].iso}
         if fields_found:
             for name, value in fields_found.items():
                 ctx.setdefault(name, value)
@@ -622,6 +928,7 @@ def _norm_title(s: str) -> str:
     return re.sub(r"\s+", "", _COLUMN_TAG.sub("", s))
 
 
+@_bounded
 def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Title (and a column label above or in 【】 before it) from the first lines; a repeat of it removed."""
     front_all = _front(text, cfg)
@@ -639,7 +946,7 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         return edits
     title_line = front[idx]
     title = title_line.text.strip()
-    if title[-1] in "。；：:" or (title[-1] in "！!" and len(title) <= 6) or len(title) < 4 or _REPORTER.match(title):
+    if _NAV.match(title) or title[-1] in "。；：:" or (title[-1] in "！!" and len(title) <= 6) or len(title) < 4 or _REPORTER.match(title):
         return edits
     tag = _COLUMN_TAG.match(title)
     if tag:
@@ -670,7 +977,7 @@ def _is_title_continuation(line: str) -> bool:
         and not re.match(r"^\s*(?:——|--|—)", s)
         and not _REPORTER.match(s)
         and not _AGENCY.match(s)
-        and not _DATE.search(s)
+        and not find_dates(s)
     )
 
 
@@ -688,6 +995,7 @@ _GLUED_NAME = re.compile(rf"(?<=[{SENTENCE_END}”])(?P<who>[{CJK}]{{2,4}})\s*$"
 _END_MARK = re.compile(r"[（(]\s*完\s*[）)]\s*$")
 
 
+@_bounded
 def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Reporter bylines in the front matter and author bylines closing the text (even glued to it)."""
     edits = []
@@ -762,9 +1070,10 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Rejoin a quotation or sentence that the page broke across lines.
 
     Joins where the line break cannot be a paragraph end: inside an open quotation or
-    bracket, before punctuation that never starts a line, and — in texts whose
-    paragraphs are separated by blank lines — at single line breaks inside a paragraph
-    (names a page set on lines of their own: 工贼\\n刘少奇\\n为首).
+    bracket, before punctuation that never starts a line, in texts whose paragraphs are
+    separated by blank lines at single line breaks inside a paragraph (names a page set on
+    lines of their own: 工贼\\n刘少奇\\n为首), and in a hard-wrapped paragraph at a break
+    inside a word (适当控\\n制信贷规模: see :func:`_wrapped_inside_sentence`).
     """
     lines = _lines(text)
     filled = [line for line in lines if line.text.strip()]
@@ -782,11 +1091,54 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             reason = "line starts with closing punctuation"
         elif blank_separated and cur[-1] not in LINE_FINAL and not (starts_block and _is_heading_like(cur)):
             reason = "sentence broken across lines"
+        elif _wrapped_inside_sentence(None if starts_block else lines[i - 1].text, cur, nxt.text):
+            reason = "line wrapped inside a sentence"
         if reason:
             start = line.start + len(cur)
             end = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
             edits.append(Edit(start, end, text[start:end], "", "changed", reason))
     return edits
+
+
+# What opens a list item or a heading at the start of a line: 一、 （一） 1. 一是 第一章 and bullets.
+_LINE_ITEM = re.compile(
+    rf"\s*(?:[{CN_ORDINALS}]{{1,3}}[、．.是]|[（(](?:[{CN_ORDINALS}]{{1,3}}|\d{{1,2}})[）)]|\d{{1,2}}[、．.)）]|"
+    rf"第[{CN_ORDINALS}百零〇\d]{{1,4}}[章节条部篇编卷，、]|[•·●■◆▲△□○◎★☆※\-*])"
+)
+
+
+def _wrapped_inside_sentence(prev: str | None, cur: str, nxt: str) -> bool:
+    """Whether the break between lines ``cur`` and ``nxt`` is a hard wrap inside a sentence (适当控\\n制信贷).
+
+    ``cur`` ends in the middle of a sentence (an ideograph, or a comma or enumeration comma,
+    after which no paragraph ends) and ``nxt`` goes on with an ideograph, unindented; ``cur``
+    is no heading (it has sentence punctuation or is longer than a heading) and ``nxt`` opens
+    no list item or heading; and ``cur`` is as wide as the lines of its paragraph: no narrower
+    than ``nxt`` (the last line of a paragraph may be short) and as wide as ``prev`` where
+    that line also continues the paragraph. A list item's first line must also be longer than
+    a heading (一、坚持党的领导，加强组织建设 stays a heading). ``prev`` is None where ``cur``
+    opens a block.
+    """
+    if not (cur and nxt and (cur[-1] in "，、" or is_cjk(cur[-1])) and is_cjk(nxt[0])):
+        return False
+    if _is_heading_like(cur) or _LINE_ITEM.match(nxt):
+        return False
+    if _LINE_ITEM.match(cur) and len(cur.strip()) <= MAX_HEADING_LEN:
+        return False
+    width = _width(cur)
+    if _width(nxt.rstrip()) > width + _WRAP_SLACK:
+        return False
+    continues = prev is not None and prev.strip() and prev.rstrip()[-1] not in LINE_FINAL
+    return not continues or abs(_width(prev.rstrip()) - width) <= _WRAP_SLACK
+
+
+#: How many columns the lines of one hard-wrapped paragraph may differ by (a Latin letter or digit is half a column).
+_WRAP_SLACK = 2
+
+
+def _width(line: str) -> int:
+    """Display width in columns: two for an ideograph or full-width form, one for anything else."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 _ITEM_START = re.compile(rf"^\s*([{CN_ORDINALS}])是")
@@ -900,6 +1252,8 @@ STEPS: list[tuple[str, StepFn, bool]] = [
     ("pinyin", step_pinyin, False),
     ("mojibake", step_mojibake, False),
     ("script", step_script, True),
+    ("variants", step_variants, True),
+    ("fullwidth", step_fullwidth, True),
     ("quotes", step_quotes, True),
     ("punctuation", step_punctuation, True),
     ("plus_signs", step_plus_signs, False),

@@ -1,124 +1,40 @@
-"""Reading documents: files and tables in, decoded text with its provenance out.
+"""Reading documents: files and tables in, decoded or extracted text with its provenance out.
 
-Encodings are detected, not assumed: strict UTF-8 (with or without BOM) and UTF-16/32
-with a BOM are tried first because they are cheap and certain; only bytes that fail
-them go to charset-normalizer, restricted to the encodings Chinese text comes in.
-A file that is empty, binary or undecodable is not loaded: it becomes a row of the
-``problems`` table with the reason, and a logged warning.
+Each file is read as its format says (:func:`read_file`): plain text decoded by
+:mod:`corpus.decode`, web pages, PDF and Word files through :mod:`corpus.extract` (their
+extracted text cached by the file's bytes), news-record dumps split into their records,
+tables row by row. A file that is empty, binary, undecodable, not Chinese, of a format to
+convert first or unreadable is not loaded: it becomes a row of the ``problems`` table with
+the reason, and a logged warning. What reading did to the text (bytes replaced, the encoding
+detected, the extractor used) travels with each document as ``read_notes``, which the
+pipeline turns into audit rows of the step ``(read)``.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io as _io
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 from pathlib import Path
 
 import pandas as pd
 
+from . import cache as store
+from . import extract
+from .schedule import default_workers
+from .decode import BOMS, CorpusError, DecodeError, Decoded, decode_bytes, encode_like  # noqa: F401  (re-exported)
+
 log = logging.getLogger(__name__)
 
-#: Encodings the detector may choose between; anything else is implausible for Chinese text.
-CANDIDATE_ENCODINGS = ("utf_8", "gb18030", "big5", "cp950", "big5hkscs", "utf_16", "utf_32")
-#: Detector answers that name a subset of a larger encoding map to the superset.
-SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "hz": "gb18030", "big5": "cp950"}
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 #: Columns of the problems table.
 PROBLEM_COLUMNS = ["path", "doc_id", "problem", "detail"]
 TEXT_SUFFIXES = (".txt",)
 TABLE_SUFFIXES = (".csv", ".jsonl", ".json", ".parquet")
-
-
-class CorpusError(ValueError):
-    """A corpus or metadata file cannot be used as it is; the message says which and why."""
-
-
-class DecodeError(CorpusError):
-    """A document's bytes are empty, binary or in no plausible encoding."""
-
-    def __init__(self, problem: str, detail: str):
-        super().__init__(f"{problem}: {detail}")
-        self.problem = problem
-        self.detail = detail
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """A document's text exactly as decoded, and the encoding that decoded it."""
-
-    text: str
-    encoding: str
-
-
-def decode_bytes(data: bytes) -> Decoded:
-    """Decode a document's bytes, detecting the encoding; raise DecodeError with the reason.
-
-    >>> decode_bytes("党建引领".encode("gb18030")).encoding
-    'gb18030'
-    >>> decode_bytes(codecs.BOM_UTF8 + "公安".encode()).text
-    '公安'
-    """
-    if not data.strip():
-        raise DecodeError("empty", "the file has no text" if not data else "the file holds only whitespace")
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data[len(bom) :].decode(name.removesuffix("-sig")), name if name == "utf-8-sig" else f"{name}-bom")
-            except UnicodeDecodeError as exc:
-                raise DecodeError("undecodable", f"starts with a {name} byte-order mark but is not valid {name}: {exc.reason} at byte {exc.start}") from None
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data:
-        raise DecodeError("binary", "contains NUL bytes and no UTF-16/32 byte-order mark")
-    return _detect(data)
-
-
-def _detect(data: bytes) -> Decoded:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=list(CANDIDATE_ENCODINGS)).best()
-    if best is None:
-        raise DecodeError("undecodable", "not valid in any of " + ", ".join(CANDIDATE_ENCODINGS))
-    encoding = SUPERSETS.get(best.encoding, best.encoding)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        encoding, text = best.encoding, str(best)
-    if _control_share(text) > 0.01:
-        raise DecodeError("binary", f"decodes as {encoding} only with many control characters")
-    return Decoded(text, encoding.replace("_", "-"))
-
-
-def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return controls / max(len(text), 1)
-
-
-def encode_like(text: str, encoding: str) -> bytes:
-    """Re-encode decoded text as the file held it (byte-order mark included).
-
-    >>> data = codecs.BOM_UTF16_LE + "治理".encode("utf-16-le")
-    >>> encode_like(decode_bytes(data).text, decode_bytes(data).encoding) == data
-    True
-    """
-    if encoding.endswith("-bom"):
-        name = encoding.removesuffix("-bom")
-        return dict((n, b) for b, n in _BOMS)[name] + text.encode(name)
-    return text.encode(encoding)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -132,31 +48,288 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def read_text_files(folder: Path, *, pattern: str = "*.txt") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Decode every text file in a folder (sorted by name): documents and problems tables."""
-    return read_text_paths(sorted(p for p in folder.glob(pattern) if p.is_file()))
+#: Every suffix a corpus folder is read for by default (lower case): plain text, record dumps, web pages,
+#: PDF, Word and tables of documents. Files of the formats in :data:`corpus.extract.CONVERT_FIRST` are listed in
+#: ``problems`` with what to convert them to; other files (a README, images) are skipped and named in the log.
+DUMP_SUFFIXES = (".dat",)
+DOCUMENT_SUFFIXES = (TEXT_SUFFIXES + DUMP_SUFFIXES + extract.HTML_SUFFIXES + extract.PDF_SUFFIXES
+                     + extract.DOCX_SUFFIXES + TABLE_SUFFIXES)  # fmt: skip
 
 
-def read_text_paths(paths: Iterable[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Decode these text files, in this order (doc_id: the file name without suffix): documents and problems."""
-    rows, problems = [], []
-    for path in paths:
+def corpus_files(folder: Path, pattern: str | None = None, *, exclude: Iterable[Path] = (), quiet: bool = False) -> list[Path]:
+    """The document files of a corpus folder, sorted by name: those matching ``pattern`` (read as their suffix
+    says, any other suffix as plain text), or by default those of :data:`DOCUMENT_SUFFIXES` and
+    :data:`corpus.extract.CONVERT_FIRST`; the other files are named in one log line.
+
+    Hidden files (``.name``) and Office lock files (``~$name``) are skipped, and so are the
+    ``exclude`` files (the metadata file beside the documents). ``quiet``: no log line.
+    """
+    skip = {p.resolve() for p in exclude}
+    found = folder.glob(pattern) if pattern else folder.iterdir()
+    files = sorted((p for p in found if not p.name.startswith((".", "~$")) and p.is_file() and p.resolve() not in skip),
+                   key=lambda p: (p.stem, p.name))  # fmt: skip
+    if pattern:
+        return files
+    known = DOCUMENT_SUFFIXES + tuple(extract.CONVERT_FIRST)
+    other = [p for p in files if p.suffix.lower() not in known]
+    if other and not quiet:
+        shown = ", ".join(display_path(Path(p.name)) for p in other[:10]) + (f" … ({len(other)} in all)" if len(other) > 10 else "")
+        log.warning("%s: skipped %d file(s) of other types (pass pattern= to read them as text): %s",
+                    display_path(folder), len(other), shown)  # fmt: skip
+    return [p for p in files if p.suffix.lower() in known]
+
+
+def read_folder(folder: Path, *, pattern: str | None = None, exclude: Iterable[Path] = (),
+                cache_dir: Path | None = None) -> TableRows:  # fmt: skip
+    """Read every document of a folder (:func:`corpus_files`, :func:`read_paths`)."""
+    return read_paths(corpus_files(folder, pattern, exclude=exclude), cache_dir=cache_dir)
+
+
+def read_paths(paths: Iterable[Path], *, ids: list[str] | None = None, cache_dir: Path | None = None,
+               workers: int | None = 1) -> TableRows:  # fmt: skip
+    """Read these files, in this order, each as its format says (:func:`read_file`): documents, problems, metadata.
+
+    ``ids``: each file's document id (default :func:`file_ids` of these paths).
+    ``cache_dir``: where extracted text (web pages, PDF, Word) is kept, keyed by the file's
+    bytes and the extractors' versions, so that a second load does not extract again (None: no cache).
+    ``workers``: processes for the files that need an extractor (None: every core where there
+    are at least :data:`EXTRACT_POOL_MIN_FILES` of them); the result is a serial run's.
+    """
+    paths = list(paths)
+    ids = ids if ids is not None else file_ids(paths)
+    heavy = sum(p.suffix.lower() in EXTRACTED_SUFFIXES for p in paths)
+    n = workers if workers is not None else (default_workers() if heavy >= EXTRACT_POOL_MIN_FILES else 1)
+    if n > 1 and heavy > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(n, heavy)) as pool:
+            reads = list(pool.map(_read_one, paths, ids, [cache_dir] * len(paths), chunksize=max(1, len(paths) // (n * 8))))
+    else:
+        reads = [read_file(path, doc_id=doc_id, cache_dir=cache_dir) for path, doc_id in zip(paths, ids)]
+    rows = [r for got in reads for r in got.docs]
+    problems = [r for got in reads for r in got.problems]
+    metadata = [r for got in reads for r in got.metadata]
+    meta = pd.DataFrame(metadata) if metadata else None
+    if meta is not None:
+        meta = meta.astype(object).where(meta.notna(), None)
+    return TableRows(_frame(rows), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), meta)
+
+
+#: Suffixes whose files go through an extractor (the costly ones: worth a process pool).
+EXTRACTED_SUFFIXES = extract.HTML_SUFFIXES + extract.PDF_SUFFIXES + extract.DOCX_SUFFIXES
+#: Files to extract from before reading takes worker processes (below, starting them costs more than it saves).
+EXTRACT_POOL_MIN_FILES = 16
+
+
+def _read_one(path: Path, doc_id: str, cache_dir: Path | None) -> FileRead:
+    return read_file(path, doc_id=doc_id, cache_dir=cache_dir)
+
+
+class FileRead(NamedTuple):
+    """What one file gives: document rows, problems rows and metadata rows (each a list of dicts)."""
+
+    docs: list[dict]
+    problems: list[dict]
+    metadata: list[dict]
+
+
+def file_ids(paths: list[Path]) -> list[str]:
+    """Each file's document id: its name without the suffix, or with it where two files share a name (a.txt, a.pdf).
+
+    >>> file_ids([Path("报告.txt"), Path("通知.pdf"), Path("通知.docx")])
+    ['报告', '通知.pdf', '通知.docx']
+    """
+    stems = Counter(safe_name(p.stem)[0] for p in paths)
+    return [safe_name(p.stem)[0] if stems[safe_name(p.stem)[0]] == 1 else safe_name(p.name)[0] for p in paths]
+
+
+def read_file(path: Path, *, doc_id: str | None = None, cache_dir: Path | None = None) -> FileRead:
+    """One file as documents: a plain text, a record dump, a web page, a PDF, a Word file or a table.
+
+    The format is the suffix's, except that a dump of ``<doc>`` records and a web page are
+    recognised by their content in any text file. ``doc_id`` is the file name without its
+    suffix (:func:`file_ids`; for a dump: ``<name>_<record number>``); ``sha256`` is of the file's bytes (a table
+    row's: of its text). A file that cannot be read becomes a problems row, never an exception.
+    """
+    doc_id = doc_id if doc_id is not None else safe_name(path.stem)[0]
+    renamed = safe_name(path.name)[1]
+    where = display_path(path)
+    suffix = path.suffix.lower()
+    found = FileRead([], [], [])
+    if renamed:
+        found.problems.append(_problem(where, doc_id, "file name not UTF-8",
+                                       f"the name's bytes are not UTF-8 (a Windows archive?); loaded as doc_id {doc_id!r}",
+                                       loaded=True))  # fmt: skip
+    if suffix in extract.CONVERT_FIRST:
+        found.problems.append(_problem(where, doc_id, "unsupported format", extract.CONVERT_FIRST[suffix]))
+        return found
+    if suffix in TABLE_SUFFIXES:
+        return _read_table_in_folder(path, where, found)
+    try:
         data = path.read_bytes()
+    except OSError as exc:
+        found.problems.append(_problem(where, doc_id, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}"))
+        return found
+    sha = sha256_bytes(data)
+    try:
+        if suffix in extract.PDF_SUFFIXES + extract.DOCX_SUFFIXES:
+            got = _extracted(data, sha, suffix, cache_dir)
+            found.docs.append(_row(doc_id, where, sha, got.text, None, [_extractor_note(got)]))
+            found.metadata.append({"doc_id": doc_id, **got.metadata})
+            return found
+        decoded = decode_html(data) if suffix in extract.HTML_SUFFIXES else decode_bytes(data)
+    except (DecodeError, extract.ExtractError) as exc:
+        found.problems.append(_problem(where, doc_id, exc.problem, exc.detail))
+        return found
+    notes = read_notes(decoded)
+    if extract.looks_like_records(decoded.text):
+        return _read_records(decoded, doc_id, where, sha, notes, found)
+    if suffix in extract.HTML_SUFFIXES or extract.looks_like_html(decoded.text):
         try:
-            decoded = decode_bytes(data)
-        except DecodeError as exc:
-            problems.append(_problem(path, path.stem, exc.problem, exc.detail))
+            got = _extracted(decoded.text, sha, ".html", cache_dir)
+        except extract.ExtractError as exc:
+            found.problems.append(_problem(where, doc_id, exc.problem, exc.detail))
+            return found
+        found.docs.append(_row(doc_id, where, sha, got.text, decoded.encoding, [*notes, _extractor_note(got)]))
+        found.metadata.append({"doc_id": doc_id, **got.metadata})
+        return found
+    found.docs.append(_row(doc_id, where, sha, decoded.text, decoded.encoding, notes))
+    return found
+
+
+def decode_html(data: bytes) -> Decoded:
+    """A web page's bytes decoded in the charset its ``<meta>`` declares (where they are valid in it), else detected."""
+    declared = extract.declared_charset(data)
+    if declared:
+        try:
+            return Decoded(data.decode(declared), declared, 1.0, ())
+        except UnicodeDecodeError:
+            pass
+    return decode_bytes(data)
+
+
+def read_notes(decoded: Decoded) -> list[tuple]:
+    """Audit notes of decoding: each replaced byte sequence with its offsets, and a detected (not declared) encoding.
+
+    Each note is ``(action, start, end, before, after, note)``, offsets in the decoded text.
+    """
+    notes = [("changed", r.char_offset, r.char_offset + 1, r.hex, "\ufffd",
+              f"undecodable bytes at byte {r.byte_offset} of the file replaced with U+FFFD") for r in decoded.replaced]  # fmt: skip
+    if decoded.confidence < 1.0:
+        notes.append(("flagged", 0, 0, "", "", f"encoding detected as {decoded.encoding} (confidence {decoded.confidence:.2f})"))
+    return notes
+
+
+def _extractor_note(got: extract.Extracted) -> tuple:
+    return ("extracted", 0, len(got.text), "", "", f"text extracted by {got.extractor}")
+
+
+def _extracted(content: bytes | str, sha: str, suffix: str, cache_dir: Path | None) -> extract.Extracted:
+    """A file's extracted text, from the cache where this file was extracted before by the same extractor versions."""
+    kind = "html" if suffix in extract.HTML_SUFFIXES else suffix.lstrip(".")
+    extractor = {"html": extract.extract_html, "pdf": extract.extract_pdf, "docx": extract.extract_docx}[kind]
+    package = {"html": "trafilatura", "pdf": "pdfplumber", "docx": "python-docx"}[kind]
+    key = store.stable_hash(store.stage_fingerprint(__name__), extract.extractor_name(package), kind, sha)
+    folder = cache_dir / "extracted" if cache_dir is not None else None
+    if folder is not None:
+        hit = store.read(folder, key)
+        if hit is not None and len(hit) == 1:
+            row = hit.iloc[0]
+            return extract.Extracted(row["text"], json.loads(row["metadata"]), row["extractor"])
+    got = extractor(content)
+    if folder is not None:
+        store.keep(folder, key, pd.DataFrame({"text": [got.text], "metadata": [json.dumps(got.metadata, ensure_ascii=False)],
+                                              "extractor": [got.extractor]}))  # fmt: skip
+    return got
+
+
+def _read_records(decoded: Decoded, stem: str, where: str, sha: str, notes: list[tuple], found: FileRead) -> FileRead:
+    """The records of a news-record dump as documents ``<stem>_<number>``, with their other fields as metadata.
+
+    A decoding note is kept by the record whose span in the file holds it, as a flag (its
+    offsets are the file's, not the record text's).
+    """
+    records = extract.parse_records(decoded.text)
+    width = max(5, len(str(len(records))))
+    for record in records:
+        doc_id, at = f"{stem}_{record.number:0{width}d}", f"{where}#record{record.number}"
+        text, meta = extract.record_text(record)
+        if not text.strip():
+            found.problems.append(_problem(at, doc_id, "empty", "the record has no content"))
             continue
-        rows.append(
-            {
-                "doc_id": path.stem,
-                "path": str(path),
-                "sha256": sha256_bytes(data),
-                "raw": decoded.text,
-                "encoding": decoded.encoding,
-            }
-        )
-    return _frame(rows), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+        own = [n if n[0] != "changed" else ("flagged", 0, 0, n[3], n[4], f"{n[5]} (character {n[1]} of the file)")
+               for n in notes if n[0] != "changed" or record.start <= n[1] < record.end]  # fmt: skip
+        own += [("flagged", 0, 0, "", "", f"{note} (record {record.number})") for note in record.notes]
+        own.append(("extracted", 0, len(text), "", "", "record of a <doc> dump (corpus.extract.parse_records)"))
+        found.docs.append(_row(doc_id, at, sha, text, decoded.encoding, own))
+        found.metadata.append({"doc_id": doc_id, **meta})
+    return found
+
+
+def _read_table_in_folder(path: Path, where: str, found: FileRead) -> FileRead:
+    """A table of documents found in a corpus folder: its rows, or one problems row saying why not."""
+    try:
+        rows = read_table(path)
+    except NoTextColumn as exc:  # a table of labels or notes beside the documents, not a table of documents
+        log.warning("%s: not read as documents (%s); pass it as metadata= if it holds their metadata", where, exc.columns)
+        return found
+    except CorpusError as exc:
+        found.problems.append(_problem(where, safe_name(path.stem)[0], "unreadable table", str(exc)))
+        return found
+    found.docs.extend({**r, "read_notes": []} for r in rows.docs.to_dict("records"))
+    found.problems.extend(rows.problems.to_dict("records"))
+    if rows.metadata is not None:
+        found.metadata.extend(rows.metadata.to_dict("records"))
+    return found
+
+
+def safe_name(name: str) -> tuple[str, bool]:
+    """A file name as text that can be written anywhere, and whether it had to be changed.
+
+    Names whose bytes are not UTF-8 reach Python with surrogate escapes; they are read as
+    GB18030 (the usual case: a Windows archive unpacked on Linux) where that gives Chinese
+    text, else each stray byte is written as ``\\xNN``.
+
+    >>> safe_name("十四五规划纲要")
+    ('十四五规划纲要', False)
+    >>> import os; safe_name(os.fsdecode("规划".encode("gbk")))
+    ('规划', True)
+    """
+    try:
+        name.encode("utf-8")
+        return name, False
+    except UnicodeEncodeError:
+        pass
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("gb18030")
+        if all(ch.isprintable() for ch in text):
+            return text, True
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("utf-8", "backslashreplace"), True
+
+
+def display_path(path: Path) -> str:
+    """A path as text safe to store and print: each name whose bytes are not UTF-8 read as :func:`safe_name` reads it."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return str(Path(*(safe_name(part)[0] for part in path.parts)))
+
+
+def _row(doc_id: str, where: str, sha: str, raw: str, encoding: str | None, notes: list[tuple]) -> dict:
+    return {"doc_id": doc_id, "path": where, "sha256": sha, "raw": raw, "encoding": encoding, "read_notes": notes}
+
+
+class NoTextColumn(CorpusError):
+    """A table without the column that holds the documents' text."""
+
+    def __init__(self, message: str, columns: str):
+        super().__init__(message)
+        self.columns = columns
 
 
 class TableRows(NamedTuple):
@@ -191,7 +364,8 @@ def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_col
                     first_row: int = 0) -> TableRows:  # fmt: skip
     """Documents, problems and the other columns of the rows of a table (``first_row``: the rows before these)."""
     if text_column not in frame.columns:
-        raise CorpusError(f"{path}: no text column {text_column!r}; columns are {list(frame.columns)} (set text_column=...)")
+        raise NoTextColumn(f"{path}: no text column {text_column!r}; columns are {list(frame.columns)} (set text_column=...)",
+                           f"no column {text_column!r}")  # fmt: skip
     if id_column is None or id_column not in frame.columns:
         if id_column not in (None, "doc_id"):
             raise CorpusError(f"{path}: no id column {id_column!r}; columns are {list(frame.columns)}")
@@ -204,7 +378,8 @@ def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_col
         if not isinstance(text, str) or not text.strip():
             problems.append(_problem(where, doc_id, "empty", f"column {text_column!r} is empty"))
             continue
-        rows.append({"doc_id": doc_id, "path": where, "sha256": sha256_bytes(text.encode("utf-8")), "raw": text, "encoding": "utf-8"})
+        rows.append({"doc_id": doc_id, "path": where, "sha256": sha256_bytes(text.encode("utf-8")), "raw": text, "encoding": "utf-8",
+                     "read_notes": []})
         meta.append(i)
     docs = _frame(rows)
     extra = frame.drop(columns=[c for c in (text_column, id_column) if c in frame.columns]).iloc[meta].reset_index(drop=True)
@@ -258,7 +433,7 @@ def _sniff_encoding(path: Path, sample: int = 4 << 20) -> str:
     """The codec of a text table: its byte-order mark's, else the one detected on its first ``sample`` bytes (cut at a line end)."""
     with path.open("rb") as f:
         head = f.read(sample)
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if head.startswith(bom):  # codecs that read and drop the mark
             return "utf-8-sig" if name == "utf-8-sig" else name[:6]
     if len(head) == sample and b"\n" in head:
@@ -274,7 +449,12 @@ def _read_any_table(path: Path) -> pd.DataFrame:
     try:
         if suffix == ".parquet":
             return pd.read_parquet(path)
-        text = decode_bytes(path.read_bytes()).text
+        decoded = decode_bytes(path.read_bytes())
+        if decoded.replaced:
+            first = decoded.replaced[0]
+            log.warning("%s: %d undecodable byte sequence(s) replaced with U+FFFD, the first at byte %d (0x%s)",
+                        display_path(path), len(decoded.replaced), first.byte_offset, first.hex)  # fmt: skip
+        text = decoded.text
         if suffix == ".csv":
             return pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False)
         if suffix in (".jsonl", ".json"):
@@ -319,10 +499,15 @@ def read_metadata(path: Path) -> pd.DataFrame:
     return meta.replace("", None)
 
 
-def _problem(path: Path | str, doc_id: str, problem: str, detail: str) -> dict:
-    log.warning("not loaded: %s (%s: %s)", path, problem, detail)
+def _problem(path: Path | str, doc_id: str, problem: str, detail: str, *, loaded: bool = False) -> dict:
+    """A problems row, logged (``loaded``: the document was loaded all the same, and the log says so)."""
+    log.warning("%s: %s (%s: %s)", "loaded with a problem" if loaded else "not loaded", path, problem, detail)
     return {"path": str(path), "doc_id": doc_id, "problem": problem, "detail": detail}
 
 
+#: Columns of a table of decoded documents; ``read_notes`` holds the audit notes of reading (decoding, extraction).
+RAW_COLUMNS = ["doc_id", "path", "sha256", "raw", "encoding", "read_notes"]
+
+
 def _frame(rows: Iterable[dict]) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=["doc_id", "path", "sha256", "raw", "encoding"])
+    return pd.DataFrame(list(rows), columns=RAW_COLUMNS)

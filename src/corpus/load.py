@@ -20,7 +20,7 @@ from . import cache as store
 from . import io
 from .clean import CleanConfig
 from .container import Corpus, clean_config_json, in_memory_corpus
-from .docvars import corpus_metadata, metadata_file
+from .docvars import corpus_metadata, log_disagreements, metadata_file
 from .pipeline import AUDIT_COLUMNS, default_clean_config, duplicates_of, process_batch
 from .schedule import Runner, check_scheduler, progress_bars
 from .segment import TokenConfig
@@ -41,7 +41,7 @@ def load_corpus(
     token_config: TokenConfig | None = None,
     text_column: str = "text",
     id_column: str | None = "doc_id",
-    pattern: str = "*.txt",
+    pattern: str | None = None,
     near_duplicate_threshold: float = 0.85,
     strict: bool = False,
     workers: int | None = None,
@@ -52,7 +52,12 @@ def load_corpus(
     stream_above_mb: float = STREAM_ABOVE_MB,
     progress: bool = True,
 ) -> Corpus:
-    """Load a corpus: a folder of ``.txt`` files, or a CSV / JSONL / Parquet table of documents.
+    """Load a corpus: a folder of documents, or a CSV / JSONL / Parquet table of documents.
+
+    A folder may mix plain text (``.txt``), news-record dumps (``<doc>`` records, any suffix),
+    web pages (``.html``, ``.htm``), PDF, Word (``.docx``) and tables; ``pattern`` (a glob such
+    as ``"*.txt"``) limits which files are read, and by default every file that is not hidden
+    is (:func:`corpus.io.read_file`: what cannot be read is listed in ``.problems``).
 
     Returns a :class:`~corpus.Corpus`: ``.docs`` (one row per document: :data:`corpus.docvars.CORE_COLUMNS`
     then the metadata columns), ``.paragraphs``, ``.sentences``, ``.audit``, ``.problems``, and
@@ -80,7 +85,7 @@ def load_corpus(
     base = token_config or TokenConfig()
     folder = store.cache_root(cache_dir) if cache else None
     with progress_bars(progress):
-        size = corpus_megabytes(path, pattern)
+        size = corpus_megabytes(path, pattern, metadata)
         if scheduler in ("dask", "threads") or size > stream_above_mb:
             chosen = "processes" if scheduler == "auto" else scheduler
             log.info("%s: %.0f MB, streaming path on %s", path, size, chosen)
@@ -94,10 +99,10 @@ def load_corpus(
                           folder=folder)  # fmt: skip
 
 
-def corpus_megabytes(path: str | Path, pattern: str = "*.txt") -> float:
-    """Size on disk of a corpus folder's text files (or of a table file), in MB."""
+def corpus_megabytes(path: str | Path, pattern: str | None = None, metadata: str | Path | None = None) -> float:
+    """Size on disk of a corpus folder's document files (or of a table file), in MB."""
     path = Path(path)
-    files = [p for p in path.glob(pattern) if p.is_file()] if path.is_dir() else [path] if path.is_file() else []
+    files = io.corpus_files(path, pattern, exclude=_metadata_files(path, metadata), quiet=True) if path.is_dir() else [path] if path.is_file() else []
     return sum(p.stat().st_size for p in files) / 1e6
 
 
@@ -105,7 +110,8 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
                id_column: str | None, pattern: str, threshold: float, strict: bool, workers: int | None,
                folder: Path | None) -> Corpus:  # fmt: skip
     """The whole corpus through :func:`corpus.pipeline.process_batch` at once, from the cache where it was done before."""
-    raw_docs, read_problems, table_meta = _read(path, text_column=text_column, id_column=id_column, pattern=pattern)
+    raw_docs, read_problems, table_meta = _read(path, metadata, text_column=text_column, id_column=id_column, pattern=pattern,
+                                                cache_dir=folder, workers=workers)  # fmt: skip
     if strict:
         io.refuse_unread(read_problems)
     dupes = sorted(raw_docs.loc[raw_docs["doc_id"].duplicated(), "doc_id"].unique())
@@ -125,8 +131,7 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
             for name, frame in parts.items():
                 store.keep(folder / "corpus", f"{key}-{name}", frame)
     else:  # from the cache: say again what the merge found, as a fresh load does
-        for row in parts["problems"].itertuples():
-            log.warning("%s: %s (metadata wins)", row.doc_id, row.detail)
+        log_disagreements(parts["problems"])
     docs = parts["docs"]
     docs.insert(docs.columns.get_loc("text"), "raw", raw_docs["raw"].to_numpy())
     docs["duplicate_of"] = docs["duplicate_of"].astype(object).where(docs["duplicate_of"].notna(), None)
@@ -143,16 +148,24 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
                             cache_dir=folder)  # fmt: skip
 
 
-def _read(path: Path, *, text_column: str, id_column: str | None, pattern: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    """Decoded documents, the files that could not be read, and a table's metadata columns (None for a folder)."""
+def _read(path: Path, metadata: str | Path | None, *, text_column: str, id_column: str | None, pattern: str | None,
+          cache_dir: Path | None, workers: int | None) -> io.TableRows:  # fmt: skip
+    """Decoded documents, the files that could not be read, and the metadata the files carry (a table's columns, a page's title …)."""
     if path.is_dir():
-        docs, probs = io.read_text_files(path, pattern=pattern)
-        if docs.empty and probs.empty:
-            raise io.CorpusError(f"{path}: no files matching {pattern!r}")
-        return docs, probs, None
+        files = io.corpus_files(path, pattern, exclude=_metadata_files(path, metadata))
+        found = io.read_paths(files, cache_dir=cache_dir, workers=workers)
+        if found.docs.empty and found.problems.empty:
+            raise io.CorpusError(f"{path}: no document files " + (f"matching {pattern!r}" if pattern else f"(read: {', '.join(io.DOCUMENT_SUFFIXES)})"))
+        return found
     if path.is_file():
         return io.read_table(path, text_column=text_column, id_column=id_column)
     raise io.CorpusError(f"{path}: no such folder or file")
+
+
+def _metadata_files(path: Path, metadata: str | Path | None) -> list[Path]:
+    """The metadata file of a folder, which is not one of its documents."""
+    meta = metadata_file(path, metadata)
+    return [meta] if meta is not None else []
 
 
 def _batch_key(path: Path, metadata: str | Path | None, raw_docs: pd.DataFrame, table_meta: pd.DataFrame | None,

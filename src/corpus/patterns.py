@@ -193,6 +193,38 @@ def iter_numbers(text: str) -> Iterator[re.Match[str]]:
     return _NUMBER_UNIT_RE.finditer(text)
 
 
+#: Words written as a number that count nothing: idioms and set phrases (万一 "in case", 千万 "by all
+#: means", 万岁 "long live", 百年 "centenary"). A corpus that wants them out adds them to a stop list.
+NUMERAL_IDIOMS = frozenset("万一 一一 万万 千万 万千 千千万万 万岁 百年".split())
+#: What may follow a number in a word that is only a number: counters, money, and 是 (一是, an
+#: enumerator). Never 分, 点 or 时 alone (十分 "very", 一点 "a little", 一时 "for a while"), nor the
+#: counters of formulae (类, 种: “四类”人员 is a set, not a count).
+_NUMBER_UNITS = "个名场次件项条位批届天是元"
+# One number: digits or numerals, with 余/多/几/数 and scales anywhere (10余万, 三千多, 数百), a fraction (三分之一).
+_NUMERAL = rf"(?:\d+(?:[.．,，]\d+)*|[{CN_NUMERAL_CHARS}]+)"
+_ONE_NUMBER = rf"[{CN_VAGUE}]?{_NUMERAL}(?:分之{_NUMERAL})?(?:[{CN_VAGUE}]|{_NUMERAL})*"
+_NUMBER_WORD_RE = re.compile(
+    rf"[\d.．,，%％‰\-–—~～/:：]+"  # 2024, 25.8%, 2023-05-12, 14:30
+    rf"|(?:第|百分之|千分之)?{_ONE_NUMBER}(?:[{_NUMBER_UNITS}]|周年|个月|万元|亿元|人次)?"  # 第三次, 10余万, 一百多个
+    rf"|(?:{_ONE_NUMBER}年)?(?:{_ONE_NUMBER}月)?(?:{_ONE_NUMBER}[日号])?"  # 一九五四年, 十月一日
+)
+
+
+def is_number_word(word: str) -> bool:
+    """Whether a word is nothing but a number: digits or a written-out numeral, with 余/多/几, scales and one unit.
+
+    Numeral years, dates and counts (一九五四年, 二〇二二年, 1954年, 10余万, 三千多, 三分之一, 第三次, 一是)
+    are numbers; words that merely open with a numeral (一些, 一样, 统一, 三会一课, 五个坚持, 二十大) and
+    the idioms in :data:`NUMERAL_IDIOMS` (万一, 千万) are not. Full-width digits count as digits.
+
+    >>> [w for w in ["一九五四年", "二〇二二年", "１９５４年", "10余万", "三千多", "一名", "第三次", "25.8%", "数百"] if is_number_word(w)]
+    ['一九五四年', '二〇二二年', '１９５４年', '10余万', '三千多', '一名', '第三次', '25.8%', '数百']
+    >>> [w for w in ["一些", "一样", "统一", "万一", "千万", "十分", "五个坚持", "两个一百年", "二十大", "数字"] if is_number_word(w)]
+    []
+    """
+    return bool(word) and word not in NUMERAL_IDIOMS and _NUMBER_WORD_RE.fullmatch(word) is not None
+
+
 _ZERO_RE = re.compile(rf"(?<![{CN_NUMERAL_CHARS}\d.])(?P<zero>零(?:发生|发案|事故|伤亡|死亡|投诉|差错|失误|上访|感染|滞留|积压|漏报|增长|突破))")
 
 

@@ -53,8 +53,8 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
                   token_config: TokenConfig, *, workers: int | None = 1) -> Batch:  # fmt: skip
     """Clean a batch of decoded documents, merge their metadata, split paragraphs, sign them for duplicates.
 
-    ``raw_docs`` has the columns :func:`corpus.io.read_text_paths` gives (doc_id, path, sha256,
-    raw, encoding ...); ``metadata`` holds the rows of these documents (None: none). Cleaning
+    ``raw_docs`` has the columns :data:`corpus.io.RAW_COLUMNS` (doc_id, path, sha256,
+    raw, encoding, read_notes); ``metadata`` holds the rows of these documents (None: none). Cleaning
     runs in ``workers`` processes (None: all cores when the batch is large); the result is
     the same whatever the number.
     """
@@ -87,7 +87,9 @@ def cleaned_columns(docs: pd.DataFrame, cfg: CleanConfig, *, workers: int | None
     columns["raw_offsets"] = [c.offsets for c in cleaned]
     empty = [_row(d, "(result)", Edit(0, 0, "", "", "flagged", "document is empty after cleaning"), 1, (0, 0))
              for d, c in zip(docs["doc_id"], cleaned) if not c.text.strip()]  # fmt: skip
-    rows = [r for doc_id, c in zip(docs["doc_id"], cleaned) for r in audit_rows(doc_id, c.edits)]
+    notes = docs["read_notes"] if "read_notes" in docs.columns else [()] * len(docs)
+    rows = [r for doc_id, c, read in zip(docs["doc_id"], cleaned, notes)
+            for r in [*read_audit_rows(doc_id, read), *audit_rows(doc_id, c.edits)]]  # fmt: skip
     audit = pd.DataFrame(rows + empty, columns=AUDIT_COLUMNS)
     return columns, audit.astype({"text_start": "Int64", "text_end": "Int64"})
 
@@ -142,6 +144,18 @@ def audit_rows(doc_id: str, edits: list[tuple[str, Edit, int, tuple[int, int] | 
     order = {name: i for i, name in enumerate(STEP_NAMES)}
     rows = [_row(doc_id, step, e, n, span) for step, e, n, span in edits]
     return sorted(rows, key=lambda r: (order.get(r["step"], len(order)), r["start"]))
+
+
+#: The audit's name for what happened before cleaning: decoding and extraction (:func:`corpus.io.read_file`).
+READ_STEP = "(read)"
+
+
+def read_audit_rows(doc_id: str, notes) -> list[dict]:
+    """Audit rows of a document's reading notes (``(action, start, end, before, after, note)``, offsets in ``raw``)."""
+    if notes is None or not len(notes):
+        return []
+    return [_row(doc_id, READ_STEP, Edit(int(start), int(end), before, after, action, note), 1, None)
+            for action, start, end, before, after, note in notes]  # fmt: skip
 
 
 def _row(doc_id: str, step: str, e: Edit, count: int, span: tuple[int, int] | None) -> dict:

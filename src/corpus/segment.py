@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import cache as store
-from .patterns import CJK, CN_NUMERAL_CHARS, FORMULA_NUMERALS, iter_formulae, iter_models, iter_quotes
+from .patterns import CJK, FORMULA_NUMERALS, is_number_word, iter_formulae, iter_models, iter_quotes
 from .schedule import PROCESS_POOL_MIN_CHARS, with_progress
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,6 @@ TOKEN_COLUMNS = ["doc_id", "para_no", "sent_no", "token", "start", "end"]
 DEFAULT_TERM_FREQ = 20000
 
 _PUNCT_RE = re.compile(r"^[\W_]+$")
-# Numbers, numerals with a measure word (一名, 万余) and enumerators (一是, 第三).
-_NUMBER_RE = re.compile(
-    rf"^[\d０-９.．,，%％\-–—~～/:：]+$|^第?[{CN_NUMERAL_CHARS}\d]+(?:[个名场次件项条位批]|余|多|是)?$"
-)
 _LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_']*$")
 _CJK_RE = re.compile(f"[{CJK}]")
 # A quotation is a term when it is one run of ideographs, Latin letters, digits and plus signs.
@@ -86,6 +82,8 @@ class TokenConfig:
     function_stopwords: bool = True
     bureaucratic_stopwords: bool = True
     stopword_paths: tuple[str, ...] = ()
+    #: Drop words that are only a number (:func:`corpus.patterns.is_number_word`: 一九五四年, 10余万, 第三次;
+    #: never 一些, 统一 or a numbered formula such as 五个坚持).
     drop_numbers: bool = True
     drop_punctuation: bool = True
     drop_latin: bool = True
@@ -419,7 +417,7 @@ def _judge(config: TokenConfig, vocabulary: Iterable[str], stop: frozenset[str])
         s = w.strip()
         ok = bool(s)
         ok = ok and not (config.drop_punctuation and _PUNCT_RE.match(s) and "+" not in s)
-        ok = ok and not (config.drop_numbers and _NUMBER_RE.match(s))
+        ok = ok and not (config.drop_numbers and is_number_word(s))
         ok = ok and not (config.drop_latin and _LATIN_RE.match(s))
         ok = ok and not (config.drop_single_chars and len(s) == 1)
         ok = ok and s not in stop

@@ -66,7 +66,7 @@ def stream_corpus(
     metadata: str | Path | None = None,
     clean: CleanConfig | None = None,
     token_config: TokenConfig | None = None,
-    pattern: str = "*.txt",
+    pattern: str | None = None,
     text_column: str = "text",
     id_column: str | None = "doc_id",
     shard_mb: float = 16.0,
@@ -100,9 +100,10 @@ def stream_corpus(
         io.check_table_suffix(source)
         files = [source]
     elif source.is_dir():
-        files = sorted((p for p in source.glob(pattern) if p.is_file()), key=lambda p: (p.stem, p.name))
+        meta_file = metadata_file(source, metadata)
+        files = io.corpus_files(source, pattern, exclude=[meta_file] if meta_file else [])
         if not files:
-            raise io.CorpusError(f"{source}: no files matching {pattern!r}")
+            raise io.CorpusError(f"{source}: no document files " + (f"matching {pattern!r}" if pattern else f"(read: {', '.join(io.DOCUMENT_SUFFIXES)})"))
     else:
         raise io.CorpusError(f"{source}: no such folder or file")
     base = token_config or TokenConfig()
@@ -136,7 +137,10 @@ def stream_corpus(
             with clock("split"):
                 jobs, table_meta, split_problems = _split_table(source, folder, shard_mb, text_column, id_column)
         else:
-            jobs = [_Job(f"part-{i:05d}", tuple(str(p) for p in paths)) for i, paths in enumerate(plan_shards(files, shard_mb))]
+            ids = dict(zip(files, io.file_ids(files)))
+            extracted = str(store.cache_root(cache_dir)) if store.usable(store.cache_root(cache_dir)) else None
+            jobs = [_Job(f"part-{i:05d}", tuple(str(p) for p in paths), ids=tuple(ids[p] for p in paths), cache_dir=extracted)
+                    for i, paths in enumerate(plan_shards(files, shard_mb))]  # fmt: skip
             table_meta, split_problems = None, []
         names = [job.name for job in jobs]
         with _using(runner, scheduler, workers, address) as runner:
@@ -146,6 +150,9 @@ def stream_corpus(
             if strict:
                 io.refuse_unread(pd.DataFrame(split_problems + read_problems, columns=io.PROBLEM_COLUMNS))
             ids = pd.Series([d for s in scans for d in s["doc_ids"]], dtype=object)
+            file_meta = [row for s in scans for row in s["metadata"]]
+            if file_meta:  # what the files say of themselves (a page's title, a record's URL)
+                table_meta = pd.DataFrame(file_meta).astype(object)
             meta, meta_problems = corpus_metadata(source, metadata, ids, table_meta)
             cfg = clean or CleanConfig(model_heads=frozenset().union(*(s["heads"] for s in scans)))
             with clock("clean"):
@@ -316,20 +323,25 @@ class _Job:
     name: str
     paths: tuple[str, ...]
     table: bool = False
+    #: The document id of each file (:func:`corpus.io.file_ids` over the whole folder).
+    ids: tuple[str, ...] = ()
+    #: The cache folder for extracted text (web pages, PDF, Word); None: none.
+    cache_dir: str | None = None
 
 
-def _read_job(job: _Job) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A shard's documents (``io.read_text_paths`` columns) and the files that could not be read."""
+def _read_job(job: _Job) -> io.TableRows:
+    """A shard's documents (:data:`corpus.io.RAW_COLUMNS`), the files that could not be read, and what the files say of themselves."""
     if job.table:
-        return pd.read_parquet(job.paths[0]), pd.DataFrame(columns=io.PROBLEM_COLUMNS)
-    return io.read_text_paths(Path(p) for p in job.paths)
+        return io.TableRows(pd.read_parquet(job.paths[0]), pd.DataFrame(columns=io.PROBLEM_COLUMNS), None)
+    return io.read_paths([Path(p) for p in job.paths], ids=list(job.ids), cache_dir=Path(job.cache_dir) if job.cache_dir else None)
 
 
 def _scan_shard(job: _Job) -> dict:
-    """Decode a shard's files: their ids, bytes, problems, and the model heads they write."""
-    docs, problems = _read_job(job)
+    """Decode a shard's files: their ids, bytes, problems, metadata, and the model heads they write."""
+    docs, problems, meta = _read_job(job)
     return {"doc_ids": docs["doc_id"].tolist() if len(docs) else [], "n_bytes": sum(Path(p).stat().st_size for p in job.paths),
-            "problems": problems.to_dict("records"), "heads": corpus_model_heads(docs["raw"]) if len(docs) else frozenset()}  # fmt: skip
+            "problems": problems.to_dict("records"), "heads": corpus_model_heads(docs["raw"]) if len(docs) else frozenset(),
+            "metadata": meta.to_dict("records") if meta is not None else []}  # fmt: skip
 
 
 def _clean_shard(item: tuple[_Job, pd.DataFrame | None], folder: str, cfg: CleanConfig, base: TokenConfig) -> dict:
@@ -339,7 +351,7 @@ def _clean_shard(item: tuple[_Job, pd.DataFrame | None], folder: str, cfg: Clean
     """
     job, meta = item
     out = Path(folder)
-    docs, _ = _read_job(job)
+    docs = _read_job(job).docs
     batch = process_batch(docs, meta, cfg, base, workers=1)
     _write(batch.docs, out / "docs" / f"{job.name}.parquet")
     _write(batch.paragraphs, out / "paragraphs" / f"{job.name}.parquet")

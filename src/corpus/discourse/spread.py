@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-def doc_order(docs: pd.DataFrame, date_column: str = "date") -> list[str]:
-    """Document ids by date (ISO strings such as 2021 or 2022-07-26 sort in time order), undated last, then by id.
+from ..dates import parse_dates
 
-    >>> doc_order(pd.DataFrame({"doc_id": ["a", "b", "c"], "date": ["2024", None, "2021-05"]}))
-    ['c', 'a', 'b']
+log = logging.getLogger(__name__)
+
+
+def doc_order(docs: pd.DataFrame, date_column: str = "date") -> list[str]:
+    """Document ids in time order (dates read by :func:`corpus.dates.parse_date`), undated last, then by id.
+
+    Dates written in mixed forms sort as the dates they are; a date known only to the year or
+    month comes before the days of that year or month. Where ``date_column`` is missing or
+    holds no date, the order is by doc_id and one warning says so.
+
+    >>> doc_order(pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "date": ["2024", None, "2021年5月", "2021/12/1"]}))
+    ['c', 'd', 'a', 'b']
     """
-    dates = docs[date_column] if date_column in docs.columns else pd.Series(pd.NA, index=docs.index)
-    keyed = pd.DataFrame({"doc_id": docs["doc_id"].astype(str), "date": dates.astype("string")})
-    keyed = keyed.assign(undated=keyed["date"].isna() | (keyed["date"].str.strip() == ""))
+    ids = docs["doc_id"].astype(str)
+    if date_column in docs.columns:
+        dates = parse_dates(docs[date_column]).to_numpy()
+    else:
+        dates = np.full(len(docs), None, dtype=object)
+    undated = pd.isna(dates)
+    if len(docs) and undated.all():
+        where = f"column {date_column!r} holds no date" if date_column in docs.columns else f"there is no column {date_column!r}"
+        log.warning("documents ordered by doc_id: %s (give each document a date in a `%s` column of metadata.csv, "
+                    "e.g. 2022-07-26 or 2022年7月26日, or pass date_column=...)", where, date_column)  # fmt: skip
+    keyed = pd.DataFrame({"doc_id": ids.to_numpy(), "date": np.where(undated, "", dates), "undated": undated})
     return keyed.sort_values(["undated", "date", "doc_id"], kind="stable")["doc_id"].tolist()
 
 

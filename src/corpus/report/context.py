@@ -26,6 +26,7 @@ from ..features import DTM, Unit, dtm
 from ..load import STREAM_ABOVE_MB, load_corpus
 from ..schedule import Runner
 from ..segment import TokenConfig
+from ..spreadsheet import write_csv
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,14 @@ class Report:
     def save(self, frame: pd.DataFrame, name: str, *, index: bool = False) -> Path:
         """Write a table beside the report: CSV, or Parquet when a CSV would be too large to use.
 
-        CSV is UTF-8 with a BOM, so spreadsheet programs read Chinese. A table whose CSV would
-        pass :attr:`csv_max_mb` MB, or a spreadsheet's 1,048,576 rows or 16,384 columns (a large
+        CSV is UTF-8 with a BOM, so spreadsheet programs read Chinese; a text cell that begins
+        with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` before it, so a
+        spreadsheet shows it as text instead of running it as a formula
+        (:func:`corpus.spreadsheet.spreadsheet_safe`). A table whose CSV would pass
+        :attr:`csv_max_mb` MB, or a spreadsheet's 1,048,576 rows or 16,384 columns (a large
         corpus's concordance, passages or paragraphs), is written as ``<name>.parquet``
-        (zstd; ``pd.read_parquet``) instead, and the other file of the same name is removed.
+        (zstd; ``pd.read_parquet``; exact values) instead, and the other file of the same name
+        is removed.
         """
         parquet = _too_large_for_csv(frame, index, self.csv_max_mb)
         path = self.output_dir / f"{name}.{'parquet' if parquet else 'csv'}"
@@ -87,7 +92,7 @@ class Report:
             log.info("%s: %d rows, written as Parquet (its CSV would pass %g MB)", path, len(frame), self.csv_max_mb)
             _parquet_ready(frame).to_parquet(path, index=index, compression="zstd")
         else:
-            frame.to_csv(path, index=index, encoding="utf-8-sig")
+            write_csv(frame, path, index=index)
         return path
 
 

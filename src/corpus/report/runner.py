@@ -40,7 +40,7 @@ from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 from ..cache import cache_root, write_text
-from ..io import CorpusError, file_sha256
+from ..io import CorpusError, display_path, file_sha256
 from ..schedule import SCHEDULERS, check_scheduler
 from .context import open_report
 
@@ -51,7 +51,7 @@ INJECTED_PARAMETERS = ("corpus_path", "metadata_path", "output_dir", "cache_dir"
 ALL_NOTEBOOKS = "*"
 NOTEBOOK_NAME = re.compile(r"\d{2}_.+\.ipynb")
 LIBRARIES = ("pandas", "numpy", "scikit-learn", "jieba", "rjieba", "opencc", "matplotlib",
-             "papermill", "nbconvert", "dask", "distributed", "corpus")
+             "trafilatura", "pdfplumber", "python-docx", "papermill", "nbconvert", "dask", "distributed", "corpus")
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 #: Corpora larger than this (MB) are loaded and segmented once before the notebooks run.
 PREPARE_ABOVE_MB = 5.0
@@ -277,10 +277,18 @@ def corpus_fingerprint(path: str | os.PathLike[str]) -> pd.DataFrame:
     """One row per corpus file, sorted by name: ``file`` (relative), ``bytes``, ``sha256``."""
     root = Path(path)
     files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
-    rows = [{"file": p.name if p == root else p.relative_to(root).as_posix(),
-             "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in files]
+    rows = [{"file": display_path(Path(p.name) if p == root else p.relative_to(root)).replace(os.sep, "/"),
+             "bytes": p.stat().st_size, "sha256": _readable_sha256(p)} for p in files]
     table = pd.DataFrame(rows, columns=["file", "bytes", "sha256"])
     return table.sort_values("file", ignore_index=True)
+
+
+def _readable_sha256(path: Path) -> str:
+    """The file's SHA-256, or why it could not be read (the loader lists such a file in ``problems``)."""
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or type(exc).__name__})"
 
 
 def combined_sha256(fingerprint: pd.DataFrame) -> str:

@@ -1,0 +1,312 @@
+"""Web pages, PDF and Word files, news-record dumps: read through their extractors into documents, problems and audit rows.
+
+The pages in ``fixtures/scrapes`` are written for these tests in the layouts Chinese government
+and county news sites use (a meta-tag portal page in UTF-8; a table-laid-out page in GBK with a
+``charset=gb2312`` declaration); their text is invented. PDF and Word files are generated here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus
+from corpus import extract, io
+
+SCRAPES = Path(__file__).parent / "fixtures" / "scrapes"
+NAVIGATION = ("首页", "新闻中心", "政务公开", "网站地图", "上一篇", "打印本页", "版权所有", "统计代码", "font-family", "function")
+
+
+def _load(folder: Path, **kw) -> corpus.Corpus:
+    return corpus.load_corpus(folder, progress=False, **kw)
+
+
+def _read_rows(c: corpus.Corpus, doc_id: str) -> pd.DataFrame:
+    audit = c.audit
+    return audit[(audit["doc_id"] == doc_id) & (audit["step"] == "(read)")]
+
+
+def write_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF with a text layer (matplotlib, embedded CJK TrueType font): one list of lines per page."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from corpus.report.plot import cjk_font_family
+
+    family = cjk_font_family()
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        for lines in pages:
+            fig = plt.figure(figsize=(8.27, 11.69))
+            for i, line in enumerate(lines):
+                fig.text(0.08, 0.92 - 0.04 * i, line, fontfamily=family, fontsize=11)
+            pdf.savefig(fig)
+            plt.close(fig)
+    return path
+
+
+def write_scanned_pdf(path: Path) -> Path:
+    """A PDF whose only page is an image (what a scanner gives): no text layer."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig = plt.figure(figsize=(4, 5))
+    fig.figimage(np.random.default_rng(0).random((200, 160)), cmap="gray")
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+    return path
+
+
+def write_docx(path: Path, paragraphs: list[str], table: list[list[str]] | None = None) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs[:1]:
+        document.add_heading(text, level=1)
+    for text in paragraphs[1:]:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    document.save(path)
+    return path
+
+
+PDF_PAGES = [
+    ["国务院关于加强和改进基层治理工作的意见", "各省、自治区、直辖市人民政府：", "为全面建成小康社会，坚持和发展中国特色社会主义，现提出如下意见。"],
+    ["一、健全基层治理体系。", "二、提升基层治理能力。", "国务院", "2021年4月28日"],
+]
+
+
+# --------------------------------------------------------------------------- web pages
+
+
+def test_portal_page_keeps_the_article_and_drops_navigation_scripts_and_footer(tmp_path):
+    shutil.copy(SCRAPES / "portal_notice.html", tmp_path)
+    c = _load(tmp_path)
+    doc = c.documents().iloc[0]
+    assert doc["doc_id"] == "portal_notice"
+    assert "健全网格化管理服务机制" in doc["text"] and "确保各项任务落到实处" in doc["text"]
+    assert not [w for w in NAVIGATION if w in doc["raw"]], "navigation, scripts or footer kept"
+    assert doc["title"] == "关于推进基层社会治理现代化的实施意见"
+    assert doc["date"] == "2023-03-15"
+    assert doc["site"] == "某市人民政府门户网站"
+    assert doc["sha256"] == hashlib.sha256((SCRAPES / "portal_notice.html").read_bytes()).hexdigest()
+    assert doc["encoding"] == "utf-8"
+    notes = _read_rows(c, "portal_notice")["note"].tolist()
+    assert any(n.startswith("text extracted by trafilatura ") for n in notes), notes
+
+
+def test_gbk_county_page_in_table_layout(tmp_path):
+    shutil.copy(SCRAPES / "county_news_gbk.htm", tmp_path)
+    c = _load(tmp_path)
+    doc = c.documents().iloc[0]
+    assert doc["encoding"] == "gb18030"  # as its <meta charset=gb2312> declares
+    assert "新增和恢复灌溉面积三万亩" in doc["text"]
+    assert not [w for w in NAVIGATION if w in doc["raw"]]
+    assert doc["title"] == "县里召开冬季农田水利建设动员大会"  # without the site name after "--"
+    assert doc["date"] == "2021-11-08"  # from the labelled 时间： line, not htmldate's year-only guess
+    top = corpus.features.term_frequency(corpus.dtm(c)).head(10)["term"].tolist()
+    assert "首页" not in top and "新闻" not in top, top
+
+
+def test_a_page_without_main_content_is_a_problem_not_an_empty_document(tmp_path):
+    (tmp_path / "frames.html").write_text("<html><head><title>某县政府网</title></head><frameset><frame src='a.html'></frameset></html>",
+                                          encoding="utf-8")  # fmt: skip
+    (tmp_path / "ok.txt").write_text("全面建成小康社会。", encoding="utf-8")
+    c = _load(tmp_path)
+    assert c.docs["doc_id"].tolist() == ["ok"]
+    row = c.problems.set_index("doc_id").loc["frames"]
+    assert row["problem"] == "no main text" and row["path"].endswith("frames.html")
+
+
+def test_a_web_page_saved_as_txt_is_recognised_by_its_content(tmp_path):
+    shutil.copy(SCRAPES / "portal_notice.html", tmp_path / "saved.txt")
+    doc = _load(tmp_path).documents().iloc[0]
+    assert "<p>" not in doc["raw"] and doc["title"] == "关于推进基层社会治理现代化的实施意见"
+
+
+# --------------------------------------------------------------------------- record dumps
+
+
+def test_gbk_record_dump_gives_one_document_per_record_with_url_and_title(tmp_path):
+    shutil.copy(SCRAPES / "news_records_gbk.dat", tmp_path)
+    c = _load(tmp_path)
+    docs = c.documents().set_index("doc_id")
+    assert docs.index.tolist() == ["news_records_gbk_00001", "news_records_gbk_00002", "news_records_gbk_00004"]
+    first = docs.loc["news_records_gbk_00001"]
+    assert first["url"] == "http://news.example.cn/2012/0315/a1.html"
+    assert first["title"] == "全省春季植树造林活动全面展开"
+    assert first["docno"] == "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    assert first["encoding"] == "gb18030"
+    assert "<content>" not in first["raw"] and "<" not in first["text"]
+    assert first["text"].startswith("本报讯") or "全省各地广泛开展春季义务植树活动" in first["text"]
+    assert first["path"].endswith("news_records_gbk.dat#record1")
+    empty = c.problems.set_index("doc_id").loc["news_records_gbk_00003"]
+    assert empty["problem"] == "empty" and empty["path"].endswith("#record3")
+
+
+def test_record_dumps_are_recognised_whatever_their_suffix_and_cut_ones_are_noted(tmp_path):
+    text = (SCRAPES / "news_records_gbk.dat").read_bytes().decode("gb18030")
+    cut = text[: text.rindex("依法查处")]  # a byte-capped dump ends inside its last record
+    (tmp_path / "dump.txt").write_bytes(cut.encode("utf-8"))
+    c = _load(tmp_path)
+    assert len(c) == 3
+    notes = " ".join(_read_rows(c, "dump_00004")["note"])
+    assert "record not closed" in notes and "field <content> not closed" in notes
+    assert c.documents().set_index("doc_id").loc["dump_00004", "text"].endswith("对违法违规行为坚决")
+
+
+def test_parse_records_is_tolerant():
+    records = extract.parse_records("<doc><docno>x</docno><content>正文一</content><content>重复</content></doc><doc><content>正文二")
+    assert [r.fields["content"] for r in records] == ["正文一", "正文二"]
+    assert "field <content> repeated: the first kept" in records[0].notes
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_pdf_text_layer_with_page_breaks(tmp_path):
+    path = write_pdf(tmp_path / "意见.pdf", PDF_PAGES)
+    c = _load(tmp_path)
+    doc = c.documents().iloc[0]
+    assert doc["doc_id"] == "意见"
+    assert doc["raw"].count("\f") == 1  # one form feed between the two pages
+    for line in PDF_PAGES[0][1:] + PDF_PAGES[1][:2]:
+        assert line in doc["raw"]
+    assert doc["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert doc["pages"] == "2" and doc["encoding"] is None
+    assert "坚持和发展中国特色社会主义" in doc["text"] and "\f" not in doc["text"]
+    assert any(n.startswith("text extracted by pdfplumber ") for n in _read_rows(c, "意见")["note"])
+
+
+def test_scanned_encrypted_and_broken_pdfs_are_problems(tmp_path):
+    write_scanned_pdf(tmp_path / "scan.pdf")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(300))
+    write_pdf(tmp_path / "fine.pdf", PDF_PAGES[:1])
+    c = _load(tmp_path)
+    assert c.docs["doc_id"].tolist() == ["fine"]
+    found = c.problems.set_index("doc_id")
+    assert found.loc["scan", "problem"] == "no text layer" and "OCR" in found.loc["scan", "detail"]
+    assert found.loc["broken", "problem"] == "unreadable pdf"
+
+
+def test_extraction_is_cached_by_the_files_bytes(tmp_path, monkeypatch):
+    write_pdf(tmp_path / "a.pdf", PDF_PAGES)
+    cache = tmp_path.parent / f"{tmp_path.name}-cache"
+    first = corpus.load_corpus(tmp_path, cache_dir=cache, progress=False)
+    monkeypatch.setattr(extract, "extract_pdf", lambda data: pytest.fail("extracted again"))
+    (tmp_path / "b.txt").write_text("另一份文件的正文。", encoding="utf-8")  # a new corpus key: the pipeline runs again
+    second = corpus.load_corpus(tmp_path, cache_dir=cache, progress=False)
+    assert second.documents().set_index("doc_id").loc["a", "raw"] == first.documents().iloc[0]["raw"]
+
+
+# --------------------------------------------------------------------------- Word and unsupported formats
+
+
+def test_docx_paragraphs_and_table_rows_in_order(tmp_path):
+    write_docx(tmp_path / "通知.docx", ["关于做好冬季安全生产工作的通知", "各乡镇人民政府：", "现将有关事项通知如下。"],
+               table=[["单位", "责任人"], ["应急管理局", "张三"]])  # fmt: skip
+    c = _load(tmp_path)
+    raw = c.documents().iloc[0]["raw"]
+    assert raw.splitlines() == ["关于做好冬季安全生产工作的通知", "各乡镇人民政府：", "现将有关事项通知如下。", "单位\t责任人", "应急管理局\t张三"]
+    assert any(n.startswith("text extracted by python-docx ") for n in _read_rows(c, "通知")["note"])
+
+
+def test_formats_to_convert_are_problems_that_say_what_to_do_and_other_files_are_named_in_the_log(tmp_path, caplog):
+    for name in ("旧文件.doc", "公文.wps", "电子公文.ofd", "image.png"):
+        (tmp_path / name).write_bytes(b"\xd0\xcf\x11\xe0" + bytes(64))
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00")
+    (tmp_path / "ok.txt").write_text("全面建成小康社会。", encoding="utf-8")
+    (tmp_path / "labels.csv").write_text("doc_id,year\nok,2022\n", encoding="utf-8")  # a table, but not of documents
+    with caplog.at_level("WARNING", logger="corpus"):
+        c = _load(tmp_path)
+    found = c.problems.set_index("doc_id")
+    assert c.docs["doc_id"].tolist() == ["ok"]
+    assert found.loc["旧文件", "problem"] == "unsupported format" and ".docx" in found.loc["旧文件", "detail"]
+    assert found.loc["公文", "problem"] == "unsupported format"
+    assert found.loc["电子公文", "problem"] == "unsupported format" and "PDF" in found.loc["电子公文", "detail"]
+    assert found.loc["broken", "problem"] == "unreadable docx"
+    assert "image" not in found.index and ".DS_Store" not in " ".join(c.problems["path"])
+    assert any("skipped 1 file(s) of other types" in r.getMessage() and "image.png" in r.getMessage() for r in caplog.records)
+    assert any("labels.csv: not read as documents" in r.getMessage() for r in caplog.records)
+
+
+def test_a_pattern_reads_the_files_it_matches_as_text(tmp_path):
+    (tmp_path / "a.md").write_text("坚持和发展中国特色社会主义。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("全面建成小康社会。", encoding="utf-8")
+    assert _load(tmp_path, pattern="*.md").docs["doc_id"].tolist() == ["a"]
+
+
+def test_a_mixed_folder_loads_every_format_and_names_clashing_files_by_their_full_name(tmp_path):
+    (tmp_path / "报告.txt").write_text("坚持和发展中国特色社会主义。", encoding="utf-8")
+    write_pdf(tmp_path / "报告.pdf", PDF_PAGES[:1])
+    shutil.copy(SCRAPES / "portal_notice.html", tmp_path)
+    write_docx(tmp_path / "通知.docx", ["通知", "全面建成小康社会。"])
+    (tmp_path / "metadata.csv").write_text("doc_id,region\n报告.txt,甲\n", encoding="utf-8")
+    c = _load(tmp_path)
+    assert sorted(c.docs["doc_id"]) == sorted(["报告.txt", "报告.pdf", "portal_notice", "通知"])
+    assert c.docs.set_index("doc_id").loc["报告.txt", "region"] == "甲"
+
+
+def test_streaming_path_reads_the_same_documents_and_metadata(tmp_path):
+    shutil.copy(SCRAPES / "news_records_gbk.dat", tmp_path)
+    shutil.copy(SCRAPES / "portal_notice.html", tmp_path)
+    write_pdf(tmp_path / "意见.pdf", PDF_PAGES)
+    memory = _load(tmp_path)
+    streamed = _load(tmp_path, stream_above_mb=0, scheduler="serial")
+    columns = ["doc_id", "text", "title", "date", "url", "sha256"]
+    def table(c: corpus.Corpus) -> list[dict]:
+        return c.documents()[columns].astype(object).where(c.documents()[columns].notna(), None).to_dict("records")
+
+    assert table(memory) == table(streamed)
+    assert sorted(memory.problems["doc_id"]) == sorted(streamed.problems["doc_id"])
+
+
+# --------------------------------------------------------------------------- file names and unreadable files
+
+
+def test_a_file_name_that_is_not_utf8_loads_under_a_safe_id(tmp_path):
+    name = "规划纲要".encode("gbk") + b".txt"
+    with open(os.path.join(os.fsencode(tmp_path), name), "wb") as f:
+        f.write("坚持和发展中国特色社会主义。".encode("utf-8"))
+    c = _load(tmp_path)
+    assert c.docs["doc_id"].tolist() == ["规划纲要"]
+    row = c.problems.iloc[0]
+    assert row["problem"] == "file name not UTF-8" and "规划纲要" in row["detail"]
+    c.docs["path"].iloc[0].encode("utf-8")  # storable
+
+
+def test_an_unreadable_file_is_a_problem(tmp_path, monkeypatch):
+    (tmp_path / "ok.txt").write_text("全面建成小康社会。", encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("坚持和发展中国特色社会主义。", encoding="utf-8")
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: make the OS refuse it as it would refuse a user
+        real = Path.read_bytes
+        monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+                            if self.name == "locked.txt" else real(self))  # fmt: skip
+    try:
+        c = _load(tmp_path)
+    finally:
+        locked.chmod(0o644)
+    row = c.problems.set_index("doc_id").loc["locked"]
+    assert row["problem"] == "unreadable" and "Permission denied" in row["detail"]
+    assert c.docs["doc_id"].tolist() == ["ok"]
+
+
+def test_file_ids_add_the_suffix_only_where_names_clash():
+    assert io.file_ids([Path("a.txt"), Path("a.pdf"), Path("b.html")]) == ["a.txt", "a.pdf", "b"]
