@@ -156,17 +156,24 @@ class CorpusError(ValueError):
     """
 
 
-class DecodeError(CorpusError):
-    """A document's bytes are empty, binary, not Chinese or in no plausible encoding.
+class ReadError(CorpusError):
+    """A file gives no document: ``problem`` is a short name for the case, ``detail`` a sentence saying what was found.
 
-    ``problem`` is a short name ("empty", "binary", "not chinese", "undecodable");
-    ``detail`` says in a sentence what was found, with the byte offset where it matters.
+    The reader turns one into a row of ``problems`` (:mod:`corpus.io`).
     """
 
     def __init__(self, problem: str, detail: str):
         super().__init__(f"{problem}: {detail}")
         self.problem = problem
         self.detail = detail
+
+
+class DecodeError(ReadError):
+    """A document's bytes are empty, binary, not Chinese or in no plausible encoding.
+
+    ``problem``: "empty", "binary", "not chinese" or "undecodable"; ``detail`` names the byte
+    offset where it matters.
+    """
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
 
+from .decode import ReadError
+
 #: Suffixes (lower case) of files this module extracts text from.
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
@@ -35,13 +37,8 @@ CONVERT_FIRST = {
 }
 
 
-class ExtractError(ValueError):
-    """A file of a supported format from which no text can be had; ``problem`` names the case."""
-
-    def __init__(self, problem: str, detail: str):
-        super().__init__(f"{problem}: {detail}")
-        self.problem = problem
-        self.detail = detail
+class ExtractError(ReadError):
+    """A file of a supported format from which no text can be had (a scanned PDF, an encrypted one, a page with no main text)."""
 
 
 @dataclass(frozen=True)

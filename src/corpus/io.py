@@ -27,7 +27,7 @@ import pandas as pd
 from . import cache as store
 from . import extract
 from .schedule import default_workers
-from .decode import BOMS, CorpusError, DecodeError, Decoded, decode_bytes, encode_like  # noqa: F401  (re-exported)
+from .decode import BOMS, CorpusError, DecodeError, Decoded, ReadError, decode_bytes, encode_like  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def read_file(path: Path, *, doc_id: str | None = None, cache_dir: Path | None =
             found.metadata.append({"doc_id": doc_id, **got.metadata})
             return found
         decoded = decode_html(data) if suffix in extract.HTML_SUFFIXES else decode_bytes(data)
-    except (DecodeError, extract.ExtractError) as exc:
+    except ReadError as exc:
         found.problems.append(_problem(where, doc_id, exc.problem, exc.detail))
         return found
     notes = read_notes(decoded)
