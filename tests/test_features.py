@@ -12,7 +12,7 @@ import scipy.sparse as sp
 import pytest
 
 import corpus
-from corpus.features import DTM, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency, tfidf, top_terms
+from corpus.features import DTM, corpus_keywords, dtm, kwic, linkage, similarity, term_frequency, ties_at_cut, tfidf, top_terms
 from corpus.report.context import UNLABELLED, choose_documents
 from corpus.segment import stopwords, TokenConfig
 
@@ -114,7 +114,20 @@ def test_term_frequency_and_corpus_keywords_are_tidy_tables(seeds):
     assert tf["count"].sum() == len(tk)
     assert tf["count"].is_monotonic_decreasing
     kw = corpus_keywords(tfidf(counts), 10)
-    assert list(kw.columns) == ["rank", "term", "mean_weight", "units"] and len(kw) == 10
+    assert list(kw.columns) == ["rank", "term", "mean_weight", "units", "tied_beyond"] and len(kw) == 10
+
+
+def test_a_top_n_list_cut_inside_a_tie_says_how_many_terms_it_left_out(seeds):
+    _, _, _, tk = seeds
+    weights = tfidf(dtm(tk))
+    top = top_terms(weights, 15)
+    ties = ties_at_cut(top)
+    for row in ties.itertuples():  # recount from the matrix: the terms of the doc at the cut's weight
+        i = weights.rows.index[weights.rows["doc_id"] == row.doc_id][0]
+        vals = weights.matrix.getrow(i).data
+        assert np.isclose(vals, row.weight, rtol=1e-12, atol=0).sum() == row.shown_at_cut + row.left_out
+    untied = top[~top["doc_id"].isin(ties["doc_id"])]
+    assert (untied["tied_beyond"] == 0).all()
 
 
 def test_similarity_is_symmetric_with_readable_labels_and_gives_a_linkage(seeds):

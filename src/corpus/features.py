@@ -191,26 +191,58 @@ def tfidf(counts: DTM, *, sublinear_tf: bool = False, norm: Literal["l2", "l1"] 
 
 
 def top_terms(weights: DTM, n: int = 15) -> pd.DataFrame:
-    """The ``n`` highest-weighted terms of each row, as a tidy table (row ids, rank, term, weight).
+    """The ``n`` highest-weighted terms of each row, as a tidy table (row ids, rank, term, weight, tied_beyond).
 
-    Ties are broken by term so the order is stable.
+    Ties are broken by term (code-point order, so the order is stable but says nothing about
+    the terms); ``tied_beyond`` counts, for a term at the cut's weight, the terms of the same
+    weight left out by the cut (0 elsewhere): a list cut inside a tie says so.
+
+    >>> counts = DTM(sp.csr_matrix([[3.0, 1, 1, 1]]), pd.DataFrame({"doc_id": ["a"]}), np.array(["改革", "开放", "发展", "稳定"]))
+    >>> top_terms(counts, 2)[["rank", "term", "weight", "tied_beyond"]].values.tolist()
+    [[1, '改革', 3.0, 0], [2, '发展', 1.0, 2]]
     """
     rows = []
     for i in range(weights.matrix.shape[0]):
         row = weights.matrix.getrow(i)
         idx, vals = row.indices, row.data
-        order = np.lexsort((weights.terms[idx], -vals))[:n]
+        order = np.lexsort((weights.terms[idx], -vals))
+        beyond = _tied_beyond(vals[order], n)
         ids = weights.rows.iloc[i].to_dict()
-        rows += [{**ids, "rank": r + 1, "term": weights.terms[idx[j]], "weight": float(vals[j])} for r, j in enumerate(order)]
-    return pd.DataFrame(rows, columns=[*weights.rows.columns, "rank", "term", "weight"])
+        rows += [{**ids, "rank": r + 1, "term": weights.terms[idx[j]], "weight": float(vals[j]), "tied_beyond": t}
+                 for r, (j, t) in enumerate(zip(order[:n], beyond))]  # fmt: skip
+    return pd.DataFrame(rows, columns=[*weights.rows.columns, "rank", "term", "weight", "tied_beyond"])
+
+
+def _tied_beyond(ranked: np.ndarray, n: int) -> list[int]:
+    """For each of the first ``n`` of these values (sorted, largest first): how many values after the cut equal it."""
+    shown = ranked[:n]
+    if len(ranked) <= n or not len(shown):
+        return [0] * len(shown)
+    cut = shown[-1]
+    left_out = int(np.isclose(ranked[n:], cut, rtol=1e-12, atol=0).sum())
+    return [left_out if np.isclose(v, cut, rtol=1e-12, atol=0) else 0 for v in shown]
+
+
+def ties_at_cut(top: pd.DataFrame, by: str = "doc_id") -> pd.DataFrame:
+    """The rows of a :func:`top_terms` table whose list is cut inside a tie: the weight, the terms shown at it and those left out.
+
+    >>> top = pd.DataFrame({"doc_id": ["a", "a", "b"], "term": ["改革", "发展", "开放"], "weight": [3.0, 1.0, 2.0], "tied_beyond": [0, 2, 0]})
+    >>> ties_at_cut(top).values.tolist()
+    [['a', 1.0, 1, 2]]
+    """
+    tied = top[top["tied_beyond"] > 0]
+    out = tied.groupby(by, sort=False).agg(weight=("weight", "first"), shown_at_cut=("term", "size"), left_out=("tied_beyond", "first"))
+    return out.reset_index()
 
 
 def corpus_keywords(weights: DTM, n: int = 30) -> pd.DataFrame:
-    """Terms ranked by their mean weight over all rows, with the number of rows they occur in."""
+    """Terms ranked by their mean weight over all rows, with the number of rows they occur in (ties by term; ``tied_beyond`` as in :func:`top_terms`)."""
     mean = np.asarray(weights.matrix.mean(axis=0)).ravel()
     df = np.asarray((weights.matrix > 0).sum(axis=0)).ravel()
-    order = np.lexsort((weights.terms, -mean))[:n]
-    return pd.DataFrame({"rank": np.arange(1, len(order) + 1), "term": weights.terms[order], "mean_weight": mean[order], "units": df[order]})
+    ranked = np.lexsort((weights.terms, -mean))
+    order = ranked[:n]
+    return pd.DataFrame({"rank": np.arange(1, len(order) + 1), "term": weights.terms[order], "mean_weight": mean[order], "units": df[order],
+                         "tied_beyond": _tied_beyond(mean[ranked], n)})  # fmt: skip
 
 
 def term_frequency(counts: DTM) -> pd.DataFrame:
