@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2_contingency, power_divergence
+import scipy.sparse as sp
+from scipy.stats import chi2_contingency, power_divergence, ttest_ind
 
 import corpus
-from corpus.features import dtm
+from corpus.features import DTM, dtm
 from corpus.compare import distinctive_terms, each_against_rest, group_members, vocabulary_overlap
-from corpus.keyterms import KEYNESS_COLUMNS, _benjamini_hochberg_by_hand, benjamini_hochberg, keyness, keyness_table
+from corpus.keyterms import (
+    KEYNESS_COLUMNS,
+    MAX_PERMUTATIONS,
+    MIN_PERMUTATIONS,
+    STOP_AFTER,
+    TOKEN_COLUMNS,
+    _benjamini_hochberg_by_hand,
+    benjamini_hochberg,
+    keyness,
+    keyness_table,
+    permutation_test,
+    smallest_p,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -97,7 +111,11 @@ def test_rates_documents_effect_size_and_single_doc_flag_match_the_hand_counts(h
     assert (row["docs_target"], row["docs_reference"], row["single_doc"]) == (2, 1, False)
     # 引领 occurs once, in C1 only: the whole target count comes from one document.
     assert hand.loc["引领", "single_doc"] and hand.loc["引领", "docs_target"] == 1
-    assert not hand.loc["乡村", "single_doc"]  # no target occurrence at all
+    # 乡村 is key to the reference (z < 0), and its three reference occurrences are all in P1: one
+    # document is the whole evidence on the side the term is listed under, so it is flagged too.
+    assert hand.loc["乡村", "z"] < 0 and hand.loc["乡村", "docs_reference"] == 1 and hand.loc["乡村", "single_doc"]
+    # 治理 (P2 only) leans to the reference as well; 创新 has one document on each side, rates equal.
+    assert hand.loc["治理", "single_doc"] and hand.loc["治理", "docs_target"] == 0
 
 
 def test_chi2_p_value_is_the_chi_square_survival_with_one_degree_of_freedom():
@@ -111,8 +129,13 @@ def test_doc_id_lists_give_the_same_table_as_labels():
     by_label = keyness(counts, HAND_LEVEL, target="county", min_count=1)
     by_ids = keyness(counts, target=["C1", "C2"], min_count=1)
     by_both = keyness(counts, target=["C1", "C2"], reference=["P1", "P2"], min_count=1)
-    pd.testing.assert_frame_equal(by_label, by_ids)
-    pd.testing.assert_frame_equal(by_label, by_both)
+    numbers = KEYNESS_COLUMNS[2:]
+    pd.testing.assert_frame_equal(by_label[numbers], by_ids[numbers])
+    pd.testing.assert_frame_equal(by_label[numbers], by_both[numbers])
+    # Each table records the groups it compared, on every row.
+    assert set(zip(by_label["target"], by_label["reference"])) == {("county", "province")}
+    assert set(zip(by_ids["target"], by_ids["reference"])) == {("C1、C2", "all other documents")}
+    assert set(zip(by_both["target"], by_both["reference"])) == {("C1、C2", "P1、P2")}
 
 
 def test_the_table_has_the_documented_columns_and_is_sorted_by_the_signed_statistic(hand):
@@ -193,17 +216,22 @@ def test_county_documents_are_keyed_by_county_and_district_terms(seeds):
     assert table.loc["全省", "z"] < 0 and table.loc["全省", "log_ratio"] < 0
 
 
-def test_terms_from_a_single_target_document_are_flagged(seeds):
+def test_terms_from_a_single_document_are_flagged_on_the_side_they_are_listed_under(seeds):
     docs, _, counts = seeds
     table = keyness(counts, docs.set_index("doc_id")["level"], target="county", min_count=1)
     dense = counts.to_frame()
     county = docs.loc[docs["level"] == "county", "doc_id"].tolist()
-    n_docs = (dense.loc[county] > 0).sum()
-    assert (table["docs_target"].to_numpy() == n_docs[table["term"]].to_numpy()).all()
-    assert (table["single_doc"] == (n_docs[table["term"]].to_numpy() == 1)).all()
+    province = docs.loc[docs["level"] == "province", "doc_id"].tolist()
+    n_county, n_province = (dense.loc[county] > 0).sum(), (dense.loc[province] > 0).sum()
+    assert (table["docs_target"].to_numpy() == n_county[table["term"]].to_numpy()).all()
+    assert (table["docs_reference"].to_numpy() == n_province[table["term"]].to_numpy()).all()
+    side = np.where(table["z"] >= 0, table["docs_target"], table["docs_reference"])
+    assert (table["single_doc"] == (side == 1)).all()
     flagged = set(table.loc[table["single_doc"], "term"])
     # Place names of one county appear in that county's document only; 公安局 in all three.
     assert {"肥东县", "舞钢市"} <= flagged and "公安局" not in flagged
+    # Terms key to the provinces that one provincial document carries are flagged as well.
+    assert (table["single_doc"] & (table["z"] < 0)).sum() >= 3
 
 
 # --------------------------------------------------------------------------- (e) input errors
@@ -261,7 +289,7 @@ def test_keyness_from_group_totals_is_the_same_table(seeds):
     county = (level.loc[counts.rows["doc_id"]] == "county").to_numpy()
     a, c = dense[county].sum().to_numpy(), dense[~county].sum().to_numpy()
     docs_t, docs_r = (dense[county] > 0).sum().to_numpy(), (dense[~county] > 0).sum().to_numpy()
-    pd.testing.assert_frame_equal(keyness_table(counts.terms, a, c, docs_t, docs_r, min_count=2, measure="g2"), full)
+    pd.testing.assert_frame_equal(keyness_table(counts.terms, a, c, docs_t, docs_r, min_count=2, measure="g2"), full[TOKEN_COLUMNS])
 
 
 @pytest.mark.parametrize("measure", ["log_odds", "chi2"])
@@ -322,3 +350,192 @@ def test_group_members_lists_a_few_names_and_counts_the_rest():
     assert table.columns.tolist() == ["level", "documents"]
     assert table.set_index("level").loc["县", "documents"] == "d1、d2、d3 …（+27）"
     assert table.set_index("level").loc["省", "documents"] == "辽宁"
+
+
+# --------------------------------------------------------------------------- (g) the document-level test
+
+
+def _constructed(seed: int, *, n_docs: int = 60, n_terms: int = 200, planted: int | None = None, shape: float = 8.0):
+    """Invented documents, half 甲 and half 乙, whose counts are negative binomial: what real documents look like.
+
+    Documents of 800–3,000 tokens; term rates fall as a Zipf law (exponent 0.9); each document's
+    rate of each term is drawn from a gamma distribution with shape ``shape`` around it (shape 8:
+    documents differ by about 35% in how often they use a word, so tokens are not independent);
+    counts are Poisson given that rate. ``planted``: that term's rate is doubled in the 甲 documents.
+    """
+    rng = np.random.default_rng(seed)
+    base = 1.0 / np.arange(1, n_terms + 1) ** 0.9
+    base /= base.sum()
+    lengths = rng.integers(800, 3000, n_docs)
+    label = np.array(["甲"] * (n_docs // 2) + ["乙"] * (n_docs - n_docs // 2))
+    rate = lengths[:, None] * base[None, :]
+    if planted is not None:
+        rate[label == "甲", planted] *= 2.0
+    counts = rng.poisson(rng.gamma(shape, rate / shape))
+    ids = [f"文{i:03d}" for i in range(n_docs)]
+    terms = np.array([f"词{j:03d}" for j in range(n_terms)])
+    return DTM(sp.csr_matrix(counts), pd.DataFrame({"doc_id": ids}), terms), pd.Series(label, index=ids)
+
+
+def test_random_relabelings_give_a_significant_term_in_at_most_2_of_20():
+    counts, label = _constructed(1)
+    document_level, token_level = 0, 0
+    for i in range(20):
+        shuffled = pd.Series(np.random.default_rng(100 + i).permutation(label.to_numpy()), index=label.index)
+        table = keyness(counts, shuffled, target="甲", min_count=5, random_state=i)
+        assert table["tested"].sum() == 200 and table["test"].iloc[0] == "Monte Carlo permutation"
+        document_level += bool((table["q"] < 0.05).any())
+        token_level += bool((table["p_adjusted"] < 0.05).any())
+    assert document_level <= 2
+    # The token-level test calls terms key under nearly every random labelling: why it is no evidence.
+    assert token_level >= 15
+
+
+def test_a_planted_doubled_rate_is_found_in_at_least_9_of_10_corpora():
+    found = 0
+    for seed in range(10):
+        counts, label = _constructed(1000 + seed, planted=20)
+        row = keyness(counts, label, target="甲", min_count=5).set_index("term").loc["词020"]
+        found += bool(row["q"] < 0.05 and row["mean_rate_target"] > row["mean_rate_reference"])
+    assert found >= 9
+
+
+def test_the_exact_test_counts_every_relabeling_by_welchs_t():
+    rng = np.random.default_rng(7)
+    x = rng.poisson(20, size=(8, 5)) + 1
+    in_target = np.array([True, False, True, False, True, False, True, False])
+    # fdr 0.9 lets all five terms be tested (C(8, 4) = 70 relabelings, mirrors tie: p ≥ 2/70).
+    table = permutation_test(sp.csr_matrix(x), in_target, fdr=0.9)
+    assert table["test"].iloc[0] == "exact permutation" and table["B"].iloc[0] == 70 and table["tested"].all()
+    rates = x / x.sum(axis=1, keepdims=True)
+    observed = np.abs(ttest_ind(rates[in_target], rates[~in_target], equal_var=False).statistic)
+    reach = np.zeros(5)
+    for chosen in itertools.combinations(range(8), 4):
+        mask = np.isin(np.arange(8), chosen)
+        reach += np.abs(ttest_ind(rates[mask], rates[~mask], equal_var=False).statistic) >= observed * (1 - 1e-9)
+    np.testing.assert_allclose(table["p_perm"], reach / 70, atol=1e-12)
+    np.testing.assert_allclose(table["q"], _benjamini_hochberg_by_hand(reach / 70), atol=1e-12)
+    np.testing.assert_allclose(table["mean_rate_target"], rates[in_target].mean(axis=0) * 1e4, rtol=1e-12)
+
+
+def test_a_term_only_in_every_target_document_reaches_exactly_the_smallest_p():
+    # Three target documents against five: C(8, 3) = 56 relabelings; only the observed one puts the
+    # term's three documents in the target, so p = 1/56, the smallest_p of a term in 3 documents.
+    x = np.array([[10, 90], [11, 89], [12, 88], [0, 100], [0, 100], [0, 100], [0, 100], [0, 100]])
+    table = permutation_test(sp.csr_matrix(x), np.array([True] * 3 + [False] * 5))
+    assert smallest_p(np.array([3]), 3, 5)[0] == pytest.approx(1 / 56)
+    assert table.loc[0, "p_perm"] == pytest.approx(1 / 56) and table.loc[0, "min_p"] == pytest.approx(1 / 56)
+
+
+@pytest.mark.parametrize("n_t, n_r, testable", [
+    (2, 3, False),  # C = 10: p ≥ 0.1
+    (2, 4, False),  # C = 15
+    (3, 3, False),  # C = 20, and every relabeling's mirror ties: p ≥ 0.1
+    (1, 19, False),  # C = 20: p ≥ 0.05, never below it
+    (1, 20, True),  # C = 21
+    (2, 5, True),  # C = 21
+    (3, 4, True),  # C = 35
+    (4, 4, True),  # C = 70, mirrors tie: p ≥ 2/70
+])  # fmt: skip
+def test_with_too_few_documents_nothing_is_tested_and_the_rule_is_the_number_of_relabelings(n_t, n_r, testable):
+    x = np.random.default_rng(3).poisson(30, size=(n_t + n_r, 40)) + 1
+    table = permutation_test(sp.csr_matrix(x), np.arange(n_t + n_r) < n_t)
+    relabelings = math.comb(n_t + n_r, n_t)
+    assert table["min_p"].min() == pytest.approx((2 if n_t == n_r else 1) / relabelings)
+    assert table["tested"].any() == testable
+    if testable:
+        # Every tested term could pass the correction alone: min_p · m < fdr.
+        assert table["min_p"].max() * table["tested"].sum() < 0.05
+        assert table["test"].iloc[0] == "exact permutation" and table["B"].iloc[0] == relabelings
+    else:
+        assert table["test"].iloc[0] == "none (too few documents)" and table["B"].iloc[0] == 0
+        assert table[["p_perm", "q"]].isna().all().all()
+
+
+def test_b_is_chosen_so_that_the_smallest_p_passes_the_correction_for_the_terms_tested():
+    counts, label = _constructed(5, n_terms=400)
+    table = keyness(counts, label, target="甲", min_count=5)
+    m = int(table["tested"].sum())
+    assert table["B"].iloc[0] == min(MAX_PERMUTATIONS, max(MIN_PERMUTATIONS, math.ceil(2 * m / 0.05) - 1))
+    assert table.loc[table["tested"], "min_p"].max() * m <= 0.05 / 2
+    # A B set by hand bounds the family instead: with B = 99 (p ≥ 0.01), at most 4 terms (0.01 · 4 < 0.05).
+    few = keyness(counts, label, target="甲", min_count=5, permutations=99)
+    assert few["tested"].sum() == 4 and few["B"].iloc[0] == 99
+    assert set(few.loc[few["tested"], "term"]) == {"词000", "词001", "词002", "词003"}  # the most frequent
+
+
+def test_monte_carlo_p_values_are_reproducible_and_agree_with_the_exact_ones():
+    counts, label = _constructed(9, n_docs=16, n_terms=30)
+    in_target = (label == "甲").to_numpy()
+    exact = permutation_test(counts.matrix, in_target, fdr=0.5, permutations=20_000)
+    assert exact["test"].iloc[0] == "exact permutation" and exact["B"].iloc[0] == 12_870
+    sampled = permutation_test(counts.matrix, in_target, fdr=0.5, permutations=4_999)
+    again = permutation_test(counts.matrix, in_target, fdr=0.5, permutations=4_999)
+    other = permutation_test(counts.matrix, in_target, fdr=0.5, permutations=4_999, random_state=1)
+    pd.testing.assert_frame_equal(sampled, again)
+    assert not sampled["p_perm"].equals(other["p_perm"])
+    both = exact["tested"] & sampled["tested"]
+    assert both.sum() >= 20
+    # Besag–Clifford: a term stopped after h = 20 hits has p = 20/l, within about 1/√20 of the truth.
+    np.testing.assert_allclose(sampled.loc[both, "p_perm"], exact.loc[both, "p_perm"], rtol=0.6, atol=0.002)
+    stopped = sampled.loc[both, "p_perm"] > 21 / 5_000
+    assert ((STOP_AFTER / sampled.loc[both & stopped, "p_perm"]).round(6) % 1 == 0).all()
+
+
+def test_a_unit_of_several_documents_is_permuted_whole():
+    counts, label = _constructed(11, n_docs=24, n_terms=60, planted=3)
+    # Each document cut into two halves (two doc_ids); its unit puts the halves back together.
+    x = counts.matrix.toarray()
+    halves = np.vstack([x // 2, x - x // 2])
+    ids = [f"{d}a" for d in label.index] + [f"{d}b" for d in label.index]
+    split = DTM(sp.csr_matrix(halves), pd.DataFrame({"doc_id": ids}), counts.terms)
+    unit = pd.Series([d[:-1] for d in ids], index=ids)
+    by_half = pd.Series(np.tile(label.to_numpy(), 2), index=ids)
+    whole = keyness(counts, label, target="甲", min_count=5)
+    rejoined = keyness(split, by_half, target="甲", min_count=5, unit=unit)
+    same = ["term", "n_target", "n_reference", "mean_rate_target", "mean_rate_reference", "min_p", "tested", "p_perm", "q", "B"]
+    pd.testing.assert_frame_equal(whole[same], rejoined[same])
+    # Without the unit the halves count as 48 documents: a different (and wrong) test.
+    assert keyness(split, by_half, target="甲", min_count=5)["n_target"].iloc[0] == 24
+    mixed = by_half.copy()
+    mixed.iloc[0] = "乙" if mixed.iloc[0] == "甲" else "甲"
+    with pytest.raises(ValueError, match="units with documents in both the target and the reference"):
+        keyness(split, mixed, target="甲", min_count=5, unit=unit)
+
+
+def test_on_the_seeds_no_term_can_be_tested(seeds):
+    docs, _, counts = seeds
+    table = keyness(counts, docs.set_index("doc_id")["level"], target="province", min_count=3)
+    assert (table["n_target"].iloc[0], table["n_reference"].iloc[0]) == (2, 3)
+    assert table["test"].iloc[0] == "none (too few documents)" and not table["tested"].any()
+    assert table["min_p"].min() == pytest.approx(0.1)  # 1 of C(5, 2) = 10 relabelings
+    assert set(zip(table["target"], table["reference"])) == {("province", "county")}
+
+
+def test_party_congress_reports_before_1980_speak_of_revolution_and_less_of_development(cpc_corpus, cpc_folder):
+    labels = pd.read_csv(cpc_folder / "labels.csv").set_index("doc_id")
+    era = (labels["year"] < 1980).map({True: "1969–1977", False: "1982–2022"})
+    table = keyness(dtm(cpc_corpus), era, target="1969–1977", min_count=5).set_index("term")
+    # 3 reports against 9: C(12, 3) = 220 relabelings, so p ≥ 1/220, and at most 10 terms can be
+    # tested (10/220 < 0.05 ≤ 11/220): of those in three reports or more, the ten whose rate
+    # varies most from report to report, a choice made without the labels.
+    assert table["test"].iloc[0] == "exact permutation" and table["B"].iloc[0] == 220
+    assert table["tested"].sum() == 10 and table["min_p"].min() == pytest.approx(1 / 220)
+    for term, earlier in [("革命", True), ("毛主席", True), ("发展", False), ("经济", False)]:
+        row = table.loc[term]
+        assert row["tested"] and row["q"] < 0.05, term
+        assert (row["mean_rate_target"] > row["mean_rate_reference"]) == earlier, term
+    # The token-level p-values call over 200 terms key; the document-level test at most the 10 it can test.
+    assert (table["p_adjusted"] < 0.05).sum() > 200 and (table["q"] < 0.05).sum() <= 10
+
+
+def test_test_options_are_checked():
+    counts = dtm(_hand_tokens())
+    with pytest.raises(ValueError, match="`fdr` must be a number between 0 and 1; got 1.5"):
+        keyness(counts, HAND_LEVEL, target="county", fdr=1.5)
+    with pytest.raises(ValueError, match="`permutations` must be a positive integer or None; got 0"):
+        keyness(counts, HAND_LEVEL, target="county", permutations=0)
+    with pytest.raises(ValueError, match="`random_state` must be a non-negative integer"):
+        keyness(counts, HAND_LEVEL, target="county", random_state=-1)
+    with pytest.raises(ValueError, match=r"`unit` has no value for documents \['P2'\]"):
+        keyness(counts, HAND_LEVEL, target="county", unit=pd.Series({"C1": "u", "C2": "u", "P1": "v"}))

@@ -14,7 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .features import DTM
-from .keyterms import keyness_table
+from .keyterms import ALL_OTHER_DOCUMENTS, keyness_table
 
 
 def each_against_rest(
@@ -30,14 +30,20 @@ def each_against_rest(
 
     ``targets`` maps doc_id → the name of the target a document belongs to: documents sharing a
     name form one target, documents without one (missing, or absent) are only ever reference.
-    None: every document is its own target, named by its doc_id. Each target's rows are those of
-    :func:`corpus.keyterms.keyness` with that target against every other document (same numbers),
-    computed from per-document totals rather than by slicing the matrix once per target.
-    Columns: ``target``, ``rank``, ``term``, counts, document frequencies, ``log_ratio``, the
-    statistic (``z`` for log_odds) and ``p_adjusted``; targets in order of their first document.
+    None: every document is its own target, named by its doc_id. Each target's rows are the
+    token-level columns of :func:`corpus.keyterms.keyness` with that target against every other
+    document (same numbers), computed from per-document totals rather than by slicing the matrix
+    once per target. Columns: ``target``, ``reference`` ("all other documents"), ``rank``,
+    ``term``, counts, document frequencies, ``log_ratio``, the statistic (``z`` for log_odds) and
+    the token-level ``p_adjusted``; targets in order of their first document.
+
+    A ranking by effect size, not a test: one document against the rest has as many
+    relabelings as there are documents, and ``p_adjusted`` counts every token as independent,
+    so neither supports calling a term significant (:func:`corpus.keyterms.keyness` does, for
+    groups of documents).
     """
     stat = "z" if measure == "log_odds" else measure
-    cols = ["target", "rank", "term", "count_target", "count_reference", "docs_target", "docs_reference",
+    cols = ["target", "reference", "rank", "term", "count_target", "count_reference", "docs_target", "docs_reference",
             "log_ratio", stat, "p_adjusted"]  # fmt: skip
     per_doc, doc_ids = _per_document(counts)
     names = _names(doc_ids, targets)
@@ -56,7 +62,7 @@ def each_against_rest(
         table = keyness_table(counts.terms, a, total - a, docs_t, df - docs_t, total=total, measure=measure,
                               prior=prior, min_count=min_count)  # fmt: skip
         table = table[table[stat] > 0].head(n)
-        frames.append(table.assign(target=name, rank=np.arange(1, len(table) + 1)))
+        frames.append(table.assign(target=name, reference=ALL_OTHER_DOCUMENTS, rank=np.arange(1, len(table) + 1)))
     return pd.concat(frames, ignore_index=True)[cols]
 
 

@@ -271,7 +271,7 @@ def _unique_cells(cells) -> list[str]:
 
 # --------------------------------------------------------------------------- news-record dumps
 
-_RECORD = re.compile(r"<doc>(.*?)(?:</doc>|(?=<doc>)|\Z)", re.S | re.I)
+_RECORD = re.compile(r"<doc(?:\s[^>]*)?>(.*?)(?:</doc>|(?=<doc[\s>])|\Z)", re.S | re.I)
 _FIELD = re.compile(r"<(\w+)>(.*?)(?:</\1>|(?=<\w+>)|\Z)", re.S)
 #: Field names that hold a record's text and its title, in the order they are looked for.
 CONTENT_FIELDS = ("content", "text", "body")
@@ -294,11 +294,11 @@ def looks_like_records(text: str) -> bool:
 
     >>> looks_like_records("<doc>\\n<url>http://example.cn/1</url>\\n<content>正文</content>\\n</doc>")
     True
-    >>> looks_like_records("全面建成小康社会")
-    False
+    >>> looks_like_records("<DOC id='7'>\\n<DOCNO>x7</DOCNO>\\n<TEXT>正文</TEXT>\\n</DOC>"), looks_like_records("全面建成小康社会")
+    (True, False)
     """
     head = text[:4096].lstrip("\ufeff \t\r\n")
-    return head[:5].lower() == "<doc>" and any(f"<{name}>" in text[:1 << 20].lower() for name in CONTENT_FIELDS)
+    return re.match(r"<doc[\s>]", head[:5], re.I) is not None and any(f"<{name}>" in text[:1 << 20].lower() for name in CONTENT_FIELDS)
 
 
 def parse_records(text: str) -> list[Record]:
