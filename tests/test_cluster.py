@@ -12,12 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
 import corpus
 import corpus.features
 import corpus.segment
-from corpus.cluster import ClusterResult, cluster_units, nmf_topics
+from corpus.cluster import STABILITY_MIN, ClusterResult, cluster_units, nmf_topics, structure_verdict
+from corpus.features import DTM
 
 ROOT = Path(__file__).parents[1]
 
@@ -186,7 +188,7 @@ def test_agglomerative_separates_the_constructed_topics(two_topics):
 
 def test_agglomerative_is_refused_above_max_agglomerative_naming_both_numbers(two_topics):
     w, _, _ = two_topics
-    with pytest.raises(ValueError, match=r"40 units.*max_agglomerative=30"):
+    with pytest.raises(ValueError, match=r"40 units.*max_agglomerative=30.*lower fit_sample"):
         cluster_units(w, method="agglomerative", max_agglomerative=30)
 
 
@@ -218,13 +220,140 @@ def test_nmf_topics_are_deterministic_and_separate_the_constructed_topics(two_to
     traffic = int(pd.Series(a.unit_topics["dominant"][y == 0]).mode()[0])
     assert {"交通安全", "道路交通", "交通", "交警大队", "酒驾"} & terms[traffic]
     assert {"党员", "党课", "党支部", "教育", "学习"} & terms[1 - traffic]
-    assert list(a.unit_topics.columns) == ["doc_id", "para_no", "topic_0", "topic_1", "dominant"]
+    assert list(a.unit_topics.columns) == ["doc_id", "para_no", "topic_0", "topic_1", "weight", "dominant"]
     assert a.doc_topics.index.tolist() == ["doc0", "doc1", "doc2", "doc3"]
 
 
 def test_nmf_topics_on_the_seeds_keep_row_ids_and_number_topics_by_weight(seeds):
     res = nmf_topics(seeds, 4, top_n=5)
     assert len(res.unit_topics) == len(seeds.rows)
-    totals = res.unit_topics[[f"topic_{t}" for t in range(4)]].sum()
-    assert totals.is_monotonic_decreasing
+    cols = [f"topic_{t}" for t in range(4)]
+    totals = (res.unit_topics[cols].fillna(0).to_numpy() * res.unit_topics[["weight"]].to_numpy()).sum(axis=0)
+    assert (np.diff(totals) <= 0).all()  # numbered by total (raw) weight
     assert res.topic_terms.groupby("topic").size().tolist() == [5, 5, 5, 5]
+
+
+def test_nmf_topic_weights_are_shares_of_each_unit_and_documents_average_them(two_topics):
+    w, _, _ = two_topics
+    res = nmf_topics(w, 3)
+    cols = ["topic_0", "topic_1", "topic_2"]
+    weighted = res.unit_topics["weight"] > 0
+    assert weighted.all() and np.allclose(res.unit_topics.loc[weighted, cols].sum(axis=1), 1.0)
+    assert res.unit_topics[cols].stack().between(0, 1).all()
+    assert np.allclose(res.doc_topics.sum(axis=1), 1.0)
+    manual = res.unit_topics.groupby("doc_id", sort=False)[cols].mean()
+    pd.testing.assert_frame_equal(res.doc_topics, manual)
+
+
+def test_a_unit_without_topic_weight_has_no_shares_and_leaves_its_document_mean_alone():
+    # Invented rows: the third has no weight at all (a paragraph whose terms were all cut by min_df).
+    m = np.array([[2.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 2.0], [0.0, 0.0, 0.0, 0.0], [1.5, 1.0, 0.0, 0.2]])
+    w = DTM(sp.csr_matrix(m), pd.DataFrame({"doc_id": ["甲", "乙", "乙", "甲"], "para_no": [1, 1, 2, 2]}),
+            np.array(["改革", "开放", "民主", "法治"]))  # fmt: skip
+    res = nmf_topics(w, 2)
+    empty = res.unit_topics.iloc[2]
+    assert empty["weight"] == 0 and empty["dominant"] == -1 and np.isnan(empty[["topic_0", "topic_1"]].astype(float)).all()
+    pd.testing.assert_series_equal(res.doc_topics.loc["乙"], res.unit_topics.iloc[1][["topic_0", "topic_1"]].astype(float),
+                                   check_names=False)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- ties at the cut
+
+
+def _tied_weights() -> DTM:
+    """Six invented paragraphs in two clear groups; within each group three terms have the same weight in every unit."""
+    terms = np.array(["改革", "开放", "发展", "民主", "法治", "党建"])
+    m = np.array([[1, 1, 1, 0.2, 0, 0]] * 3 + [[0, 0, 0.2, 1, 1, 1]] * 3, dtype=float)
+    rows = pd.DataFrame({"doc_id": ["十四大"] * 3 + ["十五大"] * 3, "para_no": [1, 2, 3, 1, 2, 3]})
+    return DTM(sp.csr_matrix(m), rows, terms)
+
+
+def test_a_top_term_list_cut_inside_a_tie_says_how_many_tied_terms_it_left_out():
+    res = cluster_units(_tied_weights(), k=2, top_n=2, stability_seeds=0)
+    for _, part in res.top_terms.groupby("cluster"):
+        assert part["tied_beyond"].tolist() == [1, 1]  # three terms at the top weight, two shown
+        assert part["term"].tolist() == sorted(part["term"])  # the tie is listed in code-point order
+    untied = cluster_units(_tied_weights(), k=2, top_n=4, stability_seeds=0)
+    assert (untied.top_terms["tied_beyond"] == 0).all()
+
+
+# --------------------------------------------------------------------------- is there structure?
+
+
+def _scores(silhouettes: list[float], chosen_k: int, stability: float | None, ks: list[int] | None = None) -> pd.DataFrame:
+    ks = ks or list(range(2, 2 + len(silhouettes)))
+    return pd.DataFrame({"k": ks, "silhouette": silhouettes, "stability": [stability if k == chosen_k else np.nan for k in ks],
+                         "chosen": [k == chosen_k for k in ks]})  # fmt: skip
+
+
+@pytest.mark.parametrize(("silhouettes", "chosen_k", "stability", "level"), [
+    ([0.10, 0.25, 0.20], 3, 0.95, "none"),    # 0.25 is still "no substantial structure" (Kaufman & Rousseeuw: ≤ 0.25)
+    ([0.10, 0.26, 0.20], 3, 0.95, "weak"),    # 0.26–0.50 weak
+    ([0.10, 0.51, 0.20], 3, 0.95, "clear"),   # reasonable, stable, inside the range
+    ([0.10, 0.51, 0.20], 3, 0.64, "weak"),    # poor recovery (Steinley: < 0.65)
+    ([0.10, 0.51, 0.20], 3, STABILITY_MIN, "clear"),
+    ([0.10, 0.51, 0.20], 3, None, "weak"),    # stability not measured
+    ([0.10, 0.20, 0.72], 4, 0.99, "weak"),    # strong silhouette, but k at the top of the range
+    ([0.72, 0.20, 0.10], 2, 0.99, "clear"),   # k = 2 in a range from 2: no smaller k can be scored
+])  # fmt: skip
+def test_the_verdict_follows_the_silhouette_bands_stability_and_the_range(silhouettes, chosen_k, stability, level):
+    assert structure_verdict(_scores(silhouettes, chosen_k, stability)).level == level
+
+
+def test_k_at_the_bottom_of_a_range_above_two_counts_as_an_edge():
+    verdict = structure_verdict(_scores([0.72, 0.20, 0.10], 3, 0.99, ks=[3, 4, 5]))
+    assert verdict.level == "weak" and "k = 3 at the bottom of the range searched (3–5)" in verdict.sentence
+
+
+def test_a_verdict_without_structure_says_so_first_and_calls_the_clusters_exploratory():
+    verdict = structure_verdict(_scores([0.03, 0.02, 0.041], 4, 0.31))
+    assert verdict.sentence.startswith("No clear cluster structure: silhouette 0.04 (0.25 or less), stability 0.31 (below 0.65), "
+                                       "k = 4 at the top of the range searched (2–4).")  # fmt: skip
+    assert verdict.exploratory and "exploratory" in verdict.sentence
+    assert len(verdict.reasons) == 3 and "Kaufman & Rousseeuw 1990" in verdict.reasons[0] and "Steinley 2004" in verdict.reasons[1]
+    clear = structure_verdict(_scores([0.1, 0.6, 0.2], 3, 0.9))
+    assert not clear.exploratory and "exploratory" not in clear.sentence
+    fixed = structure_verdict(_scores([0.6], 4, 0.9, ks=[4]))
+    assert "k = 4, the only k tried" in fixed.sentence and fixed.level == "weak"  # no other k to compare with
+
+
+def test_the_seed_paragraphs_show_no_clear_cluster_structure(seeds):
+    res = cluster_units(seeds, k="auto", k_range=(2, 8), stability_seeds=2)
+    verdict = structure_verdict(res.k_scores)
+    assert verdict.level == "none" and verdict.sentence.startswith("No clear cluster structure")
+
+
+def test_the_constructed_topics_read_as_weak_structure_by_the_silhouette(two_topics):
+    w, _, _ = two_topics
+    verdict = structure_verdict(cluster_units(w, k="auto", k_range=(2, 6)).k_scores)
+    assert verdict.level == "weak" and "stability 1.00" in verdict.sentence  # text clusters rarely pass 0.50
+
+
+def test_a_k_scores_table_without_one_chosen_row_is_refused():
+    with pytest.raises(ValueError, match="exactly one row as chosen; 0 are"):
+        structure_verdict(_scores([0.1, 0.2], 9, 0.5))
+    with pytest.raises(ValueError, match="lacks column"):
+        structure_verdict(pd.DataFrame({"k": [2]}))
+
+
+# --------------------------------------------------------------------------- large inputs
+
+
+def test_above_fit_sample_units_are_assigned_to_the_means_of_a_sampled_fit(two_topics):
+    w, y, _ = two_topics
+    whole = cluster_units(w, k="auto", k_range=(2, 5), stability_seeds=2)
+    _assert_same(whole, cluster_units(w, k="auto", k_range=(2, 5), stability_seeds=2, fit_sample=40))
+    sampled = cluster_units(w, k="auto", k_range=(2, 5), stability_seeds=2, fit_sample=20)
+    _assert_same(sampled, cluster_units(w, k="auto", k_range=(2, 5), stability_seeds=2, fit_sample=20))
+    assert sampled.k == 2 and adjusted_rand_score(y, sampled.assignments["cluster"]) >= 0.8
+    assert len(sampled.assignments) == len(w.rows) and sampled.stability >= 0.8
+    # every unit is in the cluster whose mean (in the clustering space) is nearest: distance is to its own centroid
+    assert (sampled.assignments["distance"] >= 0).all()
+    with pytest.raises(ValueError, match="`fit_sample` must be larger than 2 and than the number of clusters"):
+        cluster_units(w, k=5, fit_sample=5)
+
+
+def test_ward_fits_a_sample_below_max_agglomerative_and_assigns_the_rest(two_topics):
+    w, y, _ = two_topics
+    res = cluster_units(w, k=2, method="agglomerative", max_agglomerative=30, fit_sample=25, stability_seeds=1)
+    assert adjusted_rand_score(y, res.assignments["cluster"]) >= 0.8

@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 
 from corpus.features import linkage  # noqa: E402
 from corpus.report.plot import (OTHER_DOCUMENTS, bar_figure, cluster_map_figure, dendrogram_figure, doc_length_figure, drawable,  # noqa: E402
-                                heatmap_figure, top_terms_figure)  # fmt: skip
+                                heatmap_figure, k_selection_figure, top_terms_figure)  # fmt: skip
 
 
 def test_a_character_no_font_has_is_replaced_and_named_with_its_document(caplog):
@@ -94,15 +94,59 @@ def test_small_multiples_stop_at_max_panels_and_say_how_many_are_shown():
     assert "12 of 30 shown" in fig._suptitle.get_text()
 
 
-def test_the_cluster_map_legend_names_a_few_documents_and_draws_the_rest_as_other():
+def _map_coords(n: int = 2000) -> pd.DataFrame:
     rng = np.random.default_rng(0)
-    coords = pd.DataFrame({"doc_id": [f"d{i % 100}" for i in range(2000)], "x": rng.random(2000), "y": rng.random(2000),
-                           "cluster": rng.integers(0, 4, 2000)})  # fmt: skip
+    return pd.DataFrame({"doc_id": [f"d{i % 100}" for i in range(n)], "x": rng.random(n), "y": rng.random(n),
+                         "cluster": rng.integers(0, 4, n)})  # fmt: skip
+
+
+def _outside_right(fig, legend) -> bool:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return legend.get_window_extent(renderer).x0 >= fig.axes[0].get_window_extent(renderer).x1
+
+
+def test_the_cluster_map_colours_by_cluster_alone_with_one_marker_and_its_legend_outside():
+    coords = _map_coords()
     fig = cluster_map_figure(coords, {f"d{i}": f"文档{i}" for i in range(100)})
-    entries = [t.get_text() for t in fig.axes[0].artists[0].get_texts()]  # the documents' legend
-    assert len(entries) == 13 and entries[0] == f"{OTHER_DOCUMENTS} (1,760)"
-    few = cluster_map_figure(coords, {"d1": "甲", "d2": "乙"})
-    assert [t.get_text() for t in few.axes[0].artists[0].get_texts()] == [f"{OTHER_DOCUMENTS} (1,960)", "甲", "乙"]
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    sizes = coords["cluster"].value_counts().sort_index()
+    assert [t.get_text() for t in legend.get_texts()] == [f"簇 {c} ({n:,})" for c, n in sizes.items()]
+    assert len(ax.collections) == 4 and not ax.artists  # one scatter per cluster, no second legend of shapes
+    assert {tuple(map(tuple, c.get_paths()[0].vertices.round(3))) for c in ax.collections} == {
+        tuple(map(tuple, ax.collections[0].get_paths()[0].vertices.round(3)))}  # the same marker everywhere
+    assert _outside_right(fig, legend)
+
+
+def test_the_cluster_map_by_document_names_a_few_documents_and_draws_the_rest_as_grey_others():
+    coords = _map_coords()
+    fig = cluster_map_figure(coords, {f"d{i}": f"文档{i}" for i in range(100)}, colour_by="document")
+    entries = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert len(entries) == 11 and entries[0] == f"{OTHER_DOCUMENTS} (1,800)" and entries[1] == "文档0 (20)"
+    few = cluster_map_figure(coords, pd.Series({"d1": "甲", "d2": "乙", "d3": np.nan}), colour_by="document")
+    assert [t.get_text() for t in few.axes[0].get_legend().get_texts()] == [f"{OTHER_DOCUMENTS} (1,960)", "甲 (20)", "乙 (20)"]
+    with pytest.raises(ValueError, match="`colour_by` must be one of 'cluster', 'document'; got 'shape'"):
+        cluster_map_figure(coords, colour_by="shape")  # type: ignore[arg-type]
+
+
+def test_a_heatmap_of_shares_keeps_its_scale_from_0_to_1_and_leaves_missing_cells_blank():
+    shares = pd.DataFrame([[0.25, 0.75], [np.nan, np.nan]], index=["十九大", "二十大"], columns=["簇 0", "簇 1"])
+    fig = heatmap_figure(shares, title="份额", xlabel="簇", ylabel="文档", fmt="{:.0%}", vmin=0, vmax=1, colorbar_label="份额 share")
+    image = fig.axes[0].images[0]
+    assert image.get_clim() == (0, 1)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["25%", "75%"]
+    assert fig.axes[1].get_ylabel() == "份额 share"
+
+
+def test_the_k_figure_always_shows_the_no_structure_line_however_low_the_silhouettes():
+    scores = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.03, 0.02, 0.05]})
+    fig = k_selection_figure(scores, 4)
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] > 0.25
+    assert any(np.allclose(line.get_ydata(), 0.25) for line in ax.get_lines())
+    assert "no substantial structure" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert _outside_right(fig, ax.get_legend())
 
 
 def test_lengths_of_many_documents_are_drawn_as_distributions():

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,6 +21,8 @@ import pandas as pd
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
+
+from ..cluster import SILHOUETTE_BANDS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -245,11 +247,14 @@ def bar_figure(frame: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, 
 
 
 def heatmap_figure(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, fmt: str = "{:.2f}", cmap: str = "Blues",
-                   max_labels: int = 40) -> Figure:  # fmt: skip
+                   max_labels: int = 40, vmin: float | None = None, vmax: float | None = None,
+                   colorbar_label: str | None = None) -> Figure:  # fmt: skip
     """A labelled heatmap of a table (documents × documents or × clusters), values written in while it is small.
 
     The figure grows with the table up to ``max_labels`` rows or columns; beyond that it keeps
     its size, labels every k-th row or column only and leaves the values out, so nothing overlaps.
+    ``vmin``/``vmax`` fix the colour scale (e.g. 0 and 1 for shares, so colours compare across
+    figures); by default it spans the values. Missing values (NaN) are left blank.
     """
     values = matrix.to_numpy(dtype=float)
     n_rows, n_cols = matrix.shape
@@ -257,17 +262,20 @@ def heatmap_figure(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str
     with cjk_style():
         # At least wide enough for a two-line title over a table of two or three columns.
         fig, ax = plt.subplots(figsize=(max(4.5, 1.0 + 0.75 * min(n_cols, max_labels)), max(2.5, 1.0 + 0.55 * min(n_rows, max_labels))))
-        im = ax.imshow(values, cmap=cmap, aspect="auto")
+        im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
         cols, rows = _thinned(n_cols, max_labels), _thinned(n_rows, max_labels)
         ax.set_xticks(cols, [drawable(str(matrix.columns[j])) for j in cols], rotation=45, ha="right")
         ax.set_yticks(rows, [drawable(str(matrix.index[i])) for i in rows])
         if not crowded:
             for (i, j), v in np.ndenumerate(values):  # white on the darker cells, whatever the range of the values
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if im.norm(v) > 0.6 else "black")
+                if np.isfinite(v):
+                    ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if im.norm(v) > 0.6 else "black")
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-        fig.colorbar(im, ax=ax, shrink=0.8)
+        bar = fig.colorbar(im, ax=ax, shrink=0.8)
+        if colorbar_label:
+            bar.set_label(colorbar_label)
         fig.tight_layout()
     return fig
 
@@ -282,65 +290,88 @@ def _thinned(n: int, most: int) -> list[int]:
 
 
 def k_selection_figure(scores: pd.DataFrame, chosen: int, *, title: str = "k 的选择：轮廓系数 Silhouette by k") -> Figure:
-    """Silhouette score by number of clusters, the chosen k marked."""
+    """Silhouette score by number of clusters, the chosen k marked, against Kaufman & Rousseeuw's bands.
+
+    The y axis always reaches 0.25, the silhouette at or below which there is no substantial
+    structure (:data:`corpus.cluster.SILHOUETTE_BANDS`), and that line is drawn: a curve that
+    peaks far below it is read as such, not as a clear optimum.
+    """
+    bound = SILHOUETTE_BANDS[0][0]
     with cjk_style():
-        fig, ax = plt.subplots(figsize=(6, 3.2))
-        ax.plot(scores["k"], scores["silhouette"], marker="o", color="#3b6ea5")
-        ax.axvline(chosen, color="#c0392b", linestyle="--", label=f"k = {chosen}")
+        fig, ax = plt.subplots(figsize=(6.5, 3.4))
+        ax.axhspan(min(0.0, float(np.nanmin(scores["silhouette"])) if scores["silhouette"].notna().any() else 0.0), bound,
+                   color="#eeeeee", zorder=0)  # fmt: skip
+        ax.axhline(bound, color="#888888", linewidth=0.8, linestyle=":",
+                   label=f"≤ {bound:.2f}：无实质结构 no substantial structure\n(Kaufman & Rousseeuw 1990)")  # fmt: skip
+        ax.plot(scores["k"], scores["silhouette"], marker="o", color="#3b6ea5", label="轮廓系数 silhouette")
+        ax.axvline(chosen, color="#c0392b", linestyle="--", label=f"选定 chosen k = {chosen}")
+        top = float(np.nanmax(scores["silhouette"])) if scores["silhouette"].notna().any() else 0.0
+        ax.set_ylim(top=max(bound, top) * 1.15 if max(bound, top) > 0 else 1.0)
+        ax.set_xticks(list(scores["k"]))
         ax.set_title(title)
         ax.set_xlabel("簇数 k (number of clusters)")
         ax.set_ylabel("轮廓系数 silhouette (cosine)")
-        ax.legend()
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         fig.tight_layout()
     return fig
 
 
-#: Marker shapes of the cluster map, one per document (or group) named in its legend.
-MARKERS = "osD^v<>Pp*hX"
 OTHER_DOCUMENTS = "其他 others"
+#: Most colours the cluster map gives documents by name (tab10); the rest are grey dots.
+MAP_COLOURS = 10
+MapColour = Literal["cluster", "document"]
 
 
-def cluster_map_figure(coords: pd.DataFrame, labels: Mapping[str, str], *, title: str = "段落二维图 Map of paragraphs",
-                       max_shapes: int = len(MARKERS)) -> Figure:  # fmt: skip
-    """Units on two LSA axes, coloured by cluster and shaped by the name ``labels`` gives their document.
+def cluster_map_figure(coords: pd.DataFrame, labels: Mapping[str, str] | pd.Series | None = None, *,
+                       colour_by: MapColour = "cluster", title: str = "段落二维图 Map of paragraphs",
+                       max_colours: int = MAP_COLOURS) -> Figure:  # fmt: skip
+    """Units on two LSA axes, one marker shape, coloured by one variable with its legend outside the axes.
 
-    Documents sharing a name (a group) share a shape; documents without a name, and names beyond
-    the ``max_shapes`` with the most units, are drawn as small dots labelled "其他 others",
-    so the legend stays readable however many documents there are.
+    ``colour_by="cluster"``: a colour per cluster. ``colour_by="document"``: a colour per name
+    ``labels`` gives a unit's document (documents sharing a name share it); the ``max_colours``
+    names with the most units are coloured and every other unit is a small grey dot,
+    "其他 others" in the legend, so the legend stays readable however many documents there are.
     """
-    named = coords["doc_id"].map(lambda d: _present(labels.get(d)))
-    counts = named.value_counts(sort=False)
-    first = {name: i for i, name in enumerate(dict.fromkeys(named.dropna()))}
-    kept = sorted(counts.index, key=lambda name: (-counts[name], first[name]))[: min(max_shapes, len(MARKERS))]
-    kept = sorted(kept, key=first.get)
-    shape = named.where(named.isin(kept), OTHER_DOCUMENTS)
-    n_other = int((shape == OTHER_DOCUMENTS).sum())
+    if colour_by not in ("cluster", "document"):
+        raise ValueError(f"`colour_by` must be one of 'cluster', 'document'; got {colour_by!r}")
+    lookup = labels.to_dict() if isinstance(labels, pd.Series) else dict(labels or {})
+    if colour_by == "cluster":
+        groups = coords["cluster"].astype(int)
+        kept = sorted(groups.unique())
+        names = {c: f"簇 {c}" for c in kept}
+        legend_title = "簇 cluster"
+    else:
+        named = coords["doc_id"].map(lambda d: _present(lookup.get(d)))
+        counts = named.value_counts(sort=False)
+        first = {name: i for i, name in enumerate(dict.fromkeys(named.dropna()))}
+        kept = sorted(counts.index, key=lambda name: (-counts[name], first[name]))[: min(max_colours, MAP_COLOURS)]
+        kept = sorted(kept, key=first.get)
+        groups = named.where(named.isin(kept), OTHER_DOCUMENTS)
+        names = {name: drawable(str(name), where=str(name)) for name in kept}
+        legend_title = "文档 document"
+    cmap = plt.get_cmap("tab10" if len(kept) <= 10 else "tab20")
+    n_other = int((groups == OTHER_DOCUMENTS).sum()) if colour_by == "document" else 0
     with cjk_style():
         fig, ax = plt.subplots(figsize=(9, 5.5))
-        cmap = plt.get_cmap("tab10")
+        size, alpha = _point_style(len(coords))
         if n_other:
-            part = coords[(shape == OTHER_DOCUMENTS).to_numpy()]
-            size, alpha = _point_style(len(coords))
-            ax.scatter(part["x"], part["y"], c=[cmap(c % 10) for c in part["cluster"]], marker=".", s=size * 0.6,
-                       alpha=alpha * 0.6, edgecolors="none", label=f"{OTHER_DOCUMENTS} ({n_other:,})")  # fmt: skip
-        size, alpha = _point_style(len(coords) - n_other)
-        for d_i, name in enumerate(kept):
-            part = coords[(shape == name).to_numpy()]
-            ax.scatter(part["x"], part["y"], c=[cmap(c % 10) for c in part["cluster"]], marker=MARKERS[d_i],
-                       s=size, alpha=alpha, edgecolors="none", label=drawable(str(name), where=str(name)))  # fmt: skip
-        doc_legend = ax.legend(title="文档", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-        for handle in doc_legend.legend_handles:
-            handle.set_color("#555555")
+            part = coords[(groups == OTHER_DOCUMENTS).to_numpy()]
+            ax.scatter(part["x"], part["y"], color="#bbbbbb", marker=".", s=size * 0.6, alpha=alpha * 0.6, edgecolors="none",
+                       label=f"{OTHER_DOCUMENTS} ({n_other:,})")  # fmt: skip
+        for i, key in enumerate(kept):
+            part = coords[(groups == key).to_numpy()]
+            ax.scatter(part["x"], part["y"], color=cmap(i % cmap.N), marker="o", s=size, alpha=alpha, edgecolors="none",
+                       label=f"{names[key]} ({len(part):,})")  # fmt: skip
+        legend = ax.legend(title=legend_title, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        for handle in legend.legend_handles:
             handle.set_sizes([28])
-        ax.add_artist(doc_legend)
-        doc_legend.set_clip_on(False)  # add_artist clips to the axes, which would crop it from a tight bbox
-        clusters = sorted(coords["cluster"].unique())
-        handles = [plt.Line2D([], [], marker="s", linestyle="", color=cmap(c % 10)) for c in clusters]
-        ax.legend(handles, [f"簇 {c}" for c in clusters], title="簇", loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8)
+            handle.set_alpha(1.0)
+        if len(kept) > cmap.N:
+            ax.text(1.01, 0.0, f"{len(kept)} groups, {cmap.N} colours: colours repeat", transform=ax.transAxes, fontsize=7, va="bottom")
         ax.set_title(title)
         ax.set_xlabel("LSA 维度 1 (dimension 1)")
         ax.set_ylabel("LSA 维度 2 (dimension 2)")
-        fig.tight_layout()  # both legends count in the layout, so the axes leave them room on the right
+        fig.tight_layout()  # the legend counts in the layout, so the axes leave it room on the right
     return fig
 
 
