@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import corpus
@@ -645,3 +646,110 @@ def test_seed_004_title_source_and_glued_byline(seed_docs):
 def test_metadata_agrees_with_what_the_seeds_say(seed_corpus):
     found = corpus.problems(seed_corpus)
     assert found[found["problem"] == "metadata disagrees with text"].empty, found.to_dict("records")
+
+
+# --------------------------------------------------------------------------- speed without change: the fast paths give the slow ones' results
+# Cleaning skips steps that cannot fire, follows spans in arrays, signs texts in batches and
+# cleans runs of documents in worker processes. Each shortcut is checked here against the
+# plain computation, on the CPC reports (where present), the seeds and the cleaning cases.
+
+
+def _texts_to_clean() -> dict[str, str]:
+    texts = {f"seed {p.name[:3]}": p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+    texts |= {f"cpc {p.stem}": p.read_text(encoding="utf-8") for p in sorted(CPC.glob("*.txt"))} if CPC.is_dir() else {}
+    texts |= {f"case {case['label']}": case["input"] for case in CASES}
+    texts |= {f"constructed {k}": raw for k, raw in enumerate(CONSTRUCTED)}
+    # Each case inside running text: a step must fire on its artifact wherever the text puts it.
+    texts |= {f"case in text {case['label']}": f"坚持以人民为中心的发展思想。\n{case['input']}\n全面建设社会主义现代化国家。"
+              for case in CASES}  # fmt: skip
+    return texts
+
+
+TEXTS_TO_CLEAN = _texts_to_clean()
+
+
+def test_a_step_the_gates_skip_would_have_found_nothing():
+    cfg = CleanConfig()
+    for name, raw in TEXTS_TO_CLEAN.items():
+        text, ctx, bits = raw, {}, clean._gate_bits(raw)
+        for step, fn, _ in STEPS:
+            assert clean._gate_bits(text) & ~bits == 0, (name, step)  # the tracked set holds every character's bits
+            before = dict(ctx)
+            edits = sorted(fn(text, cfg, ctx), key=lambda e: (e.start, e.end))
+            if not clean._may_fire(step, text, bits):
+                assert edits == [] and ctx == before, (name, step)
+            if edits:
+                text = apply_edits(text, edits)
+                bits |= clean._gate_bits("".join(e.after for e in edits))
+
+
+@pytest.mark.parametrize("switch_off", [None, "unicode", "script"])
+def test_cleaning_through_the_gates_gives_what_running_every_step_gives(switch_off):
+    cfg = CleanConfig() if switch_off is None else with_steps(CleanConfig(), **{switch_off: False})
+    for name, raw in TEXTS_TO_CLEAN.items():
+        gated, every = clean_text(raw, cfg), clean._clean(raw, cfg, gated=False)
+        assert (gated.text, gated.fields, gated.edits) == (every.text, every.fields, every.edits), name
+
+
+def test_spans_and_raw_offsets_are_the_same_followed_in_arrays(monkeypatch):
+    cleaned = [clean_text(raw).edits for raw in TEXTS_TO_CLEAN.values()]
+    one_at_a_time = [(edit_text_spans(e), edit_text_spans(e, steps={"pinyin", "title"}), clean.raw_offsets(e)) for e in cleaned]
+    monkeypatch.setattr(clean, "_ARRAY_MIN", 0)
+    in_arrays = [(edit_text_spans(e), edit_text_spans(e, steps={"pinyin", "title"}), clean.raw_offsets(e)) for e in cleaned]
+    assert in_arrays == one_at_a_time
+
+
+def test_spans_of_some_steps_are_those_of_all_steps_for_those_steps():
+    for raw in TEXTS_TO_CLEAN.values():
+        edits = clean_text(raw).edits
+        every, some = edit_text_spans(edits), edit_text_spans(edits, steps={"pinyin", "plus_signs", "title", "whitespace"})
+        assert [s if step in {"pinyin", "plus_signs", "title", "whitespace"} else None for (step, _), s in zip(edits, every)] == some
+
+
+def test_the_rare_character_class_is_the_rare_characters():
+    found = clean._mark_re()
+    for lo, hi in clean._IDEOGRAPH_RANGES[:3]:
+        for code in range(lo, hi + 1):
+            assert bool(found.fullmatch(chr(code))) == clean._is_rare(chr(code)), hex(code)
+    assert all(found.fullmatch(c) and clean._is_rare(c) for c in ("\U00020000", "\U00024b62", "\U0002ebef"))
+
+
+def test_the_whole_text_test_for_utf8_read_as_gbk_is_three_sequences_in_its_bytes():
+    # A run of _gbk_mojibake_runs is three UTF-8 ideographs in the run's GB18030 bytes, which lie in the text's.
+    garbled = "中国共产党第二十次全国代表大会".encode("utf-8").decode("gb18030", errors="replace")
+    for text in [garbled, f"坚持党的领导。{garbled}。", *TEXTS_TO_CLEAN.values()]:
+        in_bytes = re.search(rb"(?:[\xe3-\xe9][\x80-\xbf]{2}){3}", text.encode("gb18030", "replace"))
+        assert clean._may_hold_utf8_read_as_gbk(text) == bool(in_bytes)
+    assert list(clean._gbk_mojibake_runs(garbled)) and list(clean._gbk_mojibake_runs(f"坚持党的领导。{garbled}。"))
+
+
+# --------------------------------------------------------------------------- loading: signatures and worker processes
+
+
+def test_duplicate_signatures_are_datasketchs_minhash_values(monkeypatch):
+    from datasketch import MinHash
+
+    from corpus import pipeline
+
+    texts = [raw for name, raw in TEXTS_TO_CLEAN.items() if name.startswith(("seed", "cpc"))] + ["", " ", "党建", "一二三四五六七"]
+    for chunk, small in [(pipeline._MINHASH_CHUNK, pipeline._MINHASH_SMALL), (5000, 0), (97, 10**9)]:
+        monkeypatch.setattr(pipeline, "_MINHASH_CHUNK", chunk)
+        monkeypatch.setattr(pipeline, "_MINHASH_SMALL", small)
+        for text, (digest, values) in zip(texts, pipeline.text_signatures(texts)):
+            key = "".join(text.split())
+            if not key:
+                assert values is None
+                continue
+            reference = MinHash(num_perm=128, seed=1, hashfunc=int)
+            reference.update_batch(pipeline._shingle_hashes(key, 5).tolist())
+            assert values.dtype == reference.hashvalues.dtype and (values == reference.hashvalues).all()
+            assert (digest, list(values)) == (pipeline.text_signature(text)[0], list(pipeline.text_signature(text)[1]))
+
+
+def test_loading_in_two_worker_processes_gives_the_tables_of_one(tmp_path):
+    folder = CPC if CPC.is_dir() else SEEDS
+    one = corpus.load_corpus(folder, pattern="*.txt", cache=False, workers=1, progress=False)
+    two = corpus.load_corpus(folder, pattern="*.txt", cache=False, workers=2, progress=False)
+    for table in ("docs", "paragraphs", "audit", "problems"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+    assert one.token_config == two.token_config

@@ -89,3 +89,22 @@ def test_number_words_are_numbers_with_at_most_a_unit():
     assert P.is_number_word("一九五四年") and P.is_number_word("一九四九年十月一日") and P.is_number_word("10余万")
     assert not P.is_number_word("五个一") and not P.is_number_word("两个一百年") and not P.is_number_word("")
     assert all(not P.is_number_word(w) for w in P.NUMERAL_IDIOMS)
+
+
+# The model and spaced-sequence scans are tried only where they can match (lines with a plus sign,
+# the term before each space): they must find what the plain pattern's scan of the whole text finds.
+_DENSE = "党建警务网格智慧+＋ \u3000\u00a0（）“”ab12\n"
+
+
+def _plain_and_fast_texts() -> list[str]:
+    paths = sorted((ROOT / "seeds").glob("*.txt")) + (sorted(CPC.glob("*.txt")) if CPC.is_dir() else [])
+    rng = random.Random(0)
+    return [read_all(paths), *(p.read_text(encoding="utf-8") for p in paths),
+            *("".join(rng.choice(_DENSE) for _ in range(rng.randint(0, 60))) for _ in range(5000))]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fast", "plain"), [(P.iter_models, P._MODEL_RE), (P.iter_spaced_sequences, P._SPACED_RE)],
+                         ids=["models", "spaced sequences"])  # fmt: skip
+def test_the_narrowed_scans_find_what_the_whole_text_scan_finds(fast, plain):
+    for text in _plain_and_fast_texts():
+        assert [m.span() for m in fast(text)] == [m.span() for m in plain.finditer(text)], text[:80]

@@ -24,9 +24,12 @@ import re
 from bisect import bisect_left, bisect_right
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache, wraps
+from itertools import accumulate, repeat
+from operator import add, attrgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -122,18 +125,23 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     '党建+警务'
     """
     out, pos = [], 0
+    append = out.append
     for e in edits:
-        if e.start < pos:
-            raise ValueError(f"overlapping edits at {e.start}: {e}")
-        out.append(text[pos : e.start])
-        out.append(e.after if e.action != "flagged" else text[e.start : e.end])
+        start = e.start
+        if start < pos:
+            raise ValueError(f"overlapping edits at {start}: {e}")
+        append(text[pos:start])
+        append(e.after if e.action != "flagged" else text[start : e.end])
         pos = e.end
-    out.append(text[pos:])
+    append(text[pos:])
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class _Line:
+#: The order of a step's edits (by start, then end), as clean_text sorts them.
+_EDIT_ORDER = attrgetter("start", "end")
+
+
+class _Line(NamedTuple):  # a tuple: built for every line of every text, three times as fast as a frozen dataclass
     start: int
     end: int  # end of content, before the newline
     stop: int  # after the newline (== end at end of text)
@@ -143,16 +151,53 @@ class _Line:
 @lru_cache(maxsize=4)
 def _lines(text: str) -> tuple[_Line, ...]:
     """The lines of a text with their offsets; cached, since most steps change nothing and the next reads the same text."""
-    lines, pos = [], 0
-    for raw_line in text.splitlines(keepends=True):
-        content = raw_line.rstrip("\n")
-        lines.append(_Line(pos, pos + len(content), pos + len(raw_line), content))
-        pos += len(raw_line)
-    return tuple(lines)
+    parts = text.splitlines(keepends=True)
+    stops = list(accumulate(map(len, parts)))
+    contents = [part[:-1] if part[-1] == "\n" else part for part in parts]  # a part ends in one \n at most
+    starts = [0, *stops[:-1]]
+    rows = zip(starts, map(add, starts, map(len, contents)), stops, contents)
+    return tuple(map(tuple.__new__, repeat(_Line), rows))  # tuples made in C: a fifth faster than calling _Line
+
+
+def _lines_holding(text: str, hint: re.Pattern[str]) -> list[_Line]:
+    """The lines of a text (as :func:`_lines` splits it) that hold a match of ``hint``, in order.
+
+    For steps whose every edit lies on a line that holds some character: they need look at
+    those lines only, found by one scan of the whole text. ``hint`` must match nothing
+    ``str.splitlines`` breaks at (\\n, \\r, \\x0b, \\x0c, \\x1c-\\x1e, \\x85, U+2028, U+2029).
+    """
+    lines, starts, found, last = _lines(text), None, [], -1
+    for m in hint.finditer(text):
+        if m.start() <= last:
+            continue
+        if starts is None:
+            starts = [line.start for line in lines]
+        line = lines[bisect_right(starts, m.start()) - 1]
+        found.append(line)
+        last = line.end
+    return found
 
 
 def _remove_line(line: _Line, text: str, note: str, action: str = "removed") -> Edit:
     return Edit(line.start, line.stop, text[line.start : line.stop], "", action, note)
+
+
+def _char_edits(text: str, changes: dict[int, str], note: str) -> list[Edit]:
+    """The edits that put ``changes`` (position → another character) into ``text``: adjacent changes are one edit.
+
+    The same edits :func:`_diff_edits` finds between ``text`` and the text with the changes
+    made, without building that text and comparing it.
+    """
+    edits, positions = [], sorted(changes)
+    k, n = 0, len(positions)
+    while k < n:
+        start = positions[k]
+        end, k = start + 1, k + 1
+        while k < n and positions[k] == end:
+            end, k = end + 1, k + 1
+        after = changes[start] if end == start + 1 else "".join(map(changes.__getitem__, range(start, end)))
+        edits.append(Edit(start, end, text[start:end], after, "changed", note))
+    return edits
 
 
 def _diff_edits(before: str, after: str, note: str) -> list[Edit]:
@@ -185,11 +230,14 @@ _REMOVING = frozenset({"removed", "extracted"})
 _IDEOGRAPH_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF))
 
 
+_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")  # the same ranges, hexagrams included
+
+
 @lru_cache(maxsize=8)
 def _ideographs(text: str) -> int:
     """How many CJK ideographs a text holds (counted on its code points at once; cached, as several steps measure one text)."""
-    if not text:
-        return 0
+    if len(text) < 256:  # a removed line or phrase: a scan costs less than building the arrays
+        return len(_IDEOGRAPH.findall(text))
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     # One unsigned comparison a range: a code point below the range wraps round to a large number.
     count = np.count_nonzero(points - np.uint32(0x3400) <= np.uint32(0x9FFF - 0x3400))
@@ -253,7 +301,8 @@ _CONTROLS = frozenset(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x1F, *r
 # One character class, no lookbehind: the scan skips ahead to the next candidate (a lookbehind in the
 # pattern would make it try every position). A C1 code point after a Latin-1 character is tested below.
 _UNICODE_FIXES = re.compile(
-    "\r\n?|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2002-\u200a\u202f\u205f]"
+    "[\r\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2002-\u200a\u202f\u205f]"
+    "(?:(?<=\r)\n)?"  # \r\n as one
 )
 
 
@@ -326,10 +375,10 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
-#: Per character, memoised across texts: (only Traditional writes it, only Simplified writes it), as OpenCC
-#: t2s and s2t tell (a character t2s changes is Traditional; one s2t changes, Simplified). A few
-#: thousand entries: the characters a corpus uses.
-_SCRIPT_OF: dict[str, tuple[bool, bool]] = {}
+#: Per code point, memoised across texts: 1 once known, + 2 where only Traditional writes it, + 4 where
+#: only Simplified writes it, as OpenCC t2s and s2t tell (a character t2s changes is Traditional; one s2t
+#: changes, Simplified). Filled for the characters a corpus uses, a few thousand; looked up with NumPy.
+_SCRIPT_OF = np.zeros(0x110000, dtype=np.uint8)
 
 
 def detect_script(text: str) -> str:
@@ -338,15 +387,18 @@ def detect_script(text: str) -> str:
     >>> detect_script("党建引领"), detect_script("黨建引領"), detect_script("党建引領公安機關")
     ('simplified', 'traditional', 'mixed')
     """
-    counts = Counter(text)
-    chars = [c for c in counts if c >= "\u3400"]
-    unseen = [c for c in chars if c not in _SCRIPT_OF]
-    if unseen:
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[points >= 0x3400]
+    flags = _SCRIPT_OF[points]
+    if not flags.all():
+        unseen = [chr(c) for c in np.unique(points[flags == 0])]
         as_simp = _converter("t2s").convert("\n".join(unseen)).split("\n")
         as_trad = _converter("s2t").convert("\n".join(unseen)).split("\n")
-        _SCRIPT_OF.update((c, (s_ != c, t_ != c)) for c, s_, t_ in zip(unseen, as_simp, as_trad))
-    trad = sum(counts[c] for c in chars if _SCRIPT_OF[c][0])
-    simp = sum(counts[c] for c in chars if _SCRIPT_OF[c][1])
+        for c, s_, t_ in zip(unseen, as_simp, as_trad):
+            _SCRIPT_OF[ord(c)] = 1 | (2 if s_ != c else 0) | (4 if t_ != c else 0)
+        flags = _SCRIPT_OF[points]
+    trad = int(np.count_nonzero(flags & 2))
+    simp = int(np.count_nonzero(flags & 4))
     if trad == 0 or simp > 4 * trad:
         return "simplified"
     if simp == 0 or trad > 9 * simp:
@@ -362,8 +414,8 @@ def step_script(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         return []
     converted = _converter("t2s").convert(text)
     if len(converted) == len(text):  # leave flagged mojibake exactly as it was found
-        keep = {i for start, end in _suspect_spans(text) for i in range(start, end)}
-        converted = "".join(text[i] if i in keep else ch for i, ch in enumerate(converted))
+        for start, end in _suspect_spans(text):
+            converted = converted[:start] + text[start:end] + converted[end:]
     return _diff_edits(text, converted, f"OpenCC t2s ({script} original)")
 
 
@@ -479,27 +531,52 @@ def _readings(char: str) -> frozenset[str]:
 _PINYIN_HINT = re.compile(rf"[(（][a-z{_TONES}]")
 
 
+_TONE_MARK = re.compile(f"[{_TONES}]")
+
+
+def _pinyin_annotations(text: str) -> Iterator[re.Match[str]]:
+    """What ``_PINYIN_RE.finditer(text)`` finds, tried only where a parenthesis opens on pinyin.
+
+    A match is one to six ideographs right before such a parenthesis: the search starts at
+    the earliest of them. (Searching for the ideographs first tries every position of a
+    Chinese text; this tries a few.)
+    """
+    for hint in _PINYIN_HINT.finditer(text):
+        paren = start = hint.start()
+        while start > 0 and paren - start < 6 and _CJK_ONE.match(text, start - 1):
+            start -= 1
+        if start < paren:
+            m = _PINYIN_RE.match(text, start)
+            if m:
+                yield m
+
+
 @_bounded
 def step_pinyin(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Drop pinyin a converter inserted after characters (區(qū) → 區), only where it is their reading."""
     if not _PINYIN_HINT.search(text):  # most texts: no parenthesis opens on a lower-case letter
         return []
     edits = []
-    for m in _PINYIN_RE.finditer(text):
+    for m in _pinyin_annotations(text):
         syllables = m.group(2).split()
         chars = m.group(1)[-len(syllables) :]
         if len(chars) == len(syllables) and all(s in _readings(c) for c, s in zip(chars, syllables)):
             edits.append(Edit(m.start(2) - 1, m.end(), text[m.start(2) - 1 : m.end()], "", "removed", f"pinyin annotation of {chars}"))
     if len(edits) >= cfg.min_pinyin_annotations:
         # The converter ran over this text: tone-marked syllables whose character was lost
-        # (to mojibake) are its annotations too, even with one parenthesis eaten.
-        for m in _ORPHAN_PINYIN_RE.finditer(text):
-            if not any(e.start <= m.start() < e.end for e in edits):
-                edits.append(Edit(m.start(), m.end(), m.group(), "", "removed", "pinyin annotation whose character was lost"))
+        # (to mojibake) are its annotations too, even with one parenthesis eaten. Every one
+        # holds a tone mark and none crosses a line: only lines with a tone mark are searched.
+        starts, ends = [e.start for e in edits], [e.end for e in edits]
+        for line in _lines_holding(text, _TONE_MARK):
+            for m in _ORPHAN_PINYIN_RE.finditer(text, line.start, line.end):
+                k = bisect_right(starts, m.start()) - 1
+                if k < 0 or m.start() >= ends[k]:
+                    edits.append(Edit(m.start(), m.end(), m.group(), "", "removed", "pinyin annotation whose character was lost"))
     return edits
 
 
-_SUSPECT = re.compile(r"[\ufffd€\ue000-\uf8ff]|(?<=[\u3400-\u9fff])\?|\?(?=[\u3400-\u9fff])")
+# The signs of mojibake: U+FFFD, €, a private-use character, and a "?" right before or after an ideograph
+# (U+3400-U+9FFF) where no question ends (_QUESTION). _mark_re finds them, with the rare ideographs, in one scan.
 # A clause that asks: a "?" after it is a question mark that lost its width, not mojibake.
 _QUESTION = re.compile(r"(?:吗|呢|吧|么|啊|呀|什么|怎么|怎样|为什么|为何|如何|哪|谁|是否|还是|难道|岂|多少|几)[^，。！？；：,.!;:\n]{0,12}$")
 
@@ -531,23 +608,57 @@ def _is_question_mark(text: str, i: int) -> bool:
     return bool(_QUESTION.search(clause) or _QUESTION.search(to_simplified(clause)))
 
 
-def _suspect_spans(text: str) -> Iterator[tuple[int, int]]:
+@lru_cache(maxsize=1)
+def _rare_bmp() -> list[int]:
+    """The code points of the rare ideographs (:func:`_is_rare`) in the Basic Multilingual Plane, in order."""
+    bmp = [chr(c) for lo, hi in _IDEOGRAPH_RANGES[:3] for c in range(lo, hi + 1)]
+    common = _charset(bmp, "gb2312") | _charset(bmp, "big5") | frozenset(_variant_table())
+    return [ord(c) for c in bmp if c not in common]
+
+
+@lru_cache(maxsize=1)
+def _mark_re() -> re.Pattern[str]:
+    """One class of every character that can be a suspect mark: the rare ones (:func:`_is_rare`) and the signs.
+
+    Every ideograph outside the Basic Multilingual Plane is rare (GB2312 and Big5 write none,
+    and no variant form lies there); those inside it are tested once, in about 30 ms.
+    """
+    rare = _rare_bmp()
+    ranges, k = [], 0
+    while k < len(rare):
+        j = k
+        while j + 1 < len(rare) and rare[j + 1] == rare[j] + 1:
+            j += 1
+        ranges.append(chr(rare[k]) if j == k else f"{chr(rare[k])}-{chr(rare[j])}")
+        k = j + 1
+    return re.compile("[" + "".join(ranges) + "\U00020000-\U0002ebef\ufffd€\ue000-\uf8ff?]")
+
+
+@lru_cache(maxsize=4)
+def _suspect_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Spans that look like mis-decoded bytes: groups of suspect marks at most one character apart.
 
-    Marks are rare characters (:func:`_is_rare`) and the :data:`_SUSPECT` signs. A variant form
-    (羣, 衞: :func:`_variant_table`) is real text on its own, but UTF-8 read as GBK makes such
-    forms too (鎸, 閲): it joins a group only beside another mark, and a group of variants alone
-    is no suspect. A group is one when it holds a sign (?, U+FFFD ...) or two marks.
+    Marks are rare characters (:func:`_is_rare`) and the signs of mojibake (U+FFFD, €, private
+    use, a ? beside an ideograph that ends no question). A variant form (羣, 衞:
+    :func:`_variant_table`) is real text on its own, but UTF-8 read as GBK makes such forms too
+    (鎸, 閲): it joins a group only beside another mark, and a group of variants alone is no
+    suspect. A group is one when it holds a sign (?, U+FFFD ...) or two marks. Found with one
+    scan for every mark (:func:`_mark_re`), and cached: three steps ask about one text.
     """
-    chars = set(text)
-    rare = "".join(ch for ch in chars if _is_rare(ch))
-    marks = [m.start() for m in re.finditer(f"[{re.escape(rare)}]", text)] if rare else []
-    marks += [m.start() for m in _SUSPECT.finditer(text) if not (m.group() == "?" and _is_question_mark(text, m.start()))]
+    marks = []
+    for m in _mark_re().finditer(text):
+        i = m.start()
+        if text[i] == "?":  # a sign only beside an ideograph, and only where no question ends
+            if not ("\u3400" <= text[i - 1 : i] <= "\u9fff" or "\u3400" <= text[i + 1 : i + 2] <= "\u9fff"):
+                continue
+            if _is_question_mark(text, i):
+                continue
+        marks.append(i)
     if not marks:
-        return
-    variants = "".join(ch for ch in chars if ch in _variant_table())
-    seconds = {m.start() for m in re.finditer(f"[{variants}]", text)} if variants else set()
+        return ()
+    seconds = {m.start() for m in _variant_re().finditer(text)}
     marks = sorted(set(marks) | seconds)
+    spans = []
     i = 0
     while i < len(marks):
         start = end = marks[i]
@@ -563,8 +674,9 @@ def _suspect_spans(text: str) -> Iterator[tuple[int, int]]:
             end += 1
             while end < len(text) and text[end] in _JUNK:
                 end += 1
-            yield start, end
+            spans.append((start, end))
         i = j
+    return tuple(spans)
 
 
 def _repair(span: str) -> str | None:
@@ -592,6 +704,28 @@ _CJK_RUN = re.compile(r"[^\x00-\x7f\s，。、；：？！“”‘’（）《�
 _UTF8_CJK_BYTES = re.compile(rb"(?:[\xe3-\xe9][\x80-\xbf]{2}){2,}")
 
 
+@lru_cache(maxsize=4)
+def _may_hold_utf8_read_as_gbk(text: str, min_chars: int = 3) -> bool:
+    """Whether the whole text, encoded as GB18030, holds ``min_chars`` (at most 3) 3-byte UTF-8 ideographs in a row.
+
+    Where it does not, no run of :func:`_gbk_mojibake_runs` can: a run's bytes lie in the whole
+    text's (GB18030 keeps no state between characters). One test of the whole text, on its
+    bytes with NumPy, instead of a search in the bytes of every run. Cached: the cleaning
+    pipeline asks before the ``mojibake`` step, which asks again.
+    """
+    data = np.frombuffer(text.encode("gb18030", "replace"), dtype=np.uint8)
+    n = min(max(min_chars, 2), 3)  # _UTF8_CJK_BYTES needs two sequences at least
+    if len(data) < 3 * n:
+        return False
+    lead = (data - np.uint8(0xE3)) <= np.uint8(0xE9 - 0xE3)  # unsigned: below 0xE3 wraps round to large
+    cont = (data - np.uint8(0x80)) <= np.uint8(0xBF - 0x80)
+    seq = lead[:-2] & cont[1:-1] & cont[2:]  # a 3-byte sequence starts here
+    found = seq[: len(seq) - 3 * (n - 1)].copy()
+    for k in range(1, n):
+        found &= seq[3 * k : len(seq) - 3 * (n - 1 - k)]
+    return bool(found.any())
+
+
 def _gbk_mojibake_runs(text: str, min_chars: int = 3) -> Iterator[tuple[int, int]]:
     """Spans of ideographs that are UTF-8 bytes read as GBK (鍏氬缓 for 党建).
 
@@ -599,6 +733,8 @@ def _gbk_mojibake_runs(text: str, min_chars: int = 3) -> Iterator[tuple[int, int
     aligned on character boundaries; ``min_chars`` recovered characters make chance
     agreement in real text negligible.
     """
+    if not _may_hold_utf8_read_as_gbk(text, min_chars):
+        return
     for m in _CJK_RUN.finditer(text):
         run = m.group()
         try:
@@ -653,21 +789,21 @@ def step_mojibake(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
-_CORNER = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”", "﹃": "‘", "﹄": "’"})
+_CORNER_TO = {"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”", "﹃": "‘", "﹄": "’"}
 _CORNER_HINT = re.compile("[「」『』﹁﹂﹃﹄]")
 
 
 def step_quotes(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Corner quotes 「」『』 → “” ‘’, the marks simplified-script texts use."""
-    if not _CORNER_HINT.search(text):  # a scan for eight characters costs a tenth of translating the text
-        return []
-    after = text.translate(_CORNER)
-    return _diff_edits(text, after, "corner quotes") if after != text else []
+    changes = {m.start(): _CORNER_TO[m.group()] for m in _CORNER_HINT.finditer(text)}
+    return _char_edits(text, changes, "corner quotes")
 
 
 _CJK_OR_FW = rf"[{CJK}“”‘’（）《》【】、。，；：？！]"
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_PUNCT_RE = re.compile(rf"(?<={_CJK_OR_FW})[,;:?!]|[,;:?!](?={_CJK_OR_FW})")
+# A half-width mark with Chinese on either side. The mark comes first and the lookbehind after it
+# (``(?<=X.)``), so the scan skips to the next mark instead of trying every position.
+_PUNCT_RE = re.compile(rf"[,;:?!](?:(?<={_CJK_OR_FW}.)|(?={_CJK_OR_FW}))")
 _PAREN_RE = re.compile(r"\(([^()\n]{0,80})\)")
 
 
@@ -678,7 +814,7 @@ def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Half-width , ; : ? ! ( ) in Chinese context → full-width; numbers (1,000, 14:44) untouched."""
     if not _HALF_WIDTH_HINT.search(text):
         return []
-    chars = list(text)
+    changes: dict[int, str] = {}
     suspect: set[int] | None = None
     for m in _PUNCT_RE.finditer(text):
         i = m.start()
@@ -690,13 +826,15 @@ def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
                 suspect = {k for start, end in _suspect_spans(text) for k in range(start, end)}
             if i in suspect:
                 continue
-        chars[i] = _HALF_TO_FULL[text[i]]
+        changes[i] = _HALF_TO_FULL[text[i]]
     for m in _PAREN_RE.finditer(text):
         before = text[m.start() - 1 : m.start()]
-        if re.search(CJK_CHAR, m.group(1)) or re.fullmatch(CJK_CHAR, before or "x"):
-            chars[m.start()], chars[m.end() - 1] = "（", "）"
-    after = "".join(chars)
-    return _diff_edits(text, after, "punctuation width") if after != text else []
+        if _CJK_ONE.search(m.group(1)) or (before and is_cjk(before)):
+            changes[m.start()], changes[m.end() - 1] = "（", "）"
+    return _char_edits(text, changes, "punctuation width")
+
+
+_CJK_ONE = re.compile(CJK_CHAR)
 
 
 _IMAGE_MD = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
@@ -705,12 +843,16 @@ _CAPTION_END = re.compile(
     r"[（(](?:资料)?(?:图片|照片|摄影?|供图|视频截图)[）)]\s*\|?\s*$|[（(][^（）()\n]{0,20}?(?:摄|供图)[）)]\s*\|?\s*$|(?:摄|供图)\s*\|?\s*$"
 )
 
+_CAPTION_HINT = re.compile("[▲△▼▽图照摄]")  # what every _CAPTION_START and _CAPTION_END match holds
+
 
 @_bounded
 def step_captions(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Photo captions: lines marked ▲/图为/(资料图片), and table cells beside an image."""
     edits, after_image = [], False
-    for line in _lines(text):
+    # Without an image, a caption is a line marked by one of these characters: only those lines are read.
+    lines = _lines(text) if "![" in text else _lines_holding(text, _CAPTION_HINT)
+    for line in lines:
         content = line.text.strip()
         is_image_row = bool(_IMAGE_MD.search(content)) and not _IMAGE_MD.sub("", content).strip(" |")
         beside_image = after_image and content.endswith("|") and len(content) <= cfg.max_title_len
@@ -726,17 +868,21 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HTML_TAG = re.compile(r"</?(?:br|p|div|span|img|a|strong|b|em|i|font|section|center|u)\b[^<>]*>", re.I)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 
+_MARKUP = re.compile(r"^\s*\|\s*|\s*\|\s*$|" + _IMAGE_MD.pattern + "|" + _HTML_TAG.pattern + "|" + _ENTITY.pattern, re.I)
+# What a line needs for any markup edit: a pipe, an image, a tag, an entity or a table rule.
+_MARKUP_HINT = re.compile(r"[|<&!-](?:(?<=[|<&])|(?<=!)\[|(?<=-)--)")  # [|<&]|!\[|---, opening on a class: scanned fast
+
 
 @_bounded
 def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Web markup: image markdown, table pipes, formatting tags and entities."""
     edits = []
-    for line in _lines(text):
+    for line in _lines_holding(text, _MARKUP_HINT):
         stripped = _IMAGE_MD.sub("", line.text).strip(" |\t")
         if (not stripped and line.text.strip()) or _TABLE_RULE.match(line.text):
             edits.append(_remove_line(line, text, "image / table markup line"))
             continue
-        for m in re.finditer(r"^\s*\|\s*|\s*\|\s*$|" + _IMAGE_MD.pattern + "|" + _HTML_TAG.pattern + "|" + _ENTITY.pattern, line.text, re.I):
+        for m in _MARKUP.finditer(line.text):
             s, e = line.start + m.start(), line.start + m.end()
             if m.group().startswith("&"):
                 edits.append(Edit(s, e, m.group(), _ODD_SPACE.sub(" ", html.unescape(m.group())), "changed", "HTML entity"))
@@ -745,17 +891,16 @@ def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
-_NAV = re.compile(
-    r"^\s*(?:[-*•·>]\s*)?[【\[]?(?:上一篇|下一篇|上一条|下一条|上一页|下一页|返回顶部|返回首页|返回列表|打印本页|打印|关闭窗口|关闭|"
-    r"分享到|扫一扫|相关阅读|相关新闻|相关链接|推荐阅读|字号|字体|【大中小】|阅读次数|浏览次数|点击数|收藏)[】\]]?"
-    r"(?:\s*[:：].{0,60})?\s*$"
-)
+_NAV_WORDS = (r"上一篇|下一篇|上一条|下一条|上一页|下一页|返回顶部|返回首页|返回列表|打印本页|打印|关闭窗口|关闭|"
+              r"分享到|扫一扫|相关阅读|相关新闻|相关链接|推荐阅读|字号|字体|【大中小】|阅读次数|浏览次数|点击数|收藏")  # fmt: skip
+_NAV = re.compile(rf"^\s*(?:[-*•·>]\s*)?[【\[]?(?:{_NAV_WORDS})[】\]]?(?:\s*[:：].{{0,60}})?\s*$")
+_NAV_HINT = re.compile(_NAV_WORDS)  # a navigation line holds one of the words: only those lines are read
 
 
 @_bounded
 def step_navigation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Page navigation and widgets (上一篇/下一篇, 打印本页, 分享到 ...) on lines of their own."""
-    return [_remove_line(line, text, "page navigation") for line in _lines(text) if line.text.strip() and _NAV.match(line.text)]
+    return [_remove_line(line, text, "page navigation") for line in _lines_holding(text, _NAV_HINT) if line.text.strip() and _NAV.match(line.text)]
 
 
 _OPENER_WORDS = r"本文来[自源]|本文转[自载]|转载自|原标题[:：]|本作品|免责声明|版权所有|版权声明|声明[:：]|责任编辑[:：]"
@@ -771,6 +916,30 @@ _TRAILER = re.compile(rf"{_NOTICE_WORDS}|^\s*ID\s*[:：]\s*\w+\s*$", re.I)
 _FOOTNOTE_LINE = re.compile(r"^\s*(?:[\[\]↑^]|\d{1,3}|[A-Z]{2,6}\s*\d{1,3}|true|false|[.…]+)?\s*$", re.I)
 # Anything a trailer could start with, anywhere: where the closing part of a text has none, the step stops there.
 _TRAILER_HINT = re.compile(rf"{_OPENER_WORDS}|{_NOTICE_WORDS}|^\s*ID\s*[:：]", re.I | re.M)
+# The same words, each alternative opening on a fixed character: Python's re then skips to the next of
+# those characters, where _TRAILER and _TRAILER_HINT (opening on ^ or on letters under IGNORECASE) try
+# every position. The letters after the first keep IGNORECASE; p and c match only themselves and their
+# capitals under it, as d does. The one form left out, ^\s*ID, needs an I (I, i, İ or ı) and a d.
+_NOTICE_FAST = (
+    r"仅代表作者|不代表本[站网]|版权(?:所有|声明|归)|著作权(?:所有|声明|归)|未经[^，。\n]{0,8}(?:授权|许可)[，,、\s]*(?:不得|禁止|严禁|请勿)|"
+    r"不得转载|禁止转载|严禁转载|请勿转载|转载请注明|信息发布传播服务|公有领域|"
+    r"p(?i:ublic domain)|P(?i:ublic domain)|c(?i:opyright)|C(?i:opyright)|©"
+)
+_NOTICE_FAST_RE = re.compile(_NOTICE_FAST)
+_HINT_FAST_RE = re.compile(rf"{_OPENER_WORDS}|{_NOTICE_FAST}")
+_ID_LIKE = re.compile("[IiİıI][dD]")
+
+
+def _is_notice(line: str) -> bool:
+    """``_TRAILER.search(line)``, found faster."""
+    return bool(_NOTICE_FAST_RE.search(line) or (_ID_LIKE.search(line) and _TRAILER.search(line)))
+
+
+def _trailer_hint(text: str, pos: int) -> bool:
+    """``_TRAILER_HINT.search(text, pos)``, found faster."""
+    return bool(_HINT_FAST_RE.search(text, pos) or (_ID_LIKE.search(text, pos) and _TRAILER_HINT.search(text, pos)))
+
+
 # The end of a sentence, with the closing marks and spaces after it: where a trailer on the last line may start.
 _SENTENCE_BREAK = re.compile(r"[。！？!?]+[”’」』）)]*\s*")
 
@@ -795,20 +964,20 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     tail_from = max(1, n - max(6, n // 4))
     closing = len(text) - cfg.max_trailer_share * len(text)
     look_from = 0 if n <= 2 else min(int(closing), content[tail_from].start)
-    if not _TRAILER_HINT.search(text, look_from):  # most texts: nothing trailer-like near the end
+    if not _trailer_hint(text, look_from):  # most texts: nothing trailer-like near the end
         return []
     limit = cfg.max_trailer_share * len(text.strip())
     end = len(text.rstrip())
 
     def trailer_like(line: _Line) -> bool:
-        return bool(_TRAILER_OPENER.match(line.text) or _TRAILER.search(line.text) or _FOOTNOTE_LINE.match(line.text))
+        return bool(_TRAILER_OPENER.match(line.text) or _is_notice(line.text) or _FOOTNOTE_LINE.match(line.text))
 
     def rest_is_trailer(k: int) -> bool:
         return all(trailer_like(line) for line in content[k:])
 
     starts = {k for k, line in enumerate(content) if k and line.start >= closing and _TRAILER_OPENER.match(line.text)}
-    starts |= {k for k in range(tail_from, n) if _TRAILER.search(content[k].text) and rest_is_trailer(k)}
-    if (_TRAILER_OPENER.match(content[0].text) or _TRAILER.search(content[0].text)) and rest_is_trailer(0):
+    starts |= {k for k in range(tail_from, n) if _is_notice(content[k].text) and rest_is_trailer(k)}
+    if (_TRAILER_OPENER.match(content[0].text) or _is_notice(content[0].text)) and rest_is_trailer(0):
         starts.add(0)
     first = min(starts) if starts else None
     # Where in its first line the trailer starts: a line may close a paragraph with one (a page flattened to one line).
@@ -843,7 +1012,7 @@ def _trailer_start(text: str, line: _Line, closing: float) -> int | None:
     found = None
     for k in range(len(bounds) - 2, -1, -1):  # the closing run of notices, from the end
         sentence = text[bounds[k] : bounds[k + 1]]
-        if not (_TRAILER.search(sentence) or _OPENER_AT.match(sentence)):
+        if not (_is_notice(sentence) or _OPENER_AT.match(sentence)):
             break
         found = bounds[k]
     for b in [bounds[0], *bounds[bisect_left(bounds, closing) : -1]]:
@@ -987,8 +1156,8 @@ _REPORTER = re.compile(
 )
 _AGENCY = re.compile(rf"^[{CJK}]{{2,14}}(?:厅|局|委|办|部|院|处|科|队|中心|支队|大队|分局|派出所|所|站|室)$")
 _SPACED_NAME = re.compile(rf"^\s*[{CJK}](?:[ \u3000]+[{CJK}]){{1,3}}\s*$")
-_CLOSING = re.compile(
-    rf"(?<=[。！？”])[（(]\s*(?:(?:作者|通讯员|记者|供稿|撰稿)[:：\s]*)?"
+_CLOSING = re.compile(  # the bracket first, the lookbehind after it: the scan skips to brackets
+    rf"[（(](?<=[。！？”][（(])\s*(?:(?:作者|通讯员|记者|供稿|撰稿)[:：\s]*)?"
     rf"(?!(?:试行|暂行|草案|征求意见稿|修订|节选|摘编|续|完)\s*[）)])(?P<who>[{CJK}A-Za-z·\s、]{{2,20}})\s*[）)]\s*$"
 )
 _GLUED_NAME = re.compile(rf"(?<=[{SENTENCE_END}”])(?P<who>[{CJK}]{{2,4}})\s*$")
@@ -1022,7 +1191,8 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         return edits
     last = content[-1]
     for pattern, what in ((_END_MARK, None), (_CLOSING, "closing byline"), (_GLUED_NAME, "byline glued to the last paragraph")):
-        m = pattern.search(last.text)
+        # _GLUED_NAME ends the line: it can start no earlier than four characters before the trailing space
+        m = pattern.search(last.text, max(0, len(last.text.rstrip()) - 4) if pattern is _GLUED_NAME else 0)
         if not m:
             continue
         if what is None:
@@ -1126,7 +1296,8 @@ def _wrapped_inside_sentence(prev: str | None, cur: str, nxt: str) -> bool:
     if _LINE_ITEM.match(cur) and len(cur.strip()) <= MAX_HEADING_LEN:
         return False
     width = _width(cur)
-    if _width(nxt.rstrip()) > width + _WRAP_SLACK:
+    rest = nxt.rstrip()
+    if len(rest) > width + _WRAP_SLACK or _width(rest) > width + _WRAP_SLACK:  # a character is a column at least
         return False
     continues = prev is not None and prev.strip() and prev.rstrip()[-1] not in LINE_FINAL
     return not continues or abs(_width(prev.rstrip()) - width) <= _WRAP_SLACK
@@ -1171,6 +1342,10 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"“[^“”\n]*”", text)]
 
 
+# “A“B” in a list: an opening mark right after a closing one (the lookbehind after the mark, so the scan skips to marks).
+_LOST_CLOSING = re.compile(r"“(?<=”“)([^“”\n]{1,12})(?=“[^“”\n]{1,20}”)")
+
+
 def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Restore a '+' lost as a space in X+Y models (“党建 警务” → “党建+警务”); repair “A“B” lists.
 
@@ -1179,7 +1354,7 @@ def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """
     edits: list[Edit] = []
     # “A“B” inside a list of quoted items: the first item lost its closing mark.
-    for m in re.finditer(r"(?<=”)“([^“”\n]{1,12})(?=“[^“”\n]{1,20}”)", text):
+    for m in _LOST_CLOSING.finditer(text):
         pos = m.end()
         edits.append(Edit(pos, pos, "", "”", "changed", "closing quotation mark restored in a list of quoted items"))
     patched = apply_edits(text, edits) if edits else text
@@ -1189,13 +1364,15 @@ def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     def orig(pos: int) -> int:
         return pos - sum(1 for p in inserted if p < pos)
 
-    quotes = _quote_spans(patched)
+    quotes: list[tuple[int, int]] | None = None  # found at the first sequence that needs them: most texts have none
     for m in iter_spaced_sequences(patched):
         parts = m.group().split()
         slogan = all(len(p) >= 4 for p in parts) and not any(p in cfg.model_heads for p in parts)
+        if not slogan and quotes is None:
+            quotes = _quote_spans(patched)
         in_quote = not slogan and any(
             m.start() == a + 1 and (b - a - 2) <= 24 and re.fullmatch(r"(?:（[^（）]{1,8}）)?", patched[m.end() : b - 1])
-            for a, b in quotes
+            for a, b in quotes or ()
             if a < m.start() < b
         )
         head = next((h for h in cfg.model_heads if parts[0].endswith(h) and len(parts[0]) <= len(h) + 2), None)
@@ -1218,32 +1395,36 @@ def _delimited(text: str, start: int, end: int) -> bool:
     return before in bounds and after in bounds
 
 
-_SPACES = re.compile(r"[ \t\u3000]+")
+_SPACES = re.compile(r"[ \t\u3000][ \t\u3000]*")  # not [...]+: a pattern that opens on a repeat is tried at every position
 _SPACE_PUNCT = frozenset(_PUNCT) | frozenset("，。、；：？！“”‘’（）《》【】")
 
 
 def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """One line per paragraph: no indentation, trailing or blank lines, no spaces beside CJK punctuation."""
-    edits: list[Edit] = []
     lines = _lines(text)
-    filled = [i for i, line in enumerate(lines) if line.text.strip()]
-    last = filled[-1] if filled else -1
-    for i, line in enumerate(lines):
-        if not line.text.strip():
-            if i < last:
-                edits.append(Edit(line.start, line.stop, text[line.start : line.stop], "", "changed", "whitespace"))
+    blank = [not line.text or line.text.isspace() for line in lines]  # what str.strip() would leave empty
+    last = len(blank) - 1 - blank[::-1].index(False) if False in blank else -1
+    if last == -1:
+        return [Edit(0, len(text), text, "", "changed", "whitespace")] if text else []
+    edits = [Edit(line.start, line.stop, text[line.start : line.stop], "", "changed", "whitespace")
+             for line, empty in zip(lines[:last], blank) if empty]  # fmt: skip
+    starts = None
+    for m in _SPACES.finditer(text):  # one scan of the text: no run of spaces crosses a line break
+        a, b = m.span()
+        if starts is None:
+            starts = [line.start for line in lines]
+        i = bisect_right(starts, a) - 1
+        line = lines[i]
+        if blank[i]:
             continue
-        for m in _SPACES.finditer(line.text):
-            a, b = m.start(), m.end()
-            beside_punct = line.text[a - 1 : a] in _SPACE_PUNCT or line.text[b : b + 1] in _SPACE_PUNCT
-            after = "" if a == 0 or b == len(line.text) or beside_punct else " "
-            if after != m.group():
-                edits.append(Edit(line.start + a, line.start + b, m.group(), after, "changed", "whitespace"))
-        if i == last and line.stop > line.end:
-            edits.append(Edit(line.end, len(text), text[line.end :], "", "changed", "whitespace"))
-    if last == -1 and text:
-        edits = [Edit(0, len(text), text, "", "changed", "whitespace")]
-    return edits
+        beside_punct = (a > line.start and text[a - 1] in _SPACE_PUNCT) or (b < line.end and text[b] in _SPACE_PUNCT)
+        after = "" if a == line.start or b == line.end or beside_punct else " "
+        if after != m.group():
+            edits.append(Edit(a, b, m.group(), after, "changed", "whitespace"))
+    line = lines[last]
+    if line.stop > line.end:
+        edits.append(Edit(line.end, len(text), text[line.end :], "", "changed", "whitespace"))
+    return sorted(edits, key=_EDIT_ORDER)
 
 
 #: The pipeline: (name, function, bulk). Bulk steps are summarised in one audit row per document.
@@ -1274,24 +1455,118 @@ BULK_STEPS = frozenset(name for name, _, bulk in STEPS if bulk)
 assert STEP_NAMES == [f.name for f in fields(CleanConfig) if f.type in ("bool", bool)]
 
 
+# --------------------------------------------------------------------------- gates
+# Most steps find nothing in most texts, and each would scan the whole text to learn it. A step
+# below finds nothing (and records nothing in the context) in a text that holds none of its
+# characters; clean_text learns which of these characters a text holds in one pass over its code
+# points (NumPy, a table lookup each) and skips the steps that cannot fire. Steps change the text:
+# what they remove takes characters away, what they write is added to the set, so the set stays
+# a superset of the characters of the text each step reads. The steps keep their own checks:
+# called alone they give the same result. (tests/test_clean.py runs every step on the texts of the
+# CPC reports, the seeds and the cleaning cases and checks that a skipped one finds nothing.)
+
+_UNICODE_CHARS = [(0x00, 0x08), (0x0B, 0x0D), (0x0E, 0x1F), (0x7F, 0x9F), (0xA0, 0xA0), (0xAD, 0xAD), (0x2002, 0x200D),
+                  (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x2060), (0xFEFF, 0xFEFF)]  # fmt: skip  (_UNICODE_FIXES)
+
+
+def _chars(text: str) -> list[tuple[int, int]]:
+    return [(ord(c), ord(c)) for c in text]
+
+
+@lru_cache(maxsize=1)
+def _gate_table() -> tuple[dict[str, int], np.ndarray]:
+    """Per step, its bit; per code point (all above U+FFFF at U+10000), the bits of the steps it may make fire."""
+    rare = _rare_bmp()
+    chars = {
+        "unicode": _UNICODE_CHARS,  # and text not in NFC (tested apart)
+        "pinyin": _chars("(（"),  # _PINYIN_HINT: an opening parenthesis,
+        "pinyin:letter": [(0x61, 0x7A), *_chars(_TONES)],  # and after it a lower-case letter
+        # the marks of _suspect_spans (_mark_re: rare ideographs, every one above U+FFFF, the signs) and
+        # the first character of _LATIN_MOJIBAKE; UTF-8 read as GBK is tested apart (_may_hold_utf8_read_as_gbk)
+        "mojibake": [*zip(rare, rare), (0x10000, 0x10000), *_chars("\ufffd€?"), (0xE000, 0xF8FF), (0xC0, 0xFF)],
+        "variants": [(ord(c), ord(c)) for c in _variant_table()],  # _variant_re
+        "fullwidth": [(0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)],  # _FULLWIDTH_HINT
+        "quotes": _chars("「」『』﹁﹂﹃﹄"),  # _CORNER_HINT
+        "punctuation": _chars(",;:?!()"),  # _HALF_WIDTH_HINT
+        "plus_signs": _chars(" \u00a0\u3000"),  # a spaced sequence holds a space (a lost closing mark: tested apart)
+        "captions": _chars("▲△▼▽图照摄!"),  # _CAPTION_HINT, and the ! of an image
+        "markup": _chars("|<&!-"),  # _MARKUP_HINT
+        "navigation": _chars("篇条页返印闭享扫相荐号体【阅浏击藏"),  # one character of each _NAV_WORDS word
+    }
+    bits = {name: 1 << k for k, name in enumerate(chars)}
+    table = np.zeros(0x10001, dtype=np.uint16)
+    for name, ranges in chars.items():
+        for lo, hi in ranges:
+            table[lo : hi + 1] |= bits[name]
+    return bits, table
+
+
+def _gate_bits(text: str) -> int:
+    """The bits of the steps that the characters of ``text`` may make fire (see :func:`_gate_table`)."""
+    if not text:
+        return 0
+    table = _gate_table()[1]
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return int(np.bitwise_or.reduce(table[np.minimum(points, 0x10000)]))
+
+
+def _may_fire(name: str, text: str, bits: int) -> bool:
+    """Whether step ``name`` may find something in ``text``, whose characters' gate bits are (at most) ``bits``."""
+    step_bits = _gate_table()[0]
+    bit = step_bits.get(name)
+    if bit is None:
+        return True
+    if bits & bit:
+        return name != "pinyin" or bool(bits & step_bits["pinyin:letter"])
+    if name == "unicode":
+        return not unicodedata.is_normalized("NFC", text)
+    if name == "mojibake":
+        return _may_hold_utf8_read_as_gbk(text)
+    if name == "plus_signs":
+        return "”“" in text  # _LOST_CLOSING
+    return False
+
+
+def warm_up() -> None:
+    """Build what every cleaning reads (the character tables, OpenCC's converters), once per process.
+
+    They are built on first use anyway; worker processes forked after this start with them,
+    instead of each building them (about 0.2 s) again.
+    """
+    _gate_table()
+    _mark_re()
+    _variant_re()
+    _converter("t2s")
+    _converter("s2t")
+
+
 def clean_text(raw: str, config: CleanConfig | None = None) -> Cleaned:
     """Run the enabled steps on one raw text: cleaned text, extracted fields, every edit.
 
     >>> clean_text("區(qū)公安局推行「黨建 警務」模式,成效明顯。").text
     '区公安局推行“党建+警务”模式，成效明显。'
     """
-    cfg = config or CleanConfig()
+    return _clean(raw, config or CleanConfig())
+
+
+def _clean(raw: str, cfg: CleanConfig, *, gated: bool = True) -> Cleaned:
+    """:func:`clean_text`; ``gated=False`` runs every enabled step, even those its gate skips (for the tests)."""
     result = Cleaned(raw)
     text, ctx = raw, {}
+    bits = _gate_bits(raw) if gated else 0
     for name, fn, _ in STEPS:
-        if not getattr(cfg, name):
+        if not getattr(cfg, name) or (gated and not _may_fire(name, text, bits)):
             continue
-        edits = sorted(fn(text, cfg, ctx), key=lambda e: (e.start, e.end))
-        result.edits.extend((name, e) for e in edits)
-        text = apply_edits(text, edits)
+        edits = sorted(fn(text, cfg, ctx), key=_EDIT_ORDER)
+        if edits:
+            result.edits.extend((name, e) for e in edits)
+            text = apply_edits(text, edits)
+            if gated:
+                bits |= _gate_bits("".join(e.after for e in edits))
     result.text = text
     result.fields = {k: v for k, v in ctx.items() if k in FIELDS}
     return result
+
 
 
 def replay(raw: str, edits: list[tuple[str, Edit]]) -> str:
@@ -1302,7 +1577,7 @@ def replay(raw: str, edits: list[tuple[str, Edit]]) -> str:
     return text
 
 
-def edit_text_spans(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
+def edit_text_spans(edits: list[tuple[str, Edit]], *, steps: Collection[str] | None = None) -> list[tuple[int, int] | None]:
     """Each edit's span in the final cleaned text: where its ``after`` ended up (a flag: the text it marked).
 
     ``edits`` are (step, edit) pairs in the order :func:`clean_text` records them
@@ -1312,17 +1587,22 @@ def edit_text_spans(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
     not. Where a later edit replaced part of a span, the span keeps what survives; where it
     replaced all of it, the span is empty at the place the text vanished. So
     ``text[start:end] == edit.after`` for every edit no later edit overlapped. Lets an audit
-    row say where its change is in ``text``, without cleaning again.
+    row say where its change is in ``text``, without cleaning again. ``steps``: spans of
+    these steps' edits only, None for the others (the loader summarises the bulk steps'
+    thousands of edits and needs none of their spans; following them costs more than cleaning).
 
     >>> edits = [("a", Edit(0, 2, "  ", "", "removed")), ("a", Edit(4, 5, "x", "yy", "changed")),
     ...          ("b", Edit(0, 1, "a", "", "removed"))]  # "  abxd" → "abyyd" → "byyd"
     >>> edit_text_spans(edits)
     [(0, 0), (1, 3), (0, 0)]
+    >>> edit_text_spans(edits, steps={"b"})
+    [None, None, (0, 0)]
     >>> cleaned = clean_text("推行「黨建 警務」模式")
     >>> [cleaned.text[a:b] for (step, _), (a, b) in zip(cleaned.edits, edit_text_spans(cleaned.edits)) if step == "plus_signs"]
     ['+']
     """
-    spans: list[tuple[int, int]] = []
+    result: list[tuple[int, int] | None] = [None] * len(edits)
+    followed: list[int] = []  # the edits whose spans are followed, by index; their spans are in result
     i = 0
     while i < len(edits):
         j = i
@@ -1331,11 +1611,39 @@ def edit_text_spans(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
         own = [e for _, e in edits[i:j]]
         if any(b.start < a.start for a, b in zip(own, own[1:])):
             raise ValueError(f"the edits of step {edits[i][0]!r} are not sorted by offset: pass Cleaned.edits as clean_text records them")
-        shift = _StepShift([e for e in own if e.action != "flagged"])
-        spans = [shift.span(a, b) for a, b in spans]
-        spans += [shift.span(e.start, e.end) if e.action == "flagged" else shift.placed(e) for e in own]
+        wanted = steps is None or edits[i][0] in steps
+        if followed or wanted:
+            applied = [e for e in own if e.action != "flagged"]
+            shift = _StepShift(applied)
+            if applied and len(followed) + len(own) * wanted >= _ARRAY_MIN:
+                _follow_in_arrays(shift, result, followed, own if wanted else [], i)
+            else:
+                for k in followed:
+                    result[k] = shift.span(*result[k])  # type: ignore[misc]
+                if wanted:
+                    for k, e in enumerate(own, start=i):
+                        result[k] = shift.span(e.start, e.end) if e.action == "flagged" else shift.placed(e)
+            if wanted:
+                followed.extend(range(i, j))
         i = j
-    return spans
+    return result
+
+
+def _follow_in_arrays(shift: _StepShift, result: list, followed: list[int], own: list[Edit], first: int) -> None:
+    """:func:`edit_text_spans`'s work for one step, in arrays: the spans followed so far, then the step's own edits'."""
+    if followed:
+        new_start, new_end = shift.spans_of(np.array([result[k][0] for k in followed], dtype=np.int64),
+                                         np.array([result[k][1] for k in followed], dtype=np.int64))  # fmt: skip
+        for k, a, b in zip(followed, new_start.tolist(), new_end.tolist()):
+            result[k] = (a, b)
+    if own:
+        placed = zip(*(column.tolist() for column in shift.all_placed()))
+        flags = [e for e in own if e.action == "flagged"]
+        if flags:
+            flag_spans = zip(*(column.tolist() for column in shift.spans_of(np.array([e.start for e in flags], dtype=np.int64),
+                                                                          np.array([e.end for e in flags], dtype=np.int64))))  # fmt: skip
+        for k, e in enumerate(own, start=first):
+            result[k] = next(flag_spans) if e.action == "flagged" else next(placed)
 
 
 def raw_offsets(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
@@ -1367,6 +1675,9 @@ def raw_offsets(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
         if not resized:
             continue
         shift = _StepShift(resized)
+        if len(points) + 2 * len(resized) >= _ARRAY_MIN:
+            points = _moved_points(shift, points)
+            continue
         moved = [(shift._end(t), r) for t, r in points]
         for e in resized:  # after the moved points: at a shared position the edit's own point wins
             start, end = shift.placed(e)
@@ -1374,6 +1685,26 @@ def raw_offsets(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
         moved.sort(key=lambda point: point[0])  # stable: of equal positions the last added is kept
         points = [point for k, point in enumerate(moved) if k + 1 == len(moved) or moved[k + 1][0] != point[0]]
     return [point for k, point in enumerate(points) if k == 0 or point[1] - point[0] != points[k - 1][1] - points[k - 1][0]]
+
+
+def _moved_points(shift: _StepShift, points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`raw_offsets`'s work for one step, in arrays: the points moved, each edit's two added, sorted."""
+    t, r = (np.array(column, dtype=np.int64) for column in zip(*points))
+    starts, ends = np.array(shift.starts, dtype=np.int64), np.array(shift.ends, dtype=np.int64)
+
+    def raw_at(pos: np.ndarray) -> np.ndarray:  # raw_position, of many positions
+        k = np.maximum(np.searchsorted(t, pos, side="right") - 1, 0)
+        return r[k] + pos - t[k]
+
+    placed_start, placed_end = shift.all_placed()
+    added_t, added_r = np.empty(2 * len(starts), dtype=np.int64), np.empty(2 * len(starts), dtype=np.int64)
+    added_t[0::2], added_t[1::2] = placed_start, placed_end
+    added_r[0::2], added_r[1::2] = raw_at(starts), raw_at(ends)
+    all_t, all_r = np.concatenate((shift.ends_of(t), added_t)), np.concatenate((r, added_r))
+    order = np.argsort(all_t, kind="stable")  # of equal positions the last added is kept
+    all_t, all_r = all_t[order], all_r[order]
+    last = np.append(all_t[1:] != all_t[:-1], True)
+    return list(zip(all_t[last].tolist(), all_r[last].tolist()))
 
 
 def raw_position(points: list[tuple[int, int]], pos: int) -> int:
@@ -1384,15 +1715,20 @@ def raw_position(points: list[tuple[int, int]], pos: int) -> int:
 
 
 class _StepShift:
-    """Where positions of a step's input lie in its output, given the edits it applied (sorted, not overlapping)."""
+    """Where positions of a step's input lie in its output, given the edits it applied (sorted, not overlapping).
+
+    One position at a time (:meth:`span`, :meth:`placed`, :meth:`_end`) or many at once with
+    NumPy (:meth:`spans_of`, :meth:`all_placed`, :meth:`ends_of`), the same arithmetic: a document with
+    thousands of edits (a Traditional page, its pinyin removed) follows them in whole arrays.
+    """
 
     def __init__(self, applied: list[Edit]):
         self.starts = [e.start for e in applied]
         self.ends = [e.end for e in applied]
         self.lengths = [len(e.after) for e in applied]
-        self.delta = [0]  # delta[k]: how far the first k edits moved the text after them
-        for e in applied:
-            self.delta.append(self.delta[-1] + len(e.after) - (e.end - e.start))
+        self.delta = [0, *accumulate(n - (b - a) for a, b, n in zip(self.starts, self.ends, self.lengths))]
+        # delta[k]: how far the first k edits moved the text after them
+        self._arrays: tuple[np.ndarray, ...] | None = None
 
     def placed(self, edit: Edit) -> tuple[int, int]:
         """The span an applied edit's ``after`` takes in the output."""
@@ -1422,6 +1758,47 @@ class _StepShift:
             k -= 1
         return pos + self.delta[k]
 
+    def _as_arrays(self) -> tuple[np.ndarray, ...]:
+        if self._arrays is None:
+            starts, ends = np.array(self.starts, dtype=np.int64), np.array(self.ends, dtype=np.int64)
+            self._arrays = (starts, ends, np.array(self.lengths, dtype=np.int64), np.array(self.delta, dtype=np.int64),
+                            starts[starts == ends])  # fmt: skip  (the positions of insertions, in order)
+        return self._arrays
+
+    def ends_of(self, pos: np.ndarray) -> np.ndarray:
+        """:meth:`_end` of many positions."""
+        starts, ends, _, delta, insertions = self._as_arrays()
+        k = np.searchsorted(ends, pos, side="right")
+        at = np.minimum(k, len(starts) - 1)
+        inside = (k < len(starts)) & (starts[at] < pos)
+        # The edits [0, k) end at or before pos; the insertions exactly at pos are the last of them.
+        k_before = k - (np.searchsorted(insertions, pos, side="right") - np.searchsorted(insertions, pos, side="left"))
+        return np.where(inside, starts[at] + delta[at], pos + delta[k_before])
+
+    def spans_of(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`span` of many spans."""
+        starts, ends, lengths, delta, _ = self._as_arrays()
+        new_end = self.ends_of(end)
+        k = np.searchsorted(ends, start, side="right")
+        at = np.minimum(k, len(starts) - 1)
+        replaced = (k < len(starts)) & (starts[at] <= start)
+        new_start = np.where(replaced, starts[at] + delta[at] + lengths[at], start + delta[k])
+        empty = (start == end) | (new_start > new_end)
+        return np.where(empty, new_end, new_start), new_end
+
+    def all_placed(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`placed` of every applied edit, in order."""
+        starts, ends, lengths, delta, _ = self._as_arrays()
+        n = len(starts)
+        # Edits with the same start and end (insertions at one place) are all placed where the last of them is.
+        last = np.append((starts[1:] != starts[:-1]) | (ends[1:] != ends[:-1]), True)
+        k = np.minimum.accumulate(np.where(last, np.arange(n), n)[::-1])[::-1]
+        return starts[k] + delta[k], starts[k] + delta[k] + lengths[k]
+
+
+#: Below this many positions to follow through a step, one at a time costs less than building arrays.
+_ARRAY_MIN = 96
+
 
 def with_steps(config: CleanConfig, **switches: bool) -> CleanConfig:
     """A copy of a configuration with some steps switched, checking the step names.
@@ -1437,7 +1814,7 @@ def with_steps(config: CleanConfig, **switches: bool) -> CleanConfig:
 
 def summarize_bulk(step: str, edits: list[Edit]) -> Edit:
     """One summary edit for a bulk step: the commonest replacements and how many characters changed."""
-    counts = Counter((e.before, e.after) for e in edits)
+    counts = Counter(map(attrgetter("before", "after"), edits))
     top = ", ".join(f"{b!r}→{a!r}×{n}" for (b, a), n in counts.most_common(8))
-    first, last = min(e.start for e in edits), max(e.end for e in edits)
+    first, last = min(map(attrgetter("start"), edits)), max(map(attrgetter("end"), edits))
     return Edit(first, last, top, f"{sum(counts.values())} changes", "changed", f"{step}: {len(counts)} distinct replacements")

@@ -24,6 +24,8 @@ _HEADING_LEVELS = [
     re.compile(r"^\d{1,2}[、．.](?!\d)"),  # 1、
     re.compile(r"^[（(]\d{1,2}[）)]"),  # （1）
 ]
+_NUMBERED = re.compile("|".join(f"({pattern.pattern})" for pattern in _HEADING_LEVELS))  # group k + 1: level k
+_STOP = re.compile("[。；]")
 _ITEM = re.compile(rf"^(?:[{CN_ORDINALS}]{{1,3}}是|第[{CN_ORDINALS}\d]{{1,3}}[，、,]|首先|其次|再次|最后|“[^”]{{1,8}}”[^，。]{{0,6}}。)")
 # A sentence ends at 。！？ or …, with the closing quotation marks and brackets after them. Not at
 # ；: in Chinese usage (GB/T 15834-2011) the semicolon joins the clauses of one sentence, as in
@@ -40,9 +42,9 @@ def _heading_level(line: str) -> int | None:
     >>> _heading_level("一是聚焦“引领融合”明方向。制定《全省公安机关“第一议题”学习制度》。") is None
     True
     """
-    for level, pattern in enumerate(_HEADING_LEVELS):
-        if pattern.match(line) and len(line) <= MAX_HEADING_LEN * 2 and not re.search(r"[。；]", line[:-1]):
-            return level
+    numbered = _NUMBERED.match(line)  # the first numbering that matches; the test after it is the same for every one
+    if numbered and len(line) <= MAX_HEADING_LEN * 2 and not _STOP.search(line, 0, len(line) - 1):
+        return numbered.lastindex - 1
     if len(line) <= MAX_HEADING_LEN and line[-1] not in "。；！？!?：:，," and not _ITEM.match(line):
         return len(_HEADING_LEVELS)
     return None
@@ -63,17 +65,18 @@ def paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     joins the open headings with " > ", and a list item's lead phrase is appended
     for the item itself.
     """
-    rows = []
-    for doc_id, text in zip(docs["doc_id"], docs["text"]):
-        rows.extend(_doc_paragraphs(doc_id, text))
-    frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
+    columns: dict[str, list] = {name: [] for name in PARAGRAPH_COLUMNS}
+    for doc_id, text in zip(docs["doc_id"].tolist(), docs["text"].tolist()):
+        _doc_paragraphs(doc_id, text, columns)
+    frame = pd.DataFrame(columns if columns["doc_id"] else [], columns=PARAGRAPH_COLUMNS)
     frame["level"] = frame["level"].astype("Int64")
     return frame
 
 
-def _doc_paragraphs(doc_id: str, text: str) -> list[dict]:
-    rows: list[dict] = []
+def _doc_paragraphs(doc_id: str, text: str, columns: dict[str, list]) -> None:
+    """Append the paragraphs of one document to ``columns`` (one list per column of :data:`PARAGRAPH_COLUMNS`)."""
     path: dict[int, str] = {}
+    section = ""  # _section(path), joined again only when a heading changes the path
     pos, para_no, prev_heading = 0, 0, None
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
@@ -88,15 +91,15 @@ def _doc_paragraphs(doc_id: str, text: str) -> list[dict]:
             else:
                 path = {k: v for k, v in path.items() if k < level}
                 path[level] = line.strip()
-            kind, section = "heading", _section(path)
+            section = _section(path)
+            kind, row_section = "heading", section
         else:
             label = _item_label(line)
             kind = "list item" if label else "body"
-            section = _section(path) if not label else " > ".join(p for p in (_section(path), label) if p)
-        rows.append({"doc_id": doc_id, "para_no": para_no, "kind": kind, "level": level, "section": section,
-                     "start": start, "end": end, "text": line})  # fmt: skip
+            row_section = section if not label else " > ".join(p for p in (section, label) if p)
+        for name, value in zip(PARAGRAPH_COLUMNS, (doc_id, para_no, kind, level, row_section, start, end, line)):
+            columns[name].append(value)
         prev_heading = level
-    return rows
 
 
 def _section(path: dict[int, str]) -> str:

@@ -1,0 +1,180 @@
+"""Is cleaning ever the bottleneck? ``load_corpus`` per core against the tokenize stage, on the same text.
+
+Usage: python benchmarks/bench_load_ratio.py [--sets cpc seeds news mixed] [--mb 5] [--repeat 5]
+                                             [--scale-mb 50] [--scale-repeat 2]
+
+Per set of documents, in one process: ``load_corpus(folder, cache=False, scheduler="serial")``
+(read, decode, every cleaning step, metadata, paragraphs, duplicate signatures and corpus
+terms: the whole in-memory path) against the tokenize stage of the corpus it returns
+(``corpus.segment.tokens`` on its paragraphs with its ``token_config``, one thread, no cache:
+what ``Corpus.tokens`` runs). Each stage's MB/s is of its own input: the files' bytes for the
+load, the cleaned paragraphs' UTF-8 bytes for the tokenizer. The two alternate ``--repeat``
+times and the best of each is compared, so a burst of other work on a shared machine cannot
+decide the ratio. Sets:
+
+- ``cpc``: the 12 CPC reports (``../shared/corpora/cpc``, read in place), official reports;
+- ``seeds``: the five scraped news articles of ``seeds/`` (40 KB: fixed costs show here);
+- ``news``: ``--mb`` MB of news-like documents built from the seeds' lines only (each
+  a shuffled draw of ~3,000 characters under a numbered first line);
+- ``mixed``: ``--mb`` MB built as ``bench_load_clean.py`` builds its corpus (the seeds' and
+  the CPC reports' paragraphs; one file in ten written as GB18030).
+
+With ``--scale-mb`` (0: skip), the 2-core figure: load + tokens of a corpus of that size
+(``bench_tokenize.py``'s build) with one core against two, for each way of using two: the
+in-memory path with two workers (cleaning in two processes, segmenting in two threads) and
+the streaming path on two processes. Rounds alternate the runs (``--scale-repeat``), best
+of each, with the CPU seconds of this process and its workers beside the wall time: where
+other work shares the two cores, the CPU time shows what the wall time could be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import corpus
+from corpus.schedule import progress_bars
+from corpus.segment import tokens
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_load_clean  # noqa: E402
+import bench_tokenize  # noqa: E402
+
+
+def news_corpus(folder: Path, target_mb: float) -> None:
+    """Documents drawn from the seed articles' lines only (their headers, bylines and notices included)."""
+    lines = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        lines += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rng, written, i = random.Random(0), 0, 0
+    while written < target_mb * 1e6:
+        body, size = [f"第{i}号新闻"], 0
+        while size < 3000:
+            body.append(rng.choice(lines))
+            size += len(body[-1])
+        data = "\n".join(body).encode("utf-8")
+        (folder / f"news{i:06d}.txt").write_bytes(data)
+        written, i = written + len(data), i + 1
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.glob("*.txt"))
+
+
+def load_vs_tokens(folder: Path, repeat: int) -> tuple[float, float]:
+    """Best MB/s of the load and of the tokenize stage, alternating ``repeat`` times."""
+    nbytes = folder_bytes(folder)
+    loads, toks = [], []
+    docs = corpus.load_corpus(folder, pattern="*.txt", cache=False, scheduler="serial", progress=False)  # warm-up
+    paras = docs.paragraphs
+    text_bytes = sum(len(t.encode("utf-8")) for t in paras["text"])
+    config = replace(docs.token_config, corpus_lexicon=False)
+    tokens(paras, config, cache=False, workers=1)  # warm-up: dictionary loading is start-up
+    for _ in range(repeat):
+        t = time.perf_counter()
+        corpus.load_corpus(folder, pattern="*.txt", cache=False, scheduler="serial", progress=False)
+        loads.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        tokens(paras, config, cache=False, workers=1)
+        toks.append(time.perf_counter() - t)
+    load_rate, tok_rate = nbytes / 1e6 / min(loads), text_bytes / 1e6 / min(toks)
+    print(f"  load_corpus, 1 core : {load_rate:7.2f} MB/s  ({nbytes / 1e6:.2f} MB in {min(loads):.3f} s; runs "
+          + ", ".join(f"{s:.3f}" for s in loads) + ")")
+    print(f"  tokenize, 1 thread  : {tok_rate:7.2f} MB/s  ({text_bytes / 1e6:.2f} MB in {min(toks):.3f} s; runs "
+          + ", ".join(f"{s:.3f}" for s in toks) + ")")
+    print(f"  load / tokenize     : {load_rate / tok_rate:7.2f}x  (must hold >= 1, aim 3)")
+    return load_rate, tok_rate
+
+
+def scale(folder: Path, repeat: int, cache_dir: Path) -> None:
+    """Load + tokens on one core against two, each way of using two, alternating rounds."""
+    nbytes = folder_bytes(folder)
+
+    def in_memory(workers: int) -> float:
+        t = time.perf_counter()
+        scheduler = "serial" if workers == 1 else "processes"
+        docs = corpus.load_corpus(folder, cache=False, scheduler=scheduler, workers=workers, progress=False)
+        tokens(docs.paragraphs, replace(docs.token_config, corpus_lexicon=False), cache=False, workers=workers)
+        return time.perf_counter() - t
+
+    def streaming(workers: int) -> float:
+        fresh = Path(tempfile.mkdtemp(dir=cache_dir))  # an empty cache each run: nothing is served from an earlier one
+        t = time.perf_counter()
+        docs = corpus.load_corpus(folder, cache_dir=fresh, scheduler="processes", workers=workers,
+                                  stream_above_mb=0, progress=False)  # fmt: skip
+        docs.tokens()  # written by the streaming path's tokenize stage: read back, as a user would
+        return time.perf_counter() - t
+
+    runs = {"in memory, 1 core": lambda: in_memory(1), "in memory, 2 workers": lambda: in_memory(2),
+            "streaming, 2 processes": lambda: streaming(2)}  # fmt: skip
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    with progress_bars(False):
+        for _ in range(repeat):
+            for name, run in runs.items():
+                before = cpu_seconds()
+                wall = run()
+                times[name].append((wall, cpu_seconds() - before))
+    one = min(wall for wall, _ in times["in memory, 1 core"])
+    for name, runs_ in times.items():
+        best, cpu = min(runs_)
+        print(f"  {name:24} {nbytes / 1e6 / best:7.2f} MB/s  {best:7.2f} s  {one / best:5.2f}x one core  "
+              f"(CPU {cpu:.2f} s, this process and its workers)  [runs " + ", ".join(f"{w:.2f}" for w, _ in runs_) + "]")
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes: on a shared machine, what the wall time cannot tell."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="*", default=["cpc", "seeds", "news", "mixed"])
+    parser.add_argument("--mb", type=float, default=5.0, help="size of the generated sets (news, mixed)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale-mb", type=float, default=0.0, help="corpus size for the 2-core figure (0: skip)")
+    parser.add_argument("--scale-repeat", type=int, default=2)
+    parser.add_argument("--cpc", type=Path, default=ROOT.parent / "shared" / "corpora" / "cpc")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)  # metadata notes on every load would drown the figures
+    print(f"{os.cpu_count()} cores; best of {args.repeat} alternating runs per stage")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.sets:
+            if name == "cpc":
+                if not args.cpc.is_dir():
+                    print("cpc: folder absent, skipped")
+                    continue
+                folder = args.cpc
+            elif name == "seeds":
+                folder = ROOT / "seeds"
+            else:
+                folder = Path(tmp) / name
+                folder.mkdir()
+                if name == "news":
+                    news_corpus(folder, args.mb)
+                else:
+                    bench_load_clean.build(args.mb, bench_load_clean.source_paragraphs(args.cpc), folder)
+            print(f"{name}: {len(list(folder.glob('*.txt')))} documents, {folder_bytes(folder) / 1e6:.2f} MB")
+            load_vs_tokens(folder, args.repeat)
+        if args.scale_mb:
+            folder = Path(tmp) / "scale"
+            folder.mkdir()
+            bench_tokenize.build(folder, args.scale_mb, args.cpc)
+            print(f"scale: {len(list(folder.glob('*.txt')))} documents, {folder_bytes(folder) / 1e6:.1f} MB; "
+                  f"load + tokens, best of {args.scale_repeat} rounds")
+            (Path(tmp) / "cache").mkdir()
+            scale(folder, args.scale_repeat, Path(tmp) / "cache")
+
+
+if __name__ == "__main__":
+    main()
