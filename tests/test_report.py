@@ -6,6 +6,7 @@ import ast
 import contextlib
 import io
 import json
+import os
 import re
 import warnings
 from pathlib import Path
@@ -442,3 +443,14 @@ def test_with_wait_a_second_run_waits_for_the_lock_instead_of_refusing(tmp_path:
     taken.wait()
     done = run_reports(folder, notebooks_dir=notebooks, out_dir=out, cache_dir=tmp_path / "cache", only=["00_fast"], wait=True)
     assert not done.failures  # the lock was held when the run began (taken): without wait=True it is refused, as above
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no ZeroMQ IPC transport; its kernels keep TCP")
+def test_kernels_listen_on_local_sockets_in_a_private_folder_not_on_tcp_ports():
+    from corpus.report.runner import local_kernel_manager
+
+    manager = local_kernel_manager()(kernel_name="python3")
+    assert manager.transport == "ipc"
+    folder = Path(manager.ip).parent
+    assert folder.is_dir() and folder.name.startswith("corpus-kernel-") and not any(folder.iterdir())
+    folder.rmdir()

@@ -36,8 +36,10 @@ import nbformat
 import pandas as pd
 import papermill
 from filelock import FileLock, Timeout
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
+from traitlets import CaselessStrEnum
 
 from ..cache import cache_root, write_text
 from ..io import CorpusError, display_path, file_sha256
@@ -271,6 +273,32 @@ def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mappi
     return parameters
 
 
+def local_kernel_manager() -> type[AsyncKernelManager]:
+    """The kernel manager the notebooks run under: local sockets (ZeroMQ IPC) where the OS has them.
+
+    With TCP, each kernel picks free ports, and two kernels starting at once can pick the same
+    one (``Address already in use``); ipykernel also warns that TCP traffic is unencrypted.
+    IPC sockets are files in a private temporary folder: no port to race for, nothing on the
+    network. Windows has no IPC transport and keeps TCP.
+    """
+    return AsyncKernelManager if os.name == "nt" else IpcKernelManager
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """A kernel reached through IPC sockets in a private temporary folder (see :func:`local_kernel_manager`)."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    def _ip_default(self) -> str:
+        return os.path.join(tempfile.mkdtemp(prefix="corpus-kernel-"), "kernel")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
+        if not restart and self.transport == "ipc":  # the sockets are gone: remove their folder
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.dirname(self.ip))
+
+
 # --- provenance -----------------------------------------------------------------------------
 
 def corpus_fingerprint(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -412,7 +440,8 @@ def _run_job(job: _Job) -> NotebookResult:
     try:
         papermill.execute_notebook(job.source, executed, parameters=job.parameters,
                                    kernel_name=job.kernel_name, progress_bar=False,
-                                   log_output=False, cwd=str(job.source.parent))
+                                   log_output=False, cwd=str(job.source.parent),
+                                   kernel_manager_class=local_kernel_manager())
     except Exception as exc:  # any notebook failure is reported, the other notebooks go on
         error = _one_line(exc)
     html_path = None
