@@ -108,3 +108,10 @@ def _plain_and_fast_texts() -> list[str]:
 def test_the_narrowed_scans_find_what_the_whole_text_scan_finds(fast, plain):
     for text in _plain_and_fast_texts():
         assert [m.span() for m in fast(text)] == [m.span() for m in plain.finditer(text)], text[:80]
+
+
+@pytest.mark.parametrize("text", ["三大作风是党的优良传统。", "四个现代化的宏伟目标", "一个中心、两个基本点"])
+def test_a_formula_at_the_very_start_of_a_text_is_judged_as_after_a_line_break(text):
+    # "" (the start) is a substring of every string: it once counted as an opening quotation mark, a level
+    # name and 的, so a shard's first paragraph and the in-memory corpus could disagree
+    assert [m.group() for m in P.iter_formulae(text)] == [m.group() for m in P.iter_formulae("\n" + text)]

@@ -333,13 +333,13 @@ def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
     if form != "counted":
         return False
     counter = surface[1] if surface[1] in _FORMULA_COUNTERS else surface[2]
-    quoted = before in "“‘"
+    quoted = before != "" and before in "“‘"  # "" (the text's start) is in every string: not a quotation mark
     if surface[0] == "一" and not quoted and after not in ("", "\n"):
         return True
     head = surface[surface.index(counter) + 1 :]
     if re.match(r"月|年|天|小时|百分点|以|期间|路线|开幕|闭幕|决议|党章|召开|和", head):  # periods, units, congresses
         return True
-    return (counter == "级" and before in _LEVEL_NAMES) or (counter == "大" and before in "的共党")
+    return before != "" and ((counter == "级" and before in _LEVEL_NAMES) or (counter == "大" and before in "的共党"))
 
 
 def _rejected_multi(surface: str, form: str) -> bool:
