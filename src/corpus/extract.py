@@ -107,8 +107,11 @@ def extract_html(page: str) -> Extracted:
     """
     import trafilatura
 
-    found = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=False,
-                                        date_extraction_params={"original_date": True, "extensive_search": False})  # fmt: skip
+    try:
+        found = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=False,
+                                            date_extraction_params={"original_date": True, "extensive_search": False})  # fmt: skip
+    except (ValueError, TypeError, RecursionError, AttributeError, IndexError, KeyError) as exc:  # a page lxml or trafilatura cannot take
+        raise ExtractError("unreadable page", f"trafilatura could not read the page ({type(exc).__name__}: {exc})") from None
     if found is None or not (found.text or "").strip():
         raise ExtractError("no main text", "trafilatura found no main content in the page (a list page, a frame set or an empty page?)")
     text = found.text.strip()
