@@ -203,7 +203,7 @@ class Decoded:
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a document's bytes by the module's rules; raise :class:`DecodeError` with the reason.
 
-    >>> decode_bytes("坚持和发展中国特色社会主义".encode("utf-8")).encoding
+    >>> decode_bytes("全面建设社会主义现代化国家".encode("utf-8")).encoding
     'utf-8'
     >>> short = decode_bytes("小康".encode("gbk"))
     >>> short.text, short.encoding, short.confidence < 0.5
