@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,9 @@ from corpus.features import tfidf
 from corpus.report import open_report
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_tokenize  # noqa: E402
 #: The notebook's defaults that reach the analysis calls (notebooks/02_clustering.ipynb).
 BEFORE = dict(k="auto", k_range=(2, 8), lsa_components=100, random_state=0, top_n=10, n_representatives=3, map_sample=5000,
               minibatch_above=20000, silhouette_sample=2000)  # fmt: skip
@@ -47,19 +49,8 @@ N_TOPICS, MIN_DF = 6, 2
 
 
 def build(folder: Path, target_mb: float, cpc: Path) -> int:
-    paras = []
-    for path in sorted(cpc.glob("*.txt")):
-        paras += [p for p in path.read_text(encoding="utf-8").splitlines() if len(p) > 20]
-    rng, written, i = random.Random(0), 0, 0
-    while written < target_mb * 1e6:
-        body, size = [f"第{i}号文档"], 0
-        while size < 3000:
-            body.append(rng.choice(paras))
-            size += len(body[-1])
-        data = "\n".join(body).encode("utf-8")
-        (folder / f"doc{i:06d}.txt").write_bytes(data)
-        written, i = written + len(data), i + 1
-    return written
+    """``bench_tokenize.py``'s documents, drawn from the CPC reports' paragraphs only."""
+    return bench_tokenize.write_documents(folder, bench_tokenize.source_lines([cpc]), target_mb)
 
 
 def module_at(revision: str) -> types.ModuleType:

@@ -20,6 +20,7 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import corpus
@@ -31,18 +32,33 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(folder: Path, target_mb: float, cpc: Path) -> int:
-    paras = []
-    for source in [ROOT / "seeds"] + ([cpc] if cpc.is_dir() else []):
+    """The corpus of this benchmark: the paragraphs of the seeds and (where present) the CPC reports; bytes written."""
+    return write_documents(folder, source_lines([ROOT / "seeds"] + ([cpc] if cpc.is_dir() else [])), target_mb)
+
+
+def source_lines(folders: list[Path], keep: Callable[[str], bool] = lambda line: len(line) > 20) -> list[str]:
+    """The lines of the ``*.txt`` files of these folders that ``keep`` keeps (default: paragraphs of over 20 characters)."""
+    lines = []
+    for source in folders:
         for path in sorted(source.glob("*.txt")):
-            paras += [p for p in path.read_text(encoding="utf-8").splitlines() if len(p) > 20]
+            lines += [line for line in path.read_text(encoding="utf-8").splitlines() if keep(line)]
+    return lines
+
+
+def write_documents(folder: Path, lines: list[str], target_mb: float, *, kind: str = "文档", prefix: str = "doc") -> int:
+    """About ``target_mb`` MB of ~3,000-character documents drawn from ``lines`` (fixed seed), each under a numbered first line.
+
+    The numbered line (第{i}号文档) makes every document unique, so no cache is warm by accident.
+    Returns the bytes written.
+    """
     rng, written, i = random.Random(0), 0, 0
     while written < target_mb * 1e6:
-        body, size = [f"第{i}号文档"], 0
+        body, size = [f"第{i}号{kind}"], 0
         while size < 3000:
-            body.append(rng.choice(paras))
+            body.append(rng.choice(lines))
             size += len(body[-1])
         data = "\n".join(body).encode("utf-8")
-        (folder / f"doc{i:06d}.txt").write_bytes(data)
+        (folder / f"{prefix}{i:06d}.txt").write_bytes(data)
         written, i = written + len(data), i + 1
     return written
 

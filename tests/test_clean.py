@@ -706,6 +706,38 @@ def test_spans_of_some_steps_are_those_of_all_steps_for_those_steps():
         assert [s if step in {"pinyin", "plus_signs", "title", "whitespace"} else None for (step, _), s in zip(edits, every)] == some
 
 
+def _heavily_edited_texts() -> dict[str, str]:
+    """Texts whose bulk steps change thousands of characters: CPC reports (where present) in Traditional script and with
+    half-width punctuation, and an invented text whose changed marks stand side by side (runs of two)."""
+    texts = {"marks side by side": "真的是这样吗?!好的,我们走吧;(一)坚持,继续?!\n" * 60}
+    for path in sorted(CPC.glob("*.txt"))[:3] if CPC.is_dir() else []:
+        raw = path.read_text(encoding="utf-8")
+        texts[f"{path.stem} traditional"] = clean.to_traditional(raw)
+        texts[f"{path.stem} half-width"] = raw.replace("，", ",").replace("：", ":").replace("；", ";")
+        texts[f"{path.stem} both, corner quotes"] = clean.to_traditional(texts[f"{path.stem} half-width"]).replace("“", "「").replace("”", "」")
+    return texts
+
+
+@pytest.mark.parametrize("array_min", [None, 0])
+def test_the_loaders_columns_give_the_edits_spans_offsets_and_summaries_of_single_edits(monkeypatch, array_min):
+    # clean_blocks keeps the bulk steps' changes as columns (corpus.clean.Changes) that the loader summarises; made into
+    # edits they are clean_text's, and what the loader takes from them is what it took from the edits one by one.
+    if array_min is not None:
+        monkeypatch.setattr(clean, "_ARRAY_MIN", array_min)
+    spanned = set(STEP_NAMES) - clean.BULK_STEPS
+    columns_seen = 0
+    for name, raw in {**TEXTS_TO_CLEAN, **_heavily_edited_texts()}.items():
+        plain, blocks = clean_text(raw), clean.clean_blocks(raw)
+        assert (blocks.text, blocks.fields) == (plain.text, plain.fields), name
+        assert [(step, e) for step, own in blocks.blocks for e in clean._as_edits(own)] == plain.edits, name
+        assert clean.block_text_spans(blocks.blocks, steps=spanned) == edit_text_spans(plain.edits, steps=spanned), name
+        assert clean.block_raw_offsets(blocks.blocks) == clean.raw_offsets(plain.edits), name
+        for step, own in blocks.blocks:
+            if isinstance(own, clean.Changes):
+                columns_seen += len(own.starts)
+                assert clean.summarize_changes(step, own) == clean.summarize_bulk(step, own.edits()), (name, step)
+    assert columns_seen > 1000  # the heavy texts went through the columns
+
 def test_the_rare_character_class_is_the_rare_characters():
     found = clean._mark_re()
     for lo, hi in clean._IDEOGRAPH_RANGES[:3]:

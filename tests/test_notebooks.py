@@ -46,6 +46,69 @@ def test_every_notebook_renders_on_the_seeds_without_errors(seeds_run):
     assert (out / "index.html").is_file() and (out / "seeds" / "index.html").is_file()
 
 
+def test_every_notebook_states_its_question_shows_figures_with_alt_text_and_ends_with_a_summary_cell():
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        first = "".join(cells[0]["source"])
+        assert cells[0]["cell_type"] == "markdown" and re.search(r"^\*\*Question:\*\* .+\?$", first, re.MULTILINE), path.name
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert "plt.show()" not in code, f"{path.name}: figures go through corpus.report.figure (alt text)"
+        tagged = [c for c in cells if "summary" in c["metadata"].get("tags", [])]
+        assert len(tagged) == 1 and "rep.summary(" in "".join(tagged[0]["source"]), path.name
+
+
+@pytest.mark.slow
+def test_every_page_opens_with_its_question_and_summary_names_the_corpus_and_links_the_others(seeds_run):
+    run, out = seeds_run
+    from bs4 import BeautifulSoup
+
+    names = sorted(r.name for r in run.results)
+    for r in run.results:
+        soup = BeautifulSoup(Path(r.html_path).read_text(encoding="utf-8"), "html.parser")
+        assert soup.title.string.endswith("· seeds") and "语料 seeds" in soup.find("h1").get_text()
+        nav = soup.find("nav", class_="corpus-nav")
+        links = {a["href"] for a in nav.find_all("a")}
+        assert "index.html" in links and {f"{n}.html" for n in names if n != r.name} <= links, r.name
+        contents = [a["href"][1:] for a in nav.find("ol").find_all("a")]
+        assert contents and all(soup.find(id=i) for i in contents), r.name
+        headings = soup.find_all("h2")
+        assert headings[0].get("id") == "summary", f"{r.name}: the summary is the first section"
+        box = soup.find("div", class_="corpus-summary").get_text(" ", strip=True)
+        assert "What the data supports" in box and re.search(r"\d", box), f"{r.name}: the summary states computed figures"
+        assert soup.find(string=re.compile(r"Question:")) is not None
+
+
+@pytest.mark.slow
+def test_pages_show_at_most_25_rows_a_table_link_the_full_files_and_give_every_figure_alt_text(seeds_run):
+    run, out = seeds_run
+    from bs4 import BeautifulSoup
+
+    for r in run.results:
+        soup = BeautifulSoup(Path(r.html_path).read_text(encoding="utf-8"), "html.parser")
+        for t in soup.find_all("table"):
+            assert len(t.find("tbody").find_all("tr", recursive=False)) <= 25, (r.name, t.find("caption"))
+        files = {a["href"] for a in soup.find_all("a", class_="corpus-file")}
+        assert files and all((out / "seeds" / f).is_file() for f in files), r.name
+        images = soup.find_all("img")
+        assert images and all(len(i.get("alt", "")) > 20 for i in images), r.name
+        page = str(soup)
+        assert "application/vnd.jupyter.widget" not in page and not re.search(r"<script[^>]+src=", page), r.name
+
+
+@pytest.mark.slow
+def test_the_index_says_what_each_report_answers_links_its_tables_and_holds_no_path_of_this_machine(seeds_run):
+    run, out = seeds_run
+    index = (out / "seeds" / "index.html").read_text(encoding="utf-8")
+    for r in run.results:
+        question = re.search(r"^\*\*Question:\*\* (.+)$", Path(r.notebook_path).read_text(encoding="utf-8"), re.MULTILINE)
+        assert question is None or html.escape(json.loads(f'"{question.group(1)[:-3]}"'), quote=False)[:40] in index, r.name
+        for table in (out / "seeds" / r.name).glob("*.csv"):
+            assert f'href="{r.name}/{table.name}"' in index, table
+    given = index.replace(f"<code>{ROOT / 'seeds'}</code>", "", 1)  # the corpus as given (this test gives an absolute path)
+    for machine in {str(ROOT), str(out), str(Path.home()) + "/"}:
+        assert machine not in given, machine
+
+
 @pytest.mark.slow
 def test_no_figure_lacks_a_glyph_and_no_cell_warns_about_fonts(seeds_run):
     run, _ = seeds_run

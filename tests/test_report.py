@@ -39,6 +39,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from corpus.report import figure
 from corpus.report.plot import cjk_style
 
 texts = sorted(Path(corpus_path).glob("*.txt"))
@@ -52,7 +53,7 @@ with cjk_style():
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.bar(table["file"], table["chars"])
     ax.set_title("文件长度 $5")
-    plt.show()
+    figure(fig, alt="文件长度 bar chart: characters per file")
 """
 
 
@@ -169,8 +170,9 @@ def test_report_html_hides_stderr_and_code(project: dict) -> None:
 def test_rendering_the_same_executed_notebook_twice_gives_identical_bytes(project: dict,
                                                                            tmp_path: Path) -> None:
     executed = project["report_dir"] / "00_overview.ipynb"
-    render_html(executed, tmp_path / "first.html")
-    render_html(executed, tmp_path / "second.html")
+    nav = tuple((stem, f"{stem}.html") for stem in ("00_overview", "01_broken", "02_dies"))  # what the run linked
+    render_html(executed, tmp_path / "first.html", corpus="mini", nav=nav)
+    render_html(executed, tmp_path / "second.html", corpus="mini", nav=nav)
     first = (tmp_path / "first.html").read_bytes()
     assert first == (tmp_path / "second.html").read_bytes()
     assert first == project["html"].encode("utf-8")
@@ -284,7 +286,7 @@ def test_a_parameter_for_all_notebooks_goes_to_those_that_declare_it() -> None:
     given = notebook_parameters(notebooks, parse_overrides(["top_n=7"]), corpus_path=SEEDS, metadata_path=None,
                                 report_dir=Path("r"))
     assert {stem: p.get("top_n") for stem, p in given.items()} == {
-        "00_corpus_overview": None, "01_tfidf": 7, "02_clustering": 7, "03_comparison": 7, "04_discourse": 7}
+        "00_corpus_overview": None, "01_tfidf": 7, "02_clustering": 7, "03_comparison": 7, "04_discourse": 7, "05_trends": 7, "06_wordfish": None}
 
 
 def test_every_notebook_default_meets_its_own_declared_rule() -> None:

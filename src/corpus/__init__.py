@@ -14,6 +14,7 @@ from .cluster import cluster_units, nmf_topics
 from .compare import distinctive_terms, each_against_rest, group_members, vocabulary_overlap
 from .container import Corpus, concat_corpora, open_corpus, paragraphs, sentences, tokens
 from .cooccurrence import collocations, propose_terms
+from .dictionary import Dictionary, dictionary_counts, dictionary_dtm, dictionary_from, load_dictionary, lookup, unmatched_entries
 from .features import DTM, corpus_keywords, dtm, kwic, linkage, prune, similarity, term_frequency, tfidf, top_terms
 from .io import CorpusError
 from .keyterms import keyness
@@ -21,13 +22,17 @@ from .load import load_corpus
 from .pipeline import flag_duplicates
 from .segment import TokenConfig, corpus_terms, tokenize
 from .stream import save_corpus, stream_corpus
+from .trends import dispersion, document_dates, first_last_use, ordered_bins, risers_fallers, time_bins, trend
+from .wordfish import WordfishResult, pole_words, position_correlates, top_features, wordfish
 
 __all__ = [
     "CleanConfig",
     "Corpus",
     "CorpusError",
     "DTM",
+    "Dictionary",
     "TokenConfig",
+    "WordfishResult",
     "audit",
     "audit_summary",
     "before_after",
@@ -38,11 +43,17 @@ __all__ = [
     "corpus_keywords",
     "corpus_terms",
     "detect_script",
+    "dictionary_counts",
+    "dictionary_dtm",
+    "dictionary_from",
     "discourse",
+    "dispersion",
     "distinctive_terms",
     "doc_labels",
+    "document_dates",
     "dtm",
     "each_against_rest",
+    "first_last_use",
     "flag_duplicates",
     "group_members",
     "keyness",
@@ -50,21 +61,32 @@ __all__ = [
     "lengths",
     "linkage",
     "load_corpus",
+    "load_dictionary",
+    "lookup",
     "nmf_topics",
     "open_corpus",
+    "ordered_bins",
     "paragraphs",
+    "pole_words",
+    "position_correlates",
     "problems",
     "propose_terms",
     "prune",
+    "risers_fallers",
     "save_corpus",
     "sentences",
     "similarity",
     "stream_corpus",
     "term_frequency",
     "tfidf",
+    "time_bins",
     "tokenize",
     "tokens",
+    "top_features",
     "top_terms",
+    "trend",
+    "unmatched_entries",
     "vocabulary_overlap",
+    "wordfish",
 ]
 __version__ = "0.1.0"

@@ -27,8 +27,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache, wraps
-from itertools import accumulate, repeat
-from operator import add, attrgetter
+from itertools import accumulate, groupby, repeat
+from operator import add, attrgetter, itemgetter, sub
 from typing import NamedTuple
 
 import numpy as np
@@ -182,32 +182,101 @@ def _remove_line(line: _Line, text: str, note: str, action: str = "removed") -> 
     return Edit(line.start, line.stop, text[line.start : line.stop], "", action, note)
 
 
+class Changes:
+    """A step's changes that keep the text's length, as columns: the edits ``(start, end, before, after, "changed", note)``.
+
+    What a bulk step (script, quotes, punctuation) finds in a heavily edited text is thousands
+    of one-character changes; held as their offsets (``before`` and ``after`` are the step's
+    input and output at them, sliced when asked for) they cost two list items each instead of
+    an :class:`Edit`, and the loader, which summarises them (:func:`summarize_changes`), never
+    makes the objects. :meth:`edits` gives the very edits the step records in :attr:`Cleaned.edits`.
+    """
+
+    __slots__ = ("starts", "ends", "note", "source", "text")
+
+    def __init__(self, starts: list[int], ends: list[int], note: str, source: str, text: str):
+        self.starts, self.ends, self.note = starts, ends, note
+        self.source = source  # the step's input
+        self.text = text  # its output: ``source`` with the changes made, as long as it
+
+    @property
+    def befores(self) -> list[str]:
+        return list(map(self.source.__getitem__, map(slice, self.starts, self.ends)))
+
+    @property
+    def afters(self) -> list[str]:
+        return list(map(self.text.__getitem__, map(slice, self.starts, self.ends)))
+
+    def edits(self) -> list[Edit]:
+        return list(map(Edit, self.starts, self.ends, self.befores, self.afters, repeat("changed"), repeat(self.note)))
+
+    def changed_positions(self) -> np.ndarray:
+        """The positions of every changed character, in order."""
+        starts, ends = np.array(self.starts, dtype=np.int64), np.array(self.ends, dtype=np.int64)
+        lengths = ends - starts
+        if len(lengths) and lengths.max() == 1:
+            return starts
+        return np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(lengths.sum())
+
+    def counts(self, top: int | None = None) -> tuple[list[tuple[tuple[str, str], int]], int, int]:
+        """The ``top`` commonest (before, after) pairs with their numbers (None: all; ties: first seen first), the number
+        of distinct pairs and the number of changes. (Counting code points in arrays instead was no faster, even for
+        a megabyte of Traditional text: runs of several characters are common, and a ``Counter`` of 75,000 is 40 ms.)"""
+        counts = Counter(zip(self.befores, self.afters))
+        return counts.most_common(top), len(counts), len(self.starts)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _char_edits(text: str, changes: dict[int, str], note: str) -> list[Edit]:
     """The edits that put ``changes`` (position → another character) into ``text``: adjacent changes are one edit.
 
     The same edits :func:`_diff_edits` finds between ``text`` and the text with the changes
     made, without building that text and comparing it.
     """
-    edits, positions = [], sorted(changes)
-    k, n = 0, len(positions)
-    while k < n:
-        start = positions[k]
-        end, k = start + 1, k + 1
-        while k < n and positions[k] == end:
-            end, k = end + 1, k + 1
-        after = changes[start] if end == start + 1 else "".join(map(changes.__getitem__, range(start, end)))
-        edits.append(Edit(start, end, text[start:end], after, "changed", note))
-    return edits
+    return _char_changes(text, changes, note).edits()
+
+
+def _char_changes(text: str, changes: dict[int, str], note: str) -> Changes:
+    """:func:`_char_edits` as :class:`Changes` (adjacent changes one run), the changed text built in an array of code points."""
+    positions = sorted(changes)
+    if len(positions) < max(_ARRAY_MIN, 1):  # a few: a loop costs less than the arrays
+        starts, ends, afters = [], [], []
+        k, n = 0, len(positions)
+        while k < n:
+            start = positions[k]
+            end, k = start + 1, k + 1
+            while k < n and positions[k] == end:
+                end, k = end + 1, k + 1
+            starts.append(start)
+            ends.append(end)
+            afters.append(changes[start] if end == start + 1 else "".join(map(changes.__getitem__, range(start, end))))
+        kept = list(map(text.__getitem__, map(slice, [0, *ends], [*starts, len(text)])))  # the text between the changes
+        return Changes(starts, ends, note, text, "".join([part for pair in zip(kept, afters) for part in pair] + kept[-1:]))
+    at = np.array(positions, dtype=np.int64)
+    points = _code_points(text).copy()
+    points[at] = _code_points("".join(map(changes.__getitem__, positions)))
+    apart = np.diff(at) != 1
+    starts, ends = at[np.concatenate(([True], apart))].tolist(), (at[np.concatenate((apart, [True]))] + 1).tolist()
+    return Changes(starts, ends, note, text, points.tobytes().decode("utf-32-le", "surrogatepass"))
 
 
 def _diff_edits(before: str, after: str, note: str) -> list[Edit]:
     """Character-level edits turning ``before`` into ``after`` (for bulk conversions)."""
+    found = _diff_changes(before, after, note)
+    return found.edits() if isinstance(found, Changes) else found
+
+
+def _diff_changes(before: str, after: str, note: str) -> Changes | list[Edit]:
+    """:func:`_diff_edits`, as :class:`Changes` where ``after`` is as long as ``before`` (edits otherwise)."""
     if len(before) == len(after):
         a = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
         b = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)
         diff = np.concatenate(([False], a != b, [False])).astype(np.int8)
         edges = np.flatnonzero(np.diff(diff))  # run starts and ends, alternating
-        return [Edit(int(i), int(j), before[i:j], after[i:j], "changed", note) for i, j in zip(edges[::2], edges[1::2])]
+        return Changes(edges[::2].tolist(), edges[1::2].tolist(), note, before, after)
     from difflib import SequenceMatcher
 
     matcher = SequenceMatcher(None, before, after, autojunk=False)
@@ -408,6 +477,11 @@ def detect_script(text: str) -> str:
 
 def step_script(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Traditional → Simplified with OpenCC (t2s), recording the original script."""
+    return _as_edits(_script_changes(text, cfg, ctx))
+
+
+def _script_changes(text: str, cfg: CleanConfig, ctx: dict) -> Changes | list[Edit]:
+    """:func:`step_script`, its changes as :class:`Changes` where the conversion kept the length (edits otherwise)."""
     script = detect_script(text)
     ctx["script"] = script
     if script == "simplified":
@@ -416,7 +490,11 @@ def step_script(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     if len(converted) == len(text):  # leave flagged mojibake exactly as it was found
         for start, end in _suspect_spans(text):
             converted = converted[:start] + text[start:end] + converted[end:]
-    return _diff_edits(text, converted, f"OpenCC t2s ({script} original)")
+    return _diff_changes(text, converted, f"OpenCC t2s ({script} original)")
+
+
+def _as_edits(found: Changes | list[Edit]) -> list[Edit]:
+    return found.edits() if isinstance(found, Changes) else found
 
 
 @lru_cache(maxsize=1)
@@ -795,8 +873,13 @@ _CORNER_HINT = re.compile("[「」『』﹁﹂﹃﹄]")
 
 def step_quotes(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Corner quotes 「」『』 → “” ‘’, the marks simplified-script texts use."""
+    return _quote_changes(text, cfg, ctx).edits()
+
+
+def _quote_changes(text: str, cfg: CleanConfig, ctx: dict) -> Changes:
+    """:func:`step_quotes` as :class:`Changes`."""
     changes = {m.start(): _CORNER_TO[m.group()] for m in _CORNER_HINT.finditer(text)}
-    return _char_edits(text, changes, "corner quotes")
+    return _char_changes(text, changes, "corner quotes")
 
 
 _CJK_OR_FW = rf"[{CJK}“”‘’（）《》【】、。，；：？！]"
@@ -812,6 +895,11 @@ _HALF_WIDTH_HINT = re.compile(r"[,;:?!()]")
 
 def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Half-width , ; : ? ! ( ) in Chinese context → full-width; numbers (1,000, 14:44) untouched."""
+    return _as_edits(_punctuation_changes(text, cfg, ctx))
+
+
+def _punctuation_changes(text: str, cfg: CleanConfig, ctx: dict) -> Changes | list[Edit]:
+    """:func:`step_punctuation` as :class:`Changes`."""
     if not _HALF_WIDTH_HINT.search(text):
         return []
     changes: dict[int, str] = {}
@@ -831,7 +919,7 @@ def step_punctuation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         before = text[m.start() - 1 : m.start()]
         if _CJK_ONE.search(m.group(1)) or (before and is_cjk(before)):
             changes[m.start()], changes[m.end() - 1] = "（", "）"
-    return _char_edits(text, changes, "punctuation width")
+    return _char_changes(text, changes, "punctuation width")
 
 
 _CJK_ONE = re.compile(CJK_CHAR)
@@ -1503,11 +1591,14 @@ def _gate_table() -> tuple[dict[str, int], np.ndarray]:
 
 def _gate_bits(text: str) -> int:
     """The bits of the steps that the characters of ``text`` may make fire (see :func:`_gate_table`)."""
-    if not text:
+    return _point_gate_bits(_code_points(text)) if text else 0
+
+
+def _point_gate_bits(points: np.ndarray) -> int:
+    """:func:`_gate_bits` of code points."""
+    if not len(points):
         return 0
-    table = _gate_table()[1]
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return int(np.bitwise_or.reduce(table[np.minimum(points, 0x10000)]))
+    return int(np.bitwise_or.reduce(_gate_table()[1][np.minimum(points, 0x10000)]))
 
 
 def _may_fire(name: str, text: str, bits: int) -> bool:
@@ -1551,21 +1642,55 @@ def clean_text(raw: str, config: CleanConfig | None = None) -> Cleaned:
 
 def _clean(raw: str, cfg: CleanConfig, *, gated: bool = True) -> Cleaned:
     """:func:`clean_text`; ``gated=False`` runs every enabled step, even those its gate skips (for the tests)."""
-    result = Cleaned(raw)
-    text, ctx = raw, {}
+    text, fields, blocks = _clean_blocks(raw, cfg, gated=gated)
+    return Cleaned(text, fields, [(name, e) for name, own in blocks for e in _as_edits(own)])
+
+
+class CleanedBlocks(NamedTuple):
+    """:func:`clean_text`'s result with each step's edits together: a list of :class:`Edit`, or :class:`Changes`."""
+
+    text: str
+    fields: dict[str, str]
+    #: (step, its edits), in pipeline order, steps that changed nothing left out.
+    blocks: list[tuple[str, list[Edit] | Changes]]
+
+
+def clean_blocks(raw: str, config: CleanConfig | None = None) -> CleanedBlocks:
+    """:func:`clean_text`, the edits of the steps that change thousands of characters kept as :class:`Changes`.
+
+    What the loader runs: it summarises those steps' edits and never needs them one by one.
+    Flattened (each :class:`Changes` as its :meth:`Changes.edits`), the blocks are
+    :attr:`Cleaned.edits`.
+    """
+    return _clean_blocks(raw, config or CleanConfig())
+
+
+#: Steps that give their edits as :class:`Changes` where they can (a function of the step's arguments).
+_AS_CHANGES: dict[str, StepFn] = {"script": _script_changes, "quotes": _quote_changes, "punctuation": _punctuation_changes}
+
+
+def _clean_blocks(raw: str, cfg: CleanConfig, *, gated: bool = True) -> CleanedBlocks:
+    text, ctx, blocks = raw, {}, []
     bits = _gate_bits(raw) if gated else 0
     for name, fn, _ in STEPS:
         if not getattr(cfg, name) or (gated and not _may_fire(name, text, bits)):
             continue
-        edits = sorted(fn(text, cfg, ctx), key=_EDIT_ORDER)
+        found = _AS_CHANGES.get(name, fn)(text, cfg, ctx)
+        if isinstance(found, Changes):  # sorted and of one length, as built
+            if found.starts:
+                blocks.append((name, found))
+                text = found.text
+                if gated:
+                    few = len(found.starts) < _ARRAY_MIN
+                    bits |= _gate_bits("".join(found.afters)) if few else _point_gate_bits(_code_points(found.text)[found.changed_positions()])
+            continue
+        edits = sorted(found, key=_EDIT_ORDER)
         if edits:
-            result.edits.extend((name, e) for e in edits)
+            blocks.append((name, edits))
             text = apply_edits(text, edits)
             if gated:
                 bits |= _gate_bits("".join(e.after for e in edits))
-    result.text = text
-    result.fields = {k: v for k, v in ctx.items() if k in FIELDS}
-    return result
+    return CleanedBlocks(text, {k: v for k, v in ctx.items() if k in FIELDS}, blocks)
 
 
 
@@ -1601,17 +1726,46 @@ def edit_text_spans(edits: list[tuple[str, Edit]], *, steps: Collection[str] | N
     >>> [cleaned.text[a:b] for (step, _), (a, b) in zip(cleaned.edits, edit_text_spans(cleaned.edits)) if step == "plus_signs"]
     ['+']
     """
-    result: list[tuple[int, int] | None] = [None] * len(edits)
+    return block_text_spans(_blocks_of(edits), steps=steps)
+
+
+def _blocks_of(edits: list[tuple[str, Edit]]) -> list[tuple[str, list[Edit]]]:
+    """(step, edit) pairs as :attr:`CleanedBlocks.blocks`: each run of one step's edits together."""
+    return [(step, [e for _, e in run]) for step, run in groupby(edits, key=itemgetter(0))]
+
+
+def block_text_spans(blocks: list[tuple[str, list[Edit] | Changes]], *, steps: Collection[str] | None = None) -> list[tuple[int, int] | None]:
+    """:func:`edit_text_spans` of :attr:`CleanedBlocks.blocks` (one span per edit, flattened)."""
+    result: list[tuple[int, int] | None] = []
     followed: list[int] = []  # the edits whose spans are followed, by index; their spans are in result
-    i = 0
-    while i < len(edits):
-        j = i
-        while j < len(edits) and edits[j][0] == edits[i][0]:
-            j += 1
-        own = [e for _, e in edits[i:j]]
+    for step, own in blocks:
+        i = len(result)
+        wanted = steps is None or step in steps
+        if isinstance(own, Changes):
+            if wanted:
+                own = own.edits()
+            else:  # all applied, none followed: only the spans followed so far move
+                result += repeat(None, len(own.starts))
+                if followed and sum(own.ends) - sum(own.starts) == len(own.starts) and len(followed) < _ARRAY_MIN:
+                    # One character each (nearly always): a span loses its first character where that was changed
+                    # (:meth:`_StepShift.span`); nothing is inserted or resized, so nothing else moves.
+                    changed = set(own.starts)
+                    for k in followed:
+                        start, end = result[k]  # type: ignore[misc]
+                        if start < end and start in changed:
+                            result[k] = (start + 1, end)
+                elif followed:
+                    shift = _StepShift.of_changes(own)
+                    if len(followed) >= _ARRAY_MIN:
+                        _follow_in_arrays(shift, result, followed, [], i)
+                    else:
+                        for k in followed:
+                            result[k] = shift.span(*result[k])  # type: ignore[misc]
+                continue
+        j = i + len(own)
+        result += repeat(None, len(own))
         if any(b.start < a.start for a, b in zip(own, own[1:])):
-            raise ValueError(f"the edits of step {edits[i][0]!r} are not sorted by offset: pass Cleaned.edits as clean_text records them")
-        wanted = steps is None or edits[i][0] in steps
+            raise ValueError(f"the edits of step {step!r} are not sorted by offset: pass Cleaned.edits as clean_text records them")
         if followed or wanted:
             applied = [e for e in own if e.action != "flagged"]
             shift = _StepShift(applied)
@@ -1625,7 +1779,6 @@ def edit_text_spans(edits: list[tuple[str, Edit]], *, steps: Collection[str] | N
                         result[k] = shift.span(e.start, e.end) if e.action == "flagged" else shift.placed(e)
             if wanted:
                 followed.extend(range(i, j))
-        i = j
     return result
 
 
@@ -1664,14 +1817,16 @@ def raw_offsets(edits: list[tuple[str, Edit]]) -> list[tuple[int, int]]:
     >>> raw[raw_position(points, 0) : raw_position(points, len(cleaned.text))]
     '堅持黨的領導。'
     """
+    return block_raw_offsets(_blocks_of(edits))
+
+
+def block_raw_offsets(blocks: list[tuple[str, list[Edit] | Changes]]) -> list[tuple[int, int]]:
+    """:func:`raw_offsets` of :attr:`CleanedBlocks.blocks` (:class:`Changes` keep the length: they move nothing)."""
     points = [(0, 0)]
-    i = 0
-    while i < len(edits):
-        j = i
-        while j < len(edits) and edits[j][0] == edits[i][0]:
-            j += 1
-        resized = [e for _, e in edits[i:j] if e.action != "flagged" and len(e.after) != e.end - e.start]
-        i = j
+    for _, own in blocks:
+        if isinstance(own, Changes):
+            continue
+        resized = [e for e in own if e.action != "flagged" and len(e.after) != e.end - e.start]
         if not resized:
             continue
         shift = _StepShift(resized)
@@ -1729,6 +1884,15 @@ class _StepShift:
         self.delta = [0, *accumulate(n - (b - a) for a, b, n in zip(self.starts, self.ends, self.lengths))]
         # delta[k]: how far the first k edits moved the text after them
         self._arrays: tuple[np.ndarray, ...] | None = None
+
+    @classmethod
+    def of_changes(cls, changes: Changes) -> _StepShift:
+        """The shift of :class:`Changes` (all applied, none moving the text after it)."""
+        shift = cls([])
+        shift.starts, shift.ends = changes.starts, changes.ends
+        shift.lengths = list(map(sub, changes.ends, changes.starts))
+        shift.delta = [0] * (len(changes.starts) + 1)
+        return shift
 
     def placed(self, edit: Edit) -> tuple[int, int]:
         """The span an applied edit's ``after`` takes in the output."""
@@ -1814,7 +1978,19 @@ def with_steps(config: CleanConfig, **switches: bool) -> CleanConfig:
 
 def summarize_bulk(step: str, edits: list[Edit]) -> Edit:
     """One summary edit for a bulk step: the commonest replacements and how many characters changed."""
-    counts = Counter(map(attrgetter("before", "after"), edits))
-    top = ", ".join(f"{b!r}→{a!r}×{n}" for (b, a), n in counts.most_common(8))
     first, last = min(map(attrgetter("start"), edits)), max(map(attrgetter("end"), edits))
-    return Edit(first, last, top, f"{sum(counts.values())} changes", "changed", f"{step}: {len(counts)} distinct replacements")
+    counts = Counter(map(attrgetter("before", "after"), edits))
+    return _summary(step, (counts.most_common(8), len(counts), len(edits)), first, last)
+
+
+def summarize_changes(step: str, changes: Changes) -> Edit:
+    """:func:`summarize_bulk` of a step's :class:`Changes`, without making their edits."""
+    return _summary(step, changes.counts(8), min(changes.starts), max(changes.ends))
+
+
+def _summary(step: str, counts: tuple[list[tuple[tuple[str, str], int]], int, int], first: int, last: int) -> Edit:
+    """The summary edit of a bulk step, from its commonest (before, after) pairs with their numbers, the number of distinct
+    pairs and of changes."""
+    commonest, distinct, total = counts
+    top = ", ".join(f"{b!r}→{a!r}×{n}" for (b, a), n in commonest)
+    return Edit(first, last, top, f"{total} changes", "changed", f"{step}: {distinct} distinct replacements")

@@ -1,4 +1,5 @@
-"""Comparisons between documents: each against the rest, and vocabulary shared or used by one only.
+"""Comparisons between documents: each against the rest, vocabulary shared or used by one only, and
+what else varies with the groups compared.
 
 Both work from per-document totals in one pass over the sparse matrix, so their cost grows
 with the corpus, not with its square; a report names a few documents (or groups) and the
@@ -7,12 +8,14 @@ rest still count on the reference side and in the document frequencies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.stats.contingency import association
 
+from .docvars import CORE_COLUMNS
 from .features import DTM
 from .keyterms import ALL_OTHER_DOCUMENTS, keyness_table
 
@@ -121,6 +124,59 @@ def group_members(groups: pd.Series, labels: Mapping[str, str] | None = None, *,
         more = f" …（+{len(names) - max_names:,}）" if len(names) > max_names else ""
         rows.append({groups.name or "group": value, "documents": "、".join(names[:max_names]) + more})
     return pd.DataFrame(rows, columns=[groups.name or "group", "documents"])
+
+
+def confounders(docs: pd.DataFrame, column: str, *, candidates: Sequence[str] | None = None) -> pd.DataFrame:
+    """The document variables that vary with the groups of ``column``, so a difference between groups may be theirs.
+
+    For each candidate (default: the metadata columns, and ``year`` from the parsed ``date``) with two
+    or more values: ``determined`` when every group holds a single value of it (a group of one
+    document always does), ``separated`` when the groups' ranges of a numeric one (a year) do not overlap, and
+    Cramér's V of the groups × values table (Cramér 1946, V = √(χ² / (n · (min(r, c) − 1))),
+    scipy's ``association``; 1 = the group fixes the value). Rows sorted by V, strongest first.
+    Columns: ``variable``, ``n_values``, ``determined``, ``separated``, ``cramers_v``, ``detail``.
+
+    >>> d = pd.DataFrame({"doc_id": list("abcd"), "region": ["东", "东", "西", "西"], "date": ["1982", "1987", "2017", "2022"]})
+    >>> confounders(d, "region")[["variable", "determined", "separated"]].values.tolist()
+    [['year', False, True]]
+    """
+    if column not in docs:
+        raise KeyError(f"no document variable {column!r}; the documents have {', '.join(map(str, docs.columns))}")
+    frame = docs.assign(year=_years(docs["date"])) if "date" in docs and "year" not in docs else docs
+    if candidates is None:
+        candidates = [c for c in frame.columns if c not in (*CORE_COLUMNS, column, "basis", "label") or c in ("year",)]
+    rows = []
+    for variable in candidates:
+        if variable == column or variable not in frame:
+            continue
+        pair = frame[[column, variable]].dropna()
+        values = pair[variable].astype(str)
+        as_number = pd.to_numeric(pair[variable], errors="coerce")  # metadata read from CSV holds numbers as text
+        numeric = bool(as_number.notna().all())
+        pair = pair.assign(**{variable: as_number}) if numeric else pair
+        one_each = values.nunique() == len(pair) > pair[column].nunique()
+        if values.nunique() < 2 or pair[column].nunique() < 2 or (one_each and not numeric):
+            continue  # constant, or a text per document (a title, an id) that no group could share
+        per_group = values.groupby(pair[column]).nunique()
+        table = pd.crosstab(pair[column], values).to_numpy()
+        # a value per document puts each value in one group: V = 1 says nothing there
+        cramers_v = float(association(table, method="cramer")) if min(table.shape) > 1 and not one_each else float("nan")
+        separated = False
+        if numeric and (per_group.size < len(pair)):  # with one document per group, `determined` already says it
+            spans = pair.groupby(column)[variable].agg(["min", "max"]).sort_values("min")
+            separated = bool((spans["min"].to_numpy()[1:] > spans["max"].to_numpy()[:-1]).all())
+        detail = ("; ".join(f"{g}: {', '.join(sorted(map(str, v.unique())))}" for g, v in values.groupby(pair[column], sort=True)))
+        rows.append({"variable": variable, "n_values": int(values.nunique()), "determined": bool((per_group == 1).all()),
+                     "separated": separated, "cramers_v": cramers_v, "detail": detail})
+    columns = ["variable", "n_values", "determined", "separated", "cramers_v", "detail"]
+    out = pd.DataFrame(rows, columns=columns)
+    out = out[out["determined"] | out["separated"] | (out["cramers_v"] >= 0.5)]
+    return out.sort_values(["cramers_v", "variable"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _years(dates: pd.Series) -> pd.Series:
+    """The year of ISO-form dates (``1982``, ``1982-09``, ``1982-09-01``), NaN where there is none."""
+    return pd.to_numeric(dates.astype("string").str.extract(r"^(\d{4})", expand=False), errors="coerce")
 
 
 def _per_document(counts: DTM) -> tuple[sp.csr_matrix, list[str]]:

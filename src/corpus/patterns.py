@@ -10,8 +10,10 @@ text it is given; offsets are therefore offsets into that text.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from functools import lru_cache
 
 #: CJK unified ideographs (BMP, Extension A, compatibility) and Extension B–F.
@@ -22,9 +24,9 @@ CJK_CHAR = f"[{CJK}]"
 #: never uses 两 (二是, 第二, never 两是), so markers, headings and section numbers use this set.
 CN_ORDINALS = "一二三四五六七八九十"
 #: The numerals that count: the ordinals and 两 (两个维护). They open numbered formulae (三会一课,
-#: 十大行动) and a written-out number begins with one of them.
+#: 三大攻坚战) and a written-out number begins with one of them.
 CN_DIGITS = CN_ORDINALS + "两"
-#: 双 counts as two in multi-part and bare formulae only (双提升, 一村一警双联动), never in a number.
+#: 双 counts as two in multi-part and bare formulae only (双循环, 一核双驱), never in a number.
 FORMULA_NUMERALS = CN_DIGITS + "双"
 #: Zero inside a written-out number (一百零八, 二〇二四).
 CN_ZERO = "零〇"
@@ -56,64 +58,165 @@ _SPACED_RE = re.compile(rf"(?<![{CJK}A-Za-z0-9]){_TERM}(?:[ \u00a0\u3000]+{_TERM
 _QUOTE_RE = re.compile(r"“([^“”\n]{1,200})”|‘([^‘’\n]{1,200})’")
 _TITLE_RE = re.compile(r"《([^《》\n]{1,100})》")
 
+# Units carry no scale (亿元 is the scale 亿 and the unit 元: see SCALES); a longer unit comes before
+# a unit it starts with (个百分点 before 个, 个月 before 个).
 _UNIT_WORDS = (
-    "亿元|万元|千元|元|万人次|人次|万人|人|名|户|万家|家|起|件|宗|个月|个|项|条|批次|次|场|批|处|所|支|辆|"
-    "顶|篇|块|种|期|天|小时|分钟|年|月|公里|千米|平方米|立方米|米|公斤|千克|吨|亩|套|份|台|张|座|艘|倍|"
-    "个百分点|百分点|%|％|‰"
+    "元|美元|欧元|港元|日元|人次|人口|人|名|户|家|起|件|宗|个百分点|个月|个|项|条|批次|次|场|批|处|所|支|辆|岁|"
+    "顶|篇|块|种|期|天|小时|分钟|年|月|平方公里|公里|千米|平方米|立方米|米|公斤|千克|克|斤|吨|公顷|亩|套|份|台|张|座|艘|倍|"
+    "百分点|%|％|‰"
 )
-#: A number: Arabic digits (1,200, 13.8) or a written-out Chinese number (三千二百万, 三点五: the
+#: The unit words a number may carry (an alternation for patterns that read numbers as :func:`iter_numbers` does).
+UNIT_WORDS = _UNIT_WORDS
+#: A number: Arabic digits (1,200, 16.9) or a written-out Chinese number (三千二百万, 三点五: the
 #: decimals after 点 are single digits, so neither 十 nor 两 appears there).
 NUMBER = rf"(?:\d+(?:[,，]\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+(?:点[{CN_ORDINALS[:-1]}{CN_ZERO}]+)?)"
+#: Scales written after a number, alone or composed (百万 = 10⁶, 千万 = 10⁷, 万亿 = 10¹²): 16.9亿,
+#: 5万亿, 四十七点三万亿, 1000余万. A scale multiplies everything before it: the whole scale of
+#: 1万多亿 is 万亿. (Inside a written-out number the scales are part of the number: 二万八千亿.)
+SCALES = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000}
+SCALE = "[百千]?万?亿?"
 _NUMBER_RE = re.compile(NUMBER)
 _NUMBER_UNIT_RE = re.compile(
-    rf"(?P<number>{NUMBER})\s*(?P<scale>万|亿|千|百)?(?P<approx>余|多)?(?P<scale2>万|亿)?(?P<unit>{_UNIT_WORDS})"
+    rf"(?P<number>{NUMBER})\s*(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})(?P<unit>{_UNIT_WORDS})"
     r"(?P<alt>（(?:次|篇|条|件|人|人次|家|个)）)?"
 )
-# Numbered formulae. A numeral (双 counts as two) opens every form:
-#   multi-part   三会一课, 四横一纵一提升, 一村（一格）一辅警, 三合一 — two or more numerals,
+
+
+def number_value(number: str, scale: str = "") -> float:
+    """The value of a number (as :data:`NUMBER` matches it) times its whole scale (the scale words after it, composed).
+
+    Exact in decimal: 16.9亿 is 1,690,000,000, not 1,689,999,999.9999998. Where the written-out
+    number holds a scale as high as the one after it, that scale closes its own part and the one
+    after multiplies only the rest (两亿五千 + 万: 两亿 and 五千万, 250,000,000).
+
+    >>> [number_value(n, s) for n, s in [("16.9", "亿"), ("5", "万亿"), ("四十七点三", "万亿"), ("3", "千万"), ("五十四万亿", "")]]
+    [1690000000.0, 5000000000000.0, 47300000000000.0, 30000000.0, 54000000000000.0]
+    >>> number_value("两亿五千", "万"), number_value("一万二千", "亿")
+    (250000000.0, 1200000000000.0)
+    """
+    if any(ch not in SCALES for ch in scale):
+        raise ValueError(f"not a scale made of {''.join(SCALES)}: {scale!r}")
+    higher = [i for i, ch in enumerate(number) if scale and ch in SCALES and SCALES[ch] >= SCALES[scale[0]]]
+    if higher and not re.search(r"\d", number):
+        head, rest = number[: higher[-1] + 1], number[higher[-1] + 1 :]
+        return number_value(head) + (number_value(rest, scale) if rest else 0.0)
+    chinese_numeral_value(number)  # a clear error for what is not a number
+    if re.search(r"\d", number):
+        exact = Decimal(re.sub(r"[,，]", "", number))
+    else:
+        whole, _, frac = number.partition("点")
+        exact = Decimal(int(_written_out(whole))) + (Decimal("0." + "".join(str(cn_int(c)) for c in frac)) if frac else 0)
+    return float(exact * math.prod(SCALES[ch] for ch in scale))
+
+
+# Numbered formulae: fixed labels whose numeral counts the things they bundle (the rule: iter_formulae).
+# A numeral (双 counts as two) opens every form but the head-first one:
+#   multi-part   三严三实, 五位一体, 三去一降一补, 一村（一组）一专干 — two or more numerals,
 #                each with a short term that holds no numeral;
-#   counted      五个坚持, 十大行动, 二十条措施, 四级监督体系 — a numeral, a counter and a
-#                head of at most four characters (eight inside quotation marks);
-#   bare         “四风”, “五学联动”, 双提升, 四联(工作机制) — a numeral and a short term,
-#                when quoted, when the numeral is 双, or before 工作机制/工作法/机制/模式;
-#   head first   “从严治警七条”.
+#   counted      四个全面, 八项规定, 二十条意见, 三大攻坚战 — a numeral, a counter and a head of at most
+#                four characters (eight inside quotation marks), or a pair 一个中心、两个基本点;
+#   plan         十四五, “九五”, 六五计划, 第六个五年计划 — a five-year plan, named by its number and 五;
+#   bare         “四风”, “三农”, 双碳, 双循环, 六稳(工作), 三结合 — a numeral and a short term, when
+#                quoted, when the numeral is 双, before a word that names what it is (工作, 机制, 模式),
+#                or a term of two characters standing alone (革命的三结合，), and N步走 (分两步走);
+#   head first   “国十条”, “廉政十条”, 约法三章 — a head and its count, inside quotation marks or a set phrase.
+# Titles count as quoted: 《十六条》 names a document by its count.
 # A formula ends where the run of ideographs ends or where a word that names what it is begins.
 _FORMULA_COUNTERS = "个大项条种类级场本件"
-_T = rf"(?![{FORMULA_NUMERALS}{CN_ZERO}{CN_SCALES}])[{CJK}]"  # a term character: an ideograph that is not a numeral
-_FORMULA_SUFFIX = (
-    "工作法|工作|机制|制度|活动|行动|工程|体系|模式|要求|目标|清单|部署|格局|品牌|做法|举措|措施|"
-    "理念|建设|专项|任务|标准|经验|战略|原则|方针|精神|问题|场所|方式|的|和|与|等|为|中|上"
+
+
+def _ideographs_except(chars: str) -> str:
+    """A character class of the ideographs in :data:`CJK` but ``chars`` (re has no class subtraction)."""
+    ranges = [(ord(a), ord(b)) for a, b in re.findall("(.)-(.)", CJK, flags=re.DOTALL)]
+    cut = sorted({ord(c) for c in chars})
+    parts = []
+    for lo, hi in ranges:
+        for c in (c for c in cut if lo <= c <= hi):
+            if lo < c:
+                parts.append((lo, c - 1))
+            lo = c + 1
+        if lo <= hi:
+            parts.append((lo, hi))
+    return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in parts) + "]"
+
+
+# A term character: an ideograph that is not a numeral (one class, so that a quantifier repeats the test too).
+_T = _ideographs_except(FORMULA_NUMERALS + CN_ZERO + CN_SCALES)
+#: Words that name what a formula is or say what it does, written right after it (五位一体|总体布局,
+#: 四个全面|战略布局, 双循环|相互促进): a formula in running text ends where one begins.
+_FORMULA_HEAD_WORDS = (
+    "工作法|工作|机制|制度|体制|活动|行动|工程|体系|模式|总要求|要求|奋斗目标|目标|清单|部署|格局|总体布局|战略布局|布局|"
+    "品牌|做法|举措|措施|理念|建设|专项|任务|标准|经验|战略|原则|方针|政策|方略|重要思想|思想|理论|精神|框架|倡议|"
+    "学习教育|专题教育|相互|协同|联动|并举|并重"
 )
-_FORMULA_END = rf"(?=[^{CJK}]|$|(?:{_FORMULA_SUFFIX}))"
+_FORMULA_SUFFIX = rf"{_FORMULA_HEAD_WORDS}|问题|场所|方式|的|和|与|及|等|为|中|上"
+#: Nouns that end a counted formula's head when no other head word follows (四项基本原则|以, 五项原则|基础上; but
+#: 四个全面|战略布局): the kinds of set a count names.
+_SET_NOUNS = "原则|方针|政策|制度|任务|标准|要求|目标|工程|行动|精神|战略|理论|思想|主张|条件"
+
+
+def _words(alternatives: str) -> str:
+    """A pattern for one of these words, which first tests the next character against their first characters (fast to fail)."""
+    first = "".join(sorted({word[0] for word in alternatives.split("|")}))
+    return f"(?=[{first}])(?:{alternatives})"
+
+
+_FORMULA_END = rf"(?=[^{CJK}]|$|{_words(_FORMULA_SUFFIX)})"
 _PART = rf"[{FORMULA_NUMERALS}]{_T}{{1,3}}?(?:（[{FORMULA_NUMERALS}]{_T}{{1,3}}?）)?"
 # What follows a formula's first numeral in the counted form (五个, 二十条): a counter, or a
-# second numeral and a counter. 大 follows one numeral only: 十大行动, but 二十大 is a congress.
-_COUNTER_AFTER_NUMERAL = rf"(?:[{_FORMULA_COUNTERS}]|[{CN_DIGITS}][{_FORMULA_COUNTERS.replace('大', '')}])"
+# second numeral and a counter (and 二十三条: articles are numbered past twenty). 大 follows one
+# numeral only: 三大任务, but 二十大 is a congress.
+_COUNTER_AFTER_NUMERAL = rf"(?:[{_FORMULA_COUNTERS}]|[{CN_DIGITS}][{_FORMULA_COUNTERS.replace('大', '')}]|[{CN_DIGITS}]{{2}}条)"
+# A formula's first numeral never follows a numeral, a zero (二〇三五), 第 (第三个五年计划), the dot
+# of a date (五·七指示, 一二·九运动) or 之 of a fraction or percentage (百分之十以上, 三分之一).
+_NOT_BEFORE_FORMULA = FORMULA_NUMERALS + CN_ZERO + "第·之"
+# The ordinals of five-year plans: 十一五 to 十九五 always name a plan (no number is written so);
+# 一五 to 十五 only quoted or before 计划/规划/时期/期间 (三五年, 十五年 are periods).
+_PLAN_ORDINALS = CN_ORDINALS[:9]
 # Python's re scans fast only for a pattern that opens with a character class (it then
 # skips to the next position holding one of its characters), so the detector is two
 # patterns: one for the forms a numeral opens, which consumes that numeral first and tests
 # what came before it by lookbehind, and one for the head-first form, tried after each
 # opening quotation mark. At any position at most one of them can match.
 _FORMULA_NUMERAL_RE = re.compile(
-    rf"[{FORMULA_NUMERALS}](?<![{FORMULA_NUMERALS}第].)(?:"
-    rf"(?P<multi>{_T}{{1,2}}?(?:（[{FORMULA_NUMERALS}]{_T}{{1,3}}?）)?(?:{_PART}){{1,4}}{_FORMULA_END}"
+    rf"[{FORMULA_NUMERALS}](?<![{_NOT_BEFORE_FORMULA}].)(?:"
+    rf"(?P<plan>(?<=十)[{_PLAN_ORDINALS}]五(?![{CN_NUMERAL_CHARS}{CN_VAGUE}点年岁个])"
+    rf"|(?<=[“‘《][{_PLAN_ORDINALS}十])五(?=[”’》])|(?<=[{_PLAN_ORDINALS}十])五(?=计划|规划|时期|期间))"
+    rf"|(?P<multi>{_T}{{1,2}}?(?:（[{FORMULA_NUMERALS}]{_T}{{1,3}}?）)?(?:{_PART}){{1,4}}{_FORMULA_END}"
     rf"|{_T}{{1,2}}一(?=[^{CJK}]|$))"
-    rf"|(?P<counted>(?<=[“‘][{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}[{CJK}]{{0,8}}(?=[”’])"
-    rf"|(?<=[{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}(?:\d+(?:\.\d+)?[%％]|[{CJK}]{{1,4}}?(?=[^{CJK}]|$|[的和与及中])))"
-    rf"|(?P<bare>(?<=[“‘].){_T}{{1,4}}(?=[”’])|(?<=双){_T}{{2}}(?![{CJK}])"
-    rf"|(?<=[{CN_DIGITS[1:]}]){_T}{{1,2}}(?=工作机制|工作法|工作模式|机制|模式))"
+    rf"|(?P<counted>(?<=[“‘《][{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}[{CJK}]{{0,8}}(?=[”’》])"
+    rf"|(?<=一)[{_FORMULA_COUNTERS}]{_T}{{1,4}}?[、，]两[{_FORMULA_COUNTERS}]{_T}{{1,4}}?(?=[^{CJK}]|$|[的和与及])"
+    rf"|(?<=[{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}(?:\d+(?:\.\d+)?[%％]|[{CJK}]{{1,4}}?(?=[^{CJK}]|$|[的和与及中等])"
+    rf"|[{CJK}]{{0,2}}?(?:{_SET_NOUNS})(?!{_words(_FORMULA_HEAD_WORDS)})|[{CJK}]{{1,4}}?(?={_words(_FORMULA_HEAD_WORDS)})"
+    rf"|[{CJK}]{{1,2}}?(?=[{CN_DIGITS}]{_COUNTER_AFTER_NUMERAL})))"
+    rf"|(?P<bare>(?<=[“‘《].){_T}{{1,4}}(?=[”’》])|(?<=双){_T}{{1,2}}?{_FORMULA_END}"
+    rf"|(?<=[{CN_DIGITS[1:]}]){_T}{{1,2}}(?=工作机制|工作法|工作模式|机制|模式)|(?<=[{CN_DIGITS[1:]}]){_T}(?={_words('问题|' + _FORMULA_HEAD_WORDS)})"
+    rf"|(?<=[{CN_DIGITS[1:]}]){_T}{{2}}(?=[^{CJK}]|$|的)|(?<=[两三四五])步走)"
     rf")",
     re.MULTILINE,
 )
-_FORMULA_HEAD_FIRST_RE = re.compile(rf"(?P<head_first>{_T}{{2,6}}[{FORMULA_NUMERALS}]{{1,2}}[条项点](?=[”’]))")
-#: Words that open with a numeral but name no set: lexicalised words, idioms, metaphors.
+_FORMULA_HEAD_FIRST_RE = re.compile(rf"(?P<head_first>{_T}{{1,6}}[{FORMULA_NUMERALS}]{{1,2}}[条项点章](?=[”’]))")
+# The set phrase that puts its count after the head unquoted (约法三章: a pledge of N rules), found by its head;
+# and a five-year plan named in full by its ordinal (第六个五年计划), found by 五年.
+# (Each opens with its literal and tests what came before it by lookbehind: re scans fast for a literal.)
+_SET_PHRASE_RE = re.compile(rf"(?P<head_first>约(?<![{_NOT_BEFORE_FORMULA}].)法[{CN_DIGITS}]{{1,2}}章)")
+_PLAN_IN_FULL = rf"第[{CN_ORDINALS}]{{1,3}}个五年(?:计划|规划)"
+_PLAN_IN_FULL_RE = re.compile(rf"(?P<plan>第(?<![{_NOT_BEFORE_FORMULA}].){_PLAN_IN_FULL[1:]})")
+#: Words that open with a numeral but name no set: lexicalised words, idioms, metaphors, and the
+#: idioms built like a multi-part formula (三令五申, 五花八门): their numerals count nothing.
 LEXICALISED = frozenset(
     "一把手 一线 一流 一体 一体化 一览表 一往无前 一起 一切 一些 一般 一定 一直 一致 一样 一同 一并 一再 一律 "
     "一贯 一举 一道 一带 一路 一旦 一度 一股绳 一盘棋 一条心 一家人 一家亲 一张蓝图 一条龙 一刀切 一站式 一揽子 "
     "一心一意 一言一行 一点一滴 一朝一夕 一草一木 一针一线 一砖一瓦 一丝一毫 一举一动 一五一十 一穷二白 "
     "三心二意 四面八方 五湖四海 七上八下 七嘴八舌 十全十美 九牛一毛 一石二鸟 一举两得 三番五次 一分为二 四分五裂 "
-    "一兵一卒 "
-    "双方 双向 双重 双手 双边 双赢".split()
+    "一兵一卒 一模一样 一清二楚 一干二净 一来二去 一问三不知 一波三折 一刀两断 一唱一和 一张一弛 一板一眼 一目十行 "
+    "一箭双雕 一言九鼎 一长一短 一高一低 一前一后 一上一下 一左一右 一大一小 一进一出 一时一地 一时一事 一城一地 "
+    "一生一世 一分一秒 一举三得 一石两鸟 三令五申 三头六臂 三言两语 三心两意 三妻四妾 三纲五常 三下五除二 "
+    "三长两短 两面三刀 五花八门 五颜六色 五光十色 五脏六腑 五大三粗 七手八脚 七情六欲 七拼八凑 七零八落 七高八低 "
+    "九死一生 十拿九稳 十室九空 十里八乡 四平八稳 四通八达 四舍五入 四大皆空 "
+    "双方 双向 双重 双手 双边 双赢 双多边 双馨 双刃剑 双胞胎 两岸 两极 "
+    # place names that open with a numeral
+    "四川 三峡 三亚 三明 九江 六安 十堰 五指山 三门峡 七台河 八一".split()
 )
 _LEVEL_NAMES = "省市县乡镇村区"
 
@@ -235,10 +338,11 @@ def iter_titles(text: str) -> Iterator[re.Match[str]]:
 
 
 def iter_numbers(text: str) -> Iterator[re.Match[str]]:
-    """Numbers with a unit (25.8%, 13.8亿元, 4900余场, 1000余万元): groups number, scale (or scale2 after approx), approx, unit, alt (（次）).
+    """Numbers with a unit (12.1%, 47.3万亿元, 300余场, 1000余万元): groups number, scale, approx, scale2 (the scale after
+    approx), unit, alt (（次）). The whole scale is ``scale + scale2`` (1万多亿元: 万亿); see :func:`number_value`.
 
-    >>> [m.group() for m in iter_numbers("破案率上升25.8%, 避免损失13.8亿元, 召开4900余场, 发放资料5万余份, 查获毒品12.5公斤")]
-    ['25.8%', '13.8亿元', '4900余场', '5万余份', '12.5公斤']
+    >>> [m.group() for m in iter_numbers("年均增长12.1%, 达到47.3万亿元, 提高7.2个百分点, 召开300余场, 发放5万余份, 1万多亿元")]
+    ['12.1%', '47.3万亿元', '7.2个百分点', '300余场', '5万余份', '1万多亿元']
     """
     return _NUMBER_UNIT_RE.finditer(text)
 
@@ -264,15 +368,23 @@ def is_number_word(word: str) -> bool:
     """Whether a word is nothing but a number: digits or a written-out numeral, with 余/多/几, scales and one unit.
 
     Numeral years, dates and counts (一九五四年, 二〇二二年, 1954年, 10余万, 三千多, 三分之一, 第三次, 一是)
-    are numbers; words that merely open with a numeral (一些, 一样, 统一, 三会一课, 五个坚持, 二十大) and
-    the idioms in :data:`NUMERAL_IDIOMS` (万一, 千万) are not. Full-width digits count as digits.
+    are numbers; words that merely open with a numeral (一些, 一样, 统一, 三会一课, 四个全面, 二十大) and
+    the idioms in :data:`NUMERAL_IDIOMS` (万一, 千万) are not. Nor are the names of five-year plans
+    (十三五, 十四五, 九五: :func:`is_plan_name`), save those also written as a number or a round
+    count (十五, 三五, 四五, 五五: 三五天). Full-width digits count as digits.
 
     >>> [w for w in ["一九五四年", "二〇二二年", "１９５４年", "10余万", "三千多", "一名", "第三次", "25.8%", "数百"] if is_number_word(w)]
     ['一九五四年', '二〇二二年', '１９５４年', '10余万', '三千多', '一名', '第三次', '25.8%', '数百']
-    >>> [w for w in ["一些", "一样", "统一", "万一", "千万", "十分", "五个坚持", "两个一百年", "二十大", "数字"] if is_number_word(w)]
+    >>> [w for w in ["一些", "一样", "统一", "万一", "千万", "十分", "四个全面", "两个一百年", "二十大", "十四五", "九五"] if is_number_word(w)]
     []
     """
-    return bool(word) and word not in NUMERAL_IDIOMS and _NUMBER_WORD_RE.fullmatch(word) is not None
+    if not word or word in NUMERAL_IDIOMS or (is_plan_name(word) and word not in _PLAN_NAMES_ALSO_NUMBERS):
+        return False
+    return _NUMBER_WORD_RE.fullmatch(word) is not None
+
+
+#: Plan names that are also a number (十五) or a round count (三五天, 四五个).
+_PLAN_NAMES_ALSO_NUMBERS = frozenset("十五 三五 四五 五五".split())
 
 
 _ZERO_RE = re.compile(rf"(?<![{CN_NUMERAL_CHARS}\d.])(?P<zero>零(?:发生|发案|事故|伤亡|死亡|投诉|差错|失误|上访|感染|滞留|积压|漏报|增长|突破))")
@@ -288,18 +400,27 @@ def iter_zero_counts(text: str) -> Iterator[re.Match[str]]:
 
 
 def iter_formulae(text: str) -> Iterator[re.Match[str]]:
-    """Numbered formulae: 三会一课, 五个坚持, 一学二查三改四提高, “四风”, 双提升, 一村（一格）一辅警.
+    """Numbered formulae (提法): fixed labels whose numeral counts the things they bundle.
 
-    ``m.lastgroup`` (``multi``, ``counted``, ``bare``, ``head_first``) gives the form;
+    The rule, from the genre: a formula is a label a text uses for a set (principles, tasks,
+    campaigns, mechanisms) whose numeral counts that set's members, wherever the numeral stands:
+    四个全面, 三去一降一补, 一国两制, 双循环 (双 counts two), “国十条” (the head first), and the
+    five-year plans 十四五, “九五”, 六五计划 (form ``plan``: the numeral numbers the plan).
+    Not formulae: a count of things in running prose (三个方面, 五项措施, 两项工作: a counter
+    with a generic head, or kinds after 这/那 that point back to items just named, unless the
+    text quotes it as a label), a quantity (两个孩子, 十个成员:
+    people, places), an ordinal or rank (第一, 第二个百年, 一是), a date or period (三年, 九二共识,
+    二〇三五年), a congress (二十大, 党的九大), a count of administrative levels (省地县三级), 一 as
+    an article (一场, 一项; 一 with a counter counts only quoted or ending a heading line), an
+    idiom or lexicalised word (三令五申, 五湖四海, 一把手: :data:`LEXICALISED`) and numbers in
+    Arabic digits (claims).
+
+    ``m.lastgroup`` (``plan``, ``multi``, ``counted``, ``bare``, ``head_first``) gives the form;
     ``m.group()`` is the formula (the named group itself may leave out its first numeral).
-    Not formulae: ranks (第一), ordinals (一是), periods (三年), congress ordinals (二十大,
-    党的九大), counts of administrative levels (省市县三级), 一 as an article (一场, 一项 in
-    running text; 一 with a counter counts only quoted or ending a heading line), numbers in
-    Arabic digits (claims) and the words in :data:`LEXICALISED` (一把手, 一股绳).
 
-    >>> [m.group() for m in iter_formulae("落实“三会一课”, 强化“五个坚持”, 形成一学二查三改四提高工作法")]
-    ['三会一课', '五个坚持', '一学二查三改四提高']
-    >>> [m.group() for m in iter_formulae("第一议题，一是抓学习，三年行动，党的二十大，省市县三级党委，一场革命，“一把手”")]
+    >>> [m.group() for m in iter_formulae("统筹“五位一体”总体布局，协调推进四个全面战略布局，制定“十四五”规划，形成国内国际双循环相互促进的格局")]
+    ['五位一体', '四个全面', '十四五', '双循环']
+    >>> [m.group() for m in iter_formulae("从三个方面推进，落实五项措施，家有两个孩子，第二个百年奋斗目标，到二〇三五年，党的十二大，三令五申")]
     []
     """
     for m in _formula_candidates(text):
@@ -311,13 +432,18 @@ def iter_formulae(text: str) -> Iterator[re.Match[str]]:
 @lru_cache(maxsize=1 << 16)
 def _is_formula(surface: str, form: str, before: str, after: str) -> bool:
     """Whether a candidate is a formula, from its text, its form and the characters either side (memoised: formulae repeat)."""
-    return surface not in LEXICALISED and not _rejected_count(surface, form, before, after) and not _rejected_multi(surface, form)
+    return (surface not in LEXICALISED and not _rejected_count(surface, form, before, after) and not _rejected_multi(surface, form)
+            and not _rejected_bare(surface, form, before))  # fmt: skip
 
 
 def _formula_candidates(text: str) -> Iterator[re.Match[str]]:
     """Matches of the two formula patterns, leftmost first and never overlapping (as one pattern's finditer)."""
     quoted = "“" in text or "‘" in text  # most paragraphs quote nothing: no merge of two empty scans
     heads = filter(None, (_FORMULA_HEAD_FIRST_RE.match(text, at + 1) for at in _opening_quotes(text))) if quoted else iter(())
+    if "约法" in text:
+        heads = heapq.merge(heads, _SET_PHRASE_RE.finditer(text), key=lambda m: m.start())
+    if "五年" in text:
+        heads = heapq.merge(heads, _PLAN_IN_FULL_RE.finditer(text), key=lambda m: m.start())
     num, head = _FORMULA_NUMERAL_RE.search(text), next(heads, None)
     while num or head:
         found = num if head is None or (num is not None and num.start() < head.start()) else head
@@ -329,17 +455,56 @@ def _formula_candidates(text: str) -> Iterator[re.Match[str]]:
 
 
 def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
-    """A numeral with a counter that is an article, a congress ordinal or a count of levels."""
+    """A numeral with a counter that is an article, a congress ordinal, a count of levels, a count in prose or a quantity."""
     if form != "counted":
         return False
     counter = surface[1] if surface[1] in _FORMULA_COUNTERS else surface[2]
-    quoted = before != "" and before in "“‘"  # "" (the text's start) is in every string: not a quotation mark
+    # "" (the text's start or end) is in every string: not a quotation mark
+    quoted = before != "" and before in "“‘《" and after != "" and after in "”’》"
+    if _PAIR.search(surface):  # 一个中心、两个基本点, 一个国家，两种制度: a pair is a label
+        return False
     if surface[0] == "一" and not quoted and after not in ("", "\n"):
         return True
     head = surface[surface.index(counter) + 1 :]
-    if re.match(r"月|年|天|小时|百分点|以|期间|路线|开幕|闭幕|决议|党章|召开|和", head):  # periods, units, congresses
+    if re.match(r"月|年|天|小时|百分点|以|期间", head) or (len(head) == 1 and after == "的"):  # periods, units; 两个目|的
         return True
-    return before != "" and ((counter == "级" and before in _LEVEL_NAMES) or (counter == "大" and before in "的共党"))
+    if counter == "大" and re.match(r"路线|开幕|闭幕|决议|党章|召开|和|精神|以来|报告|代表|会议|上|期间|前|后", head):  # congresses
+        return True
+    labelled = after != "" and after in "”’》"  # quoted, or ending a quoted name (“……二十项措施”)
+    # 这两种错误思想: kinds counted after 这/那 point back to items just named (这四项基本原则 names a set)
+    if not labelled and before != "" and before in "这那" and counter in "种类件":
+        return True
+    if not labelled and counter in "个项种件" and (_PROSE_HEAD.match(head) or _QUANTITY_HEAD.match(head)):
+        return True
+    congress = counter == "大" and before in "的共党" and not head  # 党的九大; the heads of congresses are rejected above
+    return before != "" and ((counter == "级" and before in _LEVEL_NAMES) or congress)
+
+
+_PAIR = re.compile("[、，]两")  # 一个中心、两个基本点: one formula, not an article and a formula
+#: Heads that make N个/N项/N种/N件 a count in running prose, not a label: 三个方面, 五项措施, 两项工作, 两种可能.
+_PROSE_HEAD = re.compile("方面|措施|举措|工作|问题|环节|层面|部分|阶段|步骤|因素|方法|办法|事情|可能|情况|形式|途径|手段|结果|现象|类型")
+#: Heads that make N个 a quantity: people (两个孩子, 十个成员) and places or bodies (三个国家, 五个部门).
+_QUANTITY_HEAD = re.compile("人|孩子|子女|儿童|成员|同志|党员|干部|委员|家庭|国家|地区|城市|省|县|村|单位|部门|企业")
+
+
+def _rejected_bare(surface: str, form: str, before: str) -> bool:
+    """A numeral and a term that is a date or period (“二月提纲”), or, not quoted, an enumerator or a count: a measure
+    word or a counted noun opens the term (二要, 五年工作, 两句话, 两国间)."""
+    if form != "bare" or surface[0] == "双":
+        return False
+    if surface[1] in "年月日号时":  # a date or a period, quoted or not: “二月提纲”, “三年规划”
+        return True
+    if before in ("“", "‘", "《"):
+        return False
+    if surface[1] in CN_VAGUE or surface[1] in "是要则来连":  # 十几年, 三多个; enumerators: 二是, 二要; 三连冠
+        return True
+    return surface[1] in _MEASURE_WORDS and surface[1:] != "步走"  # 两步走, 三步走: the strategy in steps
+
+
+#: Measure words (a closed class) and nouns a numeral counts directly (人, 国, 岸, 者, 省, 地): after a
+#: numeral they make a count or a period (两句话, 三部分, 两国间), never a formula's term; N步走 is the exception.
+_MEASURE_WORDS = frozenset("个只条张本件位名口头匹句部份种类批群支队套对副根棵座栋所家间层段节篇首封幅把面方点处项道笔台辆架艘枚"
+                           "颗粒片块团堆串排行列届期次回遍趟顿场阵番声步路组角年月日天周岁倍成代季人国岸者极省市县区乡镇村地")  # fmt: skip
 
 
 def _rejected_multi(surface: str, form: str) -> bool:
@@ -349,6 +514,10 @@ def _rejected_multi(surface: str, form: str) -> bool:
     runs = list(_NUMERAL_RUN.finditer(surface))
     terms = [t for t in _NUMERAL_RUN.split(surface)[1:]]
     if any(len(r.group()) > 1 for r in runs) or re.search(r"十分|又|届|之|月|的", surface):
+        return True
+    if sum(t.startswith("大") for t in terms) > 1:  # congresses in a row: 七大和八大
+        return True
+    if all(len(t) == 1 and (t in _MEASURE_WORDS or t in "夜晚") for t in terms):  # durations and counts: 三天两夜, 两人一组
         return True
     if terms[-1] in _PERIOD_WORDS or any(b and a and b.startswith(a) and len(a) == 1 for a, b in zip(terms, terms[1:])):
         return True
@@ -360,39 +529,61 @@ _PERIOD_WORDS = frozenset("年 月 日 天 代 次 届 个 名 位 周 岁".spli
 
 
 def formula_numbers(formula: str) -> list[str]:
-    """The numerals that structure a formula, in order (二十 is one numeral, 双 one).
+    """The numerals that structure a formula, in order (二十 is one numeral, 双 one; a plan's number: 十四 in 十四五).
 
-    >>> formula_numbers("一学二查三改四提高"), formula_numbers("二十条措施"), formula_numbers("从严治警七条")
-    (['一', '二', '三', '四'], ['二十'], ['七'])
+    >>> formula_numbers("三去一降一补"), formula_numbers("二十条意见"), formula_numbers("国十条"), formula_numbers("十四五")
+    (['三', '一', '一'], ['二十'], ['十'], ['十四'])
     """
+    if is_plan_name(formula):
+        return [formula[1:-5] if formula.startswith("第") else formula[:-1]]
     return [m.group() for m in _NUMERAL_RUN.finditer(formula)][: 1 if _counted(formula) else None]
 
 
 def formula_head(formula: str) -> str:
     """What a formula's numerals count: its terms joined by '/', the counter dropped unless nothing else remains.
 
-    >>> [formula_head(f) for f in ["三会一课", "五大特色做法", "十类", "一村（一格）一辅警", "两个40%", "从严治警七条"]]
-    ['会/课', '特色做法', '类', '村/格/辅警', '40%', '从严治警（条）']
+    A five-year plan's head is 五年规划: its numeral numbers the plan and counts nothing.
+
+    >>> [formula_head(f) for f in ["三去一降一补", "三大攻坚战", "四类", "一村（一组）一专干", "两个40%", "国十条", "九五", "一个中心、两个基本点"]]
+    ['去/降/补', '攻坚战', '类', '村/组/专干', '40%', '国（条）', '五年规划', '中心/基本点']
     """
+    if is_plan_name(formula):
+        return "五年规划"
+    if _PAIR.search(formula):  # 一个中心、两个基本点
+        return "/".join(formula_head(part) for part in re.split("[、，]", formula))
     counted = _counted(formula)
     if counted:
         return formula[counted.end() :] or counted.group("counter")
     runs = list(_NUMERAL_RUN.finditer(formula))
     if not runs:
         return formula
-    if runs[0].start() > 0:  # head first: 从严治警七条
+    if runs[0].start() > 0:  # head first: 国十条
         run = runs[-1]
         return f"{formula[: run.start()]}（{formula[run.end():]}）"
     terms = [t.strip("（）") for t in _NUMERAL_RUN.split(formula)]
     return "/".join(t for t in terms if t)
 
 
+def is_plan_name(word: str) -> bool:
+    """Whether a word is the name of a five-year plan by its number (一五 to 十九五, 第六个五年计划; the detector's form ``plan``).
+
+    Ten and more are always plan names (十三五: no number is written so); below ten the word is also a
+    number or part of one (九五, 十五), and :func:`iter_formulae` takes it as a plan only quoted or
+    before 计划/规划/时期/期间.
+
+    >>> [w for w in ["十三五", "十四五", "九五", "十五", "第六个五年计划", "二十五", "五", "五年计划"] if is_plan_name(w)]
+    ['十三五', '十四五', '九五', '十五', '第六个五年计划']
+    """
+    return _PLAN_NAME_RE.fullmatch(word) is not None
+
+
+_PLAN_NAME_RE = re.compile(rf"十?[{_PLAN_ORDINALS}]五|十五|{_PLAN_IN_FULL}")
 _NUMERAL_RUN = re.compile(f"[{FORMULA_NUMERALS}]+")
-_COUNTED_START = re.compile(rf"^(?:[{CN_DIGITS}]{{1,2}})(?P<counter>[{_FORMULA_COUNTERS}])")
+_COUNTED_START = re.compile(rf"^(?:[{CN_DIGITS}]{{1,3}})(?P<counter>[{_FORMULA_COUNTERS}])")
 
 
 def _counted(formula: str) -> re.Match[str] | None:
-    """The numeral and counter opening a counted formula (五个坚持), not a multi-part one (一项目一方案)."""
+    """The numeral and counter opening a counted formula (四个全面), not a multi-part one (一企业一方案)."""
     m = _COUNTED_START.match(formula)
     if m and re.search(f"^[^{FORMULA_NUMERALS}]{{1,3}}[{FORMULA_NUMERALS}]", formula[m.end() :]):
         return None
@@ -488,3 +679,22 @@ def iter_enumerators(text: str) -> Iterator[re.Match[str]]:
     ['一是', '二是']
     """
     return _ENUMERATOR_RE.finditer(text)
+
+
+def plus_sign_lines(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line (between \\n, without it) of a text that holds a plus sign (+ or ＋), in order.
+
+    An X+Y model never crosses a line break: a search for models need read these lines only.
+
+    >>> text = "党建+警务\\n坚持党的领导\\n“互联网＋”行动"
+    >>> [text[a:b] for a, b in plus_sign_lines(text)]
+    ['党建+警务', '“互联网＋”行动']
+    """
+    end = 0
+    for plus in _PLUS.finditer(text):
+        if plus.start() < end:
+            continue
+        start = text.rfind("\n", 0, plus.start()) + 1
+        end = text.find("\n", plus.start())
+        end = len(text) if end < 0 else end
+        yield start, end

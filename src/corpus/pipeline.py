@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import re
 from collections.abc import Iterable
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -23,10 +22,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, CleanConfig, Edit, clean_text, edit_text_spans, raw_offsets,
-                    summarize_bulk, to_simplified, warm_up)  # fmt: skip
+from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, Changes, CleanConfig, Edit, block_raw_offsets, block_text_spans,
+                    clean_blocks, summarize_bulk, summarize_changes, to_simplified, warm_up)  # fmt: skip
 from .docvars import merge_metadata
-from .patterns import model_heads
+from .patterns import model_heads, plus_sign_lines
 from .schedule import PROCESS_POOL_MIN_CHARS, with_progress
 from .segment import TokenConfig, corpus_terms
 from .structure import paragraphs
@@ -193,11 +192,15 @@ class CleanedSummary(NamedTuple):
 
 
 def clean_collapsed(raw: str, config: CleanConfig) -> CleanedSummary:
-    """Clean one text keeping bulk edits as summaries: what loading needs, cheap to send between processes."""
-    result = clean_text(raw, config)
-    offsets = [pos for point in raw_offsets(result.edits) for pos in point]
-    spans = edit_text_spans(result.edits, steps=_SPANNED_STEPS)  # a bulk step's edits are summarised, with no span
-    return CleanedSummary(result.text, result.fields, collapse_bulk(result.edits, spans), offsets)
+    """Clean one text keeping bulk edits as summaries: what loading needs, cheap to send between processes.
+
+    The bulk steps' thousands of edits in a heavily edited text (script, punctuation) stay
+    columns (:func:`corpus.clean.clean_blocks`): summarised, never made into objects.
+    """
+    result = clean_blocks(raw, config)
+    offsets = [pos for point in block_raw_offsets(result.blocks) for pos in point]
+    spans = block_text_spans(result.blocks, steps=_SPANNED_STEPS)  # a bulk step's edits are summarised, with no span
+    return CleanedSummary(result.text, result.fields, collapse_blocks(result.blocks, spans), offsets)
 
 
 _SPANNED_STEPS = frozenset(STEP_NAMES) - BULK_STEPS
@@ -205,15 +208,29 @@ _SPANNED_STEPS = frozenset(STEP_NAMES) - BULK_STEPS
 
 def collapse_bulk(edits: list[tuple[str, Edit]], spans: list[tuple[int, int]]) -> list[tuple[str, Edit, int, tuple[int, int] | None]]:
     """Edits with each bulk step (script, punctuation ...) replaced by one summary edit and its count (no span)."""
+    return collapse_blocks([(step, list(map(itemgetter(1), run))) for step, run in groupby(edits, key=itemgetter(0))], spans)
+
+
+def collapse_blocks(blocks: list[tuple[str, list[Edit] | Changes]],
+                    spans: list[tuple[int, int] | None]) -> list[tuple[str, Edit, int, tuple[int, int] | None]]:  # fmt: skip
+    """:func:`collapse_bulk` of :attr:`corpus.clean.CleanedBlocks.blocks` (``spans``: one per edit, flattened)."""
     out, bulk, k = [], {}, 0
-    for step, group in groupby(edits, key=itemgetter(0)):  # a step's edits are together: one run per step
-        own = list(map(itemgetter(1), group))
+    for step, own in blocks:  # a step's edits are together: one block per step
+        n = len(own.starts) if isinstance(own, Changes) else len(own)
         if step in BULK_STEPS:
-            bulk.setdefault(step, []).extend(own)
+            bulk.setdefault(step, []).append(own)
         else:
-            out.extend(zip(repeat(step), own, repeat(1), spans[k : k + len(own)]))
-        k += len(own)
-    return out + [(step, summarize_bulk(step, es), len(es), None) for step, es in bulk.items()]
+            out.extend(zip(repeat(step), own.edits() if isinstance(own, Changes) else own, repeat(1), spans[k : k + n]))
+        k += n
+    return out + [(step, *_bulk_summary(step, parts), None) for step, parts in bulk.items()]
+
+
+def _bulk_summary(step: str, parts: list[list[Edit] | Changes]) -> tuple[Edit, int]:
+    """The summary edit of a bulk step's edits and their number."""
+    if len(parts) == 1 and isinstance(parts[0], Changes):
+        return summarize_changes(step, parts[0]), len(parts[0].starts)
+    edits = [e for own in parts for e in (own.edits() if isinstance(own, Changes) else own)]
+    return summarize_bulk(step, edits), len(edits)
 
 
 def audit_rows(doc_id: str, edits: list[tuple[str, Edit, int, tuple[int, int] | None]]) -> list[dict]:
@@ -257,18 +274,7 @@ def corpus_model_heads(raws: Iterable[str]) -> frozenset[str]:
 
 def _plus_lines(text: str) -> str:
     """The lines (between \\n) of a text that hold a plus sign, joined by \\n."""
-    lines, end = [], 0
-    for plus in _PLUS.finditer(text):
-        if plus.start() < end:
-            continue
-        start = text.rfind("\n", 0, plus.start()) + 1
-        end = text.find("\n", plus.start())
-        end = len(text) if end < 0 else end
-        lines.append(text[start:end])
-    return "\n".join(lines)
-
-
-_PLUS = re.compile("[+＋]")
+    return "\n".join(text[start:end] for start, end in plus_sign_lines(text))
 
 
 # --------------------------------------------------------------------------- duplicates

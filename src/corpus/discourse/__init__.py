@@ -27,14 +27,26 @@ Formula or claim? decided once, here:
   claims.
 """
 
-from .quantities import CLAIM_COLUMNS, UNIT_KINDS, claims
-from .spread import diffusion, doc_order, shared_matrix, top_documents, usage_matrix
+from .quantities import BASE_UNITS, CLAIM_COLUMNS, UNIT_KINDS, claims
+from .spread import (DIFFUSION_COLUMNS, ITEM_LIST_COLUMNS, OCCURRENCE_COLUMNS, TRACKED_COLUMNS, diffusion, doc_dates, doc_order, item_list,
+                     item_occurrences, shared_matrix, top_documents, tracked_items, usage_matrix, variant_key)
 from .numbered_lists import ENUMERATION_COLUMNS, enumerations
-from .formulas_models import FORMULA_COLUMNS, MODEL_COLUMNS, formula_members, formulae, is_numeric_model, models
+from .formulas_models import FORMULA_COLUMNS, FORMULA_KINDS, MODEL_COLUMNS, formula_members, formulae, is_numeric_model, models
 from .reuse import PASSAGE_COLUMNS, shared_passages
 from .quotations import SLOGAN_COLUMNS, TITLE_COLUMNS, cited_documents, slogans
 
 __all__ = [
+    "BASE_UNITS",
+    "DIFFUSION_COLUMNS",
+    "FORMULA_KINDS",
+    "ITEM_LIST_COLUMNS",
+    "OCCURRENCE_COLUMNS",
+    "TRACKED_COLUMNS",
+    "doc_dates",
+    "item_list",
+    "item_occurrences",
+    "tracked_items",
+    "variant_key",
     "CLAIM_COLUMNS",
     "ENUMERATION_COLUMNS",
     "FORMULA_COLUMNS",

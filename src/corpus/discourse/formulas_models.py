@@ -1,4 +1,4 @@
-"""Numbered formulae (四个全面, 三会一课, “四风”) with the members the text spells out, and X+Y models (互联网+政务服务, 1+N).
+"""Numbered formulae (四个全面, 三去一降一补, “四风”, 十四五) with the members the text spells out, and X+Y models (互联网+医疗健康, 1+N).
 
 A numeric model (1+N, 3+2, 4+X) is both: :func:`models` lists it with every X+Y model and
 :func:`formulae` with the numbered formulae (form ``numeric``); the two rows cite the same
@@ -14,19 +14,24 @@ import pandas as pd
 from ..patterns import CJK, FORMULA_NUMERALS, cn_int, formula_head, formula_numbers, iter_formulae, iter_models, model_parts
 from .units import iter_paragraphs, paragraph_units
 
-FORMULA_COLUMNS = ["doc_id", "para_no", "start", "end", "surface", "form", "numbers", "total", "head", "quoted",
+FORMULA_COLUMNS = ["doc_id", "para_no", "start", "end", "surface", "form", "kind", "numbers", "total", "head", "quoted",
                    "members", "n_members"]  # fmt: skip
+#: What kind of label a formula is (the ``kind`` column): a five-year plan (十四五), a 双 formula (双循环,
+#: 双X双Y: every numeral is 双), a numeric model (1+N) or any other numbered formula (四个全面, 一国两制).
+FORMULA_KINDS = ("numbered", "plan", "double", "numeric")
 MODEL_COLUMNS = ["doc_id", "para_no", "start", "end", "surface", "parts", "head", "n_parts", "numeric", "open_slot",
                  "restored"]  # fmt: skip
 
 
 def formulae(units: pd.DataFrame) -> pd.DataFrame:
-    """Numbered formulae (三会一课, 四个全面, “四风”, 双提升) and numeric models (1+N, 3+2, 4+X) with numbers, head, offsets and members.
+    """Numbered formulae (三去一降一补, 四个全面, “四风”, 双循环, 十四五) and numeric models (1+N, 3+2, 4+X) with numbers, head, offsets and members.
 
-    ``form`` is the detector's form (multi, counted, bare, head_first), or ``numeric`` for a
-    numeric model; ``numbers`` the numerals as written, joined by '/'; ``total`` their sum;
-    ``members`` the items the same paragraph spells out (see :func:`formula_members`), joined
-    by '；'. A formula inside a longer one (一查两改 in 一查两改三提升) is not listed again.
+    What counts as a formula: :func:`corpus.patterns.iter_formulae`. ``form`` is the detector's
+    form (plan, multi, counted, bare, head_first), or ``numeric`` for a numeric model; ``kind``
+    one of :data:`FORMULA_KINDS` (plan, double, numeric, numbered); ``numbers`` the numerals as
+    written, joined by '/' (a plan's number: 十四 in 十四五); ``total`` their sum (a plan's
+    number); ``members`` the items the same paragraph spells out (see :func:`formula_members`),
+    joined by '；'. A formula inside a longer one (两学 in 两学一做) is not listed again.
 
     Numeric models are X+Y models whose parts are all digits or letters, at least one a digit
     (1+N, 3+2, 1+3+5, 4+X). They are listed here and in :func:`models`: each such row is the
@@ -45,18 +50,25 @@ def formulae(units: pd.DataFrame) -> pd.DataFrame:
             values = [cn_int(n.replace("双", "两")) or 0 for n in nums]
             members = formula_members(text, m.start(), m.end(), values)
             found.append({"start": m.start(), "end": m.end(), "surface": m.group(), "form": m.lastgroup,
-                          "numbers": "/".join(nums), "total": sum(values), "head": formula_head(m.group()),
+                          "kind": _kind(m.lastgroup, nums), "numbers": "/".join(nums), "total": sum(values), "head": formula_head(m.group()),
                           "members": "；".join(members), "n_members": len(members)})  # fmt: skip
         for m in iter_models(text):
             parts = model_parts(m.group())
             if is_numeric_model(parts):
-                found.append({"start": m.start(), "end": m.end(), "surface": m.group(), "form": "numeric",
+                found.append({"start": m.start(), "end": m.end(), "surface": m.group(), "form": "numeric", "kind": "numeric",
                               "numbers": "/".join(parts), "total": sum(int(p) for p in parts if p.isdigit()),
                               "head": _named_after(text, m.end()), "members": "", "n_members": 0})  # fmt: skip
         for row in sorted(found, key=lambda r: r["start"]):
             rows.append({"doc_id": doc_id, "para_no": para_no, **row, "start": offset + row["start"], "end": offset + row["end"],
                          "quoted": _quoted(text, row["start"], row["end"])})  # fmt: skip
     return pd.DataFrame(rows, columns=FORMULA_COLUMNS)
+
+
+def _kind(form: str | None, numbers: list[str]) -> str:
+    """The kind of a detected formula: plan (十四五), double (双循环, every numeral 双) or numbered."""
+    if form == "plan":
+        return "plan"
+    return "double" if numbers and all(n == "双" for n in numbers) else "numbered"
 
 
 def is_numeric_model(parts: list[str]) -> bool:
@@ -87,17 +99,17 @@ def formula_members(text: str, start: int, end: int, numbers: list[int]) -> list
     """The items a formula at ``[start, end)`` of a paragraph counts, where the paragraph spells them out.
 
     Tried in order: for a multi-part formula, the clauses of its sentence that assign each
-    part (以A为主体，以B为两翼，以C为支撑的“一体两翼三支撑”); a list ending right before it
-    (自查、互查、抽查“三查”), one after ，即 or a colon, the list in the next clause of the same
-    sentence, and for a formula opening the paragraph (“三抓”促发展。) the first list of the
+    part (以A为主，以B为两翼的“一主两翼”); a list ending right before it
+    (物质文明、政治文明、精神文明“三个文明”), one after ，即 or a colon, the list in the next clause of the same
+    sentence, and for a formula opening the paragraph (“三优”促发展。) the first list of the
     next sentence. A list counts when it has as many items as the formula's number (the sum of
     a multi-part formula's numbers, or for 五位一体 its first); 一X一Y formulae and formulae
     that are themselves list items have none.
 
-    >>> formula_members("严格落实自查、互查、抽查“三查”工作机制", 13, 15, [3])
-    ['自查', '互查', '抽查']
-    >>> formula_members("以教学为主体，以科研和服务为两翼，以平台、队伍为支撑的“一体两翼三支撑”格局", 28, 35, [1, 2, 3])
-    ['教学', '科研和服务', '平台', '队伍']
+    >>> formula_members("坚持物质文明、政治文明、精神文明“三个文明”协调发展", 17, 21, [3])
+    ['物质文明', '政治文明', '精神文明']
+    >>> formula_members("以制造业为主，以服务业和农业为两翼的“一主两翼”格局", 19, 23, [1, 2])
+    ['制造业', '服务业和农业']
     """
     roles = _role_members(text, start, end) if len(numbers) > 1 else []
     if roles:
@@ -114,13 +126,13 @@ def formula_members(text: str, start: int, end: int, numbers: list[int]) -> list
             return items
     sentences = re.split(r"[。；！？]", rest)
     later = re.split(r"[，：]", sentences[0])[1:2]
-    if start <= 1 and len(sentences) > 1:  # “三抓”促发展。该县通过抓项目建设、抓招商引资、抓营商环境，……
+    if start <= 1 and len(sentences) > 1:  # “三优”促发展。该市通过优服务、优环境、优政策，……
         later += re.split(r"[，：]", sentences[1])
     return next((items for clause in later if (items := _split_list(clause, wanted, lead=True))), [])
 
 
 def _role_members(text: str, start: int, end: int) -> list[str]:
-    """Members given part by part before a multi-part formula in its sentence: 以A为(主)体 … 以C为支撑 → A, …, C (split at 、)."""
+    """Members given part by part before a multi-part formula in its sentence: 以A为主 … 以B为两翼 → A, B (split at 、)."""
     terms = formula_head(text[start:end]).split("/")
     sentence = re.split(r"[。；！？]", text[:start])[-1]
     items, pos = [], 0
@@ -178,7 +190,7 @@ AUDIT_SPAN_COLUMNS = ["doc_id", "step", "after", "text_start", "text_end"]
 
 
 def models(units: pd.DataFrame, *, audit: pd.DataFrame | None) -> pd.DataFrame:
-    """X+Y(+Z) models (互联网+政务服务, 1+N, 医疗+养老（康复）, the open slot “互联网+”), one row per occurrence.
+    """X+Y(+Z) models (互联网+医疗健康, 1+N, 医疗+养老（康复）, the open slot “互联网+”), one row per occurrence.
 
     ``parts`` are joined by '|' (an open slot is an empty last part); ``numeric`` marks digit
     and letter models (3+2, 4+X; see :func:`is_numeric_model`). Numeric models are also listed

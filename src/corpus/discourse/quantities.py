@@ -1,4 +1,4 @@
-"""Quantitative claims: numbers with units a text asserts (25.8%, 13.8亿元, 4900余场), and what each measures.
+"""Quantitative claims: numbers with units a text asserts (百分之十二点一, 47.3万亿元, 300余个), and what each measures.
 
 Claims are read sentence by sentence from :func:`corpus.sentences`, and what a number
 measures from the sentence's grammar, with the part-of-speech tags of the corpus's own
@@ -21,39 +21,102 @@ from ..patterns import (
     CN_NUMERAL_CHARS,
     CN_SCALES,
     CN_VAGUE,
-    chinese_numeral_value,
+    NUMBER,
+    SCALE,
+    UNIT_WORDS,
     cn_int,
     iter_formulae,
     iter_models,
     iter_numbers,
     iter_titles,
     iter_zero_counts,
+    number_value,
 )
 from ..segment import TokenConfig, segmenter_for
 from ..structure import SENTENCE_COLUMNS
 
-CLAIM_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "surface", "number", "value", "unit", "kind", "qualifier",
-                 "direction", "measured", "sentence"]  # fmt: skip
+CLAIM_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "surface", "number", "value", "unit", "value_unit", "low",
+                 "high", "kind", "qualifier", "direction", "measured", "sentence"]  # fmt: skip
 
 #: Unit → kind of quantity, for charts of what each document chooses to quantify.
 UNIT_KINDS = {
-    "percent": ("%", "％", "‰", "个百分点", "百分点"),
-    "money": ("元",),
-    "people": ("人", "名", "人次", "户"),
+    "percent": ("%", "％", "‰", "个百分点", "百分点", "百分之", "千分之", "成", "分之"),
+    "money": ("元", "美元", "欧元", "港元", "日元"),
+    "people": ("人", "名", "人次", "户", "人口"),
     "cases": ("起", "件", "宗"),
     "events": ("次", "场", "期", "批", "批次"),
     "measures": ("项", "条", "种", "篇"),
     "units": ("个", "家", "所", "支", "处", "块", "辆", "顶", "套", "份", "台", "张", "座", "艘"),
-    "physical": ("公里", "千米", "米", "平方米", "立方米", "公斤", "千克", "吨", "亩"),
+    "mass": ("吨", "公斤", "千克", "克", "斤"),
+    "physical": ("公里", "平方公里", "千米", "米", "平方米", "立方米", "公顷", "亩"),
     "duration": ("个月", "天", "小时", "分钟"),
-    "zero": ("",),
+    "age": ("岁",),
+    "multiple": ("倍", "番"),
+    "count": ("",),  # a large count without a counter (五千八百万党员): ``measured`` names what it counts
+    "zero": ("",),  # 零事故: no number, no unit
 }
-_KIND_OF_UNIT = {u: k for k, units in UNIT_KINDS.items() for u in units}
+_KIND_OF_UNIT = {u: k for k, units in UNIT_KINDS.items() if k != "zero" for u in units}
+#: What ``value`` is counted in (the ``value_unit`` column), by kind: percentages in percentage points
+#: (12.1% → 12.1, 3个百分点 → 3, 5‰ → 0.5, 三成 → 30), money in 元 (another currency in its own:
+#: 5亿美元 → 500000000 美元), multiples as the factor of the end over the start (是…的3倍 → 3, 翻两番 → 4,
+#: 增长一倍 → 2), masses in 吨 (一万二千亿斤 → 600000000); a count without a counter in what ``measured`` names (五千八百万党员 → 58000000, ''); any
+#: other kind in its unit without scale (3.6万户 → 36000 户, 5千米 → 5000 米, 12万人次 → 120000 人次).
+BASE_UNITS = {"percent": "%", "money": "元", "mass": "吨", "multiple": "倍", "count": "", "zero": ""}
+#: Units whose value is a multiple of the number: per mille and 成 (tenths) in percentage points, masses in 吨.
+_PER_UNIT = {"‰": 0.1, "千分之": 0.1, "成": 10, "公斤": 0.001, "千克": 0.001, "斤": 0.0005, "克": 0.000001}
 
-_COMPARISON = re.compile(r"同比(?:去年|上年)?|环比|较(?:\d{4}年|上年|去年|同期|上年同期|年初)|比(?:\d{4}年|上年|去年)(?:同期)?")
-_DIRECTION = re.compile(r"(上升|下降|增长|增加|减少|降低|提升|提高|回落|攀升|下滑|增幅|降幅)(?:了|分别|均|达|为)*$")
+#: A year written in digits or numerals (2021年, 二〇一〇年, 二0一0年, 一九八○年: scraped texts mix ○, 〇 and 0).
+_YEAR = r"[\d零〇○Ｏ一二三四五六七八九]{4}年"
+#: What a change is compared with: a year, the period before (上年, 上月, 上半年, 上季度), the start of the year.
+_BASE_PERIOD = rf"(?:{_YEAR}|[上去前]年|上半年|上[个]?月|上[个]?季度|年初|同期)(?:同期)?"
+_COMPARISON = re.compile(rf"同比(?:去年|上年)?|环比|[较比]{_BASE_PERIOD}")
+_DIRECTION = re.compile(r"(上升|下降|增长|增加|减少|降低|提升|提高|回落|回升|攀升|下滑|上涨|下跌|上调|下调|增幅|降幅|扩大|缩小|缩减|压缩|"
+                        r"加快|放缓|收窄|裁减|削减|压减|裁军|[升降增减涨跌](?=[到至]))"
+                        r"(?:了|分别|均|达|为|到|至)*$")  # fmt: skip
+#: A year in the words before a number, with what ties it there (到二〇二〇年, 由一九八○年的, 二〇一一年): never part of a measure.
+_ANY_YEAR = re.compile(rf"(?:[比较到至在从由]|同比)?{_YEAR}(?:底|末|初|前|以前|以来|同期)?的?")
+#: Between the two ends of a change (从A增长到B, 由A增加到二〇〇〇年的B) and before its start.
+_FROM_TO = re.compile(rf"[^，。；：！？]{{0,4}}[到至](?:{_YEAR}的?)?")
+_FROM = re.compile(rf"[从由](?:{_YEAR}的?)?$")
+#: A time without a year between an indicator and its number (比上年, 到本世纪末): dropped before reading.
+_TIME_BETWEEN = re.compile(r"(?:即?[比较从由到至在])?(?:上年|去年|本世纪|上世纪)(?:底|末|初|同期)?的?$")
+#: Numbers in words: percentages (百分之十二点一, 千分之三, 三成 — after a numeral only: 成为 and 完成 are
+#: not counts), 翻一番, 翻两番 (the end value is 2ⁿ times the start), fractions (三分之一) and vague
+#: numbers (十几亿, 几十万). Groups as :func:`corpus.patterns.iter_numbers`.
+_NO_SCALE = "(?P<scale>)(?P<approx>)(?P<scale2>)(?P<alt>)"
+_WORDED = (
+    # 百分之八到九: a range whose high end carries no 百分之 of its own
+    re.compile(rf"(?P<unit>百分之|千分之)(?P<number>{NUMBER})"
+               rf"(?:(?P<sep>[到至－\-—–~～])(?!百分之|千分之)(?P<high>{NUMBER})(?![{CN_NUMERAL_CHARS}\d年月日号]))?{_NO_SCALE}"),
+    re.compile(rf"(?<![{CN_NUMERAL_CHARS}\d.．])(?P<number>[一二三四五六七八九两]|十|10|[1-9])(?P<unit>成)"
+               r"(?![为功立员果就本熟长绩效交型品群批套分份年人事家才活千片串色不])(?P<scale>)(?P<approx>)(?P<scale2>)(?P<alt>)"),
+    re.compile(rf"翻了?(?P<number>[一两二三四五六七八九十]|\d+)?(?P<unit>番){_NO_SCALE}"),
+    # 三分之一, 百分之 aside: a fraction, read as a percentage (33.33…)
+    re.compile(rf"(?!百分之|千分之)(?P<number>(?P<den>{NUMBER})(?P<unit>分之)(?P<num>{NUMBER})){_NO_SCALE}"),
+    # Vague numbers: 十几亿, 十几个, 几十万, 数百万, 上百万 (the value of 十几 is 10, of 上百 100; of 几十 unknown)
+    re.compile(rf"(?<![{CN_NUMERAL_CHARS}以])(?P<number>[{CN_DIGITS}]?十几|[几数][十百千万亿]|上[百千万亿])(?P<scale>{SCALE})(?P<approx>余|多)?"
+               rf"(?P<scale2>{SCALE})(?P<unit>{UNIT_WORDS}|)(?P<alt>)"),
+)
+#: What each pattern of _WORDED needs in a sentence to match there.
+_WORDED_TRIGGERS = tuple(re.compile(t) for t in ("分之", "成", "番", "分之", "[几数]|上[百千万亿]"))
+#: A large count written without a counter (五千八百万党员, 减少了三千二百万, 3000万农民): a number with 万 or 亿
+#: and no unit after it; a count only where it opens with a digit (not 千万 "by all means", 亿万 "myriad").
+_BARE_COUNT = re.compile(rf"(?P<number>{NUMBER})(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})(?P<unit>)(?P<alt>)")
+_BARE_COUNT_OPENING = re.compile(rf"[\d{CN_DIGITS}]")
+_BOUND_AFTER = re.compile("以上|以下|左右|上下")
+_BARE_COUNT_TRIGGER = re.compile("[万亿]|[百千](?:以上|以下|左右|上下)")
+#: A unit word that is the first character of the noun after it: 十亿人民, 两千三百万台湾同胞, 五千万家庭 (a count of
+#: 人民, 同胞, 家庭 without a counter), 三个条件 aside.
+_UNIT_IN_WORD = re.compile("人[民士才类]|台湾|家[庭长]|名[义单]|户[口籍]|场所|条[件例]")
+#: What may follow a count without a counter: a noun, a bound, the end of a clause; not an idiom (十万火急).
+_BARE_COUNT_IDIOMS = re.compile(r"火急|分之|之一|之众|年")
+#: What joins the two ends of a range: 5%－6%, 5—6%, 百分之五到百分之六, 八千万至一亿人.
+_RANGE_LEFT = re.compile(rf"(?:百分之|千分之)?(?P<number>{NUMBER})(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})"
+                         rf"(?P<unit>%|％|‰|[{CJK}]{{0,3}}?)\s*(?P<sep>[－\-—–~～至到])\s*$")  # fmt: skip
 _QUALIFIER_BEFORE = re.compile(r"(超过|超|不到|不足|近|约|逾|将近|接近)$")
 _THRESHOLD_BEFORE = re.compile(r"(未达|不低于|不少于|不超过|不高于|低于|高于|达不到)$")
+_AGE_BOUND_AFTER = re.compile(r"以上|以下|以内|及以上|及以下|[至到—\-－]")
+_NOT_MONEY_AFTER = re.compile("[化论素首帅旦老气宵件勋凶月音]")
 _CODE_BEFORE = re.compile(r"[A-Za-z0-9.．€$£¥#＃/_\-—]$")
 _ARTICLE_BEFORE = re.compile(r"(作为|成为|是|为|每|无|任何|第|当|做)$")
 
@@ -63,16 +126,32 @@ Tagger = Callable[[str], list[tuple[str, str]]]
 
 
 def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
-    """Quantitative claims: number, unit, kind, qualifier, direction (同比上升, 较2022年上升), what is measured, the sentence.
+    """Quantitative claims: number, value, unit, range, kind, qualifier, direction (比上年提高), what is measured, the sentence.
 
-    A claim is a number with a unit the text asserts about its subject's work (12.6%,
-    3.2亿元, 1200余起, 23个月), a Chinese-numeral count of people (一名副主任) or a zero
-    outcome (零发案). ``surface`` is number, 余/多 and unit as written; ``value`` the number
-    times its scale (万, 亿). See :mod:`corpus.discourse` for what is a formula instead.
-    ``measured`` is what the number quantifies, read from the sentence's grammar (the noun a
-    count counts, the indicator a direction word applies to, the object of the verb before an
-    amount; the rules are listed above ``_reading`` in this module): 组建17支志愿服务队 → 志愿服务队,
-    破案率较2022年上升12.6% → 破案率, 挽回群众经济损失3.2亿元 → 群众经济损失.
+    A claim is a number with a unit the text asserts about its subject's work (12.1%,
+    四十七点三万亿元, 300余个, 18个月), a percentage, fraction or multiple in words (百分之九十五,
+    三分之一, 七成, 翻两番), a large count without a counter (五千八百万党员), a vague count
+    (十几亿人, 几十万), a Chinese-numeral count of people (一名副主任) or a zero outcome (零事故).
+    Not claims: dates, ranks, codes, thresholds (不低于5%), bounds of a category (60岁以上),
+    idioms (千万, 亿万, 十万火急). See :mod:`corpus.discourse` for what is a formula instead.
+
+    - ``surface``: the claim as written (number, 余/多, scale, unit; both ends of a range);
+      ``number`` the number as written (``5－6`` for a range), ``unit`` the unit with its scale
+      (万亿元, 个百分点, 百分之).
+    - ``value``: the number times its whole scale (万亿 = 10¹², 千万 = 10⁷: see
+      :data:`corpus.patterns.SCALES`) in ``value_unit``, one unit per kind (:data:`BASE_UNITS`):
+      percentages in percentage points, money in 元 (or the currency written), masses in 吨,
+      multiples as the factor, people in 人; a range's midpoint; a vague number's round lower
+      figure (十几亿 → 10亿), NaN where it has none (几十万).
+    - ``low``, ``high``: the two ends of a range (5%－6%, 百分之五到百分之六); both ``value`` otherwise.
+    - ``direction``: the comparison and direction word before the number (比上年提高, 同比下降,
+      增长, 比二〇一〇年翻番), or ''.
+    - ``measured``: what the number quantifies, read from the sentence's grammar (the noun a
+      count counts, the indicator a direction word applies to, the subject of 达到/提高到, the
+      object of the verb before an amount; the rules are listed above ``_reading`` in this
+      module): 有三百四十万个基层党组织 → 基层党组织, 城镇化率提高十一点六个百分点 → 城镇化率,
+      国内生产总值从五十四万亿元增长到一百一十四万亿元 → 国内生产总值 (both ends), 全县破案率比上年
+      提高到92% → 全县破案率. It is empty only where the sentence names nothing the number measures.
 
     ``sentences`` is the table :func:`corpus.sentences` gives (``doc_id``, ``para_no``,
     ``sent_no``, ``start``, ``end``, ``text``); each claim cites its sentence by ``doc_id``,
@@ -131,14 +210,65 @@ def _named_spans(text: str) -> list[tuple[int, int]]:
 
 def _sentence_claims(sentence: str, base: int, taken: list[tuple[int, int]], tag: Tagger) -> list[dict]:
     found: list[dict] = []
-    matches = sorted([*iter_numbers(sentence), *iter_zero_counts(sentence)], key=lambda m: m.start())
-    for m in matches:
-        start, end = base + m.start(), base + m.end()
-        if any(a <= start < b for a, b in taken) or not _is_claim(sentence, m):
+    for m in _number_matches(sentence):
+        if any(a <= base + m.start() < b for a, b in taken):
             continue
-        row = _claim_row(sentence, m, found, tag)
-        found.append(dict(row, start=start, end=end, sentence=sentence, _span=(m.start(), m.end())))
+        left = _range_left(sentence, m)
+        if left is None and not _is_claim(sentence, m):
+            continue
+        begin = m.start() - len(left.group()) if left else m.start()
+        if found and found[-1]["_span"][1] > begin:  # 5%－6%: the low end was read as a claim of its own
+            found.pop()
+        row = _claim_row(sentence, m, found, tag, left)
+        if found and not found[-1]["direction"] and _is_change_end(sentence, found[-1]["_span"], begin):
+            found[-1]["direction"] = row["direction"]  # 从五十四万亿元增长到…: the start of a rise is part of it
+        found.append(dict(row, start=base + begin, end=base + m.end(), sentence=sentence, _span=(begin, m.end())))
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in found]
+
+
+def _is_change_end(sentence: str, prev_span: tuple[int, int], start: int) -> bool:
+    """Whether the number at ``start`` ends a change (从A增长到B, 由A减少到二〇〇〇年的B) that the one at ``prev_span`` starts."""
+    return bool(_FROM.search(sentence, 0, prev_span[0]) and _FROM_TO.fullmatch(sentence, prev_span[1], start))
+
+
+def _number_matches(sentence: str) -> list[re.Match[str]]:
+    """Numbers with units, numbers in words (:data:`_WORDED`), counts without a counter, zero outcomes: in order, none
+    inside another (the longest of those starting together)."""
+    matches = [m for m in iter_numbers(sentence) if not _UNIT_IN_WORD.match(sentence, m.start("unit"))]
+    matches += iter_zero_counts(sentence)
+    for pattern, trigger in zip(_WORDED, _WORDED_TRIGGERS):  # each scanned only where it can match (most sentences: none)
+        if trigger.search(sentence):
+            matches += pattern.finditer(sentence)
+    if _BARE_COUNT_TRIGGER.search(sentence):  # 五千八百万党员, 一千以上的干部
+        matches += [m for m in _BARE_COUNT.finditer(sentence)
+                    if re.search("[万亿]", m.group()) or _BOUND_AFTER.match(sentence, m.end())]  # fmt: skip
+    out: list[re.Match[str]] = []
+    for m in sorted(matches, key=lambda m: (m.start(), -m.end())):
+        if not out or m.start() >= out[-1].end():
+            out.append(m)
+    return out
+
+
+def _range_left(sentence: str, m: re.Match[str]) -> re.Match[str] | None:
+    """The low end of a range the number ``m`` closes (5%－6%, 5—6%, 百分之五到百分之六), None if it closes none.
+
+    The low end has the same unit as the high end or none; joined by 至 or 到 after 从 or 由 it is
+    where a change started, not a range (从5%提高到8% has no range; 由5%到8% neither).
+    """
+    if "zero" in m.re.groupindex or m.start() == 0 or not re.match(r"[\s－\-—–~～至到]", sentence[m.start() - 1]):
+        return None
+    window = sentence[max(0, m.start() - 30) : m.start()]
+    left = _RANGE_LEFT.search(window)
+    if left is None or left.group("unit") not in ("", m.group("unit")) or (left.group("unit") == "" and m.group("unit") == "番"):
+        return None
+    if m.group("unit") in ("百分之", "千分之") and not left.group().startswith(m.group("unit")):
+        return None
+    before = sentence[: m.start() - len(left.group())]
+    if left.group("sep") in "至到" and re.search(r"[从由自]$", before):
+        return None
+    if _CODE_BEFORE.search(before) or before.endswith("第") or m.group("unit") in ("年", "月"):
+        return None
+    return left
 
 
 def _is_claim(sentence: str, m: re.Match[str]) -> bool:
@@ -148,42 +278,94 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
     before, number, unit = sentence[: m.start()], m.group("number"), m.group("unit")
     if unit in ("年", "月") or (unit == "个月" and before.endswith("近")):
         return False
+    if unit == "元" and _NOT_MONEY_AFTER.match(sentence, m.end()):  # 一元化, 多元论: words, not amounts
+        return False
+    if unit == "岁" and (re.search("[满过]$", before) or _AGE_BOUND_AFTER.match(sentence, m.end())):  # 60岁以上老人: a bound
+        return False
     if _CODE_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before) or before.endswith("第"):
         return False
-    if not re.search(r"\d", number):  # Chinese numerals: a count of people, or a written-out large number
+    if unit in ("百分之", "千分之", "成", "番", "分之"):  # the patterns of _WORDED: always a claim
+        return True
+    if re.search("[几数上]", number):  # 十几亿, 几十万, 十几个: a vague count, with a unit or 万/亿 (not 上千疮百孔)
+        return bool(unit or re.search("[万亿]", number + m.group("scale") + m.group("scale2")))
+    if unit == "":  # _BARE_COUNT: 五千八百万党员
+        return bool(_BARE_COUNT_OPENING.match(number)) and not re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}第]$", before) \
+            and not _BARE_COUNT_IDIOMS.match(sentence, m.end())  # fmt: skip
+    if not re.search(r"\d", number):  # Chinese numerals: a count of people, an amount, a rate, a written-out large number
         if not re.match(f"[{CN_DIGITS}]", number) or re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}]$", before):
             return False
-        return bool(re.search(f"[{CN_SCALES}]", number) or (unit == "名" and not _ARTICLE_BEFORE.search(before)))
+        if unit == "倍":  # 增长一倍 (a claim), 凶猛十倍 (a figure of speech)
+            return bool(_direction(re.split(r"[，。；：]", before)[-1]))
+        kind = _KIND_OF_UNIT.get(unit)
+        if kind == "money" and not re.search(f"[{CN_SCALES}十点]", number):  # 城乡二元经济结构, 一元化: not amounts
+            return False
+        return bool(kind in ("percent", "money", "age") or re.search(f"[{CN_SCALES}点]", number)  # 点: a measurement (七十八点二岁)
+                    or (unit == "名" and not _ARTICLE_BEFORE.search(before)))  # fmt: skip
     if before.endswith("等") and m.group("approx") is None:  # 甲、乙、丙等3个方面: the count of a list just given
         listed = re.split(r"[，。；：]", before[:-1])[-1].split("、")
         return len(listed) < 2 or cn_int(number) != len(listed)
     return True
 
 
-def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagger) -> dict:
-    before = sentence[: m.start()]
+def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagger, left: re.Match[str] | None = None) -> dict:
+    begin = m.start() - len(left.group()) if left else m.start()
+    before = sentence[:begin]
     clause = re.split(r"[，。；：！？]", before)[-1]
     prev = previous[-1] if previous else None
-    between = sentence[prev["_span"][1] : m.start()] if prev else "，"
+    between = sentence[prev["_span"][1] : begin] if prev else "，"
     joined = re.fullmatch(r"[、和及]", between) is not None  # 53.9%、32.3%: same direction, next measure
     item = clause.split("、")[-1]
     if "zero" in m.re.groupindex:
         reading = _reading(sentence, m.start(), m.end(), "zero", previous, tag)
-        return {"surface": m.group(), "number": "零", "value": 0.0, "unit": "", "kind": "zero", "qualifier": "",
-                "direction": "", "measured": reading.text, "_reading": reading}  # fmt: skip
-    number, scale = m.group("number"), m.group("scale") or m.group("scale2") or ""
-    kind = _KIND_OF_UNIT.get(m.group("unit"), "other")
-    reading = _reading(sentence, m.start(), m.end(), kind, previous, tag)
-    return {"surface": m.group(), "number": number,
-            "value": round(chinese_numeral_value(number) * {"": 1, "百": 100, "千": 1e3, "万": 1e4, "亿": 1e8}[scale], 6),
-            "unit": scale + m.group("unit") + (m.group("alt") or ""), "kind": kind,
+        return {"surface": m.group(), "number": "零", "value": 0.0, "unit": "", "value_unit": "", "low": 0.0, "high": 0.0,
+                "kind": "zero", "qualifier": "", "direction": "", "measured": reading.text, "_reading": reading}  # fmt: skip
+    unit = m.group("unit")
+    kind = _KIND_OF_UNIT.get(unit, "other")
+    high = _value(m)
+    if unit == "倍" and _INCREASE_BY.search(item):  # 增长一倍: an increase by once the start, to twice it
+        high += 1
+    low = _value(left) if left else high
+    if m.groupdict().get("high"):  # 百分之八到九
+        low, high = high, number_value(m.group("high")) * _PER_UNIT.get(unit, 1)
+    reading = _reading(sentence, begin, m.end(), kind, previous, tag) if unit != "人口" else _Reading("人口", (("人口", "n"),))
+    direction = _direction(item) or (prev["direction"] if joined and prev else "")
+    if not direction and reading.text and item.endswith(reading.text):  # 裁减军队员额二十万: a change of what it measures
+        verb = _CHANGE_VERB.search(item, 0, len(item) - len(reading.text))
+        direction = ((c.group() if (c := _COMPARISON.search(item)) else "") + verb.group(1)) if verb else ""
+    if unit == "番":
+        direction = (c.group() if (c := _COMPARISON.search(item)) else "") + "翻番"
+    number = left.group("number") + left.group("sep") + m.group("number") if left else m.group("number")
+    number += (m.group("sep") + m.group("high")) if m.groupdict().get("high") else ""
+    return {"surface": sentence[begin : m.end()], "number": number,
+            "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or ""),
+            "value_unit": _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit), "low": low, "high": high, "kind": kind,
             "qualifier": m.group("approx") or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else ""),
-            "direction": _direction(item) or (prev["direction"] if joined and prev else ""),
-            "measured": reading.text, "_reading": reading}  # fmt: skip
+            "direction": direction, "measured": reading.text, "_reading": reading}  # fmt: skip
+
+
+#: Verbs that change the amount of their object (增加投资500亿元, 减少贫困人口一千万, 裁减军队员额二十万).
+_CHANGE_VERB = re.compile(r"(增加|提高|减少|降低|裁减|削减|压减|压缩|扩大|缩小)了?$")
+#: A rise by so many times (增长一倍, 提高了近两倍), not to so many times (增长到三倍, 是…的三倍).
+_INCREASE_BY = re.compile(r"(?:增长|增加|提高|上升|提升|扩大)了?(?:近|约|超过|逾)?$")
+#: The unit ``value`` counts in where it is not the unit as written (see :data:`BASE_UNITS`).
+_BASE_OF = {"名": "人", "人口": "人", **{c: c for c in UNIT_KINDS["money"][1:]}}
+
+
+def _value(m: re.Match[str]) -> float:
+    """The value of a number match in the base unit of its kind (:data:`BASE_UNITS`): the number times its whole scale."""
+    unit, number = m.group("unit"), m.group("number")
+    if unit == "番":  # 翻番 is one doubling
+        return float(2 ** (cn_int(number) if number else 1))
+    if unit == "分之":
+        return number_value(m.group("num")) / number_value(m.group("den")) * 100
+    if re.search("[几数上]", number):  # 十几 → 10, 上百 → 100: the round figure it exceeds; 几十, 数百: unknown
+        lower = number.replace("几", "") if "十几" in number else number[1:] if number[0] == "上" else ""
+        return number_value(lower, m.group("scale") + m.group("scale2")) if lower else float("nan")
+    return round(number_value(number, m.group("scale") + m.group("scale2")) * _PER_UNIT.get(unit, 1), 10)
 
 
 def _direction(clause: str) -> str:
-    """The comparison and direction word right before a number: 同比上升, 较2022年上升, 上升, or ''."""
+    """The comparison and direction word right before a number: 比上年提高, 较二〇一〇年增长, 下降, or ''."""
     verb = _DIRECTION.search(re.sub(r"[超近约逾]$|不到$", "", clause))
     if not verb:
         return ""
@@ -196,26 +378,33 @@ def _direction(clause: str) -> str:
 # Read from the sentence's grammar: jieba's part-of-speech tags (the project's own segmenter and
 # domain lexicon) of the words around the number. Official prose puts what is measured in one of
 # a few places, tried in this order by kind of claim:
-#   the counted noun after a count:      组建17支志愿服务队, 12个集体、35名个人受到表彰, 对1.8万余起违法停车
-#     with a possessor right before it:  全市政务大厅320个窗口, 将民生实事25个项目
-#     or the noun after 的:              3次覆盖所有村（社区）的安全检查, 120支860人的志愿巡逻队
-#   the action an event count counts:    先后5次召开专题会议
-#   the noun phrase before the number:   挽回群众经济损失3.2亿元, 新建成综治中心12个, 群众满意率达97.2%
-#     (the object of the verb, the subject of 达/为, or the indicator of a direction word; the
-#     words between it and the number — comparisons, direction words, 分别, 累计, 超, 不到 — are
-#     skipped); a nominalised verb can head an indicator (居民消费支出同比增长6.1%);
-#   a duration: its subject and the predicate that lasted (火灾事故连续18个月保持…“零死亡”).
+#   the counted noun after a count:      同一百二十五个国家建立了外交关系, 有三百四十万个基层党组织
+#     with a possessor right before it:  全国八百三十二个贫困县, 将全年工作40个项目
+#     or the noun after 的:              3个覆盖全部乡镇的服务站, 20支300人的医疗队
+#   the action an event count counts:    先后3次召开全体会议
+#   the noun phrase before the number:   改造棚户区住房四千二百多万套, 互联网上网人数达十亿三千万人,
+#     城镇化率提高十一点六个百分点 (the object of the verb, the subject of 达/为/提高到, or the
+#     indicator of a direction word; the words between it and the number — comparisons, years,
+#     direction words, 分别, 累计, 超, 不到, 稳定在 — are skipped); a nominalised verb can head an
+#     indicator (全社会研发经费支出从一万亿元增加到二万八千亿元); a share names its whole
+#     (经济总量占世界经济的比重达百分之十八点五); the end of a change (从A增长到B) and a number
+#     that only continues its indicator (提高七点二个百分点，达到…) measure what the one before measured;
+#   a duration: its subject and the predicate that lasted (粮食产量连续十年保持增长).
 
 _SKIPPED_WORDS = frozenset(
     "同比 环比 分别 分别为 均 都 共计 累计 合计 总计 共 达到 达 为 至 降至 升至 增至 上升 下降 增长 增加 减少 降低 提升 提高 回落 "
     "攀升 下滑 增幅 降幅 超过 超 不到 不足 近 约 逾 将近 接近 日均 月均 年均 平均 人均 先后 已 已经 连续 持续 长达 了 等 去年 上年 "
-    "同期 较 比 以上 以来".split()
+    "有 拥有 共有 约有 尚有 还有 同期 较 比 以上 以来 到 即 从 由 实际 稳定 保持 控制 在 扩大 缩小 提高到 增加到 增长到 "
+    "上升到 下降到 降低到 减少到 回升 上涨 下跌 上调 下调 缩减 压缩 加快 放缓 收窄 名义 大体上 基本上 大体 力争 争取 再 将 将要 "
+    "要 可望 有望 预计 进一步 大幅 大幅度 稳步 明显 裁减 削减 压减 每年 每月 平均每年".split()
 )
 _CLAUSE_END = "，。；：！？,;:!?"
 _OPENERS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "「": "」"}
-_MODIFIER_PREFIX = ("被", "不", "未", "非")  # 被困群众, 不合格产品: a verb that modifies the noun after it
-_ATTRIBUTIVE = frozenset("相关 有关 所属 下属".split())
+_MODIFIER_PREFIX = ("被", "不", "未", "非", "可")  # 被困群众, 不合格产品, 可支配收入: a verb that modifies the noun after it
+_ATTRIBUTIVE = frozenset("相关 有关 所属 下属 新增".split())
 _EVENT_KINDS = ("events",)
+#: Kinds whose number is the level or change of an indicator named before it (破案率上升到92%, 国内生产总值翻两番).
+_INDICATOR_KINDS = ("percent", "money", "multiple")
 
 
 #: One-character suffixes that make a measure of a verb or noun (破案率, 播放量, 人数, 金额).
@@ -279,10 +468,10 @@ def _phrase_before(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
     The head (the last word) may be any noun or verb (jieba tags 组织, 做法, 举措 as verbs; 立案,
     破案 head indicators); before it come nouns, distinguishing words and adjectives, a counter
-    between nouns (诈骗类案件), a verb after 被/不/未 (被困群众, 不合格产品), a verb before a
-    measure (播放量, 满意率, 死亡人数, 涉案金额), 的 between nouns, and coordination with 、/和/及.
-    A nominal verb or set phrase (vn, l) continues the phrase after a noun or a verb (政务窗口服务,
-    抓获犯罪嫌疑人); at the start of a clause it governs the phrase (发动志愿者, 依法查处违法行为).
+    between nouns (诈骗类案件), a verb after 被/不/未/可 (被困群众, 不合格产品, 可支配收入), a verb
+    before a measure (参保率, 上网人数, 发行量, 成交金额), 的 between nouns, and coordination with 、/和/及.
+    A nominal verb or set phrase (vn, l) continues the phrase after a noun or a verb (社区卫生服务,
+    研发经费支出); at the start of a clause it governs the phrase (发动群众, 依法打击走私犯罪).
     """
     out: list[tuple[str, str]] = []
     i = len(words)
@@ -295,7 +484,7 @@ def _phrase_before(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 break
             out.append((w, t))
         elif t in ("vn", "l") and not (_nominal(*prev) or _verb(prev[1]) or measure):
-            break  # 发动志愿者, 依法查处违法行为: it governs the phrase (but 抓获犯罪嫌疑人, 政务窗口服务, 信访总量)
+            break  # 发动群众, 依法打击走私犯罪: it governs the phrase (but 研发经费支出, 社区卫生服务, 货物总量)
         elif _nominal(w, t) or t == "a" or w in _ATTRIBUTIVE or (t == "q" and len(w) == 1 and _nominal(*prev)):
             out.append((w, t))
         elif t.startswith("v") and (w.startswith(_MODIFIER_PREFIX) or prev[0] in _MODIFIER_PREFIX or measure):
@@ -316,7 +505,7 @@ def _phrase_before(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out[::-1]
 
 
-#: Words that end a noun phrase read forward: the predicate starts (新招录人员全部充实…, 两个部门共同组建…).
+#: Words that end a noun phrase read forward: the predicate starts (八百三十二个贫困县全部摘帽, 两个部门共同起草…).
 _PREDICATE_OPENERS = frozenset("全部 全体 均 都 各自 分别 共同 一起 全面 已 先后 累计 主要 正在 也 还 又".split())
 
 
@@ -325,7 +514,7 @@ def _phrase_after(words: list[tuple[str, str]], *, verb_head: bool = False) -> l
 
     Nouns, a code before them (12345热线工单), an attributive verb first (必读书目), 被 + verb
     (被困人员), 、-coordination of nouns (教师、医生), a quotation first or between nouns; a
-    final verb heads it only where a count is all it follows (6项举措), an event is counted
+    final verb heads it only where a count is all it follows (5项举措), an event is counted
     (``verb_head``: 3次省级表彰) or a list continues (、). The phrase ends where the predicate
     starts: a verb, an adverb, a preposition (冲锋在…: the word before 在 is dropped too).
     """
@@ -347,9 +536,9 @@ def _phrase_after(words: list[tuple[str, str]], *, verb_head: bool = False) -> l
         elif t.startswith("v") and w.startswith(_MODIFIER_PREFIX) and _nominal(*nxt):
             out.append((w, t))
         elif (t.startswith("v") and not out and (_nominal(*nxt) or end)) or (t == "a" and not out and _nominal(*nxt)):
-            out.append((w, t))  # 8种必读书目, 6项举措, 35名被困群众
-        elif t.startswith("v") and out and end and (verb_head or nxt[0] == "、"):
-            out.append((w, t))
+            out.append((w, t))  # 8种必读书目, 5项举措, 35名被困群众
+        elif t.startswith("v") and out and end and (verb_head or nxt[0] == "、" or out[-1][1] == "vn"):
+            out.append((w, t))  # 3次省级表彰, 1500项改革举措 (a nominal verb before it: the segmenter's verb is a noun)
         elif out and w in ("、", "和", "及", "与") and _nominal(*nxt) and nxt[1] != "m":
             out += [(w, t), nxt]
             i += 1
@@ -368,16 +557,19 @@ def _text(words: list[tuple[str, str]]) -> str:
 
 
 def _strip_between(words: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
-    """Drop the words between a measure and its number (同比, 较2021年, 上升, 分别, 累计, 超, 不到 …); True if any were.
+    """Drop the words between a measure and its number (同比, 比上年, 上升, 提高到, 分别, 累计, 超, 不到 …); True if any were.
 
     Where the segmenter glued one of them to a one-character measure suffix (满意率达 → 率达),
-    the suffix stays (率).
+    the suffix stays (率); where it glued a direction word of two characters to a noun (价格上涨),
+    the noun stays (价格).
     """
     n = len(words)
     while words and (words[-1][0] in _SKIPPED_WORDS or re.fullmatch(r"\d{4}|年|较|比|[“‘（(]", words[-1][0])):
         words = words[:-1]
     if words and len(words[-1][0]) > 1 and words[-1][0][0] in _MEASURE_SUFFIXES and words[-1][0][1:] in _SKIPPED_WORDS:
         return words[:-1] + [(words[-1][0][0], "ng")], True
+    if words and len(words[-1][0]) > 3 and _DIRECTION.search(words[-1][0]) and words[-1][0][-2:] in _SKIPPED_WORDS:
+        return words[:-1] + [(words[-1][0][:-2], "n")], True
     return words, len(words) != n
 
 
@@ -386,27 +578,54 @@ def _reading(sentence: str, start: int, end: int, kind: str, previous: list[dict
     prev = previous[-1] if previous else None
     floor = prev["_span"][1] if prev else 0
     clause_start = max(floor, *(sentence.rfind(p, 0, start) + 1 for p in _CLAUSE_END))
-    # A count right after another's noun (5个方面20项…): that noun is not this one's possessor.
+    # A count right after another's noun (4个领域20项…): that noun is not this one's possessor.
     after_prev = prev is not None and clause_start == floor and "、" not in sentence[floor:start]
     if prev is not None and clause_start == floor:  # 32项具体措施、试点单位3项: this item only
         clause_start = max(clause_start, sentence.rfind("、", floor, start) + 1)
-    words, stripped = _strip_between(_tagged(sentence[clause_start:start], tag))
+    # Years go before tagging (segmenters split 二0一0年): a comparison (比二〇一〇年), the start or end of a
+    # change before the number (由一九八○年的), a time that opens the phrase (二〇一一年国内生产总值).
+    clause = _ANY_YEAR.sub("", _COMPARISON.sub("", sentence[clause_start:start]))
+    while (time := _TIME_BETWEEN.search(clause)) and time.group():
+        clause = clause[: time.start()]
+    words, stripped = _strip_between(_tagged(clause, tag))
     before = _phrase_before(words)
+    if kind in _INDICATOR_KINDS and before and len(words) > len(before) + 1 and words[-len(before) - 1][0] == "占":
+        owner = _phrase_before(words[: -len(before) - 1])  # 经济总量占世界经济的比重: the share names its whole
+        before = owner + [words[-len(before) - 1]] + before if owner else before
     subject = _text(before)
     after_words = _tagged(_after_region(sentence, end), tag)
-    if kind == "duration":  # 火灾事故连续18个月保持…: the subject and what lasted
+    if prev is not None and _is_change_end(sentence, prev["_span"], start):
+        return prev["_reading"]  # 从五十四万亿元增长到一百一十四万亿元: the end of the change the start began
+    if kind == "duration":  # 粮食产量连续十年保持增长: the subject and what lasted
         return _Reading((subject + _text(after_words))[-30:], tuple(before))
-    if kind in ("percent", "money", "zero"):
+    if kind in ("percent", "money", "multiple", "zero"):
         phrase = before
-        if kind == "money" and not phrase:
-            phrase = _phrase_after(after_words)
-        if kind == "percent" and not phrase and previous:  # 同比分别上升12.4%、9.6%
+        # After 的, a noun jieba tags zg (县, 村, 厂: elsewhere zg is also 掉 of 打掉) is a noun.
+        retagged = [(w, "n" if t == "zg" and i == 1 else t) for i, (w, t) in enumerate(after_words)]
+        share_of = _phrase_after(retagged[1:]) if kind == "percent" and after_words[:1] == [("的", "uj")] else []
+        after_zhan = len(words) > len(before) and words[-len(before) - 1][0] == "占"  # 占世界人口五分之一的国家
+        if share_of and not stripped and not after_zhan and (not before or _nominal(*before[-1])):  # 全国三分之一的企业
+            phrase = before + share_of
+        following = _after_relative(after_words)
+        if kind in ("money", "percent") and not phrase and following and _nominal(*following[0]):
+            phrase = _phrase_after(following)  # 七成以上的群众: a share of what follows
+        whole_clause = sentence[max(sentence.rfind(p, 0, start) for p in _CLAUSE_END) + 1 : start]
+        if kind == "percent" and not phrase and previous and "分别" in whole_clause:  # 比上年分别增长12.4%、9.6%
             return _Reading(_distributed(previous))
+        if not phrase and prev is not None and (prev["kind"] in _INDICATOR_KINDS or (stripped and not words)):
+            return prev["_reading"]  # 从五十四万亿元增长到一百一十四万亿元, 提高十一点六个百分点，达到百分之六十四点七: the same indicator
         elided = len(phrase) == 1 and _verb(phrase[0][1]) and sentence[floor:start].startswith("、")
-        if kind == "percent" and elided and prev is not None:  # 治安案件受理上升6.1%、查处上升9.3%
+        if kind == "percent" and elided and prev is not None:  # 出口货物生产增长6.1%、销售增长9.3%
             phrase = list(prev["_reading"].words[:-1]) + phrase
         return _Reading(_text(phrase)[-30:], tuple(phrase))
-    counted = _phrase_after(_after_relative(after_words), verb_head=kind in _EVENT_KINDS)
+    # Without a counter, the object of a verb right before the number is what it counts (裁减军队员额二十万),
+    # else the noun right after it (有五千万党员, 中国十亿人民; 一百万的基础上 counts no 基础).
+    governed = len(words) > len(before) and _verb(words[-len(before) - 1][1])
+    if kind == "count" and before and not stripped and _nominal(*before[-1]) and governed:
+        return _Reading(subject[-30:], tuple(before))
+    if kind == "count" and after_words and after_words[0][0] in _BOUNDS:  # 一千以上的干部
+        after_words = after_words[2:] if after_words[1:2] and after_words[1][0] == "的" else after_words[1:]
+    counted = _phrase_after(after_words if kind == "count" else _after_relative(after_words), verb_head=kind in _EVENT_KINDS)
     if counted:
         # A possessor is a noun phrase right before the count (全市政务大厅320个窗口), not a verb's object.
         owned = before and not (stripped or after_prev) and _nominal(*before[-1]) and not before[0][1].startswith("v")
@@ -414,11 +633,13 @@ def _reading(sentence: str, start: int, end: int, kind: str, previous: list[dict
         return _Reading(_text(possessor + counted)[-30:], tuple(possessor + counted))
     if kind in _EVENT_KINDS and after_words and _verb(after_words[0][1]):  # 5次召开专题会议
         return _Reading(_text(after_words)[:16], tuple(after_words))
+    if not before and stripped and not words and prev is not None and prev["kind"] == kind:
+        return prev["_reading"]  # 粮食产量达到6.5亿吨，比上年增加1200万吨: the clause continues the one before
     return _Reading(subject[-30:], tuple(before))
 
 
 def _after_region(sentence: str, end: int) -> str:
-    """The words after a number up to the clause end or the next number, skipping a number that qualifies the same noun (120支860人的…)."""
+    """The words after a number up to the clause end or the next number, skipping one that qualifies the same noun (20支300人的…)."""
     rest = sentence[end:]
     lead = next(iter_numbers(rest), None)
     if lead is not None and lead.start() == 0:
@@ -427,8 +648,16 @@ def _after_region(sentence: str, end: int) -> str:
     return rest[:stop]
 
 
+_BOUNDS = ("以上", "以下", "左右", "上下", "之多")
+
+
 def _after_relative(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """For a count followed by a relative clause (3次覆盖所有村（社区）的安全检查, 860人的志愿巡逻队): the words after its last 的."""
+    """For a count followed by a relative clause (3个覆盖全部乡镇的服务站, 300人的医疗队): the words after its last 的.
+
+    A bound after the number goes first (七成以上的群众, 一百个左右的城市).
+    """
+    if words and words[0][0] in _BOUNDS:
+        words = words[1:]
     if words and words[0][0] == "的":
         return words[1:]
     if words and words[0][1].startswith("v") and any(w == "的" for w, _ in words):
@@ -438,7 +667,7 @@ def _after_relative(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _distributed(previous: list[dict]) -> str:
-    """For 分别 (A…、B…，同比分别上升x%、y%): the measure of the earlier claim in the same place of the list."""
+    """For 分别 (A…、B…，比上年分别增长x%、y%): the measure of the earlier claim in the same place of the list."""
     own = [p for p in previous if p["kind"] != "percent"]
     already = sum(1 for p in previous if p["kind"] == "percent")
     return own[already]["measured"] if already < len(own) else ""

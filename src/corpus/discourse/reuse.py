@@ -83,12 +83,16 @@ def _doc_rank(doc_ids: pd.Series, order: Sequence[str] | None) -> dict[str, int]
 
 
 def _skeleton(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ideographs, letters and digits of all paragraphs as code points, with their paragraph and offset (compact integers)."""
-    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    """The ideographs, letters and digits of all paragraphs as code points, with their paragraph and offset (compact integers).
+
+    Paragraphs are told apart by their lengths, not by a separator character: any character,
+    NUL included, may be in a text.
+    """
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     index = _index_type(len(codes))
-    breaks = codes == 0
-    para = np.cumsum(breaks, dtype=index)
-    starts = np.concatenate([[0], np.flatnonzero(breaks) + 1]).astype(index)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    para = np.repeat(np.arange(len(texts), dtype=index), lengths)
+    starts = (np.cumsum(lengths) - lengths).astype(index)
     keep = (
         ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
         | ((codes >= 0xF900) & (codes <= 0xFAFF)) | ((codes >= 0x20000) & (codes <= 0x2EBEF))

@@ -1,39 +1,106 @@
-"""Diffusion: documents in time order, which items each uses, and which document used an item first."""
+"""Diffusion: documents in time order, which items each uses, and which document used an item first.
+
+An item (a formula, a model, a slogan, a term of a user's list of 提法) is counted wherever the
+text writes it, quoted or not: :func:`item_occurrences` searches every paragraph for every item
+once the set of items is known, so a phrase one document quotes is found in the documents that
+use it without quotation marks, and two detectors finding the same phrase count it once.
+"""
 
 from __future__ import annotations
 
+import bisect
+import importlib.util
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..dates import parse_dates
+from ..patterns import CJK
+from .units import iter_paragraphs, paragraph_units
 
 log = logging.getLogger(__name__)
 
+#: The columns of :func:`item_occurrences`: one row per item and position.
+OCCURRENCE_COLUMNS = ["doc_id", "para_no", "start", "end", "item", "surface"]
+#: The columns of :func:`item_list`.
+ITEM_LIST_COLUMNS = ["item", "category"]
+#: The columns of :func:`diffusion`.
+DIFFUSION_COLUMNS = ["item", "n_docs", "count", "status", "first_doc", "first_date", "first_para_no", "first_start", "docs",
+                     "variants"]  # fmt: skip
 
-def doc_order(docs: pd.DataFrame, date_column: str = "date") -> list[str]:
-    """Document ids in time order (dates read by :func:`corpus.dates.parse_date`), undated last, then by id.
+
+#: Column names that may hold a document's date or year (a fallback where ``date_column`` dates too few documents).
+_DATE_LIKE_NAME = re.compile(r"date|year|time|day|month|issued|published|日期|时间|年份|年度|年|发布|成文", re.IGNORECASE)
+
+
+def doc_dates(docs: pd.DataFrame, date_column: str = "date") -> pd.Series:
+    """Each document's date read by :func:`corpus.dates.parse_dates` (ISO text at its precision; None where undated), by doc_id.
+
+    Where most documents (more than half) have no date in ``date_column``, another column
+    named like a date or a year (``year``, ``published``, 日期, 年份 …) that dates more of them
+    is used instead, and a warning says so; where none does, a warning says how many documents
+    are undated and which column to fill. The Series is named after the column it was read from.
+
+    >>> doc_dates(pd.DataFrame({"doc_id": ["a", "b", "c"], "year": [1982, 1969, None]})).tolist()
+    ['1982', '1969', None]
+    """
+    ids = docs["doc_id"].astype(str).to_numpy()
+    dates = _parsed(docs, date_column)
+    undated = int(pd.isna(dates).sum())
+    if not len(docs) or undated * 2 <= len(docs):
+        return pd.Series(dates, index=pd.Index(ids, name="doc_id"), name=date_column, dtype=object)
+    candidates = [c for c in docs.columns if c != date_column and c not in ("doc_id", "text") and _DATE_LIKE_NAME.search(str(c))]
+    best, best_dates = None, dates
+    for column in candidates:
+        found = _parsed(docs, column)
+        if int(pd.isna(found).sum()) < int(pd.isna(best_dates).sum()):
+            best, best_dates = column, found
+    where = f"column {date_column!r} dates {len(docs) - undated} of {len(docs)} documents" if date_column in docs.columns \
+        else f"there is no column {date_column!r}"  # fmt: skip
+    if best is not None:
+        log.warning("documents ordered by column %r (it dates %d of %d documents): %s; pass date_column=%r to choose it, "
+                    "or give each document a date in a `%s` column of metadata.csv",
+                    best, len(docs) - int(pd.isna(best_dates).sum()), len(docs), where, best, date_column)  # fmt: skip
+        return pd.Series(best_dates, index=pd.Index(ids, name="doc_id"), name=best, dtype=object)
+    if undated == len(docs):
+        log.warning("documents ordered by doc_id: %s (give each document a date in a `%s` column of metadata.csv, "
+                    "e.g. 2022-07-26 or 2022年7月26日, or pass date_column=...)",
+                    f"column {date_column!r} holds no date" if date_column in docs.columns else where, date_column)  # fmt: skip
+    else:
+        log.warning("%d of %d documents have no date and come last, by doc_id: %s (give each document a date in a `%s` column "
+                    "of metadata.csv, e.g. 2022-07-26 or 2022年7月26日, or pass date_column=...)",
+                    undated, len(docs), where, date_column)  # fmt: skip
+    return pd.Series(dates, index=pd.Index(ids, name="doc_id"), name=date_column, dtype=object)
+
+
+def _parsed(docs: pd.DataFrame, column: str) -> np.ndarray:
+    """The dates of one column as ISO text or None (all None where the column is missing)."""
+    if column not in docs.columns:
+        return np.full(len(docs), None, dtype=object)
+    return np.array([None if pd.isna(d) else d for d in parse_dates(docs[column]).to_numpy()], dtype=object)
+
+
+def doc_order(docs: pd.DataFrame, date_column: str = "date", *, dates: pd.Series | None = None) -> list[str]:
+    """Document ids in time order (dates read by :func:`doc_dates`), undated last, then by id.
 
     Dates written in mixed forms sort as the dates they are; a date known only to the year or
-    month comes before the days of that year or month. Where ``date_column`` is missing or
-    holds no date, the order is by doc_id and one warning says so.
+    month comes before the days of that year or month. ``dates``: the result of
+    :func:`doc_dates` where the caller has it (read once, warned once); None reads them here.
 
     >>> doc_order(pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "date": ["2024", None, "2021年5月", "2021/12/1"]}))
     ['c', 'd', 'a', 'b']
     """
+    if dates is None:
+        dates = doc_dates(docs, date_column)
     ids = docs["doc_id"].astype(str)
-    if date_column in docs.columns:
-        dates = parse_dates(docs[date_column]).to_numpy()
-    else:
-        dates = np.full(len(docs), None, dtype=object)
-    undated = pd.isna(dates)
-    if len(docs) and undated.all():
-        where = f"column {date_column!r} holds no date" if date_column in docs.columns else f"there is no column {date_column!r}"
-        log.warning("documents ordered by doc_id: %s (give each document a date in a `%s` column of metadata.csv, "
-                    "e.g. 2022-07-26 or 2022年7月26日, or pass date_column=...)", where, date_column)  # fmt: skip
-    keyed = pd.DataFrame({"doc_id": ids.to_numpy(), "date": np.where(undated, "", dates), "undated": undated})
+    lookup = dict(zip(dates.index.astype(str), dates.to_numpy()))
+    known = np.array([lookup.get(d) for d in ids], dtype=object)
+    undated = pd.isna(known)
+    keyed = pd.DataFrame({"doc_id": ids.to_numpy(), "date": np.where(undated, "", known), "undated": undated})
     return keyed.sort_values(["undated", "date", "doc_id"], kind="stable")["doc_id"].tolist()
 
 
@@ -96,19 +163,290 @@ def shared_matrix(passages: pd.DataFrame, order: Sequence[str], max_docs: int | 
 
 
 def diffusion(table: pd.DataFrame, column: str, order: list[str], docs: pd.DataFrame | None = None,
-              date_column: str = "date") -> pd.DataFrame:
-    """Per item of ``column``: how many documents use it, the first in ``order`` (with its date) and the rest; ``shared`` or ``local``."""
-    cols = ["item", "n_docs", "count", "status", "first_doc", "first_date", "first_para_no", "first_start", "docs"]
+              date_column: str = "date", *, dates: pd.Series | None = None) -> pd.DataFrame:  # fmt: skip
+    """Per item of ``column``: how many documents use it, the first in ``order`` (with its date) and the rest; ``shared`` or ``local``.
+
+    One row of ``table`` is one use (pass :func:`item_occurrences` to count every use, quoted
+    or not). Where ``table`` has a ``surface`` column (what the text wrote), ``variants`` lists
+    the surfaces other than the item with their counts (一县（一区）一特色 ×3), most used first.
+    ``first_date`` is read from ``dates`` (:func:`doc_dates`) where given, else from
+    ``docs[date_column]`` as written.
+    """
     if table.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=DIFFUSION_COLUMNS)
     rank = {d: i for i, d in enumerate(order)}
-    dates = docs.set_index("doc_id")[date_column].to_dict() if docs is not None and date_column in docs.columns else {}
-    rows = []
-    for item, part in table.groupby(column, sort=False):
-        users = sorted(set(part["doc_id"]), key=lambda d: rank.get(d, len(rank)))
-        first = part[part["doc_id"] == users[0]].sort_values("start").iloc[0]
-        rows.append({"item": item, "n_docs": len(users), "count": len(part), "status": "shared" if len(users) > 1 else "local",
-                     "first_doc": users[0], "first_date": dates.get(users[0], pd.NA), "first_para_no": int(first["para_no"]),
-                     "first_start": int(first["start"]), "docs": ", ".join(users)})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=cols)
+    if dates is not None:
+        when = dict(zip(dates.index.astype(str), dates.to_numpy()))
+    else:
+        when = docs.set_index("doc_id")[date_column].to_dict() if docs is not None and date_column in docs.columns else {}
+    uses = table.assign(_rank=table["doc_id"].map(rank).fillna(len(rank)), _item=table[column])
+    uses = uses.sort_values(["_rank", "doc_id", "start"], kind="stable")  # each item's first use first
+    grouped = uses.groupby("_item", sort=False)
+    first = grouped.head(1).set_index("_item")
+    users = uses.drop_duplicates(["_item", "doc_id"]).groupby("_item", sort=False)["doc_id"]
+    frame = pd.DataFrame({"item": first.index, "n_docs": users.size().reindex(first.index).to_numpy(),
+                          "count": grouped.size().reindex(first.index).to_numpy()})  # fmt: skip
+    frame["status"] = np.where(frame["n_docs"] > 1, "shared", "local")
+    frame["first_doc"] = first["doc_id"].to_numpy()
+    frame["first_date"] = [when.get(d, pd.NA) for d in frame["first_doc"]]
+    frame["first_para_no"] = first["para_no"].astype(int).to_numpy()
+    frame["first_start"] = first["start"].astype(int).to_numpy()
+    frame["docs"] = users.agg(", ".join).reindex(first.index).to_numpy()
+    frame["variants"] = _variants(uses, first.index) if "surface" in uses.columns else ""
+    frame = frame[DIFFUSION_COLUMNS]
     return frame.sort_values(["n_docs", "count", "item"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def _variants(uses: pd.DataFrame, items: pd.Index) -> np.ndarray:
+    """Per item, the surfaces other than the item with their counts, most used first: '一县（一区）一特色 ×3；…'.
+
+    A surface that differs from the item only by quotation marks or spaces inside it (“三个代表”重要思想) is the item.
+    """
+    plain = uses["surface"].astype(str).str.replace(_QUOTES_SPACES, "", regex=True)
+    other = plain != uses["_item"].astype(str).str.replace(_QUOTES_SPACES, "", regex=True)
+    if not other.any():
+        return np.full(len(items), "", dtype=object)
+    counts = pd.DataFrame({"item": uses.loc[other, "_item"], "surface": plain[other]}).value_counts().reset_index(name="n")
+    counts = counts.sort_values(["item", "n", "surface"], ascending=[True, False, True], kind="stable")
+    joined = counts.assign(text=counts["surface"] + " ×" + counts["n"].astype(str)).groupby("item")["text"].agg("；".join)
+    return joined.reindex(items).fillna("").to_numpy(dtype=object)
+
+
+# --------------------------------------------------------------------------- every use of each item
+
+_FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+#: A bracketed insertion inside a term (一县（一区）一特色): short, with an ideograph right before and after it.
+_INSERTION = re.compile(rf"(?<=[{CJK}])(?:（[^（）\n]{{1,8}}）|\([^()\n]{{1,8}}\)|【[^【】\n]{{1,8}}】|〔[^〔〕\n]{{1,8}}〕)(?=[{CJK}])")
+#: Characters a term may be written with or without: quotation marks, interpuncts, spaces.
+_TRANSPARENT = re.compile(r"[“”‘’「」『』\"'·•・‧\s\u00a0\u3000]+")
+_TRANSPARENT_ENDS = re.compile(rf"^{_TRANSPARENT.pattern}|{_TRANSPARENT.pattern}$")
+_QUOTES_SPACES = re.compile(r"[“”‘’「」『』\"'\s\u00a0\u3000]+")
+#: Punctuation two forms of one item may differ by (斗批改 / 斗、批、改; 不忘初心，牢记使命 / 不忘初心、牢记使命).
+_PUNCTUATION = re.compile(r"[、，,。．.；;：:！!？?—–\-－…~～/]+")
+
+
+def variant_key(phrase: str) -> str:
+    """The form an item's variants share: no bracketed insertion, quotation mark, space or punctuation; half-width letters.
+
+    Items with one key are one item (:func:`item_occurrences`): 一县一特色, 一县（一区）一特色 and
+    “一县一特色”; 斗批改 and 斗、批、改.
+
+    >>> variant_key("一县（一区）一特色"), variant_key("斗、批、改"), variant_key("“科技＋农业”")
+    ('一县一特色', '斗批改', '科技+农业')
+    """
+    phrase = phrase.translate(_FULL_WIDTH)
+    phrase = re.sub(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕", "", phrase)
+    return _PUNCTUATION.sub("", _TRANSPARENT.sub("", phrase))
+
+
+def item_occurrences(units: pd.DataFrame, items: Iterable[str], *, min_len: int = 2) -> pd.DataFrame:
+    """Every place the texts write one of ``items``, quoted or not: one row per item and position (``OCCURRENCE_COLUMNS``).
+
+    Items whose :func:`variant_key` is the same are one item, named by the form of it given in
+    ``items`` that the texts write most often (ties: the shorter, then the first in code-point
+    order); ``surface`` is what the text writes there (一县（一区）一特色, 斗、批、改). A
+    text is searched as written and with quotation marks, interpuncts, spaces and short
+    bracketed insertions inside a term set aside, so “科技＋”农业 and 一县（一区）一特色
+    are found as 科技+农业 and 一县一特色. Each item is counted once per position,
+    whichever form or view found it; different items are counted independently, so 文化大革命
+    is counted inside 无产阶级文化大革命 as well (quanteda's ``tokens_lookup`` with
+    ``nested_scope = "key"`` counts the same way). Items shorter than ``min_len`` characters
+    (once their key is taken) are not searched. One regular expression over all items, built as
+    a trie, finds the longest item at each position; the shorter items that start at or
+    inside it are read at its positions, so time grows with the text, little with the number of items.
+    """
+    if min_len < 1:
+        raise ValueError(f"`min_len` must be a positive integer; got {min_len!r}")
+    groups: dict[str, list[str]] = {}
+    for form in dict.fromkeys(_TRANSPARENT_ENDS.sub("", str(i)) for i in items):  # “四人帮” is the item 四人帮
+        key = variant_key(form)
+        if len(key) >= min_len:
+            groups.setdefault(key, []).append(form)
+    if not groups:
+        return pd.DataFrame(columns=OCCURRENCE_COLUMNS)
+    patterns = {form.translate(_FULL_WIDTH): key for key, forms in groups.items() for form in forms} | {k: k for k in groups}
+    patterns = {p: k for p, k in patterns.items() if len(p) >= min_len}
+    regex = re.compile(_trie_pattern(patterns))
+    rows = []
+    for doc_id, para_no, offset, text in iter_paragraphs(paragraph_units(units)):
+        found = _found_in(text, regex, patterns)
+        rows += [(doc_id, para_no, offset + a, offset + b, key, text[a:b]) for key, a, b in found]
+    frame = pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS)
+    names = _item_names(groups, frame)
+    return frame.assign(item=frame["item"].map(names))
+
+
+#: The columns of :func:`tracked_items`.
+TRACKED_COLUMNS = ["item", "type"]
+#: Quoted phrases shorter than this are not tracked through the text (see :func:`tracked_items`).
+MIN_QUOTED_LEN = 3
+
+
+def tracked_items(formulae: pd.DataFrame, models: pd.DataFrame, slogans: pd.DataFrame,
+                  listed: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """The items whose every use :func:`item_occurrences` counts, each once with its type (formula, model, slogan, 提法).
+
+    From the tables of :func:`corpus.discourse.formulae` (``surface``), :func:`corpus.discourse.models`
+    (``surface``; numeric models are among the formulae), :func:`corpus.discourse.slogans`
+    (``slogan``, typed by its ``kind``) and a list of 提法 (:func:`item_list`, type ``提法``); an item
+    two sources name keeps the first type in that order. A quoted phrase of fewer than
+    ``MIN_QUOTED_LEN`` characters is not tracked unless a formula or the list names it: most are
+    words set off for emphasis (“和平”, “统一”, “有限”), whose unquoted uses are just the word. On
+    the CPC reports 44 two-character phrases are quoted; about 17 are 提法 (“三农”, “四风”, “打虎”),
+    and some of those, unquoted, are ordinary numbers too (“十五” the plan, 十五年).
+    """
+    quoted = slogans[slogans["slogan"].str.len() >= MIN_QUOTED_LEN]
+    parts = [pd.DataFrame({"item": formulae["surface"], "type": "formula"}),
+             pd.DataFrame({"item": models.loc[~models["numeric"].astype(bool), "surface"], "type": "model"}),
+             pd.DataFrame({"item": quoted["slogan"], "type": quoted["kind"]})]  # fmt: skip
+    if listed is not None:
+        parts.append(pd.DataFrame({"item": listed["item"], "type": "提法"}))
+    items = pd.concat(parts, ignore_index=True)
+    return items.drop_duplicates("item").reset_index(drop=True)[TRACKED_COLUMNS]
+
+
+def _item_names(groups: dict[str, list[str]], found: pd.DataFrame) -> dict[str, str]:
+    """Each key's name: the given form written most often as it is (ties: shorter, then code-point order)."""
+    written = found.groupby("surface").size().to_dict() if len(found) else {}
+    return {key: min(forms, key=lambda f: (-written.get(f, 0), len(f), f)) for key, forms in groups.items()}
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, the longest at a position first, written as a trie (shared prefixes once).
+
+    >>> re.findall(_trie_pattern(["小康", "小康社会", "中国梦"]), "建成小康社会，实现中国梦")
+    ['小康社会', '中国梦']
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return walk(trie)
+
+
+def _found_in(text: str, regex: re.Pattern, patterns: dict[str, str]) -> list[tuple[str, int, int]]:
+    """(key, start, end) of every item in one paragraph: searched with the transparent characters and insertions set aside,
+    and inside each insertion set aside (an item may stand in brackets alone)."""
+    view, starts, origins, insertions = _searchable_view(text)
+    hits = []
+    for w, a, b in _all_matches(view, regex, patterns):
+        i, j = bisect.bisect_right(starts, a) - 1, bisect.bisect_right(starts, b - 1) - 1
+        hits.append((patterns[w], origins[i] + a - starts[i], origins[j] + b - starts[j]))
+    for lo, hi in insertions:
+        inside = text[lo + 1 : hi - 1].translate(_FULL_WIDTH)
+        hits += [(patterns[w], lo + 1 + a, lo + 1 + b) for w, a, b in _all_matches(inside, regex, patterns)]
+    hits.sort(key=lambda h: (h[0], h[1], -h[2]))
+    kept: list[tuple[str, int, int]] = []
+    for key, a, b in hits:  # one use per position: an overlapping find of the same item is the same use
+        if kept and kept[-1][0] == key and a < kept[-1][2]:
+            continue
+        kept.append((key, a, b))
+    return sorted(kept, key=lambda h: (h[1], h[2], h[0]))
+
+
+def _all_matches(text: str, regex: re.Pattern, patterns: dict[str, str]) -> list[tuple[str, int, int]]:
+    """Every (pattern, start, end) in ``text``, overlapping ones included.
+
+    ``finditer`` gives the leftmost-longest matches; the items that start inside one are
+    found by matching again at each of its inner positions, and the shorter items starting
+    where a match starts are its prefixes. No item can start anywhere else.
+    """
+    out = []
+    for m in regex.finditer(text):
+        a, b = m.span()
+        starts = [(a, b)] + [s.span() for p in range(a + 1, b) if (s := regex.match(text, p))]
+        for x, y in starts:
+            out += [(text[x:z], x, z) for z in range(x + 1, y) if text[x:z] in patterns]
+            out.append((text[x:y], x, y))
+    return out
+
+
+def _searchable_view(text: str) -> tuple[str, list[int], list[int], list[tuple[int, int]]]:
+    """The text without transparent characters and bracketed insertions (full-width letters made half-width), where each
+    kept stretch starts in it and in the text, and the insertions set aside (their spans in the text, brackets included)."""
+    insertions = [m.span() for m in _INSERTION.finditer(text)]
+    cuts = sorted([m.span() for m in _TRANSPARENT.finditer(text)] + insertions)
+    if not cuts:
+        return text.translate(_FULL_WIDTH), [0], [0], []
+    pieces, starts, origins, pos, length = [], [], [], 0, 0
+    for a, b in cuts:
+        if a > pos:
+            pieces.append(text[pos:a])
+            starts.append(length)
+            origins.append(pos)
+            length += a - pos
+        pos = max(pos, b)
+    if pos < len(text):
+        pieces.append(text[pos:])
+        starts.append(length)
+        origins.append(pos)
+    return "".join(pieces).translate(_FULL_WIDTH), starts or [0], origins or [0], insertions
+
+
+def item_list(source: str | Path | Mapping[str, Iterable[str]] | Iterable[str], *, category: str | None = None) -> pd.DataFrame:
+    """A list of 提法 to track, as rows (item, category) in the order given, each item once (under its first category).
+
+    ``source`` is a file read by :func:`corpus.dictionary.load_dictionary` (a plain ``.txt`` list,
+    one item a line with ``#`` comments, its category the file's name; quanteda's YAML; a
+    ``category,entry`` CSV), a :class:`corpus.dictionary.Dictionary` or a mapping of categories
+    → entries, or a list of strings (category ``category`` or ''). A multiword entry (全面 从严
+    治党) is tracked as the text writes it, without the spaces. Globs (*主义) name no one form
+    and are left out (:func:`corpus.dictionary.lookup` counts them on tokens); the log says which.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise FileNotFoundError(f"list of 提法 not found: {path} (a .txt file, one item a line, or a dictionary file)")
+        entries = _dictionary_entries(_read_list_file(path), str(path))
+    elif isinstance(source, Mapping) or isinstance(getattr(source, "categories", None), Mapping):
+        entries = _dictionary_entries(source, "the dictionary")
+    elif isinstance(source, Iterable):
+        entries = []
+        for entry in source:
+            if not isinstance(entry, str):
+                raise TypeError(f"a list of 提法 holds strings; got {type(entry).__name__} {entry!r}")
+            entries.append((entry.strip(), category or ""))
+    else:
+        raise TypeError(f"a list of 提法 is a file, a dictionary or a list of strings; got {type(source).__name__}")
+    entries = [(re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", e), c) for e, c in entries]
+    globs = [e for e, _ in entries if re.search(r"[*?]", e)]
+    if globs:
+        log.info("%d glob entries are not tracked as 提法 (each names no one written form): %s", len(globs), "、".join(globs[:10]))
+    kept = {e: c for e, c in reversed(entries) if e and e not in globs}  # reversed: the first category an item is listed under
+    order = list(dict.fromkeys(e for e, _ in entries if e in kept))
+    return pd.DataFrame({"item": order, "category": [kept[e] for e in order]}, columns=ITEM_LIST_COLUMNS)
+
+
+def _read_list_file(path: Path) -> Mapping[str, Iterable[str]]:
+    """Categories → entries of a list file: :func:`corpus.dictionary.load_dictionary` where the package has it, else a .txt list."""
+    if importlib.util.find_spec("corpus.dictionary") is not None:
+        from ..dictionary import load_dictionary  # noqa: PLC0415 (read here: a later stage of the package, absent in old versions)
+
+        return load_dictionary(path).categories
+    if path.suffix.lower() != ".txt":
+        raise ValueError(f"{path}: a list of 提法 must be a .txt file, one item a line (this version of the package reads no "
+                         "dictionary files)")  # fmt: skip
+    lines = [line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    return {path.stem: [line for line in lines if line]}
+
+
+def _dictionary_entries(dictionary, where: str) -> list[tuple[str, str]]:
+    """(entry, category) pairs of categories → entries (a mapping, or an object with a ``categories`` mapping), in order."""
+    categories = dictionary if isinstance(dictionary, Mapping) else dictionary.categories
+    pairs = []
+    for name, entries in categories.items():
+        for entry in [entries] if isinstance(entries, str) else entries:
+            if not isinstance(entry, str):
+                raise TypeError(f"{where}: category {name!r} holds {type(entry).__name__} {entry!r}; entries must be text")
+            pairs.append((entry.strip(), str(name)))
+    return pairs

@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 import pandas as pd
+from IPython.display import HTML
 
 import corpus as _package
 from ..audit import doc_labels
@@ -27,6 +28,7 @@ from ..load import STREAM_ABOVE_MB, load_corpus
 from ..schedule import Runner
 from ..segment import TokenConfig
 from ..spreadsheet import write_csv
+from .show import summary, table
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,21 @@ class Report:
     def paragraphs(self) -> pd.DataFrame:
         """The corpus's paragraphs (see :attr:`corpus.Corpus.paragraphs`)."""
         return self.corpus.paragraphs
+
+    def table(self, frame: pd.DataFrame, name: str, caption: str, *, shown: pd.DataFrame | None = None, index: bool = False,
+              **options: Any) -> Any:
+        """Save ``frame`` beside the report as ``name`` (:meth:`save`) and show ``shown`` (default: its first rows) linking the file.
+
+        ``options`` go to :func:`corpus.report.table` (``max_rows``, ``max_chars``, ``empty``).
+        """
+        return table(frame if shown is None else shown, caption, file=self.save(frame, name, index=index), **options)
+
+    def summary(self, supports: Sequence[str], cannot: Sequence[str]) -> HTML:
+        """The report's opening box: what the data supports and what it does not, in sentences the notebook computes.
+
+        Call it in the last code cell, tagged ``summary``; the runner shows that cell first, under the title.
+        """
+        return summary(list(supports), list(cannot))
 
     def label(self, doc_ids: Sequence[str] | pd.Series) -> list[str]:
         """Readable labels (the label column's value, else doc_id) for document ids."""

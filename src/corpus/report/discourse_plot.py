@@ -51,7 +51,9 @@ def usage_figure(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str) 
     values = matrix.fillna(0).to_numpy(dtype=float)
     shade = np.log1p(values)
     with cjk_style():
-        fig, ax = plt.subplots(figsize=(2.5 + 0.6 * matrix.shape[1], 1.2 + 0.36 * matrix.shape[0]))
+        # Wide enough for the longest row label (an ideograph is about 0.14 inch at the default size) beside the cells.
+        longest = max((len(str(i)) for i in matrix.index), default=0)
+        fig, ax = plt.subplots(figsize=(2.5 + 0.14 * longest + 0.6 * matrix.shape[1], 1.2 + 0.36 * matrix.shape[0]))
         ax.imshow(shade, cmap="Blues", aspect="auto", vmin=0, vmax=max(float(shade.max(initial=0)), 1.0))
         ax.set_xticks(range(matrix.shape[1]), [drawable(str(c)) for c in matrix.columns], rotation=45, ha="right")
         ax.set_yticks(range(matrix.shape[0]), [drawable(str(i)) for i in matrix.index])

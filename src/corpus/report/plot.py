@@ -204,28 +204,24 @@ def top_terms_figure(
     nrows = int(np.ceil(len(shown) / ncols)) or 1
     n_terms = int(top.groupby(by).size().max()) if len(top) else 1
     with cjk_style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 0.28 * n_terms * nrows + 1.2 * nrows), squeeze=False)
-        for ax, unit in zip(axes.flat, shown):
+        # One weight axis for every panel, so bars compare across documents; constrained layout keeps
+        # the figure title clear of the panel titles.
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 0.28 * n_terms * nrows + 1.2 * nrows + 0.4), squeeze=False,
+                                 sharex=True, layout="constrained")
+        for i, (ax, unit) in enumerate(zip(axes.flat, shown)):
             part = top[top[by] == unit]
             where = str(unit)
             ax.barh(range(len(part)), part["weight"], color="#3b6ea5")
             ax.set_yticks(range(len(part)), [drawable(t, where=where) for t in part["term"]])
             ax.invert_yaxis()
             ax.set_title(drawable(str(labels.get(unit, unit)), where=where))
-            ax.set_xlabel("TF-IDF 权重 weight")
+            if i + ncols >= len(shown):  # the lowest panel of its column carries the shared axis's labels
+                ax.xaxis.set_tick_params(labelbottom=True)
+                ax.set_xlabel("TF-IDF 权重 weight")
         for ax in list(axes.flat)[len(shown):]:
             ax.axis("off")
         fig.suptitle(title)
-        fig.tight_layout(rect=_below_title(fig, title))
     return fig
-
-
-def _below_title(fig: Figure, title: str) -> tuple[float, float, float, float]:
-    """The area ``tight_layout`` may fill under a suptitle of more than one line (the whole figure for one line)."""
-    extra_lines = title.count("\n")
-    if not extra_lines:
-        return (0.0, 0.0, 1.0, 1.0)
-    return (0.0, 0.0, 1.0, 1.0 - (0.25 * extra_lines + 0.1) / fig.get_size_inches()[1])
 
 
 def bar_figure(frame: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, ylabel: str, color: str = "#3b6ea5",

@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 #: Set by the runner in every notebook: what to read, where to write, the cache folder, and no progress bars.
 INJECTED_PARAMETERS = ("corpus_path", "metadata_path", "output_dir", "cache_dir", "progress")
+#: A code cell with this tag holds the report's summary; the page shows it first, under the title.
+SUMMARY_TAG = "summary"
 ALL_NOTEBOOKS = "*"
 NOTEBOOK_NAME = re.compile(r"\d{2}_.+\.ipynb")
 LIBRARIES = ("pandas", "numpy", "scikit-learn", "jieba", "rjieba", "opencc", "matplotlib",
@@ -113,6 +115,9 @@ class _Job:
     parameters: dict[str, Any]
     kernel_name: str
     show_code: bool
+    #: The corpus as the page names it, and (name, html file) of every report the page links to.
+    corpus_label: str = ""
+    nav: tuple[tuple[str, str], ...] = ()
 
 
 # --- command-line values ---------------------------------------------------------------------
@@ -368,7 +373,56 @@ def _prepare_for_export(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs
                             if not (o.output_type == "stream" and o.get("name") == "stderr")]
+    # The summary is computed last (it needs every result) but read first: after the title cell.
+    summaries = [c for c in nb.cells if SUMMARY_TAG in c.metadata.get("tags", [])]
+    if summaries:
+        rest = [c for c in nb.cells if SUMMARY_TAG not in c.metadata.get("tags", [])]
+        first = next((i for i, c in enumerate(rest) if c.cell_type == "markdown"), -1)
+        nb.cells = rest[: first + 1] + summaries + rest[first + 1:]
     return nb
+
+
+def notebook_question(path: Path) -> str:
+    """The question a report answers: its ``**Question:**`` line, else its title (the first heading)."""
+    try:
+        cells = nbformat.read(path, as_version=4).cells
+    except (OSError, ValueError) as exc:
+        logger.warning("cannot read %s: %s", path, _one_line(exc))
+        return ""
+    text = next((c.source for c in cells if c.cell_type == "markdown"), "")
+    found = re.search(r"^\*\*(?:问题 )?Question:\*\*\s*(.+)$", text, re.MULTILINE)
+    heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    return (found or heading).group(1).strip() if (found or heading) else ""
+
+
+def decorate_page(page: str, *, corpus: str, nav: Sequence[tuple[str, str]], current: str) -> str:
+    """Name the corpus in the page title and first heading; add links to the index and the other reports, and a contents list.
+
+    The contents list links every second-level heading by the id nbconvert gave it.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, features="html.parser")
+    h1 = soup.find("h1")
+    heading = h1.get_text(" ", strip=True).rstrip("¶").strip() if h1 else current
+    if soup.title is not None:
+        soup.title.string = f"{heading} · {corpus}" if corpus else heading
+    if h1 is None:
+        return str(soup)
+    if corpus:
+        named = soup.new_tag("span", attrs={"class": "corpus-name"})
+        named.string = f" · 语料 {corpus}"
+        anchor = h1.find("a", class_="anchor-link")
+        (anchor.insert_before if anchor else h1.append)(named)
+    links = [f'<a href="index.html">报告索引 Index</a>'] + [
+        f"<b>{escape(name)}</b>" if name == current else f'<a href="{escape(quote(html_file))}">{escape(name)}</a>'
+        for name, html_file in nav]
+    sections = [(h.get("id"), h.get_text(" ", strip=True).rstrip("¶").strip()) for h in soup.find_all("h2") if h.get("id")]
+    contents = "".join(f'<li><a href="#{escape(i)}">{escape(t)}</a></li>' for i, t in sections)
+    block = (f'<nav class="corpus-nav"><p>{" · ".join(links)}</p>'
+             + (f'<details open><summary>目录 Contents</summary><ol>{contents}</ol></details>' if contents else "") + "</nav>")
+    h1.insert_after(BeautifulSoup(block, features="html.parser"))
+    return str(soup)
 
 
 def failed_cell(nb: nbformat.NotebookNode) -> tuple[int, str] | None:
@@ -415,24 +469,25 @@ def mark_failure(executed: Path, error: str) -> str:
     return place
 
 
-def render_html(executed: Path, html_path: Path, *, show_code: bool = False, name: str | None = None) -> None:
+def render_html(executed: Path, html_path: Path, *, show_code: bool = False, name: str | None = None, corpus: str = "",
+                nav: Sequence[tuple[str, str]] = ()) -> None:
     """Render an executed notebook to a self-contained HTML report with the offline template.
 
-    The output depends only on the notebook's content, so rendering twice gives identical bytes.
+    The page names ``corpus`` and links the index and the reports in ``nav`` (see :func:`decorate_page`).
+    The output depends only on the notebook's content and these, so rendering twice gives identical bytes.
     """
     nb = _prepare_for_export(nbformat.read(executed, as_version=4))
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=not show_code, exclude_input_prompt=not show_code,
                             exclude_output_prompt=not show_code, language_code="zh")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name or executed.stem}})
-    html_path.write_text(body, encoding="utf-8")
+    html_path.write_text(decorate_page(body, corpus=corpus, nav=nav, current=name or executed.stem), encoding="utf-8")
 
 
 def _run_job(job: _Job) -> NotebookResult:
     """Execute one notebook with papermill and render it; a failure is recorded, never raised."""
     name = job.source.stem
-    logger.info("start    %s", name)
-    started = time.perf_counter()
+    started_at, started = datetime.now().strftime("%H:%M:%S"), time.perf_counter()
     Path(job.parameters["output_dir"]).mkdir(parents=True, exist_ok=True)
     # The earlier run's files stay until this run's are complete: the index never links to half a page.
     executed, html = _running(job.executed), _running(job.html)
@@ -455,7 +510,7 @@ def _run_job(job: _Job) -> NotebookResult:
         logger.error("%s failed before its notebook was written: %s", name, error)
     if executed.exists():
         try:
-            render_html(executed, html, show_code=job.show_code, name=job.executed.stem)
+            render_html(executed, html, show_code=job.show_code, name=job.executed.stem, corpus=job.corpus_label, nav=job.nav)
             os.replace(html, job.html)
             html_path = job.html
         except Exception as exc:  # a rendering failure is reported like an execution failure
@@ -464,8 +519,8 @@ def _run_job(job: _Job) -> NotebookResult:
     html.unlink(missing_ok=True)
     seconds = round(time.perf_counter() - started, 2)
     status = "failed" if error else "ok"
-    logger.info("finished %s: %s in %.1f s%s", name, status, seconds,
-                f" ({error})" if error else "")
+    (logger.error if error else logger.info)("%s %s: started %s, finished %s, %.1f s%s", name, status, started_at,
+                                             datetime.now().strftime("%H:%M:%S"), seconds, f" ({error})" if error else "")
     return NotebookResult(name, status, seconds, error, html_path, job.executed, job.parameters)
 
 
@@ -560,8 +615,13 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _parameters_html(parameters: Mapping[str, Any]) -> str:
-    """Parameters as escaped ``key = value`` lines."""
-    return "<pre>" + escape("\n".join(f"{k} = {v!r}" for k, v in parameters.items())) + "</pre>"
+    """The parameters a user sets, as escaped ``key = value`` lines (the runner's own, paths of this machine, left out)."""
+    chosen = {k: v for k, v in parameters.items() if k not in INJECTED_PARAMETERS}
+    return "<pre>" + escape("\n".join(f"{k} = {v!r}" for k, v in chosen.items())) + "</pre>"
+
+
+def _links(files: Sequence[str]) -> str:
+    return "<br>".join(f'<a href="{escape(quote(f))}">{escape(Path(f).name)}</a>' for f in files) or "—"
 
 
 #: Corpus files listed on a corpus's index page (run.json keeps them all).
@@ -569,19 +629,26 @@ INDEX_FILES_SHOWN = 200
 
 
 def corpus_index_html(run: Mapping[str, Any]) -> str:
-    """The ``reports/<corpus>/index.html`` page for a ``run.json`` record."""
-    reports = _table(["report", "status", "seconds", "run at", "error", "parameters"], [
+    """The ``reports/<corpus>/index.html`` page for a ``run.json`` record.
+
+    Every link and path on it is relative to the reports folder; the corpus and metadata paths
+    are shown as they were given on the command line.
+    """
+    reports = _table(["report", "what it answers", "status", "seconds", "run at", "tables beside it", "error", "parameters"], [
         [f'<a href="{escape(quote(nb["html"]))}">{escape(nb["name"])}</a>' if nb["html"]
          else escape(nb["name"]),
+         escape(nb.get("question") or ""),
          f'<span class="{escape(nb["status"])}">{escape(nb["status"])}</span>',
          f'{nb["seconds"]:.1f}', escape(str(nb.get("run_at") or run["started_at"])),
+         _links(nb.get("tables") or []),
          escape(nb["error"] or ""), _parameters_html(nb["parameters"])]
         for nb in run["notebooks"]])
     corpus = run["corpus"]
-    meta = run["metadata"] or {"path": "each notebook's default", "sha256": "-"}
+    meta = run["metadata"] or {"given": "each notebook's default", "sha256": "-"}
     facts = _table(["item", "value"], [[escape(k), f"<code>{escape(str(v))}</code>"] for k, v in [
         ("started", run["started_at"]), ("finished", run["finished_at"]),
-        ("command", run["command"]), ("corpus", corpus["path"]), ("metadata", meta["path"]),
+        ("command", run["command"]), ("corpus", corpus.get("given", corpus["name"])),
+        ("metadata", meta.get("given", Path(str(meta.get("path", ""))).name)),
         ("metadata sha256", meta["sha256"]),
         ("show code", run["show_code"]), ("kernel", run["kernel"]), ("jobs", run["jobs"]),
         *([("interrupted", "yes: the reports marked interrupted are missing or from an earlier run")] if run.get("interrupted") else [])]])
@@ -593,8 +660,10 @@ def corpus_index_html(run: Mapping[str, Any]) -> str:
                   f"<code>run.json</code> lists every file with its hash.</p>")
     versions = _table(["library", "version"], [
         [escape(k), escape(v or "not installed")] for k, v in run["libraries"].items()])
-    body = (f'<p><a href="../index.html">all corpora</a></p>\n<h2>Reports</h2>\n{reports}\n'
-            f"<h2>Run</h2>\n{facts}\n<h2>Corpus fingerprint</h2>\n"
+    body = (f'<p><a href="../index.html">all corpora</a></p>\n<h2>Reports</h2>\n'
+            "<p>Each report opens with the question it answers and a summary of what the data supports; "
+            "the tables beside it hold every row (CSV, or Parquet when large), where the pages show the first 25.</p>\n"
+            f"{reports}\n<h2>Run</h2>\n{facts}\n<h2>Corpus fingerprint</h2>\n"
             f"<p>combined sha256: <code>{escape(corpus['sha256'])}</code> "
             f"({len(corpus['files'])} files)</p>\n{files}\n<h2>Library versions</h2>\n{versions}")
     return _page(f"Reports: {corpus['name']}", body)
@@ -651,14 +720,14 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _run_record(result: RunResult, *, corpus: Path, fingerprint: pd.DataFrame,
+def _run_record(result: RunResult, *, corpus: Path, corpus_given: str, fingerprint: pd.DataFrame,
                 metadata_path: Path | None, started_at: str, command: str, show_code: bool,
-                kernel_name: str, jobs: int) -> dict[str, Any]:
+                kernel_name: str, jobs: int, metadata_given: str | None = None) -> dict[str, Any]:
     """The facts written to ``run.json`` and shown on the corpus index page."""
-    metadata_record = ({"path": str(metadata_path), "sha256": file_sha256(metadata_path)}
-                       if metadata_path else None)
+    metadata_record = ({"path": str(metadata_path), "given": metadata_given or str(metadata_path),
+                        "sha256": file_sha256(metadata_path)} if metadata_path else None)
     return {
-        "corpus": {"name": result.corpus_name, "path": str(corpus),
+        "corpus": {"name": result.corpus_name, "path": str(corpus), "given": corpus_given,
                    "sha256": combined_sha256(fingerprint),
                    "files": fingerprint.to_dict(orient="records")},
         "metadata": metadata_record,
@@ -666,10 +735,17 @@ def _run_record(result: RunResult, *, corpus: Path, fingerprint: pd.DataFrame,
         "show_code": show_code, "kernel": kernel_name, "jobs": jobs,
         "libraries": library_versions(),
         "notebooks": [{"name": r.name, "status": r.status, "seconds": r.seconds, "error": r.error, "run_at": started_at,
-                       "html": r.html_path.name if r.html_path else None,
+                       "html": r.html_path.name if r.html_path else None, "question": notebook_question(r.notebook_path),
+                       "tables": _table_files(result.report_dir, r.name),
                        "notebook": r.notebook_path.name, "parameters": r.parameters}
                       for r in result.results],
     }
+
+
+def _table_files(report_dir: Path, name: str) -> list[str]:
+    """The tables a report wrote beside it, relative to the corpus's report folder."""
+    folder = report_dir / name
+    return sorted(f"{name}/{p.name}" for p in folder.glob("*") if p.suffix in (".csv", ".parquet")) if folder.is_dir() else []
 
 
 def _earlier_reports(report_dir: Path, *, done: set[str], corpus_sha: str) -> list[dict[str, Any]]:
@@ -741,7 +817,8 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
         raise ReportError(f"another run is writing {report_dir} (it holds {lock.lock_file}); "
                           "let it finish, or pass --wait to wait for it") from None
     try:
-        return _locked_run(corpus, notebooks, parameters, report_dir, name, metadata_file=metadata_file, scheduler=scheduler,
+        given = (str(corpus_path), str(metadata_path) if metadata_path is not None else None)
+        return _locked_run(corpus, notebooks, parameters, report_dir, name, given=given, metadata_file=metadata_file, scheduler=scheduler,
                            scheduler_address=scheduler_address, prepare_above_mb=prepare_above_mb, workers=workers,
                            kernel_name=kernel_name, show_code=show_code, started_at=started_at, command=command)
     finally:
@@ -749,7 +826,7 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
 
 
 def _locked_run(corpus: Path, notebooks: list[Path], parameters: Mapping[str, dict[str, Any]], report_dir: Path, name: str,
-                *, metadata_file: Path | None, scheduler: str | None, scheduler_address: str | None,
+                *, given: tuple[str, str | None], metadata_file: Path | None, scheduler: str | None, scheduler_address: str | None,
                 prepare_above_mb: float, workers: int, kernel_name: str, show_code: bool, started_at: str,
                 command: str | None) -> RunResult:  # fmt: skip
     """The run itself, under the folder's lock: load once, run the notebooks, publish what finished."""
@@ -759,18 +836,21 @@ def _locked_run(corpus: Path, notebooks: list[Path], parameters: Mapping[str, di
     report_dir.mkdir(parents=True, exist_ok=True)
     logger.info("running %d notebook(s) on %s with %d job(s) -> %s",
                 len(notebooks), corpus, workers, report_dir)
+    running = {path.stem for path in notebooks}
+    nav = tuple(sorted({(p.stem, p.name) for p in report_dir.glob("[0-9][0-9]_*.html") if not p.name.startswith(".")}
+                       | {(stem, f"{stem}.html") for stem in running}))
     tasks = [_Job(path, report_dir / f"{path.stem}.ipynb", report_dir / f"{path.stem}.html",
-                  parameters[path.stem], kernel_name, show_code) for path in notebooks]
+                  parameters[path.stem], kernel_name, show_code, corpus_label=name, nav=nav) for path in notebooks]
     results, interrupted = _run_jobs(tasks, workers)
     result = RunResult(name, report_dir, results)
-    _publish(result, interrupted, corpus=corpus, fingerprint=fingerprint, metadata_file=metadata_file, started_at=started_at,
+    _publish(result, interrupted, corpus=corpus, given=given, fingerprint=fingerprint, metadata_file=metadata_file, started_at=started_at,
              show_code=show_code, kernel_name=kernel_name, command=command, workers=workers)
     if interrupted:
         raise RunInterrupted(result)
     return result
 
 
-def _publish(result: RunResult, interrupted: bool, *, corpus: Path, fingerprint: pd.DataFrame, metadata_file: Path | None,
+def _publish(result: RunResult, interrupted: bool, *, corpus: Path, given: tuple[str, str | None], fingerprint: pd.DataFrame, metadata_file: Path | None,
              started_at: str, show_code: bool, kernel_name: str, command: str | None, workers: int) -> None:
     """Write ``run.json`` and the index pages: the reports of this run, earlier complete ones, and what is missing.
 
@@ -780,7 +860,8 @@ def _publish(result: RunResult, interrupted: bool, *, corpus: Path, fingerprint:
     """
     report_dir = result.report_dir
     finished = RunResult(result.corpus_name, report_dir, [r for r in result.results if r.status != "interrupted"])
-    run = _run_record(finished, corpus=corpus, fingerprint=fingerprint, metadata_path=metadata_file,
+    run = _run_record(finished, corpus=corpus, corpus_given=given[0], metadata_given=given[1], fingerprint=fingerprint,
+                      metadata_path=metadata_file,
                       started_at=started_at, show_code=show_code, kernel_name=kernel_name,
                       command=command or shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
                       jobs=workers)

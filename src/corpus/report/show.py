@@ -1,35 +1,97 @@
-"""Tables for reports: DataFrames shown with a caption, every cell HTML-escaped.
+"""What a report page shows: captioned tables with every cell HTML-escaped, figures with alt text.
 
 pandas' ``Styler`` does not escape cell text by default; documents are data and may
-contain ``<script>`` or ``$…$``, so every table a report shows goes through :func:`table`.
+contain ``<script>`` or ``$…$``, so every table a report shows goes through :func:`table`,
+and every figure through :func:`figure`, which gives the image the alt text a screen reader
+reads (nbconvert warns about images without one).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import pandas as pd
+from IPython.display import HTML, Image, display
 from pandas.io.formats.style import Styler
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def table(frame: pd.DataFrame, caption: str, *, max_rows: int | None = 200, max_chars: int | None = 200) -> Styler:
-    """A captioned, escaped, display-ready table (long cells cut to ``max_chars`` with an ellipsis)."""
+#: Rows a table shows in the page; the saved file beside the report has them all.
+PAGE_ROWS = 25
+#: Characters a cell shows in the page (longer values end in …; the saved file has them whole).
+CELL_CHARS = 120
+
+
+def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | None = None, max_rows: int | None = PAGE_ROWS,
+          max_chars: int | None = CELL_CHARS, empty: str | None = None) -> Styler | HTML:
+    """A captioned, escaped, display-ready table: at most ``max_rows`` rows, cells cut to ``max_chars``.
+
+    ``file`` is the full table saved beside the report (:meth:`Report.save`); the caption links it,
+    relative to the report page (``<report>.html`` beside the ``<report>/`` folder of its tables).
+    An empty ``frame`` is shown as a sentence (``empty``, else the caption and "none"), not as headers.
+    """
+    link = _file_link(file) if file is not None else ""
+    if frame.empty:
+        return HTML(f'<p class="corpus-empty">{html.escape(empty or f"{caption}: none.")}{link}</p>')
     shown = frame.head(max_rows) if max_rows is not None else frame
     if max_chars is not None:
         shown = shown.apply(lambda col: col.map(lambda v: _cut(v, max_chars)) if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
-    note = f"（显示前 {max_rows} 行，共 {len(frame)} 行）" if max_rows is not None and len(frame) > max_rows else ""
+    note = f"（显示前 {max_rows} 行，共 {len(frame):,} 行）" if max_rows is not None and len(frame) > max_rows else ""
+    # Styler builds namedtuples from the column names; names equal after NFKC (a full-width and an
+    # ASCII spelling) would be a duplicate argument, so it gets positional names and the real ones as labels.
+    if isinstance(shown.columns, pd.MultiIndex):
+        styler = shown.style.format_index(escape="html", axis=1)
+    else:
+        positional = shown.set_axis(pd.Index([f"c{i}" for i in range(shown.shape[1])], name=shown.columns.name), axis=1)
+        styler = positional.style.relabel_index([html.escape(str(c)) for c in shown.columns], axis=1)
     styler = (
-        shown.style.format(escape="html", na_rep="—", precision=3)
+        styler.format(escape="html", na_rep="—", precision=3)
         .format_index(escape="html", axis=0)
-        .format_index(escape="html", axis=1)
-        .set_caption(html.escape(caption + note))
+        .set_caption(html.escape(caption + note) + link)
         .set_table_styles([{"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
-                           {"selector": "td", "props": "text-align: left; vertical-align: top;"}])  # fmt: skip
+                           {"selector": "td", "props": "text-align: left; vertical-align: top; overflow-wrap: anywhere; max-width: 28rem;"}])  # fmt: skip
     )
     # Styler's default id is random; a content-derived one keeps reruns byte-identical.
     styler = styler.set_uuid(hashlib.sha1(f"{caption}|{list(frame.columns)}|{frame.shape}".encode()).hexdigest()[:8])
     return styler.hide(axis="index") if isinstance(frame.index, pd.RangeIndex) else styler
+
+
+def figure(fig: Figure, alt: str, *, dpi: int = 100) -> None:
+    """Show a matplotlib figure as a PNG whose alt text is ``alt``, then close it.
+
+    ``alt`` says in a sentence what the figure shows (what is drawn against what, and its main
+    reading where the notebook computes one), for readers who cannot see the image.
+    """
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    # No 'Software' or date chunk: the same figure gives the same bytes on every run.
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="png", alt=" ".join(alt.split())))
+
+
+def summary(supports: list[str], cannot: list[str]) -> HTML:
+    """The box a report opens with: what the data supports and what it does not, one computed sentence each."""
+    def items(sentences: list[str]) -> str:
+        return "".join(f"<li>{html.escape(s)}</li>" for s in sentences) or "<li>—</li>"
+
+    return HTML('<div class="corpus-summary">\n<h2 id="summary">摘要 Summary</h2>\n'
+                f"<p><b>What the data supports</b></p>\n<ul>{items(supports)}</ul>\n"
+                f"<p><b>What it does not support</b></p>\n<ul>{items(cannot)}</ul>\n</div>")
+
+
+def _file_link(file: str | os.PathLike[str]) -> str:
+    path = Path(file)
+    href = f"{path.parent.name}/{path.name}"
+    return f' <a class="corpus-file" href="{html.escape(quote(href))}">{html.escape(path.name)}</a>'
 
 
 def spread_rows(frame: pd.DataFrame, n: int, *, within: str, across: str) -> pd.DataFrame:

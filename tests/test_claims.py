@@ -1,0 +1,366 @@
+"""Quantitative claims: values with their whole scale, percentages and multiples in words, ranges, what is measured.
+
+Sentences are from the CPC Party Congress reports (quoted) or invented. The last tests score
+:func:`corpus.discourse.claims` against the two hand-made gold standards on the four targets
+(claims found, what they measure, direction, value): the seed gold (``fixtures/discourse_gold.json``)
+and the blind gold drawn on the CPC corpus (``fixtures/cpc_gold``, which needs ``../shared``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus
+from corpus import discourse as D
+from corpus.patterns import SCALES, number_value
+from corpus.segment import TokenConfig
+
+CONFIG = TokenConfig()
+
+
+def claims_of(*texts: str) -> pd.DataFrame:
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts)})
+    return D.claims(corpus.sentences(docs), config=CONFIG)
+
+
+def by_surface(*texts: str) -> pd.DataFrame:
+    return claims_of(*texts).set_index("surface")
+
+
+# --------------------------------------------------------------------------- values and scales
+
+
+def test_the_claim_table_adds_the_base_unit_and_the_ends_of_a_range():
+    assert {"value_unit", "low", "high"} <= set(D.CLAIM_COLUMNS)
+    assert [c for c in D.CLAIM_COLUMNS if c not in ("value_unit", "low", "high")] == [
+        "doc_id", "para_no", "sent_no", "start", "end", "surface", "number", "value", "unit", "kind", "qualifier",
+        "direction", "measured", "sentence"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text, surface, value, unit", [
+    ("全年财政收入达到5万亿元。", "5万亿元", 5e12, "万亿元"),  # invented: 万亿 is 10¹², not 10⁴
+    ("二0一一年国内生产总值达到四十七点三万亿元。", "四十七点三万亿元", 4.73e13, "万亿元"),  # cpc_18
+    ("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "一百一十四万亿元", 1.14e14, "元"),  # cpc_20: the scale inside the numeral
+    ("累计投入资金3千万元。", "3千万元", 3e7, "千万元"),
+    ("引进资金1万多亿元。", "1万多亿元", 1e12, "万亿元"),  # 万…亿 around 多: the whole scale is 万亿
+    ("全年进口粮食16.9亿元。", "16.9亿元", 1.69e9, "亿元"),  # exact, not 1689999999.9999998
+    ("培训农民工1000余万人次。", "1000余万人次", 1e7, "万人次"),
+    ("农村贫困人口从两亿五千多万减少到两千多万。", "两亿五千多万", 2.5e8, "万"),  # 两亿 and 五千多万, not 两亿五千 × 万
+    ("粮食生产能力达到一万二千亿斤。", "一万二千亿斤", 6e8, "斤"),  # masses in 吨; the scale is inside the numeral
+])  # fmt: skip
+def test_a_value_is_the_number_times_its_whole_scale(text, surface, value, unit):
+    c = by_surface(text)
+    assert c.loc[surface, "value"] == value and c.loc[surface, "unit"] == unit
+
+
+def test_scales_compose_and_a_non_scale_is_refused():
+    assert [number_value("2", s) for s in ("", "百", "千", "万", "亿", "百万", "千万", "万亿", "千亿")] == [
+        2.0, 200.0, 2e3, 2e4, 2e8, 2e6, 2e7, 2e12, 2e11]  # fmt: skip
+    assert set(SCALES) == set("百千万亿")
+    with pytest.raises(ValueError, match="scale"):
+        number_value("2", "兆")
+
+
+def test_each_kind_has_one_base_unit():
+    text = ("国内生产总值年均增长百分之十二点一，城镇化率提高十一点六个百分点，资金缺口千分之三，七成以上的企业实现盈利。"
+            "投资3千万元。工业总产值翻两番，职工人数增长一倍。新建学校5所、教师1.2万名。")  # fmt: skip
+    c = claims_of(text)
+    units = c.groupby("kind")["value_unit"].agg(set).to_dict()
+    assert units == {"percent": {"%"}, "money": {"元"}, "multiple": {"倍"}, "units": {"所"}, "people": {"人"}}
+    assert c.set_index("surface")["value"].to_dict() == {
+        "百分之十二点一": 12.1, "十一点六个百分点": 11.6, "千分之三": 0.3, "七成": 70.0, "3千万元": 3e7, "翻两番": 4.0,
+        "一倍": 2.0, "5所": 5.0, "1.2万名": 12000.0}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- percentages and multiples in words
+
+
+def test_percentages_in_chinese_numerals_are_read():
+    text = "城镇居民人均生活费收入年均实际增长百分之七点二，农村居民人均纯收入年均实际增长百分之五点七。"  # cpc_15
+    c = by_surface(text)
+    assert c.index.tolist() == ["百分之七点二", "百分之五点七"]
+    assert c["value"].tolist() == [7.2, 5.7] and c["kind"].tolist() == ["percent", "percent"]
+    assert c["direction"].tolist() == ["增长", "增长"]
+    assert c["measured"].tolist() == ["城镇居民人均生活费收入", "农村居民人均纯收入"]
+
+
+def test_cheng_is_a_tenth_only_after_a_numeral():
+    c = claims_of("七成以上的群众参加了选举，完成任务的单位成为先进，近九成企业实现盈利，政策不能一成不变。")
+    assert c["surface"].tolist() == ["七成", "九成"]  # not 完成, 成为, 一成不变
+    assert c["value"].tolist() == [70.0, 90.0] and c["qualifier"].tolist() == ["", "近"]
+    assert c["measured"].tolist() == ["群众", "企业"]
+
+
+def test_doubling_is_read_as_a_factor():
+    text = "力争使全国工农业的年总产值翻两番，即由一九八○年的七千一百亿元增加到二○○○年的二万八千亿元左右。"  # cpc_12
+    c = by_surface(text)
+    assert c.index.tolist() == ["翻两番", "七千一百亿元", "二万八千亿元"]
+    assert c.loc["翻两番", "value"] == 4.0 and c.loc["翻两番", "kind"] == "multiple"
+    assert c["measured"].tolist() == ["全国工农业的年总产值"] * 3  # the start and end of the change it states
+    c = by_surface("实现国内生产总值和城乡居民人均收入比二0一0年翻一番。")  # cpc_18
+    assert c.loc["翻一番", "value"] == 2.0 and c.loc["翻一番", "direction"] == "比二0一0年翻番"
+    assert c.loc["翻一番", "measured"] == "国内生产总值和城乡居民人均收入"
+
+
+def test_times_after_a_rise_count_the_start_once_more_and_a_figure_of_speech_is_no_claim():
+    c = by_surface("工业总产值增长一倍，职工人数增长到三倍，敌人凶猛十倍。")
+    assert c.index.tolist() == ["一倍", "三倍"] and c["value"].tolist() == [2.0, 3.0]
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+def test_fractions_are_percentages_and_vague_numbers_keep_their_round_figure():
+    c = by_surface("在我们这个占世界人口五分之一的国家里，全面建设惠及十几亿人口的小康社会，县委以上的干部有几十万，上百万人参加。")
+    assert c.index.tolist() == ["五分之一", "十几亿人口", "几十万", "上百万人"]
+    assert c.loc["五分之一", "value"] == 20.0 and c.loc["五分之一", "value_unit"] == "%"
+    assert c.loc["十几亿人口", "value"] == 1e9 and c.loc["上百万人", "value"] == 1e6  # the round figure it exceeds
+    assert math.isnan(c.loc["几十万", "value"]) and c.loc["几十万", "measured"] == "干部"
+
+
+def test_a_large_count_needs_no_counter():
+    c = by_surface("中国十亿人民正在进行现代化建设，两千三百万台湾同胞，裁减军队员额二十万任务顺利完成，有五千万党员。")
+    assert c.index.tolist() == ["十亿", "两千三百万", "二十万", "五千万"]  # 人 of 人民 and 台 of 台湾 are no units
+    assert c["kind"].unique().tolist() == ["count"]
+    assert c["measured"].tolist() == ["中国人民", "台湾同胞", "军队员额", "党员"]
+    assert c.loc["二十万", "direction"] == "裁减"  # the verb changes what the number counts
+
+
+@pytest.mark.parametrize("text, surface, low, high", [
+    ("全年比上年增长5%－6%。", "5%－6%", 5, 6),
+    ("全年比上年增长5-6%。", "5-6%", 5, 6),
+    ("预计经济增长速度为百分之五到百分之六。", "百分之五到百分之六", 5, 6),
+    ("全国农村贫困人口减少了八千万至一亿人。", "八千万至一亿人", 8e7, 1e8),
+    ("培训教师1000～1500名。", "1000～1500名", 1000, 1500),
+    ("根据初步测算，增长百分之八到九是可能的。", "百分之八到九", 8, 9),  # the high end without 百分之
+])  # fmt: skip
+def test_a_range_keeps_both_ends(text, surface, low, high):
+    c = claims_of(text)
+    assert c["surface"].tolist() == [surface]
+    row = c.iloc[0]
+    assert (row["low"], row["high"], row["value"]) == (low, high, (low + high) / 2)
+
+
+def test_a_change_from_one_level_to_another_is_not_a_range():
+    c = claims_of("失业率从5%降到4%，由百分之八提高到百分之十，电话0371-12345678，2020-2025年。")
+    assert c["surface"].tolist() == ["5%", "4%", "百分之八", "百分之十"]
+    assert (c["low"] == c["value"]).all() and (c["high"] == c["value"]).all()
+
+
+# --------------------------------------------------------------------------- what is measured, direction
+
+
+@pytest.mark.parametrize("sentence, surface, measured, direction", [
+    ("全县破案率比上年提高到92%。", "92%", "全县破案率", "比上年提高"),  # the subject before a comparison and 提高到
+    ("第三产业比重上升到55%。", "55%", "第三产业比重", "上升"),
+    ("国内生产总值年均增长百分之十二点一。", "百分之十二点一", "国内生产总值", "增长"),  # cpc_15
+    ("基本医疗保险参保率稳定在百分之九十五。", "百分之九十五", "基本医疗保险参保率", ""),  # cpc_20
+    ("我国经济总量占世界经济的比重达百分之十八点五，提高七点二个百分点。", "百分之十八点五", "经济总量占世界经济的比重", ""),
+    ("我国经济总量占世界经济的比重达百分之十八点五，提高七点二个百分点。", "七点二个百分点", "经济总量占世界经济的比重", "提高"),
+    ("城镇化率提高十一点六个百分点，达到百分之六十四点七。", "百分之六十四点七", "城镇化率", ""),  # cpc_20
+    ("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "五十四万亿元", "国内生产总值", "增长"),  # cpc_20: the start of a rise
+    ("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "一百一十四万亿元", "国内生产总值", "增长"),
+    ("居民人均可支配收入从一万六千五百元增加到三万五千一百元。", "三万五千一百元", "居民人均可支配收入", "增加"),  # cpc_20
+    ("二0一一年国内生产总值达到四十七点三万亿元。", "四十七点三万亿元", "国内生产总值", ""),  # the year is not part of it
+    ("粮食产量由三千亿公斤增加到五千亿公斤。", "五千亿公斤", "粮食产量", "增加"),
+    ("全国八百三十二个贫困县全部摘帽。", "八百三十二个", "全国贫困县", ""),  # cpc_20
+    ("全年粮食产量达到6.5亿吨，比上年增加1200万吨。", "1200万吨", "全年粮食产量", "比上年增加"),  # the clause continues
+    ("人均预期寿命增长到七十八点二岁。", "七十八点二岁", "人均预期寿命", "增长"),  # cpc_20
+    ("居民消费价格上涨2.1%。", "2.1%", "居民消费价格", "上涨"),  # the segmenter glues 价格上涨
+    ("全国农村贫困人口减少了三千二百万。", "三千二百万", "全国农村贫困人口", "减少"),  # cpc_15: a count without a counter
+    ("我们党有五千八百万党员。", "五千八百万", "党员", ""),  # cpc_15
+])  # fmt: skip
+def test_what_a_claim_measures_is_read_from_the_sentence_grammar(sentence, surface, measured, direction):
+    c = by_surface(sentence)
+    assert (c.loc[surface, "measured"], c.loc[surface, "direction"]) == (measured, direction)
+
+
+def test_words_that_hold_a_number_and_a_unit_are_not_claims():
+    text = ("革命委员会要实行一元化的领导，坚持多元论，城乡二元经济结构，我们千万不能忘记，十万火急，亿万人民，几十年来，"
+            "60岁以上老人，毛主席万岁，以上十条。")  # fmt: skip
+    assert claims_of(text)["surface"].tolist() == []
+
+
+def test_money_in_another_currency_keeps_its_currency():
+    c = by_surface("外汇储备达到3万亿美元，进出口总额4.5万亿元。")
+    assert c["value"].tolist() == [3e12, 4.5e12] and c["value_unit"].tolist() == ["美元", "元"]
+
+
+# --------------------------------------------------------------------------- the CPC corpus
+
+
+def test_claims_in_the_party_congress_reports_have_values_within_their_ends(cpc_corpus):
+    c = D.claims(corpus.sentences(cpc_corpus.documents()), config=CONFIG)
+    assert len(c) >= 50 and {"percent", "money", "multiple"} <= set(c["kind"])
+    known = c[c["value"].notna()]
+    assert (known["low"] <= known["value"]).all() and (known["value"] <= known["high"]).all()
+    assert c.loc[c["value"].isna(), "number"].str.contains("[几数]").all()  # only a vague number has no value
+    assert c.groupby("kind")["value_unit"].nunique().loc[["percent", "money", "multiple"]].eq(1).all()
+    texts = cpc_corpus.documents().set_index("doc_id")["text"]
+    assert all(texts[r.doc_id][r.start : r.end] == r.surface for r in c.itertuples())
+
+
+# --------------------------------------------------------------------------- the gold standards
+
+SEED_GOLD = Path(__file__).resolve().parent / "fixtures" / "discourse_gold.json"
+CPC_GOLD = Path(__file__).resolve().parent / "fixtures" / "cpc_gold"
+_UP = re.compile(r"上升|增长|增加|提升|提高|攀升|回升|上涨|上调|扩大|增幅|翻|[升增涨]")
+_DOWN = re.compile(r"下降|减少|降低|回落|下滑|下跌|下调|缩小|缩减|压缩|降幅|[降减跌]")
+
+
+def polarity(direction: str) -> str:
+    """up, down or '' for a direction as written (比上年提高 → up, 同比下降 → down) or as the CPC gold writes it (level: '')."""
+    direction = "" if not isinstance(direction, str) else direction
+    if direction in ("up", "down"):
+        return direction
+    return "down" if _DOWN.search(direction) else "up" if _UP.search(direction) else ""
+
+
+def _plain(text: object) -> str:
+    """A measured thing without spaces, quotation marks, 的 (全国的企业 is 全国企业) and the gold's bracketed context
+    (国内生产总值（年均增长）)."""
+    return re.sub(r"（[^（）]*）|[\s“”‘’\"《》的]", "", text) if isinstance(text, str) else ""
+
+
+def same_measure(gold: object, found: object) -> bool:
+    """The same thing measured: equal, or one is the other with words before it (全县破案率, 破案率), both at least 2 characters."""
+    g, f = _plain(gold), _plain(found)
+    if g == f:
+        return True
+    short, long = sorted((g, f), key=len)
+    return len(short) >= 2 and long.endswith(short)
+
+
+def same_value(gold: float, found: float) -> bool:
+    """Equal to the precision a gold value is written with (三分之一 is 33.333 there)."""
+    return math.isclose(gold, found, rel_tol=1e-4, abs_tol=1e-9)
+
+
+def score(gold: pd.DataFrame, found: pd.DataFrame) -> dict[str, object]:
+    """The four targets over gold claims matched one to one to found claims of the same document and span.
+
+    A gold claim is found where a claim of the same ``doc_id`` in the same ``span`` (the region
+    or paragraph it was read from) has the same surface or one holding the other (100余个 and
+    100余个（次）), the nearest in ``start`` first. ``measured`` is right where :func:`same_measure`,
+    ``direction`` where its :func:`polarity` agrees, ``value`` where it is equal (and ``low`` and
+    ``high`` where the gold gives them); rates are over all gold claims (a miss is wrong on all
+    four), and ``value of found`` over the claims found.
+    """
+    pool: dict[tuple, list[tuple]] = {}
+    for row in found.itertuples():
+        pool.setdefault((row.doc_id, row.span), []).append(row)
+    used: set[int] = set()
+    out: dict[str, list] = {"missed": [], "wrong measured": [], "wrong direction": [], "wrong value": []}
+    for g in gold.itertuples():
+        candidates = [r for r in pool.get((g.doc_id, g.span), []) if id(r) not in used
+                      and (r.surface == g.surface or r.surface in g.surface or g.surface in r.surface)]  # fmt: skip
+        if not candidates:
+            out["missed"].append((g.doc_id, g.surface, g.sentence[:60]))
+            continue
+        r = min(candidates, key=lambda r: (r.surface != g.surface, abs(r.start - g.start)))
+        used.add(id(r))
+        if not same_measure(g.measured, r.measured):
+            out["wrong measured"].append((g.doc_id, g.surface, g.measured, r.measured))
+        if polarity(g.direction) != polarity(r.direction):
+            out["wrong direction"].append((g.doc_id, g.surface, g.direction, r.direction))
+        ends = [(e, getattr(g, e, float("nan"))) for e in ("low", "high")]
+        values_agree = (pd.isna(g.value) or same_value(float(g.value), r.value)) and all(
+            pd.isna(v) or same_value(float(v), getattr(r, e)) for e, v in ends)  # fmt: skip
+        if not values_agree:
+            out["wrong value"].append((g.doc_id, g.surface, g.value, r.value))
+    n = len(gold)
+    rates = {"found": 1 - len(out["missed"]) / n}
+    rates |= {k: (n - len(out["missed"]) - len(out[f"wrong {k}"])) / n for k in ("measured", "direction", "value")}
+    rates["value of found"] = 1 - len(out["wrong value"]) / max(n - len(out["missed"]), 1)
+    return {"n": n, **rates, **out}
+
+
+def report(name: str, result: dict[str, object]) -> None:
+    print(f"\n{name}: {result['n']} gold claims; found {result['found']:.3f}, measured {result['measured']:.3f}, "
+          f"direction {result['direction']:.3f}, value {result['value']:.3f} "
+          f"({result['value of found']:.3f} of those found)")
+    for key in ("missed", "wrong measured", "wrong direction", "wrong value"):
+        for item in result[key]:
+            print(f"  {key}: {item}")
+
+
+def seed_gold_table() -> pd.DataFrame:
+    """The seed gold's claims with the value their number and unit give (the unit's leading 万/亿 is its scale)."""
+    claims = pd.DataFrame(json.loads(SEED_GOLD.read_text(encoding="utf-8"))["claims"])
+    scale = {"万": 1e4, "亿": 1e8}
+
+    def value(number: str, unit: str) -> float:
+        if number == "零":
+            return 0.0
+        digits = float(number) if re.fullmatch(r"[\d.]+", number) else float({"一": 1, "两": 2}[number])
+        return digits * scale.get(unit[:1], 1) if unit not in ("万", "亿") else digits * scale[unit]
+
+    return claims.assign(value=[value(n, u) for n, u in zip(claims["number"], claims["unit"])],
+                         measured=claims["measured_np"], span=claims["para_no"])  # fmt: skip
+
+
+@pytest.mark.skipif(not SEED_GOLD.is_file(), reason="the hand-made gold standard fixtures/discourse_gold.json is absent")
+def test_claims_reach_the_targets_on_the_seed_gold_standard(seed_corpus):
+    found = D.claims(corpus.sentences(corpus.paragraphs(seed_corpus)), config=CONFIG).assign(span=lambda c: c["para_no"])
+    result = score(seed_gold_table(), found)
+    report("seed gold", result)
+    assert result["found"] >= 0.95 and result["measured"] >= 0.8 and result["direction"] >= 0.9
+    assert result["value of found"] == 1.0
+
+
+def cpc_regions(texts: pd.Series, regions: pd.DataFrame) -> pd.DataFrame:
+    """The gold's regions as offsets into the cleaned text: from ``first_chars`` to the end of ``last_chars``."""
+    rows = []
+    for region in regions.itertuples():
+        text = texts[region.doc_id]
+        start = text.find(region.first_chars)
+        end = text.find(region.last_chars, start)
+        assert start >= 0 and end >= 0, f"region {region.Index} of {region.doc_id} is not in the cleaned text"
+        rows.append((region.doc_id, region.Index, start, end + len(region.last_chars)))
+    return pd.DataFrame(rows, columns=["doc_id", "span", "region_start", "region_end"])
+
+
+def in_regions(table: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``table`` (doc_id, start) inside a region, with the region's number as ``span``."""
+    merged = table.merge(regions, on="doc_id")
+    inside = (merged["region_start"] <= merged["start"]) & (merged["start"] < merged["region_end"])
+    return merged[inside].drop(columns=["region_start", "region_end"])
+
+
+def gold_in_cleaned_text(gold: pd.DataFrame, texts: pd.Series, regions: pd.DataFrame) -> pd.DataFrame:
+    """The gold's claims with ``start`` in the cleaned text and ``span`` their region.
+
+    The gold's offsets are into the raw files; each surface is found in its region of the cleaned
+    text in turn (the n-th occurrence of a surface in the gold is the n-th in the region).
+    """
+    rows = []
+    seen: dict[tuple, int] = {}
+    for g in gold.itertuples(index=False):
+        region = regions[regions["doc_id"] == g.doc_id].iloc[0]
+        text, at = texts[g.doc_id], seen.get((g.doc_id, g.surface), int(region["region_start"]))
+        start = text.find(g.surface, at, int(region["region_end"]))
+        assert start >= 0, f"gold claim {g.surface!r} of {g.doc_id} is not in its region of the cleaned text"
+        seen[(g.doc_id, g.surface)] = start + 1
+        rows.append(g._replace(start=start)._asdict() | {"span": int(region["span"])})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.skipif(not (CPC_GOLD / "claims.csv").is_file(), reason="the blind CPC gold standard fixtures/cpc_gold is absent")
+def test_claims_reach_the_targets_on_the_blind_cpc_gold_standard(cpc_corpus):
+    text_columns = ["doc_id", "surface", "number", "unit", "value_unit", "kind", "measured", "direction", "sentence"]
+    gold = pd.read_csv(CPC_GOLD / "claims.csv", dtype={c: str for c in text_columns}, keep_default_na=False)
+    for column in ("value", "low", "high"):
+        gold[column] = pd.to_numeric(gold[column].replace("", float("nan")))
+    texts = cpc_corpus.documents().set_index("doc_id")["text"]
+    regions = cpc_regions(texts, pd.read_csv(CPC_GOLD / "regions.csv", keep_default_na=False))
+    found = D.claims(corpus.sentences(cpc_corpus.documents()), config=CONFIG)
+    result = score(gold_in_cleaned_text(gold, texts, regions), in_regions(found, regions))
+    report("CPC gold", result)
+    assert result["found"] >= 0.95 and result["measured"] >= 0.8 and result["direction"] >= 0.9
+    assert result["value of found"] == 1.0
