@@ -1,7 +1,7 @@
 """The shared detectors of the units official Chinese texts mark themselves.
 
-X+Y models (党建+警务, 1+X), numbered formulae (三会一课, 五个坚持), quoted phrases
-(“枫桥经验”), cited titles (《…》) and numbers with units (25.8%, 13.8亿元).
+X+Y models (党建+警务, 1+X), numbered formulae (四个全面, 十四五), quoted phrases
+(“枫桥经验”), cited titles (《…》) and numbers with units (12.1%, 47.3万亿元).
 Cleaning, segmentation and discourse analysis all use these, so a unit is detected
 the same way at every stage. Each detector yields :class:`re.Match` objects over the
 text it is given; offsets are therefore offsets into that text.
@@ -23,7 +23,7 @@ CJK_CHAR = f"[{CJK}]"
 #: The numerals that number things in order: 一 to 十 (一是, 一、, （一）, 第一). An ordinal
 #: never uses 两 (二是, 第二, never 两是), so markers, headings and section numbers use this set.
 CN_ORDINALS = "一二三四五六七八九十"
-#: The numerals that count: the ordinals and 两 (两个维护). They open numbered formulae (三会一课,
+#: The numerals that count: the ordinals and 两 (两个维护). They open numbered formulae (四个现代化,
 #: 三大攻坚战) and a written-out number begins with one of them.
 CN_DIGITS = CN_ORDINALS + "两"
 #: 双 counts as two in multi-part and bare formulae only (双循环, 一核双驱), never in a number.
@@ -358,7 +358,7 @@ _NUMBER_UNITS = "个名场次件项条位批届天是元"
 _NUMERAL = rf"(?:\d+(?:[.．,，]\d+)*|[{CN_NUMERAL_CHARS}]+)"
 _ONE_NUMBER = rf"[{CN_VAGUE}]?{_NUMERAL}(?:分之{_NUMERAL})?(?:[{CN_VAGUE}]|{_NUMERAL})*"
 _NUMBER_WORD_RE = re.compile(
-    rf"[\d.．,，%％‰\-–—~～/:：]+"  # 2024, 25.8%, 2023-05-12, 14:30
+    rf"[\d.．,，%％‰\-–—~～/:：]+"  # 2024, 12.1%, 2023-05-12, 14:30
     rf"|(?:第|百分之|千分之)?{_ONE_NUMBER}(?:[{_NUMBER_UNITS}]|周年|个月|万元|亿元|人次)?"  # 第三次, 10余万, 一百多个
     rf"|(?:{_ONE_NUMBER}年)?(?:{_ONE_NUMBER}月)?(?:{_ONE_NUMBER}[日号])?"  # 一九五四年, 十月一日
 )
@@ -368,13 +368,13 @@ def is_number_word(word: str) -> bool:
     """Whether a word is nothing but a number: digits or a written-out numeral, with 余/多/几, scales and one unit.
 
     Numeral years, dates and counts (一九五四年, 二〇二二年, 1954年, 10余万, 三千多, 三分之一, 第三次, 一是)
-    are numbers; words that merely open with a numeral (一些, 一样, 统一, 三会一课, 四个全面, 二十大) and
+    are numbers; words that merely open with a numeral (一些, 一样, 统一, 四个全面, 二十大) and
     the idioms in :data:`NUMERAL_IDIOMS` (万一, 千万) are not. Nor are the names of five-year plans
     (十三五, 十四五, 九五: :func:`is_plan_name`), save those also written as a number or a round
     count (十五, 三五, 四五, 五五: 三五天). Full-width digits count as digits.
 
-    >>> [w for w in ["一九五四年", "二〇二二年", "１９５４年", "10余万", "三千多", "一名", "第三次", "25.8%", "数百"] if is_number_word(w)]
-    ['一九五四年', '二〇二二年', '１９５４年', '10余万', '三千多', '一名', '第三次', '25.8%', '数百']
+    >>> [w for w in ["一九五四年", "二〇二二年", "１９５４年", "10余万", "三千多", "一名", "第三次", "12.1%", "数百"] if is_number_word(w)]
+    ['一九五四年', '二〇二二年', '１９５４年', '10余万', '三千多', '一名', '第三次', '12.1%', '数百']
     >>> [w for w in ["一些", "一样", "统一", "万一", "千万", "十分", "四个全面", "两个一百年", "二十大", "十四五", "九五"] if is_number_word(w)]
     []
     """
@@ -625,14 +625,14 @@ def cn_int(numeral: str) -> int | None:
 
 
 def chinese_numeral_value(number: str) -> float:
-    """The value of a number as :data:`NUMBER` matches it: Arabic (1,200, 13.8) or written out (三千二百万, 三点五).
+    """The value of a number as :data:`NUMBER` matches it: Arabic (1,200, 47.3) or written out (三千二百万, 三点五).
 
     Written-out numbers: 亿 and 万 multiply what comes before them (二万八千亿: 28,000 × 10⁸; a
     bare 万 is ten thousand), the rest is read by :func:`cn_int`, and the digits after 点 are
     decimals read one by one.
 
-    >>> [chinese_numeral_value(n) for n in ["一百二十", "三千二百万", "一亿二千万", "二万八千亿", "三点五", "1,200", "13.8"]]
-    [120.0, 32000000.0, 120000000.0, 2800000000000.0, 3.5, 1200.0, 13.8]
+    >>> [chinese_numeral_value(n) for n in ["一百二十", "三千二百万", "一亿二千万", "二万八千亿", "三点五", "1,200", "47.3"]]
+    [120.0, 32000000.0, 120000000.0, 2800000000000.0, 3.5, 1200.0, 47.3]
     """
     if not _NUMBER_RE.fullmatch(number):
         raise ValueError(f"not a number in Arabic digits or Chinese numerals: {number!r}")
