@@ -32,6 +32,7 @@ from corpus import structure
 from corpus.clean import CleanConfig
 from corpus.container import Corpus
 from corpus.dictionary import Dictionary, _plan, example_dictionary_path, load_dictionary, lookup, unmatched_entries
+from corpus.discourse.spread import _trie_pattern
 from corpus.pipeline import AUDIT_COLUMNS
 from corpus.segment import TokenConfig, tokens, with_corpus_terms
 
@@ -74,25 +75,6 @@ def thousand_entries(toks: pd.DataFrame, texts: list[str]) -> Dictionary:
     for i, entry in enumerate(entries):
         categories.setdefault(f"c{i % 11:02d}", []).append(entry)
     return Dictionary({k: tuple(v) for k, v in categories.items()})
-
-
-def _trie_regex(words: list[str]) -> str:
-    """One regex for many strings with shared prefixes factored out (longer continuations first: leftmost-longest)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def regex(node: dict) -> str:
-        branches = [re.escape(ch) + regex(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = "(?:" + "|".join(branches) + ")"
-        return body + "?" if "" in node else body
-
-    return regex(trie)
 
 
 def seconds(fn):
@@ -147,7 +129,7 @@ def main() -> None:
     print(f"text matchers, {len(forms)} strings on {mb:.1f} MB:")
     n, t = seconds(lambda: sum(len(plan.finder.find(text)[0]) for text in sample))
     print(f"  {'NumPy hashes, every occurrence (lookup)':38} {t:7.2f} s  {mb / t:6.2f} MB/s  {n:,} occurrences")
-    leftmost = re.compile(_trie_regex(forms))
+    leftmost = re.compile(_trie_pattern(forms))
     n, t = seconds(lambda: sum(1 for text in sample for _ in leftmost.finditer(text)))
     print(f"  {'trie regex, leftmost-longest':38} {t:7.2f} s  {mb / t:6.2f} MB/s  {n:,} matches")
     flat = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))

@@ -239,13 +239,7 @@ def _models_on_plus_lines(text: str) -> Iterator[re.Match[str]]:
     a search bounded to a line finds what the whole text's search finds there. (The pattern
     can open on any ideograph, so a search of a whole Chinese text tries every position.)
     """
-    end = 0
-    for plus in _PLUS.finditer(text):
-        if plus.start() < end:
-            continue
-        start = text.rfind("\n", 0, plus.start()) + 1
-        end = text.find("\n", plus.start())
-        end = len(text) if end < 0 else end
+    for start, end in plus_sign_lines(text):
         yield from _MODEL_RE.finditer(text, start, end)
 
 
