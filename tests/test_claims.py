@@ -132,6 +132,13 @@ def test_a_large_count_needs_no_counter():
     assert c.loc["二十万", "direction"] == "裁减"  # the verb changes what the number counts
 
 
+def test_a_bare_baiwan_is_a_million_but_qianwan_and_yiwan_are_words():
+    """百万 alone is a count (裁军百万, 百万大军); 千万 ("by all means"), 亿万 ("myriad") and 百万富翁 are not claims."""
+    c = by_surface("在裁军百万的同时，军队建设取得进步。百万大军渡过长江。千万不要忘记历史。亿万人民意气风发。他不是百万富翁。")
+    assert c.index.tolist() == ["百万", "百万"] and c["value"].tolist() == [1e6, 1e6]
+    assert c["direction"].tolist() == ["裁军", ""]
+
+
 @pytest.mark.parametrize("text, surface, low, high", [
     ("全年比上年增长5%－6%。", "5%－6%", 5, 6),
     ("全年比上年增长5-6%。", "5-6%", 5, 6),
@@ -211,7 +218,7 @@ def test_claims_in_the_party_congress_reports_have_values_within_their_ends(cpc_
 SEED_GOLD = Path(__file__).resolve().parent / "fixtures" / "discourse_gold.json"
 CPC_GOLD = Path(__file__).resolve().parent / "fixtures" / "cpc_gold"
 _UP = re.compile(r"上升|增长|增加|提升|提高|攀升|回升|上涨|上调|扩大|增幅|翻|[升增涨]")
-_DOWN = re.compile(r"下降|减少|降低|回落|下滑|下跌|下调|缩小|缩减|压缩|降幅|[降减跌]")
+_DOWN = re.compile(r"下降|减少|降低|回落|下滑|下跌|下调|缩小|缩减|压缩|降幅|裁军|[降减跌]")
 
 
 def polarity(direction: str) -> str:

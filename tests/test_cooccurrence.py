@@ -12,7 +12,7 @@ import pytest
 from scipy.stats import power_divergence
 
 import corpus
-from corpus.cooccurrence import COLLOCATION_COLUMNS, collocations, propose_terms
+from corpus.cooccurrence import COLLOCATE_COLUMNS, COLLOCATION_COLUMNS, collocates, collocations, propose_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -159,3 +159,53 @@ def test_bad_arguments_are_refused_with_the_allowed_values(planted):
 def test_no_ngram_above_min_count_gives_an_empty_table_with_the_columns(planted):
     table = collocations(planted, min_count=100)
     assert table.empty and table.columns.tolist() == COLLOCATION_COLUMNS
+
+
+# --- collocates: the words within a window of chosen terms ------------------------------------
+
+#: Invented sentences (one a paragraph): 改革 has 开放 two or three tokens away, never next to it;
+#: 体制 stands next to 改革 once; the last paragraph puts 开放 in the sentence after 改革.
+WINDOW_PARAGRAPHS = {
+    "a": ["坚持 改革 经济 体制 开放 方针", "深化 改革 扩大 对外 开放", "推进 农村 改革 继续 开放 市场"],
+    "b": ["全面 深化 改革 体制 创新 开放 格局", "经济 发展 稳定 增长 民生 改善"],
+    "c": ["推动 改革"],
+}
+
+
+def test_collocates_count_the_words_within_the_window_that_adjacent_pairs_miss():
+    tokens = _token_table(WINDOW_PARAGRAPHS)
+    near = collocates(tokens, ["改革"], window=3, min_count=1).set_index("collocate")
+    assert near.columns.tolist() == [c for c in COLLOCATE_COLUMNS if c != "collocate"]
+    assert near.at["开放", "count"] == 4 and near.at["开放", "docs"] == 2
+    assert "开放" not in set(collocates(tokens, ["改革"], window=1, min_count=1)["collocate"])
+    assert "改革 开放" not in set(collocations(tokens, min_count=1)["ngram"])
+    assert near.index[0] == "开放"  # the strongest: in every window but one, rare elsewhere
+    # the 2 × 2 table: positions in a window of 改革 (R) or not, among the tokens that are not 改革 (N)
+    n = len(tokens) - 5  # 改革 five times
+    r, c, o = near.at["开放", "window_tokens"], 4, 4
+    assert near.at["开放", "expected"] == pytest.approx(r * c / n)
+    table = np.array([[o, r - o], [c - o, n - r - (c - o)]], dtype=float)
+    assert near.at["开放", "g2"] == pytest.approx(power_divergence(table, lambda_="log-likelihood", axis=None,
+                                                                   f_exp=np.outer(table.sum(1), table.sum(0)) / n).statistic)
+    assert near.at["开放", "log_dice"] == pytest.approx(14 + math.log2(2 * 4 / (5 + 4)))
+
+
+def test_collocates_stop_at_the_sentence_and_count_each_position_once():
+    tokens = _token_table({"a": ["改革 开放 改革", "开放 经济"]})
+    near = collocates(tokens, "改革", window=5, min_count=1).set_index("collocate")
+    assert near.at["开放", "count"] == 1  # between two occurrences: one position; the next paragraph's 开放 is not near
+    assert near.at["开放", "window_tokens"] == 1 and near.at["开放", "node_count"] == 2
+    assert collocates(tokens, ["不存在"], window=5).columns.tolist() == COLLOCATE_COLUMNS
+    with pytest.raises(ValueError, match="measure"):
+        collocates(tokens, ["改革"], measure="t")
+    with pytest.raises(ValueError, match="window"):
+        collocates(tokens, ["改革"], window=0)
+
+
+def test_collocates_in_the_party_congress_reports(cpc_corpus):
+    near = collocates(cpc_corpus.tokens(), ["改革", "阶级斗争"], window=5, min_count=3)
+    first = near.groupby("node", sort=False)["collocate"].apply(lambda s: s.head(5).tolist())
+    assert "经济体制" in first["改革"]
+    assert "无产阶级" in first["阶级斗争"]
+    by_pmi = collocates(cpc_corpus.tokens(), ["改革"], window=5, min_count=3, measure="pmi")
+    assert by_pmi["pmi"].is_monotonic_decreasing

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from corpus.report import run_reports
@@ -43,7 +44,16 @@ def test_every_notebook_renders_on_the_seeds_without_errors(seeds_run):
         assert "Traceback" not in page and 'class="output_error"' not in page
         assert 'src="data:image/png;base64' in page, f"{r.name} has no embedded figure"
         assert not re.search(r"<script[^>]+src=\"https?://", page)
+        assert "application/vnd.jupyter.widget" not in page, f"{r.name} holds widget state or views"
     assert (out / "index.html").is_file() and (out / "seeds" / "index.html").is_file()
+
+
+def test_ipywidgets_is_installed_so_jupyterlab_draws_progress_bars_as_widgets():
+    """The README promises a widget progress bar in JupyterLab: tqdm.auto needs ipywidgets for it."""
+    import ipywidgets
+
+    assert int(ipywidgets.__version__.split(".")[0]) >= 8
+    assert '"ipywidgets>=' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_every_notebook_states_its_question_shows_figures_with_alt_text_and_ends_with_a_summary_cell():
@@ -157,6 +167,12 @@ def test_the_suite_renders_the_party_congress_corpus(tmp_path, cache):
     run = run_reports(CPC, out_dir=tmp_path, command="pytest", cache_dir=cache)
     assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
     assert (tmp_path / "cpc" / "index.html").is_file()
+    # the discourse report follows the example codebook's 提法 through the twelve reports
+    tifa = pd.read_csv(tmp_path / "cpc" / "04_discourse" / "tifa_diffusion.csv", encoding="utf-8-sig").set_index("item")
+    assert tifa.at["民主集中制", "n_docs"] == 12 and tifa.at["科学发展观", "n_docs"] == 4
+    assert "两个维护" not in tifa.index  # a Central Committee formula of 2018, in no Congress report
+    page = (tmp_path / "cpc" / "04_discourse.html").read_text(encoding="utf-8")
+    assert "appear in no document: 两个维护、两个确立" in page
 
 
 @pytest.mark.slow
@@ -186,3 +202,31 @@ def test_a_one_document_corpus_renders_every_report_and_says_what_needs_two(tmp_
     assert not run.failures, [f"{r.name}: {r.error}" for r in run.results if r.error]
     page = (tmp_path / "reports" / "one" / "03_comparison.html").read_text(encoding="utf-8")
     assert "needs two or more documents" in page and "No dendrogram" in page
+
+
+@pytest.mark.slow
+def test_the_discourse_report_renders_a_corpus_with_messy_and_duplicated_values(tmp_path, cache):
+    """Metadata columns equal after NFKC, dates in several forms or missing, a value that starts a formula, a document
+    twice and one line of text: the page renders (pandas' Styler once failed on such columns) and shows them as data."""
+    folder = tmp_path / "messy"
+    folder.mkdir()
+    texts = {
+        "a": "坚持“一个中心、两个基本点”，实现四个现代化，国内生产总值比上年增长百分之十。\n\n坚持四项基本原则。",
+        "b": "全面建成小康社会，坚持“一个中心、两个基本点”，城镇新增就业一千三百万人以上。",
+        "c": "坚持四项基本原则。",
+    }
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    (folder / "a_copy.txt").write_text(texts["a"], encoding="utf-8")  # the same document twice
+    (folder / "metadata.csv").write_text(
+        "doc_id,date,ＴＩＴＬＥ,TITLE,source\n"
+        "a,1987年10月25日,报告 甲,报告甲,=HYPERLINK(\"http://x\")\n"
+        "b,2002,报告 乙,报告乙,<script>alert(1)</script>\n"
+        "c,不详,报告 丙,报告丙,\n"
+        "a_copy,,报告 甲,报告甲,\n", encoding="utf-8")
+    run = run_reports(folder, out_dir=tmp_path / "reports", only=["00_corpus_overview", "04_discourse"], command="pytest",
+                      cache_dir=cache)
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.results if r.error]
+    page = (tmp_path / "reports" / "messy" / "04_discourse.html").read_text(encoding="utf-8")
+    assert "一个中心、两个基本点" in page and "<script>alert(1)" not in page
+    assert "have no date" in page  # two documents without a date, said in the summary

@@ -357,7 +357,7 @@ def _start(folder: Path, notebooks: Path, out: Path, cache: Path, *extra: str):
     import sys
 
     env = {**os.environ, "CORPUS_CACHE_DIR": str(cache)}
-    return subprocess.Popen([sys.executable, "-m", "corpus.report.runner", str(folder), "--notebooks", str(notebooks),
+    return subprocess.Popen([sys.executable, "-m", "corpus.report", str(folder), "--notebooks", str(notebooks),
                              "--out", str(out), "--jobs", "1", *extra], env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
@@ -456,3 +456,28 @@ def test_kernels_listen_on_local_sockets_in_a_private_folder_not_on_tcp_ports():
     folder = Path(manager.ip).parent
     assert folder.is_dir() and folder.name.startswith("corpus-kernel-") and not any(folder.iterdir())
     folder.rmdir()
+
+
+@pytest.mark.slow
+def test_the_console_prints_one_line_per_notebook_and_no_kernel_or_nbconvert_warnings(tmp_path: Path) -> None:
+    """The command's own output, workers included: start, finish, time and failure per notebook, nothing else noisy."""
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    (folder / "a.txt").write_text("全面建成小康社会。\n", encoding="utf-8")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "00_plot.ipynb", parameters_cell(), new_markdown_cell("## 图 Figure"),
+                   new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\nplt.show()"))
+    write_notebook(notebooks / "01_broken.ipynb", parameters_cell(), new_code_cell('raise KeyError("no such column")'))
+    run = _start(folder, notebooks, tmp_path / "reports", tmp_path / "cache", "--jobs", "2")
+    out, err = run.communicate(timeout=300)
+    console = out + err
+    assert run.returncode != 0
+    for name, status in (("00_plot", "ok"), ("01_broken", "failed")):
+        lines = [line for line in console.splitlines() if line.startswith(f"{name} ")]
+        assert len(lines) == 1, console
+        assert re.fullmatch(rf"{name} {status}: started \d\d:\d\d:\d\d, finished \d\d:\d\d:\d\d, \d+\.\d s.*", lines[0])
+    assert "KeyError: 'no such column'" in console
+    assert "a figure has no alt text: show it with corpus.report.figure" in console  # nbconvert's warning, in the line
+    for noise in ("arning", "TCP", "encryption", "Alternative text", "Traceback"):
+        assert noise not in console, console

@@ -13,7 +13,7 @@ from .clean import CleanConfig, clean_text, detect_script
 from .cluster import cluster_units, nmf_topics
 from .compare import distinctive_terms, each_against_rest, group_members, vocabulary_overlap
 from .container import Corpus, concat_corpora, open_corpus, paragraphs, sentences, tokens
-from .cooccurrence import collocations, propose_terms
+from .cooccurrence import collocates, collocations, propose_terms
 from .dictionary import Dictionary, dictionary_counts, dictionary_dtm, dictionary_from, load_dictionary, lookup, unmatched_entries
 from .features import DTM, corpus_keywords, dtm, kwic, linkage, prune, similarity, term_frequency, tfidf, top_terms
 from .io import CorpusError
@@ -38,6 +38,7 @@ __all__ = [
     "before_after",
     "clean_text",
     "cluster_units",
+    "collocates",
     "collocations",
     "concat_corpora",
     "corpus_keywords",

@@ -1,4 +1,5 @@
-"""Collocations: word pairs (and n-grams) that occur side by side more often than chance.
+"""Collocations: word pairs (and n-grams) that occur side by side more often than chance, and the
+words found near chosen terms (:func:`collocates`, a window of tokens on each side).
 
 The segmenter splits domain phrases the lexicon does not know (基层 | 治理, 枫桥 | 经验);
 ranking adjacent n-grams by association finds them, and :func:`propose_terms` turns the
@@ -14,6 +15,7 @@ are not counted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -23,6 +25,8 @@ from scipy import stats
 from .keyterms import log_likelihood_g2
 
 COLLOCATION_COLUMNS = ["ngram", "words", "count", "expected", "pmi", "g2", "p_value", "docs", "proposed_term"]
+COLLOCATE_COLUMNS = ["node", "collocate", "count", "expected", "pmi", "g2", "log_dice", "p_value", "docs", "node_count",
+                     "window_tokens"]
 
 
 def collocations(
@@ -126,3 +130,99 @@ def propose_terms(colloc_frame: pd.DataFrame, min_docs: int = 2, top: int = 50) 
     """
     keep = (colloc_frame["docs"] >= min_docs) & (colloc_frame["count"] > colloc_frame["expected"])
     return list(dict.fromkeys(colloc_frame.loc[keep, "proposed_term"]))[:top]
+
+
+def collocates(
+    tokens: pd.DataFrame,
+    nodes: Sequence[str],
+    *,
+    window: int = 5,
+    min_count: int = 3,
+    measure: Literal["g2", "pmi", "log_dice"] = "g2",
+) -> pd.DataFrame:
+    """The words within ``window`` tokens of each node term (same sentence), with association scores, strongest first.
+
+    The window counts rows of the token table (after its filters: stop words and punctuation do
+    not use up the window) within one unit (``doc_id``, ``para_no``, ``sent_no`` where present).
+    Each token position is counted once, even where the windows of two occurrences of the node
+    overlap, and the node's own occurrences are set aside, so the positions of the corpus fall
+    into two parts: in a window of the node (``window_tokens`` = R) or not (N − R, N the tokens
+    that are not the node). For a collocate of frequency C with O positions in the windows:
+
+    * ``expected`` E = R · C / (N);  ``pmi`` = log₂(O / E) (Church & Hanks 1990).
+    * ``g2``: Dunning's (1993) G² of the 2 × 2 table (in a window or not × the collocate or not);
+      ``p_value``: its chi-square survival with 1 df. ``log_dice`` = 14 + log₂(2·O / (f_node + C))
+      (Rychlý 2008), which does not grow with the corpus.
+    * ``docs``: documents where the collocate stands in a window of the node; ``node_count``: the node's tokens.
+
+    Rows are sorted per node by ``measure`` (``g2`` signed by O − E), then by count and collocate;
+    a node that is not a token of the table (a phrase the segmenter splits) has no rows.
+
+    >>> t = pd.DataFrame({"doc_id": ["a"] * 6, "token": ["改革", "开放", "政策", "改革", "开放", "经济"],
+    ...                   "start": [0, 2, 4, 6, 8, 10], "end": [2, 4, 6, 8, 10, 12]})
+    >>> collocates(t, ["改革"], window=1, min_count=2)[["node", "collocate", "count"]].values.tolist()
+    [['改革', '开放', 2]]
+    """
+    if measure not in ("pmi", "g2", "log_dice"):
+        raise ValueError(f"`measure` must be one of 'g2', 'pmi', 'log_dice'; got {measure!r}")
+    for name, value in (("window", window), ("min_count", min_count)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
+    if isinstance(nodes, str):
+        nodes = [nodes]
+    missing = [c for c in ("doc_id", "token", "start") if c not in tokens.columns]
+    if missing:
+        raise ValueError(f"tokens have no {missing} column: pass the table from corpus.segment.tokens")
+    unit_keys = [k for k in ("doc_id", "para_no", "sent_no") if k in tokens.columns]
+    table = tokens.sort_values([*unit_keys, "start"], kind="stable")
+    if table.empty:
+        return pd.DataFrame(columns=COLLOCATE_COLUMNS)
+    unit = table.groupby(unit_keys, sort=False, observed=True, dropna=False).ngroup().to_numpy()
+    codes, vocab = pd.factorize(table["token"].astype(str).to_numpy())
+    doc_codes, _ = pd.factorize(table["doc_id"].to_numpy())
+    freq = np.bincount(codes, minlength=len(vocab)).astype(np.float64)
+    index = {word: code for code, word in enumerate(vocab)}
+    offsets = np.concatenate((np.arange(-window, 0), np.arange(1, window + 1)))
+    frames = []
+    for node in dict.fromkeys(nodes):
+        code = index.get(node)
+        if code is None:
+            continue
+        at = np.flatnonzero(codes == code)
+        near, origin = (at[:, None] + offsets[None, :]).ravel(), np.repeat(at, len(offsets))
+        inside = (near >= 0) & (near < len(codes))
+        near, origin = near[inside], origin[inside]
+        near = np.unique(near[unit[near] == unit[origin]])  # same sentence; each position once
+        near = near[codes[near] != code]
+        if len(near) == 0:
+            continue
+        in_window = np.bincount(codes[near], minlength=len(vocab)).astype(np.float64)
+        kept = np.flatnonzero((in_window >= min_count))
+        kept = kept[kept != code]
+        if len(kept) == 0:
+            continue
+        r, n = float(len(near)), float(len(codes) - len(at))
+        o, c = in_window[kept], freq[kept]
+        expected = r * c / n
+        g = log_likelihood_g2(o, c - o, r, n - r)
+        pairs = pd.DataFrame({"collocate": codes[near], "doc": doc_codes[near]})
+        docs = pairs[pairs["collocate"].isin(kept)].drop_duplicates().groupby("collocate").size()
+        frame = pd.DataFrame({
+            "node": node,
+            "collocate": vocab[kept],
+            "count": o.astype(np.int64),
+            "expected": expected,
+            "pmi": np.log2(o / expected),
+            "g2": g,
+            "log_dice": 14 + np.log2(2 * o / (len(at) + c)),
+            "p_value": stats.chi2.sf(g, 1),
+            "docs": docs.reindex(kept).to_numpy(dtype=np.int64),
+            "node_count": len(at),
+            "window_tokens": int(r),
+        })  # fmt: skip
+        key = frame[measure].to_numpy() * (np.sign(o - expected) if measure == "g2" else 1)
+        frames.append(frame.iloc[np.lexsort((frame["collocate"].to_numpy(dtype=str), -o, -key))])
+    if not frames:
+        return pd.DataFrame(columns=COLLOCATE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[COLLOCATE_COLUMNS]
+

@@ -66,7 +66,7 @@ def corpus_files(folder: Path, pattern: str | None = None, *, exclude: Iterable[
     """
     skip = {p.resolve() for p in exclude}
     found = folder.glob(pattern) if pattern else folder.iterdir()
-    files = sorted((p for p in found if not p.name.startswith((".", "~$")) and p.is_file() and p.resolve() not in skip),
+    files = sorted((p for p in found if not p.name.startswith((".", "~$")) and p.is_file() and (not skip or p.resolve() not in skip)),
                    key=lambda p: (p.stem, p.name))  # fmt: skip
     if pattern:
         return files

@@ -6,9 +6,10 @@ Every analysis takes documents (``doc_id``, ``text``) or their paragraphs
 tidy DataFrame whose rows cite ``doc_id``, ``para_no`` and ``start``/``end`` offsets into
 the document's cleaned ``text``. The units are found by the detectors in
 :mod:`corpus.patterns`, the same ones cleaning and segmentation use. One module per
-analysis: :mod:`.formulae` (formulae, X+Y models), :mod:`.slogans` (slogans, cited titles),
-:mod:`.claims`, :mod:`.enumerations`, :mod:`.reuse` (shared passages), :mod:`.diffusion`
-(document order, usage matrices), and :mod:`.units` (what they share).
+analysis: :mod:`.formulas_models` (formulae, X+Y models), :mod:`.quotations` (slogans, cited
+titles), :mod:`.quantities` (claims), :mod:`.numbered_lists` (enumerations), :mod:`.reuse`
+(shared passages), :mod:`.spread` (document order and dates, every occurrence of tracked items,
+diffusion, usage matrices), and :mod:`.units` (what they share).
 
 Formula or claim? decided once, here:
 

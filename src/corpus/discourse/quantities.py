@@ -100,7 +100,8 @@ _WORDED = (
 #: What each pattern of _WORDED needs in a sentence to match there.
 _WORDED_TRIGGERS = tuple(re.compile(t) for t in ("分之", "成", "番", "分之", "[几数]|上[百千万亿]"))
 #: A large count written without a counter (五千八百万党员, 减少了三千二百万, 3000万农民): a number with 万 or 亿
-#: and no unit after it; a count only where it opens with a digit (not 千万 "by all means", 亿万 "myriad").
+#: and no unit after it; a count only where it opens with a digit (not 千万 "by all means", 亿万 "myriad"), or
+#: is 百万 alone, a million (裁军百万, 百万大军), which is never an adverb.
 _BARE_COUNT = re.compile(rf"(?P<number>{NUMBER})(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})(?P<unit>)(?P<alt>)")
 _BARE_COUNT_OPENING = re.compile(rf"[\d{CN_DIGITS}]")
 _BOUND_AFTER = re.compile("以上|以下|左右|上下")
@@ -109,7 +110,7 @@ _BARE_COUNT_TRIGGER = re.compile("[万亿]|[百千](?:以上|以下|左右|上�
 #: 人民, 同胞, 家庭 without a counter), 三个条件 aside.
 _UNIT_IN_WORD = re.compile("人[民士才类]|台湾|家[庭长]|名[义单]|户[口籍]|场所|条[件例]")
 #: What may follow a count without a counter: a noun, a bound, the end of a clause; not an idiom (十万火急).
-_BARE_COUNT_IDIOMS = re.compile(r"火急|分之|之一|之众|年")
+_BARE_COUNT_IDIOMS = re.compile(r"火急|分之|之一|之众|年|富翁|富豪")
 #: What joins the two ends of a range: 5%－6%, 5—6%, 百分之五到百分之六, 八千万至一亿人.
 _RANGE_LEFT = re.compile(rf"(?:百分之|千分之)?(?P<number>{NUMBER})(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})"
                          rf"(?P<unit>%|％|‰|[{CJK}]{{0,3}}?)\s*(?P<sep>[－\-—–~～至到])\s*$")  # fmt: skip
@@ -289,7 +290,8 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
     if re.search("[几数上]", number):  # 十几亿, 几十万, 十几个: a vague count, with a unit or 万/亿 (not 上千疮百孔)
         return bool(unit or re.search("[万亿]", number + m.group("scale") + m.group("scale2")))
     if unit == "":  # _BARE_COUNT: 五千八百万党员
-        return bool(_BARE_COUNT_OPENING.match(number)) and not re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}第]$", before) \
+        opening = _BARE_COUNT_OPENING.match(number) or (number == "百万" and not m.group("scale"))
+        return bool(opening) and not re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}第上]$", before) \
             and not _BARE_COUNT_IDIOMS.match(sentence, m.end())  # fmt: skip
     if not re.search(r"\d", number):  # Chinese numerals: a count of people, an amount, a rate, a written-out large number
         if not re.match(f"[{CN_DIGITS}]", number) or re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}]$", before):

@@ -46,7 +46,7 @@ from ..io import CorpusError, display_path, file_sha256
 from ..schedule import SCHEDULERS, check_scheduler
 from .context import open_report
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("corpus.report.runner")  # named, so `python -m corpus.report` logs like the command
 
 #: Set by the runner in every notebook: what to read, where to write, the cache folder, and no progress bars.
 INJECTED_PARAMETERS = ("corpus_path", "metadata_path", "output_dir", "cache_dir", "progress")
@@ -469,19 +469,39 @@ def mark_failure(executed: Path, error: str) -> str:
     return place
 
 
+class _Collected(logging.Handler):
+    """Keeps the messages of one rendering, so they join the notebook's console line instead of interleaving."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def render_html(executed: Path, html_path: Path, *, show_code: bool = False, name: str | None = None, corpus: str = "",
-                nav: Sequence[tuple[str, str]] = ()) -> None:
-    """Render an executed notebook to a self-contained HTML report with the offline template.
+                nav: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """Render an executed notebook to a self-contained HTML report with the offline template; return nbconvert's warnings.
 
     The page names ``corpus`` and links the index and the reports in ``nav`` (see :func:`decorate_page`).
     The output depends only on the notebook's content and these, so rendering twice gives identical bytes.
+    nbconvert's warnings (a figure without alt text) are returned, not logged, for the caller's one line per notebook.
     """
     nb = _prepare_for_export(nbformat.read(executed, as_version=4))
+    collected = _Collected()
+    log = logging.Logger("nbconvert")  # not registered, so not shared with a rendering in another thread
+    log.addHandler(collected)
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=not show_code, exclude_input_prompt=not show_code,
-                            exclude_output_prompt=not show_code, language_code="zh")
+                            exclude_output_prompt=not show_code, language_code="zh", log=log)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name or executed.stem}})
     html_path.write_text(decorate_page(body, corpus=corpus, nav=nav, current=name or executed.stem), encoding="utf-8")
+    return [_ALT_HINT if message.startswith("Alternative text is missing") else message for message in collected.messages]
+
+
+#: What the console says of a figure shown without alt text (nbconvert's warning, made actionable).
+_ALT_HINT = "a figure has no alt text: show it with corpus.report.figure(fig, alt=...)"
 
 
 def _run_job(job: _Job) -> NotebookResult:
@@ -491,7 +511,7 @@ def _run_job(job: _Job) -> NotebookResult:
     Path(job.parameters["output_dir"]).mkdir(parents=True, exist_ok=True)
     # The earlier run's files stay until this run's are complete: the index never links to half a page.
     executed, html = _running(job.executed), _running(job.html)
-    error = None
+    error, notes = None, []
     try:
         papermill.execute_notebook(job.source, executed, parameters=job.parameters,
                                    kernel_name=job.kernel_name, progress_bar=False,
@@ -510,7 +530,8 @@ def _run_job(job: _Job) -> NotebookResult:
         logger.error("%s failed before its notebook was written: %s", name, error)
     if executed.exists():
         try:
-            render_html(executed, html, show_code=job.show_code, name=job.executed.stem, corpus=job.corpus_label, nav=job.nav)
+            notes = render_html(executed, html, show_code=job.show_code, name=job.executed.stem, corpus=job.corpus_label,
+                                nav=job.nav)
             os.replace(html, job.html)
             html_path = job.html
         except Exception as exc:  # a rendering failure is reported like an execution failure
@@ -520,7 +541,8 @@ def _run_job(job: _Job) -> NotebookResult:
     seconds = round(time.perf_counter() - started, 2)
     status = "failed" if error else "ok"
     (logger.error if error else logger.info)("%s %s: started %s, finished %s, %.1f s%s", name, status, started_at,
-                                             datetime.now().strftime("%H:%M:%S"), seconds, f" ({error})" if error else "")
+                                             datetime.now().strftime("%H:%M:%S"), seconds,
+                                             "".join(f" ({text})" for text in [error, *notes] if text))
     return NotebookResult(name, status, seconds, error, html_path, job.executed, job.parameters)
 
 
@@ -977,6 +999,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"index: {result.report_dir / 'index.html'}", file=sys.stderr)
     return 1 if result.failures else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
