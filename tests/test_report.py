@@ -479,5 +479,5 @@ def test_the_console_prints_one_line_per_notebook_and_no_kernel_or_nbconvert_war
         assert re.fullmatch(rf"{name} {status}: started \d\d:\d\d:\d\d, finished \d\d:\d\d:\d\d, \d+\.\d s.*", lines[0])
     assert "KeyError: 'no such column'" in console
     assert "a figure has no alt text: show it with corpus.report.figure" in console  # nbconvert's warning, in the line
-    for noise in ("arning", "TCP", "encryption", "Alternative text", "Traceback"):
+    for noise in ("arning", "TCP", "encryption", "Alternative text", "Traceback", "IPKernelApp", "KeyboardInterrupt"):
         assert noise not in console, console

@@ -166,15 +166,16 @@ def _lines_holding(text: str, hint: re.Pattern[str]) -> list[_Line]:
     those lines only, found by one scan of the whole text. ``hint`` must match nothing
     ``str.splitlines`` breaks at (\\n, \\r, \\x0b, \\x0c, \\x1c-\\x1e, \\x85, U+2028, U+2029).
     """
-    lines, starts, found, last = _lines(text), None, [], -1
-    for m in hint.finditer(text):
-        if m.start() <= last:
-            continue
-        if starts is None:
-            starts = [line.start for line in lines]
+    m = hint.search(text)
+    if m is None:
+        return []
+    lines, found = _lines(text), []
+    starts = [line.start for line in lines]
+    search = hint.search
+    while m is not None:  # one search a line that holds a match: the rest of the line is skipped
         line = lines[bisect_right(starts, m.start()) - 1]
         found.append(line)
-        last = line.end
+        m = search(text, line.end + 1)
     return found
 
 
@@ -328,7 +329,8 @@ def _removal_bound(text: str, removals: list[Edit], cfg: CleanConfig) -> str | N
     """
     measure, unit = (_ideographs, "Chinese characters") if _ideographs(text) else (_nonspace, "non-space characters")
     total = measure(text)
-    removed = sum(measure(e.before) - measure(e.after) for e in removals)
+    # Both measures add up over pieces of text: one count of all the removed text instead of one per removal.
+    removed = measure("".join([e.before for e in removals])) - measure("".join([e.after for e in removals]))
     if removed and removed >= total:
         return f"bound: it would remove all {total} {unit} of the document"
     if removed > cfg.max_removal_share * total:
@@ -619,14 +621,29 @@ def _pinyin_annotations(text: str) -> Iterator[re.Match[str]]:
     the earliest of them. (Searching for the ideographs first tries every position of a
     Chinese text; this tries a few.)
     """
+    tail, match = _CJK_TAIL.search, _PINYIN_RE.match
     for hint in _PINYIN_HINT.finditer(text):
-        paren = start = hint.start()
-        while start > 0 and paren - start < 6 and _CJK_ONE.match(text, start - 1):
-            start -= 1
-        if start < paren:
-            m = _PINYIN_RE.match(text, start)
+        paren = hint.start()
+        run = tail(text, max(paren - 6, 0), paren)  # the longest run of at most six ideographs right before it
+        if run is not None:
+            m = match(text, run.start())
             if m:
                 yield m
+
+
+# One to six ideographs up to the end of the searched stretch (\Z: at endpos, never before a line break).
+_CJK_TAIL = re.compile(rf"[{CJK}]{{1,6}}\Z")
+
+
+@lru_cache(maxsize=65536)
+def _annotated(ideographs: str, annotation: str) -> str | None:
+    """The characters at the end of ``ideographs`` that ``annotation`` (syllables) reads, one syllable each; None if it
+    does not read them. Cached: a converter annotates the same words over and over."""
+    syllables = annotation.split()
+    chars = ideographs[-len(syllables) :]
+    if len(chars) == len(syllables) and all(s in _readings(c) for c, s in zip(chars, syllables)):
+        return chars
+    return None
 
 
 @_bounded
@@ -636,10 +653,10 @@ def step_pinyin(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         return []
     edits = []
     for m in _pinyin_annotations(text):
-        syllables = m.group(2).split()
-        chars = m.group(1)[-len(syllables) :]
-        if len(chars) == len(syllables) and all(s in _readings(c) for c, s in zip(chars, syllables)):
-            edits.append(Edit(m.start(2) - 1, m.end(), text[m.start(2) - 1 : m.end()], "", "removed", f"pinyin annotation of {chars}"))
+        chars = _annotated(*m.group(1, 2))
+        if chars is not None:
+            start = m.start(2) - 1
+            edits.append(Edit(start, m.end(), text[start : m.end()], "", "removed", f"pinyin annotation of {chars}"))
     if len(edits) >= cfg.min_pinyin_annotations:
         # The converter ran over this text: tone-marked syllables whose character was lost
         # (to mojibake) are its annotations too, even with one parenthesis eaten. Every one

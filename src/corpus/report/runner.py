@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import re
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
@@ -286,10 +287,25 @@ def local_kernel_manager() -> type[AsyncKernelManager]:
     IPC sockets are files in a private temporary folder: no port to race for, nothing on the
     network. Windows has no IPC transport and keeps TCP.
     """
-    return AsyncKernelManager if os.name == "nt" else IpcKernelManager
+    return QuietKernelManager if os.name == "nt" else IpcKernelManager
 
 
-class IpcKernelManager(AsyncKernelManager):
+class QuietKernelManager(AsyncKernelManager):
+    """A kernel whose own log lines stay off the console: the run prints one line per notebook.
+
+    What the notebook prints travels over the kernel's sockets into the executed notebook; the
+    kernel process's stderr only carries ipykernel's log, e.g. "KeyboardInterrupt caught in
+    kernel" when jupyter_client interrupts it on shutdown. A kernel that dies is still reported,
+    by papermill, as the notebook's failure.
+    """
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+class IpcKernelManager(QuietKernelManager):
     """A kernel reached through IPC sockets in a private temporary folder (see :func:`local_kernel_manager`)."""
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
