@@ -38,6 +38,13 @@ def test_an_item_quoted_in_one_document_is_counted_unquoted_in_the_others():
     assert spread.loc["中国梦", "status"] == "shared" and spread.loc["中国梦", "first_doc"] == "d0"
 
 
+def test_an_item_in_numerals_only_is_not_counted_inside_a_number_an_ordinal_or_a_count():
+    """The plan “十五” (2001-2005): not 十五年, 党的十五大, 第十五条, 二十五个 (CPC reports 1997-2002 write all of these)."""
+    docs = frame("制定“十五”计划。十五年来，党的十五大，第十五条，二十五个省份。十五计划顺利完成。")
+    occ = item_occurrences(docs, ["十五"])
+    assert occ["surface"].tolist() == ["十五", "十五"] and occ["start"].tolist() == [3, 32]
+
+
 def test_an_item_two_detectors_find_at_one_place_is_counted_once():
     docs = frame("粉碎“四人帮”以后，揭批“四人帮”的斗争取得胜利。")
     items = ["四人帮", "四人帮", "“四人帮”"]  # as a formula, again as a quoted phrase, and with its quotation marks

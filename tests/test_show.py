@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from corpus.report.show import PAGE_ROWS, table
+from corpus.report.show import PAGE_ROWS, spread_rows, table
 
 
 def test_columns_equal_after_nfkc_or_repeated_are_shown_not_a_crash():
@@ -29,3 +29,11 @@ def test_an_empty_table_is_a_sentence_and_long_cells_are_cut():
     assert "没有共享段落。" in table(pd.DataFrame(columns=["a"]), "Shared passages", empty="没有共享段落。").data
     page = table(pd.DataFrame({"text": ["党" * 500]}), "长文本", max_chars=50).to_html()
     assert "党" * 500 not in page and "党" * 40 in page
+
+
+def test_a_short_share_of_rows_samples_the_documents_from_first_to_last():
+    """Concordance lines of one term in twelve reports in date order: four lines come from the first, last and middle ones."""
+    lines = pd.DataFrame({"term": "改革", "doc_id": [f"cpc_{n:02d}" for n in range(9, 21) for _ in range(3)]})
+    kept = spread_rows(lines, 4, within="term", across="doc_id")
+    assert kept["doc_id"].tolist() == ["cpc_09", "cpc_12", "cpc_15", "cpc_20"]
+    assert spread_rows(lines, 12, within="term", across="doc_id")["doc_id"].is_unique  # every report once before any twice

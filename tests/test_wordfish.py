@@ -154,13 +154,27 @@ def test_position_correlates_reads_years_dates_and_groups():
                             "speaker": ["甲", "甲", "乙", "乙", "丙", "丙"], "title": list("uvwxyz")})  # fmt: skip
     found = position_correlates(documents, docvars).set_index("variable")
     assert found.loc["year", "statistic"] == pytest.approx(1.0)
-    assert found.loc["date", "statistic"] == pytest.approx(1.0)
+    assert found.loc["year", "same_order"] == "date" and "date" not in found.index  # a date column in the year's order: one row
+    assert found.loc["year", "p_value"] == pytest.approx(2 / 720)  # exact: the two orderings as extreme, of 6!
     # by hand: group means -1.25, 0.05, 1.2; grand 0; SS_between = 2(1.5625 + 0.0025 + 1.44) = 6.01
     ss_total = float((documents["theta"] ** 2).sum())
     ms_within = (ss_total - 6.01) / 3
     assert found.loc["speaker", "statistic"] == pytest.approx((6.01 - 2 * ms_within) / ss_total)
     assert found.loc["speaker", "groups"] == 3
     assert "title" not in found.index  # every value differs: no groups
+
+
+def test_with_few_documents_the_p_values_are_exact_not_the_approximations():
+    """n = 5 and ρ = 0.9: the t approximation says 0.037; 10 of the 120 orderings reach |ρ| ≥ 0.9, so p = 0.083."""
+    documents = pd.DataFrame({"doc_id": list("abcde"), "theta": [-1.2, -0.4, 0.1, 1.0, 0.5]})
+    docvars = pd.DataFrame({"doc_id": list("abcde"), "year": [1987, 1992, 1997, 2002, 2007], "side": list("xxyyy")})
+    found = position_correlates(documents, docvars).set_index("variable")
+    assert found.loc["year", "statistic"] == pytest.approx(0.9)
+    assert found.loc["year", "p_value"] == pytest.approx(10 / 120) and found.loc["year", "p_method"].startswith("exact")
+    # the two lowest θ in one group of two: 2 of the C(5, 2) = 10 splits are as extreme (that one and its mirror)
+    assert found.loc["side", "p_value"] == pytest.approx(0.2, abs=0.015)
+    many = pd.DataFrame({"doc_id": range(40), "theta": np.linspace(-1, 1, 40)})
+    assert position_correlates(many, many.assign(year=range(40))[["doc_id", "year"]]).loc[0, "p_method"] == "t approximation"
 
 
 def test_party_congress_reports_scale_and_the_axis_follows_time(cpc_folder):

@@ -462,9 +462,14 @@ def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
     head = surface[surface.index(counter) + 1 :]
     if re.match(r"月|年|天|小时|百分点|以|期间", head) or (len(head) == 1 and after == "的"):  # periods, units; 两个目|的
         return True
-    if counter == "大" and re.match(r"路线|开幕|闭幕|决议|党章|召开|和|精神|以来|报告|代表|会议|上|期间|前|后", head):  # congresses
+    if counter == "大" and re.match(r"路线|开幕|闭幕|决议|党章|召开|和|精神|以来|报告|代表|会议|上|期间|前|后|"
+                                    r"制定|通过|提出|确定|确立|作出|决定|强调|指出|要求|规定|选举|修改", head):  # congresses: 九大制定
         return True
     labelled = after != "" and after in "”’》"  # quoted, or ending a quoted name (“……二十项措施”)
+    # 三条都忘记了, 十条之多, 十大在我们党: a word that cannot open a noun (an adverb, a preposition, a particle) follows the
+    # counter, so the numeral counts something named before it; 两个和平之间: "between two" of a thing, a count in prose
+    if not quoted and (_FUNCTION_HEAD.match(head) or _BETWEEN_HEAD.search(head)):
+        return True
     # 这两种错误思想: kinds counted after 这/那 point back to items just named (这四项基本原则 names a set)
     if not labelled and before != "" and before in "这那" and counter in "种类件":
         return True
@@ -474,6 +479,10 @@ def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
     return before != "" and ((counter == "级" and before in _LEVEL_NAMES) or congress)
 
 
+#: Words that cannot open the noun a formula names: adverbs, prepositions, particles (三条都忘记了, 十条之多, 十大在我们党).
+_FUNCTION_HEAD = re.compile("[都也还就才又再已曾在从向把被给之的了所而并或即则便]")
+#: A head ending in a word of position between or among things: 两个和平之间, 三个国家之中 (a count in prose).
+_BETWEEN_HEAD = re.compile("(?:之间|之中|之内|之外|中间)$")
 _PAIR = re.compile("[、，]两")  # 一个中心、两个基本点: one formula, not an article and a formula
 #: Heads that make N个/N项/N种/N件 a count in running prose, not a label: 三个方面, 五项措施, 两项工作, 两种可能.
 _PROSE_HEAD = re.compile("方面|措施|举措|工作|问题|环节|层面|部分|阶段|步骤|因素|方法|办法|事情|可能|情况|形式|途径|手段|结果|现象|类型")

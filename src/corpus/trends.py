@@ -540,8 +540,10 @@ def changing_terms(changes: pd.DataFrame, n: int = 8) -> list[str]:
     a term one document repeats is that document's, not the period's; they come last, which
     matters only where a period has a single document), then significant terms (``significant``:
     q < fdr), each group ordered by the largest |z| of the log-odds with informative Dirichlet
-    prior (Monroe et al. 2008, the ranking :func:`corpus.keyterms.keyness` uses). A side with
-    fewer candidates leaves its places to the other.
+    prior (Monroe et al. 2008, the ranking :func:`corpus.keyterms.keyness` uses). A term is a riser
+    or a faller by its ``direction`` (the mean per-document rates, as the test compares them; the
+    sign of z, a pooled measure, where the table has no ``direction``). A side with fewer
+    candidates leaves its places to the other.
 
     >>> f = pd.DataFrame({"term": ["改革", "开放", "阶级斗争", "革命"], "z": [3.0, 5.0, -4.0, -0.5], "q": [None] * 4,
     ...                   "significant": [False] * 4, "single_doc": [False, True, False, False]})
@@ -552,7 +554,7 @@ def changing_terms(changes: pd.DataFrame, n: int = 8) -> list[str]:
         raise ValueError(f"`n` must be a positive integer; got {n!r}")
     key = pd.DataFrame({"term": changes["term"], "single_doc": changes["single_doc"].astype(bool),
                         "not_significant": ~changes["significant"].astype(bool), "abs_z": -changes["z"].abs(),
-                        "up": changes["z"] > 0})  # fmt: skip
+                        "up": changes["direction"].eq("rises") if "direction" in changes else changes["z"] > 0})  # fmt: skip
     ranked = key.sort_values(["single_doc", "not_significant", "abs_z", "term"], kind="stable")
     up, down = ranked[ranked["up"]]["term"].tolist(), ranked[~ranked["up"]]["term"].tolist()
     half = math.ceil(n / 2)

@@ -18,6 +18,7 @@ starting values, its parametric bootstrap) in numpy/scipy; see :func:`wordfish`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -218,40 +219,104 @@ def pole_words(words: pd.DataFrame, n: int = 15, *, min_psi_quantile: float = 0.
     return pd.concat(parts, ignore_index=True)[["pole", "rank", "term", "beta", "psi"]]
 
 
-def position_correlates(documents: pd.DataFrame, docvars: pd.DataFrame, *, max_groups: int | None = None) -> pd.DataFrame:
+def position_correlates(documents: pd.DataFrame, docvars: pd.DataFrame, *, max_groups: int | None = None,
+                        random_state: int = 0) -> pd.DataFrame:
     """How the positions θ go with each document variable: what the dimension may be.
 
-    Numeric and date columns (a date is read as its year with fraction): Spearman's ρ with θ and its
-    p-value (``scipy.stats.spearmanr``). Text columns with 2 to ``max_groups`` values (default: the
-    documents less 2, so that some values repeat): ε² = (SS_between − (k − 1) MS_within) / SS_total, the share of θ's
-    variance between the groups, corrected for the k groups (Kelley 1935; can be below 0), and the
-    Kruskal–Wallis p-value. Joined on ``doc_id``; one row per usable column: ``variable``, ``kind``
-    ("rank" or "groups"), ``n``, ``groups``, ``statistic``, ``p_value``, strongest first.
+    Numeric and date columns (a date is read as its year with fraction): Spearman's ρ with θ.
+    Text columns with 2 to ``max_groups`` values (default: the documents less 2, so that some
+    values repeat): ε² = (SS_between − (k − 1) MS_within) / SS_total, the share of θ's variance
+    between the groups, corrected for the k groups (Kelley 1935; can be below 0), tested by
+    Kruskal–Wallis H. The p-value (``p_method``) is exact where the documents are few: for ρ with
+    n ≤ :data:`EXACT_RANK_N` every ordering of θ is enumerated, where the t approximation of
+    ``scipy.stats.spearmanr`` would be too small (n = 5, ρ = 0.9: 0.037 against the exact 0.083);
+    for groups with n ≤ :data:`PERMUTED_GROUPS_N`, 9,999 seeded reassignments of θ to the groups
+    (Monte Carlo, p = (1 + hits) / 10,000); above, the approximations. Variables that order the
+    documents identically (a year and a congress number, two length columns) are one row, the
+    others named in ``same_order``. Joined on ``doc_id``; one row per usable column:
+    ``variable``, ``kind`` ("rank" or "groups"), ``n``, ``groups``, ``statistic``, ``p_value``,
+    ``p_method``, ``same_order``, strongest first.
     """
     if "doc_id" not in docvars.columns:
         raise ValueError("`docvars` needs a doc_id column to join the positions on")
     joined = documents[["doc_id", "theta"]].merge(docvars.drop_duplicates("doc_id"), on="doc_id", how="left")
     limit = max_groups if max_groups is not None else len(joined) - 2
-    rows = []
+    rows, seen = [], {}
     for column in [c for c in docvars.columns if c not in ("doc_id", "theta")]:
         values = joined[column]
         numeric = _as_number(values)
         if numeric is not None:
             ok = numeric.notna() & joined["theta"].notna()
             if ok.sum() >= 3 and numeric[ok].nunique() > 1:
-                rho, p = stats.spearmanr(numeric[ok], joined.loc[ok, "theta"])
-                rows.append({"variable": column, "kind": "rank", "n": int(ok.sum()), "groups": None, "statistic": float(rho), "p_value": float(p)})
+                key = ("rank", tuple(ok), tuple(numeric[ok].rank(method="average")))
+                if key in seen:
+                    seen[key]["same_order"].append(column)
+                    continue
+                theta = joined.loc[ok, "theta"].to_numpy()
+                rho, p, method = _spearman(numeric[ok].to_numpy(dtype=float), theta)
+                seen[key] = {"variable": column, "kind": "rank", "n": int(ok.sum()), "groups": None, "statistic": rho,
+                             "p_value": p, "p_method": method, "same_order": []}
+                rows.append(seen[key])
             continue
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
             continue
         ok = values.notna() & (values.astype(str).str.strip() != "")
-        groups = joined.loc[ok].groupby(values[ok].astype(str), sort=True)["theta"]
+        labels = values[ok].astype(str)
+        groups = joined.loc[ok].groupby(labels, sort=True)["theta"]
         k = groups.ngroups
         if 2 <= k <= limit and k < ok.sum():
-            rows.append({"variable": column, "kind": "groups", "n": int(ok.sum()), "groups": k,
-                         "statistic": _epsilon_squared(groups), "p_value": float(stats.kruskal(*[g.to_numpy() for _, g in groups]).pvalue)})  # fmt: skip
-    out = pd.DataFrame(rows, columns=["variable", "kind", "n", "groups", "statistic", "p_value"]).astype({"groups": "Int64"})
+            key = ("groups", tuple(ok), tuple(pd.factorize(labels)[0]))
+            if key in seen:
+                seen[key]["same_order"].append(column)
+                continue
+            p, method = _kruskal(joined.loc[ok, "theta"].to_numpy(), pd.factorize(labels)[0], random_state)
+            seen[key] = {"variable": column, "kind": "groups", "n": int(ok.sum()), "groups": k, "statistic": _epsilon_squared(groups),
+                         "p_value": p, "p_method": method, "same_order": []}
+            rows.append(seen[key])
+    for row in rows:
+        row["same_order"] = ", ".join(row["same_order"])
+    out = pd.DataFrame(rows, columns=["variable", "kind", "n", "groups", "statistic", "p_value", "p_method", "same_order"])
+    out = out.astype({"groups": "Int64"})
     return out.reindex(out["statistic"].abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
+
+
+#: Up to this many documents, Spearman's p-value enumerates every ordering (9! = 362,880).
+EXACT_RANK_N = 9
+#: Up to this many documents, the Kruskal–Wallis p-value comes from 9,999 reassignments instead of the χ² approximation.
+PERMUTED_GROUPS_N = 30
+
+
+def _spearman(x: np.ndarray, theta: np.ndarray) -> tuple[float, float, str]:
+    """Spearman's ρ and its two-sided p: exact by enumeration for n ≤ EXACT_RANK_N, else the t approximation."""
+    rho = float(stats.spearmanr(x, theta).statistic)
+    if len(x) > EXACT_RANK_N:
+        return rho, float(stats.spearmanr(x, theta).pvalue), "t approximation"
+    rx, rt = stats.rankdata(x), stats.rankdata(theta)
+    orders = np.array(list(itertools.permutations(range(len(rt)))))
+    permuted = rt[orders]
+    centred_x, centred = rx - rx.mean(), permuted - permuted.mean(axis=1, keepdims=True)
+    rhos = centred @ centred_x / (np.sqrt((centred**2).sum(axis=1)) * np.sqrt((centred_x**2).sum()))
+    return rho, float(np.mean(np.abs(rhos) >= abs(rho) - 1e-12)), f"exact ({len(orders):,} orderings)"
+
+
+def _kruskal(theta: np.ndarray, codes: np.ndarray, random_state: int) -> tuple[float, str]:
+    """Kruskal–Wallis p: by 9,999 seeded reassignments of θ to the groups for n ≤ PERMUTED_GROUPS_N, else χ².
+
+    Reassigning θ permutes its ranks, whose ties stay the same, so H's tie correction is a constant
+    and Σ R_g² / n_g (R_g a group's rank sum) orders the reassignments as H does.
+    """
+    groups = np.unique(codes)
+    observed = float(stats.kruskal(*[theta[codes == g] for g in groups]).statistic)
+    if len(theta) > PERMUTED_GROUPS_N:
+        return float(stats.chi2.sf(observed, len(groups) - 1)), "χ² approximation"
+    ranks = stats.rankdata(theta)
+    member = (codes[:, None] == groups[None, :]).astype(float)
+    sizes = member.sum(axis=0)
+    rng = np.random.default_rng(random_state)
+    shuffled = np.array([rng.permutation(ranks) for _ in range(9_999)])
+    score = ((ranks @ member) ** 2 / sizes).sum()
+    scores = ((shuffled @ member) ** 2 / sizes).sum(axis=1)
+    return float((1 + np.sum(scores >= score - 1e-9)) / 10_000), "permutation (9,999)"
 
 
 # --------------------------------------------------------------------------- input

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..dates import parse_dates
-from ..patterns import CJK
+from ..patterns import CJK, CN_NUMERAL_CHARS
 from .units import iter_paragraphs, paragraph_units
 
 log = logging.getLogger(__name__)
@@ -267,14 +267,27 @@ def item_occurrences(units: pd.DataFrame, items: Iterable[str], *, min_len: int 
     patterns = {form.translate(_FULL_WIDTH): key for key, forms in groups.items() for form in forms} | {k: k for k in groups}
     patterns = {p: k for p, k in patterns.items() if len(p) >= min_len}
     regex = re.compile(_trie_pattern(patterns))
+    numeral_keys = {k for k in groups if all(ch in CN_NUMERAL_CHARS for ch in k)}  # 十五, 九五: plans, or just numbers
     rows = []
     for doc_id, para_no, offset, text in iter_paragraphs(paragraph_units(units)):
         found = _found_in(text, regex, patterns)
-        rows += [(doc_id, para_no, offset + a, offset + b, key, text[a:b]) for key, a, b in found]
+        rows += [(doc_id, para_no, offset + a, offset + b, key, text[a:b]) for key, a, b in found
+                 if not (key in numeral_keys and _inside_a_number(text, a, b))]
     frame = pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS)
     names = _item_names(groups, frame)
     return frame.assign(item=frame["item"].map(names))
 
+
+def _inside_a_number(text: str, start: int, end: int) -> bool:
+    """Whether an item written in numerals only (the plan 十五) is, here, part of a number, an ordinal or a count:
+    十五年, 十五大, 第十五, 二十五, 十五个 (a numeral, 第 or a measure word beside it)."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    return (before != "" and (before in CN_NUMERAL_CHARS or before in "第")) or \
+        (after != "" and (after in CN_NUMERAL_CHARS or after in _NUMBER_FOLLOWERS))  # fmt: skip
+
+
+#: What follows a numeral that counts or ranks: measure words, periods, scales, a congress (大), a session (届), percent.
+_NUMBER_FOLLOWERS = frozenset("个只条张本件位名口头句部份种类批群支队套对项道笔台辆年月日天周岁倍成代季届次回期大万亿千百%％")
 
 #: The columns of :func:`tracked_items`.
 TRACKED_COLUMNS = ["item", "type"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 import numpy as np
 import pandas as pd
 
@@ -66,6 +67,9 @@ def positions_over_figure(documents: pd.DataFrame, x: pd.Series | np.ndarray, la
             for xv, yv, name in zip(values, docs["theta"], names):
                 ax.annotate(drawable(str(name)), (xv, yv), xytext=(4, 3), textcoords="offset points", fontsize=8)
         ax.axhline(0, color="#bbbbbb", linewidth=0.8, zorder=0)
+        if len(values) and values.max() - values.min() >= 2:  # years (or dates as fractional years): whole-number ticks
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
         ax.set_title(drawable(title))
         ax.set_xlabel(drawable(xlabel))
         ax.set_ylabel(drawable(ylabel))

@@ -52,11 +52,14 @@ def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | N
         positional = shown.set_axis(pd.Index([f"c{i}" for i in range(shown.shape[1])], name=shown.columns.name), axis=1)
         styler = positional.style.relabel_index([html.escape(str(c)) for c in shown.columns], axis=1)
     styler = (
-        styler.format(escape="html", na_rep="—", precision=3)
+        styler.format(_number, escape="html", na_rep="—", subset=[c for c, t in zip(styler.data.columns, styler.data.dtypes)
+                                                                  if pd.api.types.is_float_dtype(t)])
+        .format(escape="html", na_rep="—", subset=[c for c, t in zip(styler.data.columns, styler.data.dtypes)
+                                                   if not pd.api.types.is_float_dtype(t)])
         .format_index(escape="html", axis=0)
         .set_caption(html.escape(caption + note) + link)
         .set_table_styles([{"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
-                           {"selector": "td", "props": "text-align: left; vertical-align: top; overflow-wrap: anywhere; max-width: 28rem;"}])  # fmt: skip
+                           {"selector": "td", "props": "text-align: left; vertical-align: top; overflow-wrap: break-word; max-width: 28rem;"}])  # fmt: skip
     )
     # Styler's default id is random; a content-derived one keeps reruns byte-identical.
     styler = styler.set_uuid(hashlib.sha1(f"{caption}|{list(frame.columns)}|{frame.shape}".encode()).hexdigest()[:8])
@@ -98,9 +101,11 @@ def spread_rows(frame: pd.DataFrame, n: int, *, within: str, across: str) -> pd.
     """At most ``n`` rows, shared equally among the values of ``within`` and, inside each share, taken
     in turn from each value of ``across``: e.g. concordance lines of every term, from many documents.
 
-    Within a share, the first row of each ``across`` value comes before any second one; a value
-    with fewer rows than its share leaves the rest to the others; the rows kept stay in their
-    original order, so the table reads as the full one does.
+    Within a share, the first row of each ``across`` value comes before any second one, and the
+    values take their turn spread over their order (the first, the last, the middle, the quarters
+    …), so a short share samples the whole corpus, not its first documents; a value with fewer
+    rows than its share leaves the rest to the others; the rows kept stay in their original order,
+    so the table reads as the full one does.
 
     >>> f = pd.DataFrame({"term": ["甲"] * 4 + ["乙"], "doc_id": ["a", "a", "a", "b", "a"]})
     >>> spread_rows(f, 4, within="term", across="doc_id").index.tolist()
@@ -109,10 +114,64 @@ def spread_rows(frame: pd.DataFrame, n: int, *, within: str, across: str) -> pd.
     if frame.empty:
         return frame
     turn = frame.groupby([within, across], sort=False).cumcount().to_numpy()
-    ranked = frame.assign(_turn=turn, _pos=range(len(frame))).sort_values(["_turn", "_pos"], kind="stable")
+    values = pd.unique(frame[across])
+    spread = dict(zip(values[_spread_order(len(values))], range(len(values))))
+    ranked = frame.assign(_turn=turn, _spread=frame[across].map(spread).to_numpy(), _pos=range(len(frame)))
+    ranked = ranked.sort_values(["_turn", "_spread", "_pos"], kind="stable")
     ranked["_share"] = ranked.groupby(within, sort=False).cumcount()
     picked = ranked.sort_values(["_share", "_pos"], kind="stable").head(n)
     return frame.iloc[sorted(picked["_pos"])]
+
+
+def _number(value: float) -> str:
+    """A float as a reader wants it: whole numbers without decimals (710,000,000,000; 1969), others to 3 decimals without
+    trailing zeros (-3.26), tiny ones in two significant figures (4.2e-05); thousands separated from 100,000.
+
+    >>> [_number(v) for v in (7.1e11, 1969.0, -3.260, 0.1, 0.000042, 123456.78, 0.0)]
+    ['710,000,000,000', '1969', '-3.26', '0.1', '4.2e-05', '123,456.8', '0']
+    """
+    if value != value:  # NaN: na_rep shows it
+        return "—"
+    if float(value).is_integer():
+        return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:.0f}"
+    if abs(value) >= 1e5:
+        return f"{value:,.1f}"
+    if abs(value) < 0.001:
+        return f"{value:.2g}"
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _spread_order(k: int) -> list[int]:
+    """Positions 0 … k − 1 in an order whose every prefix is spread evenly: 0, k − 1, then halves, quarters, eighths …
+
+    >>> _spread_order(5)
+    [0, 4, 2, 1, 3]
+    """
+    order: list[int] = []
+    seen: set[int] = set()
+    for fraction in _fractions():
+        if len(order) == k:
+            return order
+        position = round(fraction * (k - 1))
+        if position not in seen:
+            seen.add(position)
+            order.append(position)
+    return order
+
+
+def _fractions():
+    """0, 1, then the van der Corput sequence in base 2 (1/2, 1/4, 3/4, 1/8 …): ever finer, evenly filled."""
+    yield 0.0
+    yield 1.0
+    n = 1
+    while True:
+        x, denominator, m = 0.0, 1.0, n
+        while m:
+            denominator *= 2
+            x += (m % 2) / denominator
+            m //= 2
+        yield x
+        n += 1
 
 
 def _cut(value: object, limit: int) -> object:
