@@ -40,7 +40,7 @@ def test_the_claim_table_adds_the_base_unit_and_the_ends_of_a_range():
     assert {"value_unit", "low", "high"} <= set(D.CLAIM_COLUMNS)
     assert [c for c in D.CLAIM_COLUMNS if c not in ("value_unit", "low", "high")] == [
         "doc_id", "para_no", "sent_no", "start", "end", "surface", "number", "value", "unit", "kind", "qualifier",
-        "direction", "measured", "sentence"]  # fmt: skip
+        "direction", "change", "measured", "sentence"]  # fmt: skip
 
 
 @pytest.mark.parametrize("text, surface, value, unit", [
@@ -274,7 +274,7 @@ def score(gold: pd.DataFrame, found: pd.DataFrame) -> dict[str, object]:
         used.add(id(r))
         if not same_measure(g.measured, r.measured):
             out["wrong measured"].append((g.doc_id, g.surface, g.measured, r.measured))
-        if polarity(g.direction) != polarity(r.direction):
+        if polarity(g.direction) != r.change:
             out["wrong direction"].append((g.doc_id, g.surface, g.direction, r.direction))
         ends = [(e, getattr(g, e, float("nan"))) for e in ("low", "high")]
         values_agree = (pd.isna(g.value) or same_value(float(g.value), r.value)) and all(

@@ -36,7 +36,22 @@ from ..segment import TokenConfig, segmenter_for
 from ..structure import SENTENCE_COLUMNS
 
 CLAIM_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "surface", "number", "value", "unit", "value_unit", "low",
-                 "high", "kind", "qualifier", "direction", "measured", "sentence"]  # fmt: skip
+                 "high", "kind", "qualifier", "direction", "change", "measured", "sentence"]  # fmt: skip
+
+#: Words of a rise and of a fall in a claim's ``direction`` (比上年提高, 同比下降, 翻两番, 裁减), read by :func:`change_of`.
+_RISE = re.compile(r"上升|增长|增加|提升|提高|攀升|回升|上涨|上调|扩大|增幅|加快|翻|[升增涨]")
+_FALL = re.compile(r"下降|减少|降低|回落|下滑|下跌|下调|缩小|缩减|压缩|压减|削减|裁减|裁军|降幅|收窄|放缓|[降减跌]")
+
+
+def change_of(direction: str) -> str:
+    """The change a claim's ``direction`` states: "up", "down" or "" (a level or a count), so that 比二〇〇〇年翻番 and
+    比二零零零年翻番, or 同比下降 and 较上年减少, are tabulated together.
+
+    >>> [change_of(d) for d in ("比上年提高", "同比下降", "比二〇〇〇年翻番", "裁减", "")]
+    ['up', 'down', 'up', 'down', '']
+    """
+    return "down" if _FALL.search(direction or "") else "up" if _RISE.search(direction or "") else ""
+
 
 #: Unit → kind of quantity, for charts of what each document chooses to quantify.
 UNIT_KINDS = {
@@ -146,7 +161,7 @@ def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
       figure (十几亿 → 10亿), NaN where it has none (几十万).
     - ``low``, ``high``: the two ends of a range (5%－6%, 百分之五到百分之六); both ``value`` otherwise.
     - ``direction``: the comparison and direction word before the number (比上年提高, 同比下降,
-      增长, 比二〇一〇年翻番), or ''.
+      增长, 比二〇一〇年翻番), or ''; ``change``: what it states, "up", "down" or '' (:func:`change_of`).
     - ``measured``: what the number quantifies, read from the sentence's grammar (the noun a
       count counts, the indicator a direction word applies to, the subject of 达到/提高到, the
       object of the verb before an amount; the rules are listed above ``_reading`` in this
@@ -222,7 +237,8 @@ def _sentence_claims(sentence: str, base: int, taken: list[tuple[int, int]], tag
             found.pop()
         row = _claim_row(sentence, m, found, tag, left)
         if found and not found[-1]["direction"] and _is_change_end(sentence, found[-1]["_span"], begin):
-            found[-1]["direction"] = row["direction"]  # 从五十四万亿元增长到…: the start of a rise is part of it
+            # 从五十四万亿元增长到…: the start of a rise is part of it
+            found[-1]["direction"], found[-1]["change"] = row["direction"], row["change"]
         found.append(dict(row, start=base + begin, end=base + m.end(), sentence=sentence, _span=(begin, m.end())))
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in found]
 
@@ -320,7 +336,7 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     if "zero" in m.re.groupindex:
         reading = _reading(sentence, m.start(), m.end(), "zero", previous, tag)
         return {"surface": m.group(), "number": "零", "value": 0.0, "unit": "", "value_unit": "", "low": 0.0, "high": 0.0,
-                "kind": "zero", "qualifier": "", "direction": "", "measured": reading.text, "_reading": reading}  # fmt: skip
+                "kind": "zero", "qualifier": "", "direction": "", "change": "", "measured": reading.text, "_reading": reading}  # fmt: skip
     unit = m.group("unit")
     kind = _KIND_OF_UNIT.get(unit, "other")
     high = _value(m)
@@ -342,7 +358,7 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
             "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or ""),
             "value_unit": _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit), "low": low, "high": high, "kind": kind,
             "qualifier": m.group("approx") or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else ""),
-            "direction": direction, "measured": reading.text, "_reading": reading}  # fmt: skip
+            "direction": direction, "change": change_of(direction), "measured": reading.text, "_reading": reading}  # fmt: skip
 
 
 #: Verbs that change the amount of their object (增加投资500亿元, 减少贫困人口一千万, 裁减军队员额二十万).

@@ -672,17 +672,21 @@ def corpus_index_html(run: Mapping[str, Any]) -> str:
     Every link and path on it is relative to the reports folder; the corpus and metadata paths
     are shown as they were given on the command line.
     """
-    reports = _table(["report", "what it answers", "status", "seconds", "run at", "tables beside it", "error", "parameters"], [
-        [f'<a href="{escape(quote(nb["html"]))}">{escape(nb["name"])}</a>' if nb["html"]
-         else escape(nb["name"]),
-         escape(nb.get("question") or ""),
-         f'<span class="{escape(nb["status"])}">{escape(nb["status"])}</span>',
-         f'{nb["seconds"]:.1f}', escape(str(nb.get("run_at") or run["started_at"])),
-         _links(nb.get("tables") or []),
-         escape(nb["error"] or ""), _parameters_html(nb["parameters"])]
-        for nb in run["notebooks"]])
+    headers = ["report", "what it answers", "status", "seconds", "run at", "tables beside it", "error", "parameters"]
+    rows = [[f'<a href="{escape(quote(nb["html"]))}">{escape(nb["name"])}</a>' if nb["html"]
+             else escape(nb["name"]),
+             escape(nb.get("question") or ""),
+             f'<span class="{escape(nb["status"])}">{escape(nb["status"])}</span>',
+             f'{nb["seconds"]:.1f}', escape(str(nb.get("run_at") or run["started_at"])),
+             _links(nb.get("tables") or []),
+             escape(nb["error"] or ""), _parameters_html(nb["parameters"])]
+            for nb in run["notebooks"]]
+    # Columns that say nothing on this run are left out: no error, no parameter chosen, every report run at the start.
+    silent = {"error": {""}, "parameters": {"<pre></pre>"}, "run at": {escape(str(run["started_at"]))}}
+    keep = [i for i, h in enumerate(headers) if h not in silent or {row[i] for row in rows} - silent[h]]
+    reports = _table([headers[i] for i in keep], [[row[i] for i in keep] for row in rows])
     corpus = run["corpus"]
-    meta = run["metadata"] or {"given": "each notebook's default", "sha256": "-"}
+    meta = run["metadata"] or {"given": "metadata.csv beside the documents, where there is one (the notebooks' default)", "sha256": "-"}
     facts = _table(["item", "value"], [[escape(k), f"<code>{escape(str(v))}</code>"] for k, v in [
         ("started", run["started_at"]), ("finished", run["finished_at"]),
         ("command", run["command"]), ("corpus", corpus.get("given", corpus["name"])),
