@@ -12,7 +12,10 @@ paragraphs of 150–450 characters:
   many documents, like the corpora the other benchmarks build);
 - ``plain``: every document its own text (only chance matches of common phrases).
 
-Prints the time of ``shared_passages`` and the size of its result per kind.
+Prints the time of ``shared_passages`` and the size of its result per kind. With ``--detectors N``
+it first times the other analyses of the discourse report on the CPC reports themselves (real text,
+N copies of the twelve, each copy its own documents): formulae, models, slogans, claims (on the
+sentences), enumerations, and every occurrence of the items they find (``item_occurrences``).
 """
 
 from __future__ import annotations
@@ -97,6 +100,35 @@ def build(kind: str, n_docs: int, chars: int, group: int, generate) -> pd.DataFr
     return pd.DataFrame({"doc_id": [f"{kind}{i:05d}" for i in range(n_docs)], "text": texts})
 
 
+def time_detectors(folder: Path, copies: int) -> None:
+    """Seconds of each discourse detector on ``copies`` copies of the corpus in ``folder`` (best of two runs)."""
+    loaded = corpus.load_corpus(folder, cache=False, progress=False)
+    docs = pd.concat([loaded.docs.assign(doc_id=loaded.docs["doc_id"] + f"#{i}") for i in range(copies)], ignore_index=True)
+    paras, sentences = corpus.paragraphs(docs[["doc_id", "text"]]), corpus.sentences(docs[["doc_id", "text"]])
+    chars = int(docs["text"].str.len().sum())
+    steps: dict[str, Callable[[], pd.DataFrame]] = {
+        "formulae": lambda: discourse.formulae(paras),
+        "models": lambda: discourse.models(paras, audit=None),
+        "slogans": lambda: discourse.slogans(paras),
+        "claims": lambda: discourse.claims(sentences, config=loaded.token_config),
+        "enumerations": lambda: discourse.enumerations(paras),
+    }
+    found = {}
+    for name, step in steps.items():
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            found[name] = step()
+            best = min(best, time.perf_counter() - started)
+        print(f"{name:13} {len(docs)} docs, {chars / 1e6:.2f} M chars: {best:6.2f} s ({chars / 1e6 / best:5.2f} M chars/s), "
+              f"{len(found[name]):,} rows", flush=True)  # fmt: skip
+    items = discourse.tracked_items(found["formulae"], found["models"], found["slogans"])["item"]
+    started = time.perf_counter()
+    occurrences = discourse.item_occurrences(paras, items)
+    seconds = time.perf_counter() - started
+    print(f"{'occurrences':13} {len(items):,} items: {seconds:6.2f} s, {len(occurrences):,} rows", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=2000)
@@ -104,7 +136,10 @@ def main() -> None:
     parser.add_argument("--group", type=int, default=50, help="near-copies per text in the reuse corpus")
     parser.add_argument("--kinds", nargs="+", default=["reuse", "pool", "plain"], choices=["reuse", "pool", "plain"])
     parser.add_argument("--cpc", type=Path, default=ROOT.parent / "shared" / "corpora" / "cpc")
+    parser.add_argument("--detectors", type=int, default=0, metavar="N", help="first time the detectors on N copies of the CPC reports")
     args = parser.parse_args()
+    if args.detectors:
+        time_detectors(args.cpc if args.cpc.is_dir() else ROOT / "seeds", args.detectors)
     generate = markov(args.cpc if args.cpc.is_dir() else ROOT / "seeds")
     for kind in args.kinds:
         paras = corpus.paragraphs(build(kind, args.docs, args.chars, args.group, generate))
