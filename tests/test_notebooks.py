@@ -230,3 +230,39 @@ def test_the_discourse_report_renders_a_corpus_with_messy_and_duplicated_values(
     page = (tmp_path / "reports" / "messy" / "04_discourse.html").read_text(encoding="utf-8")
     assert "一个中心、两个基本点" in page and "<script>alert(1)" not in page
     assert "have no date" in page  # two documents without a date, said in the summary
+
+
+def _undisplayed_tables(source: str) -> list[int]:
+    """Lines of table(...) / rep.table(...) calls whose result a notebook cell never shows: not passed to display()
+    and not the cell's last top-level expression (Jupyter shows only that one)."""
+    import ast
+
+    tree = ast.parse(source)
+    shown = set()
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        shown.add(id(tree.body[-1].value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "display":
+            shown.update(id(a) for a in node.args)
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "table"
+            and id(node) not in shown and not _assigned(tree, node)]
+
+
+def _assigned(tree, call) -> bool:
+    """Whether a call's result is kept in a name (shown later, or on purpose not at all)."""
+    import ast
+
+    return any(isinstance(n, ast.Assign) and n.value is call for n in ast.walk(tree))
+
+
+def test_every_table_a_notebook_builds_is_shown_on_its_page():
+    """A table() that is not the last expression of its cell nor passed to display() is silently missing from the page."""
+    missing = {}
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for number, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", []):
+                lines = _undisplayed_tables("".join(cell["source"]))
+                if lines:
+                    missing[f"{path.stem} cell {number}"] = lines
+    assert not missing, missing
