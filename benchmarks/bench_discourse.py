@@ -122,7 +122,7 @@ def time_detectors(folder: Path, copies: int) -> None:
             best = min(best, time.perf_counter() - started)
         print(f"{name:13} {len(docs)} docs, {chars / 1e6:.2f} M chars: {best:6.2f} s ({chars / 1e6 / best:5.2f} M chars/s), "
               f"{len(found[name]):,} rows", flush=True)  # fmt: skip
-    items = discourse.tracked_items(found["formulae"], found["models"], found["slogans"])["item"]
+    items = discourse.tracked_items(found["formulae"], found["models"], found["slogans"], units=paras)["item"]
     started = time.perf_counter()
     occurrences = discourse.item_occurrences(paras, items)
     seconds = time.perf_counter() - started

@@ -40,9 +40,9 @@ def test_an_item_quoted_in_one_document_is_counted_unquoted_in_the_others():
 
 def test_an_item_in_numerals_only_is_not_counted_inside_a_number_an_ordinal_or_a_count():
     """The plan “十五” (2001-2005): not 十五年, 党的十五大, 第十五条, 二十五个 (CPC reports 1997-2002 write all of these)."""
-    docs = frame("制定“十五”计划。十五年来，党的十五大，第十五条，二十五个省份。十五计划顺利完成。")
+    docs = frame("制定“十五”计划。十五年来，党的十五大，第十五条，二十五个省份。十五计划顺利完成。\n十五、坚定不移推进改革")
     occ = item_occurrences(docs, ["十五"])
-    assert occ["surface"].tolist() == ["十五", "十五"] and occ["start"].tolist() == [3, 32]
+    assert occ["surface"].tolist() == ["十五", "十五"] and occ["start"].tolist() == [3, 32]  # not the section number 十五、
 
 
 def test_an_item_two_detectors_find_at_one_place_is_counted_once():
@@ -200,3 +200,13 @@ def test_tracked_items_take_each_item_once_and_leave_out_short_quoted_words_no_f
     assert tracked["四项基本原则"] == "formula" and tracked["两个凡是"] == "formula" and tracked["台独"] == "提法"
     assert "和平" not in tracked.index  # quoted for emphasis, a word everywhere else
     assert set(quotes["slogan"]) >= {"和平", "台独"}
+
+
+def test_a_short_phrase_quoted_once_among_many_plain_uses_is_a_word_not_a_slogan():
+    """“社会主义” quoted once and written twelve times more is emphasis; “拨乱反正” quoted in two of its three uses is tracked."""
+    docs = frame("所谓“社会主义”道路。" + "坚持社会主义道路，" * 12, "实现“拨乱反正”。", "完成“拨乱反正”，拨乱反正取得成功。")
+    formulas, models, quotes = D.formulae(docs), D.models(docs, audit=None), D.slogans(docs)
+    tracked = set(tracked_items(formulas, models, quotes, units=docs)["item"])
+    assert "拨乱反正" in tracked and "社会主义" not in tracked
+    assert "社会主义" in set(tracked_items(formulas, models, quotes)["item"])  # without the texts, every quoted phrase
+    assert "社会主义" in set(tracked_items(formulas, models, quotes, item_list(["社会主义"]), units=docs)["item"])  # a listed 提法

@@ -279,10 +279,11 @@ def item_occurrences(units: pd.DataFrame, items: Iterable[str], *, min_len: int 
 
 
 def _inside_a_number(text: str, start: int, end: int) -> bool:
-    """Whether an item written in numerals only (the plan 十五) is, here, part of a number, an ordinal or a count:
-    十五年, 十五大, 第十五, 二十五, 十五个 (a numeral, 第 or a measure word beside it)."""
+    """Whether an item written in numerals only (the plan 十五) is, here, part of a number, an ordinal, a count or the
+    number of a section: 十五年, 十五大, 第十五, 二十五, 十五个 (a numeral, 第 or a measure word beside it), 十五、 opening a line."""
     before, after = text[start - 1 : start], text[end : end + 1]
-    return (before != "" and (before in CN_NUMERAL_CHARS or before in "第")) or \
+    section = before in ("", "\n") and after in ("、", "．", ".")
+    return section or (before != "" and (before in CN_NUMERAL_CHARS or before in "第")) or \
         (after != "" and (after in CN_NUMERAL_CHARS or after in _NUMBER_FOLLOWERS))  # fmt: skip
 
 
@@ -293,10 +294,13 @@ _NUMBER_FOLLOWERS = frozenset("个只条张本件位名口头句部份种类批�
 TRACKED_COLUMNS = ["item", "type"]
 #: Quoted phrases shorter than this are not tracked through the text (see :func:`tracked_items`).
 MIN_QUOTED_LEN = 3
+#: Quoted phrases shorter than this are tracked only where this share of their uses, at least, is quoted.
+MIN_SLOGAN_LEN = 5
+MIN_QUOTED_SHARE = 0.1
 
 
 def tracked_items(formulae: pd.DataFrame, models: pd.DataFrame, slogans: pd.DataFrame,
-                  listed: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+                  listed: pd.DataFrame | None = None, *, units: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """The items whose every use :func:`item_occurrences` counts, each once with its type (formula, model, slogan, 提法).
 
     From the tables of :func:`corpus.discourse.formulae` (``surface``), :func:`corpus.discourse.models`
@@ -307,8 +311,21 @@ def tracked_items(formulae: pd.DataFrame, models: pd.DataFrame, slogans: pd.Data
     words set off for emphasis (“和平”, “统一”, “有限”), whose unquoted uses are just the word. On
     the CPC reports 44 two-character phrases are quoted; about 17 are 提法 (“三农”, “四风”, “打虎”),
     and some of those, unquoted, are ordinary numbers too (“十五” the plan, 十五年).
+
+    With ``units`` (the paragraphs, or documents, the tables were read from), a quoted phrase of
+    fewer than ``MIN_SLOGAN_LEN`` characters that no formula or list names is tracked only where at
+    least ``MIN_QUOTED_SHARE`` of its uses are quoted: “社会主义”, quoted twice in the CPC reports
+    and written 1,575 times, is a word set off for emphasis there, not a slogan whose spread the
+    unquoted uses would show (its quoted uses stay in the slogans table).
     """
     quoted = slogans[slogans["slogan"].str.len() >= MIN_QUOTED_LEN]
+    if units is not None and len(quoted):
+        named = set(formulae["surface"]) | (set(listed["item"]) if listed is not None else set())
+        texts = "\n".join(paragraph_units(units)["text"].astype(str))
+        times_quoted = quoted.groupby("slogan").size()
+        short = [p for p in times_quoted.index if len(p) < MIN_SLOGAN_LEN and p not in named]
+        emphasis = {p for p in short if times_quoted[p] < MIN_QUOTED_SHARE * texts.count(p)}
+        quoted = quoted[~quoted["slogan"].isin(emphasis)]
     parts = [pd.DataFrame({"item": formulae["surface"], "type": "formula"}),
              pd.DataFrame({"item": models.loc[~models["numeric"].astype(bool), "surface"], "type": "model"}),
              pd.DataFrame({"item": quoted["slogan"], "type": quoted["kind"]})]  # fmt: skip
