@@ -58,6 +58,8 @@ LOOK_ALIKES = [
     "说两句话，分为三部分，两国间，八路军，三名嫌疑人，两辆车，五家企业，四个小时，三天两夜，两人一组。",
     # an adverb, a preposition or a particle after the counter; a congress that acts; "between two" (CPC reports 1973-1982)
     "这三条都忘记了，罪名有十条之多，九大在我们党的历史上，贯彻执行了九大制定的对外政策，战争是两个和平之间的现象。",
+    # lexicalised words with a numeral (CPC reports 1973, 2002)
+    "实行党的一元化领导，城乡二元经济结构。",
 ]  # fmt: skip
 
 

@@ -205,7 +205,7 @@ _PLAN_IN_FULL_RE = re.compile(rf"(?P<plan>第(?<![{_NOT_BEFORE_FORMULA}].){_PLAN
 #: Words that open with a numeral but name no set: lexicalised words, idioms, metaphors, and the
 #: idioms built like a multi-part formula (三令五申, 五花八门): their numerals count nothing.
 LEXICALISED = frozenset(
-    "一把手 一线 一流 一体 一体化 一览表 一往无前 一起 一切 一些 一般 一定 一直 一致 一样 一同 一并 一再 一律 "
+    "一把手 一线 一流 一体 一体化 一元化 一元论 二元 多元化 一览表 一往无前 一起 一切 一些 一般 一定 一直 一致 一样 一同 一并 一再 一律 "
     "一贯 一举 一道 一带 一路 一旦 一度 一股绳 一盘棋 一条心 一家人 一家亲 一张蓝图 一条龙 一刀切 一站式 一揽子 "
     "一心一意 一言一行 一点一滴 一朝一夕 一草一木 一针一线 一砖一瓦 一丝一毫 一举一动 一五一十 一穷二白 "
     "三心二意 四面八方 五湖四海 七上八下 七嘴八舌 十全十美 九牛一毛 一石二鸟 一举两得 三番五次 一分为二 四分五裂 "
