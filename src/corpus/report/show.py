@@ -60,8 +60,14 @@ def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | N
         .format_index(escape="html", axis=0)
         .set_caption(html.escape(caption + note) + link)
         .set_table_styles([{"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
+                           {"selector": "th", "props": "text-align: left;"},
                            {"selector": "td", "props": "text-align: left; vertical-align: top; overflow-wrap: break-word; max-width: 28rem;"}])  # fmt: skip
     )
+    # Columns of sentences keep a readable width beside many narrow ones (Chinese may break between any two characters).
+    prose = [c for c, col in zip(styler.data.columns, (styler.data[c] for c in styler.data.columns))
+             if (col.dtype == object or pd.api.types.is_string_dtype(col)) and col.dropna().astype(str).str.len().median() > 30]
+    if prose:
+        styler = styler.set_properties(subset=prose, **{"min-width": "14rem"})
     # Styler's default id is random; a content-derived one keeps reruns byte-identical.
     styler = styler.set_uuid(hashlib.sha1(f"{caption}|{list(frame.columns)}|{frame.shape}".encode()).hexdigest()[:8])
     return styler.hide(axis="index") if isinstance(frame.index, pd.RangeIndex) else styler
