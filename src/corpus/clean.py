@@ -163,7 +163,8 @@ def _lines_holding(text: str, hint: re.Pattern[str]) -> list[_Line]:
     """The lines of a text (as :func:`_lines` splits it) that hold a match of ``hint``, in order.
 
     For steps whose every edit lies on a line that holds some character: they need look at
-    those lines only, found by one scan of the whole text. ``hint`` must match nothing
+    those lines only, found by a search of the text that goes on after the line of each match
+    (a line of many matches costs one search). ``hint`` must match nothing
     ``str.splitlines`` breaks at (\\n, \\r, \\x0b, \\x0c, \\x1c-\\x1e, \\x85, U+2028, U+2029).
     """
     m = hint.search(text)
@@ -593,7 +594,13 @@ def step_fullwidth(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _SYLLABLE = rf"[a-z{_TONES}]{{1,6}}[1-5]?"
-_ORPHAN_PINYIN_RE = re.compile(rf"[(（][a-z]*[{_TONES}][a-z]*[)）]?|(?<![A-Za-z{_TONES}])[a-z]*[{_TONES}][a-z]*[)）]")
+# A tone-marked syllable left without its character: after an opening parenthesis (its closing one optional), or starting
+# a word and closed by a parenthesis. ``[(（][a-z]*T[a-z]*[)）]?|(?<![A-Za-zT])[a-z]*T[a-z]*[)）]`` written to open on its
+# first character, so that the scan skips to the next parenthesis or letter (the same matches, ten times as fast); the
+# branch is chosen by that character, and the lookbehind after it (``(?<!X.)``) tests the one before it.
+_ORPHAN_PINYIN_RE = re.compile(rf"[(（a-z{_TONES}](?:(?<=[(（])[a-z]*[{_TONES}][a-z]*[)）]?"
+                               rf"|(?<=[a-z])(?<![A-Za-z{_TONES}].)[a-z]*[{_TONES}][a-z]*[)）]"
+                               rf"|(?<=[{_TONES}])(?<![A-Za-z{_TONES}].)[a-z]*[)）])")  # fmt: skip
 _PINYIN_RE = re.compile(rf"([{CJK}]{{1,6}})[(（]((?:[a-z{_TONES}]{{1,6}}[1-5]?)(?:\s+[a-z{_TONES}]{{1,6}}[1-5]?)*)[)）]")
 
 
@@ -609,9 +616,6 @@ def _readings(char: str) -> frozenset[str]:
 
 
 _PINYIN_HINT = re.compile(rf"[(（][a-z{_TONES}]")
-
-
-_TONE_MARK = re.compile(f"[{_TONES}]")
 
 
 def _pinyin_annotations(text: str) -> Iterator[re.Match[str]]:
@@ -659,14 +663,13 @@ def step_pinyin(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             edits.append(Edit(start, m.end(), text[start : m.end()], "", "removed", f"pinyin annotation of {chars}"))
     if len(edits) >= cfg.min_pinyin_annotations:
         # The converter ran over this text: tone-marked syllables whose character was lost
-        # (to mojibake) are its annotations too, even with one parenthesis eaten. Every one
-        # holds a tone mark and none crosses a line: only lines with a tone mark are searched.
+        # (to mojibake) are its annotations too, even with one parenthesis eaten. None crosses
+        # a line, so the whole text's search finds what a search of each line would.
         starts, ends = [e.start for e in edits], [e.end for e in edits]
-        for line in _lines_holding(text, _TONE_MARK):
-            for m in _ORPHAN_PINYIN_RE.finditer(text, line.start, line.end):
-                k = bisect_right(starts, m.start()) - 1
-                if k < 0 or m.start() >= ends[k]:
-                    edits.append(Edit(m.start(), m.end(), m.group(), "", "removed", "pinyin annotation whose character was lost"))
+        for m in _ORPHAN_PINYIN_RE.finditer(text):
+            k = bisect_right(starts, m.start()) - 1
+            if k < 0 or m.start() >= ends[k]:
+                edits.append(Edit(m.start(), m.end(), m.group(), "", "removed", "pinyin annotation whose character was lost"))
     return edits
 
 
@@ -919,19 +922,16 @@ def _punctuation_changes(text: str, cfg: CleanConfig, ctx: dict) -> Changes | li
     """:func:`step_punctuation` as :class:`Changes`."""
     if not _HALF_WIDTH_HINT.search(text):
         return []
-    changes: dict[int, str] = {}
-    suspect: set[int] | None = None
-    for m in _PUNCT_RE.finditer(text):
-        i = m.start()
-        prev, nxt = text[i - 1 : i], text[i + 1 : i + 2]
-        if prev.isdigit() and nxt.isdigit():
-            continue
-        if text[i] in "?!":
-            if suspect is None:
-                suspect = {k for start, end in _suspect_spans(text) for k in range(start, end)}
-            if i in suspect:
-                continue
-        changes[i] = _HALF_TO_FULL[text[i]]
+    # A match has Chinese or a full-width mark on one side, never a digit (no character of _CJK_OR_FW is one: tested),
+    # so numbers (1,000, 14:44) never match; a ? or ! inside a span the mojibake step suspects stays as it is.
+    found = [m.start() for m in _PUNCT_RE.finditer(text)]
+    marks = list(map(text.__getitem__, found))
+    changes = dict(zip(found, map(_HALF_TO_FULL.__getitem__, marks)))
+    if "?" in marks or "!" in marks:
+        suspect = {k for start, end in _suspect_spans(text) for k in range(start, end)}
+        for i in suspect.intersection(found):
+            if text[i] in "?!":
+                del changes[i]
     for m in _PAREN_RE.finditer(text):
         before = text[m.start() - 1 : m.start()]
         if _CJK_ONE.search(m.group(1)) or (before and is_cjk(before)):
@@ -1776,8 +1776,7 @@ def block_text_spans(blocks: list[tuple[str, list[Edit] | Changes]], *, steps: C
                     if len(followed) >= _ARRAY_MIN:
                         _follow_in_arrays(shift, result, followed, [], i)
                     else:
-                        for k in followed:
-                            result[k] = shift.span(*result[k])  # type: ignore[misc]
+                        shift.follow(result, followed)
                 continue
         j = i + len(own)
         result += repeat(None, len(own))
@@ -1789,8 +1788,7 @@ def block_text_spans(blocks: list[tuple[str, list[Edit] | Changes]], *, steps: C
             if applied and len(followed) + len(own) * wanted >= _ARRAY_MIN:
                 _follow_in_arrays(shift, result, followed, own if wanted else [], i)
             else:
-                for k in followed:
-                    result[k] = shift.span(*result[k])  # type: ignore[misc]
+                shift.follow(result, followed)
                 if wanted:
                     for k, e in enumerate(own, start=i):
                         result[k] = shift.span(e.start, e.end) if e.action == "flagged" else shift.placed(e)
@@ -1850,13 +1848,13 @@ def block_raw_offsets(blocks: list[tuple[str, list[Edit] | Changes]]) -> list[tu
         if len(points) + 2 * len(resized) >= _ARRAY_MIN:
             points = _moved_points(shift, points)
             continue
-        moved = [(shift._end(t), r) for t, r in points]
+        moved = list(zip(shift.ends_each([t for t, _ in points]), [r for _, r in points]))
         for e in resized:  # after the moved points: at a shared position the edit's own point wins
             start, end = shift.placed(e)
             moved += [(start, raw_position(points, e.start)), (end, raw_position(points, e.end))]
-        moved.sort(key=lambda point: point[0])  # stable: of equal positions the last added is kept
-        points = [point for k, point in enumerate(moved) if k + 1 == len(moved) or moved[k + 1][0] != point[0]]
-    return [point for k, point in enumerate(points) if k == 0 or point[1] - point[0] != points[k - 1][1] - points[k - 1][0]]
+        moved.sort(key=itemgetter(0))  # stable: of equal positions the last added is kept
+        points = [point for point, after in zip(moved, moved[1:]) if after[0] != point[0]] + moved[-1:]
+    return points[:1] + [point for before, point in zip(points, points[1:]) if point[1] - point[0] != before[1] - before[0]]
 
 
 def _moved_points(shift: _StepShift, points: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1929,6 +1927,28 @@ class _StepShift:
         else:
             new_start = start + self.delta[k]
         return (new_start, new_end) if new_start <= new_end else (new_end, new_end)
+
+    def follow(self, spans: list, indices: list[int]) -> None:
+        """:meth:`span` of ``spans[k]`` for each ``k`` of ``indices``, in place.
+
+        A span that ends at or before the first edit stays where it is, one that starts after the
+        last edit moves by all the edits' shift: only those in between need the search.
+        """
+        if not self.starts:
+            return
+        first, last, moved, span = self.starts[0], self.ends[-1], self.delta[-1], self.span
+        for k in indices:
+            start, end = spans[k]
+            if end <= first:
+                continue
+            spans[k] = (start + moved, end + moved) if start > last else span(start, end)
+
+    def ends_each(self, positions: list[int]) -> list[int]:
+        """:meth:`_end` of each position (as :meth:`follow` does, without a search before the first edit or after the last)."""
+        if not self.starts:
+            return positions
+        first, last, moved, end = self.starts[0], self.ends[-1], self.delta[-1], self._end
+        return [pos if pos <= first else pos + moved if pos > last else end(pos) for pos in positions]
 
     def _end(self, pos: int) -> int:
         """An end position: text inserted exactly there comes after it; inside a replaced stretch, its start."""

@@ -155,12 +155,16 @@ def _cleaned_frames(docs: pd.DataFrame, cleaned: list[CleanedSummary]) -> tuple[
     if not cleaned:
         columns["raw_offsets"] = columns["raw_offsets"].astype(float)  # as an empty column of lists was typed before
     doc_ids = docs["doc_id"].tolist()
-    empty = [_row(d, "(result)", Edit(0, 0, "", "", "flagged", "document is empty after cleaning"), 1, (0, 0))
+    empty = [_row_values(d, "(result)", Edit(0, 0, "", "", "flagged", "document is empty after cleaning"), 1, (0, 0))
              for d, c in zip(doc_ids, cleaned) if not c.text.strip()]  # fmt: skip
     notes = docs["read_notes"].tolist() if "read_notes" in docs.columns else [()] * len(docs)
     rows = [r for doc_id, c, read in zip(doc_ids, cleaned, notes)
-            for r in [*read_audit_rows(doc_id, read), *audit_rows(doc_id, c.edits)]]  # fmt: skip
-    audit = pd.DataFrame(rows + empty, columns=AUDIT_COLUMNS)
+            for r in [*_read_row_values(doc_id, read), *_audit_row_values(doc_id, c.edits)]]  # fmt: skip
+    rows += empty
+    if rows:  # audit_rows' rows as tuples made into columns: the same frame as from the dicts, a sixth faster
+        audit = pd.DataFrame(dict(zip(AUDIT_COLUMNS, map(list, zip(*rows)))), columns=AUDIT_COLUMNS)
+    else:
+        audit = pd.DataFrame([], columns=AUDIT_COLUMNS)
     return columns, audit.astype({"text_start": "Int64", "text_end": "Int64"})
 
 
@@ -235,9 +239,30 @@ def _bulk_summary(step: str, parts: list[list[Edit] | Changes]) -> tuple[Edit, i
 
 def audit_rows(doc_id: str, edits: list[tuple[str, Edit, int, tuple[int, int] | None]]) -> list[dict]:
     """Audit rows of one document from (step, edit, count, span in the text) tuples, in pipeline order."""
-    order = {name: i for i, name in enumerate(STEP_NAMES)}
-    rows = [_row(doc_id, step, e, n, span) for step, e, n, span in edits]
-    return sorted(rows, key=lambda r: (order.get(r["step"], len(order)), r["start"]))
+    return [dict(zip(AUDIT_COLUMNS, values)) for values in _audit_row_values(doc_id, edits)]
+
+
+_STEP_ORDER = {name: i for i, name in enumerate(STEP_NAMES)}
+
+
+def _audit_row_values(doc_id: str, edits: list[tuple[str, Edit, int, tuple[int, int] | None]]) -> list[tuple]:
+    """:func:`audit_rows` as tuples of the values of :data:`AUDIT_COLUMNS`, in the same order."""
+    rows = [_row_values(doc_id, step, e, n, span) for step, e, n, span in edits]
+    unknown = len(_STEP_ORDER)
+    return sorted(rows, key=lambda r: (_STEP_ORDER.get(r[1], unknown), r[3]))
+
+
+def _read_row_values(doc_id: str, notes) -> list[tuple]:
+    """:func:`read_audit_rows` as tuples of the values of :data:`AUDIT_COLUMNS`."""
+    if notes is None or not len(notes):
+        return []
+    return [_row_values(doc_id, READ_STEP, Edit(int(start), int(end), before, after, action, note), 1, None)
+            for action, start, end, before, after, note in notes]  # fmt: skip
+
+
+def _row_values(doc_id: str, step: str, e: Edit, count: int, span: tuple[int, int] | None) -> tuple:
+    return (doc_id, step, e.action, e.start, e.end, e.before, e.after, count, e.note,
+            None if span is None else span[0], None if span is None else span[1])  # fmt: skip
 
 
 #: The audit's name for what happened before cleaning: decoding and extraction (:func:`corpus.io.read_file`).
@@ -246,16 +271,7 @@ READ_STEP = "(read)"
 
 def read_audit_rows(doc_id: str, notes) -> list[dict]:
     """Audit rows of a document's reading notes (``(action, start, end, before, after, note)``, offsets in ``raw``)."""
-    if notes is None or not len(notes):
-        return []
-    return [_row(doc_id, READ_STEP, Edit(int(start), int(end), before, after, action, note), 1, None)
-            for action, start, end, before, after, note in notes]  # fmt: skip
-
-
-def _row(doc_id: str, step: str, e: Edit, count: int, span: tuple[int, int] | None) -> dict:
-    return {"doc_id": doc_id, "step": step, "action": e.action, "start": e.start, "end": e.end,
-            "before": e.before, "after": e.after, "count": count, "note": e.note,
-            "text_start": None if span is None else span[0], "text_end": None if span is None else span[1]}  # fmt: skip
+    return [dict(zip(AUDIT_COLUMNS, values)) for values in _read_row_values(doc_id, notes)]
 
 
 def default_clean_config(raws: Iterable[str]) -> CleanConfig:
@@ -267,9 +283,12 @@ def corpus_model_heads(raws: Iterable[str]) -> frozenset[str]:
     """The X+Y model heads raw texts write out, read in Simplified script (only lines with a plus sign can have one).
 
     Only those lines are converted: a model never crosses a line break, and neither does an
-    OpenCC phrase, so a line converts alone as it does inside its text.
+    OpenCC phrase, so a line converts alone as it does inside its text. Each distinct line once,
+    all in one text: the heads are a set, and a line's models are those of the line alone (the
+    pattern's look-arounds see one character beyond a line, a line break there either way).
     """
-    return model_heads(to_simplified(_plus_lines(r)) for r in raws if "+" in r or "＋" in r)
+    lines = dict.fromkeys(line for r in raws if "+" in r or "＋" in r for line in _plus_lines(r).split("\n"))
+    return model_heads([to_simplified("\n".join(lines))] if lines else [])
 
 
 def _plus_lines(text: str) -> str:
