@@ -318,6 +318,14 @@ def test_enumerations_number_the_measures_of_each_section():
     assert e["section"].tolist()[1] == "一、抓党建" and e["section"].tolist()[5] == "二、抓队伍"
 
 
+def test_a_list_written_in_one_sentence_is_numbered_item_by_item():
+    """一是…，二是… inside one sentence (the CPC report of 1987 writes its two problems so); 一个是 and 唯一是 start nothing."""
+    e = D.enumerations(frame("这使我们面临两大问题：一是优秀人才难以脱颖而出，二是用人上的不正之风难以避免。"
+                             "其中一个是关键，唯一是要坚持，二是不能开始一个列表。"))
+    assert e["marker"].tolist() == ["一是", "一是"] and e["item_no"].tolist() == [1, 2] and e["n_items"].tolist() == [2, 2]
+    assert e["label"].tolist() == ["优秀人才难以脱颖而出", "用人上的不正之风难以避免"]
+
+
 # --------------------------------------------------------------------------- shared passages
 
 

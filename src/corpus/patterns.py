@@ -672,16 +672,38 @@ _ENUMERATOR_RE = re.compile(
 ENUMERATION_STYLES = {"shi": "一是", "dun": "一、", "paren": "（一）", "arabic": "1、", "arabic_paren": "（1）", "di": "第一，"}
 
 
+#: 二是 after a comma: the next item of a 一是 list written in one sentence (一是…，二是…).
+_SHI_AFTER_COMMA_RE = re.compile(rf"(?<=[，,])[ \u3000]*(?P<marker>(?P<shi>[{CN_ORDINALS}]{{1,3}})是)"
+                                 r"(?P<dun>(?!))?(?P<paren>(?!))?(?P<arabic>(?!))?(?P<arabic_paren>(?!))?(?P<di>(?!))?")
+
+
 def iter_enumerators(text: str) -> Iterator[re.Match[str]]:
     """Markers of enumerated items (一是, 一、, （一）, 1、, （1）, 第一，) at a line or sentence start.
 
     The named group that matched (``shi``, ``dun``, ``paren``, ``arabic``, ``arabic_paren``,
-    ``di``) gives the style and the numeral; a 一是 inside a word (统一是) is not a marker.
+    ``di``) gives the style and the numeral; a 一是 inside a word (统一是) is not a marker. A list
+    written in one sentence (面临两大问题：一是…，二是…) continues after a comma: 二是 there is the
+    next item only right after 一是 (三是 after 二是 …), so 一个是 or 唯一是 never start one.
 
     >>> [m.group("marker") for m in iter_enumerators("一是抓学习。二是抓落实；统一是关键。")]
     ['一是', '二是']
+    >>> [m.group("marker") for m in iter_enumerators("面临两大问题：一是人才难出，二是风气不正，三是制度不全。")]
+    ['一是', '二是', '三是']
     """
-    return _ENUMERATOR_RE.finditer(text)
+    marks = list(_ENUMERATOR_RE.finditer(text))
+    if "是" not in text or not any(m.group("shi") for m in marks):
+        return iter(marks)
+    found, extra = [], iter(_SHI_AFTER_COMMA_RE.finditer(text))
+    after = next(extra, None)
+    for m in [*marks, None]:
+        while after is not None and (m is None or after.start() < m.start()):
+            previous = found[-1].group("shi") if found else None
+            if previous and cn_int(after.group("shi")) == (cn_int(previous) or 0) + 1:
+                found.append(after)
+            after = next(extra, None)
+        if m is not None:
+            found.append(m)
+    return iter(found)
 
 
 def plus_sign_lines(text: str) -> Iterator[tuple[int, int]]:

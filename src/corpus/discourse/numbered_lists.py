@@ -63,7 +63,7 @@ def _doc_enumerations(doc_id: str, paras: pd.DataFrame) -> list[dict]:
         for i, m in enumerate(marks):
             style = next(name for name in ENUMERATION_STYLES if m.group(name))
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-            item = text[m.start("marker") : end].rstrip()
+            item = text[m.start("marker") : end].rstrip().rstrip("，,")  # 一是…，二是…: the comma joins, it is not the item's
             rows.append({"doc_id": doc_id, "para_no": para_no, "start": offset + m.start("marker"),
                          "end": offset + m.start("marker") + len(item), "section": parent,
                          "marker": ENUMERATION_STYLES[style], "item_no": cn_int(m.group(style)) or 0,

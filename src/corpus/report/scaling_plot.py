@@ -67,6 +67,7 @@ def positions_over_figure(documents: pd.DataFrame, x: pd.Series | np.ndarray, la
             for xv, yv, name in zip(values, docs["theta"], names):
                 ax.annotate(drawable(str(name)), (xv, yv), xytext=(4, 3), textcoords="offset points", fontsize=8)
         ax.axhline(0, color="#bbbbbb", linewidth=0.8, zorder=0)
+        ax.margins(x=0.08)  # room for the labels of the first and last documents
         if len(values) and values.max() - values.min() >= 2:  # years (or dates as fractional years): whole-number ticks
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
