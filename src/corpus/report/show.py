@@ -131,7 +131,8 @@ def spread_rows(frame: pd.DataFrame, n: int, *, within: str, across: str) -> pd.
         return frame
     turn = frame.groupby([within, across], sort=False).cumcount().to_numpy()
     values = pd.unique(frame[across])
-    spread = dict(zip(values[_spread_order(len(values))], range(len(values))))
+    first = _spread_order(len(values), limit=n)  # only the first n turns can be kept: the rest keep their order
+    spread = {v: len(first) + i for i, v in enumerate(values)} | dict(zip(values[first], range(len(first))))
     ranked = frame.assign(_turn=turn, _spread=frame[across].map(spread).to_numpy(), _pos=range(len(frame)))
     ranked = ranked.sort_values(["_turn", "_spread", "_pos"], kind="stable")
     ranked["_share"] = ranked.groupby(within, sort=False).cumcount()
@@ -157,16 +158,18 @@ def _number(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def _spread_order(k: int) -> list[int]:
+def _spread_order(k: int, limit: int | None = None) -> list[int]:
     """Positions 0 … k − 1 in an order whose every prefix is spread evenly: 0, k − 1, then halves, quarters, eighths …
+    (the first ``limit`` of them where given).
 
-    >>> _spread_order(5)
-    [0, 4, 2, 1, 3]
+    >>> _spread_order(5), _spread_order(12, limit=4)
+    ([0, 4, 2, 1, 3], [0, 11, 6, 3])
     """
     order: list[int] = []
     seen: set[int] = set()
+    wanted = k if limit is None else min(k, limit)
     for fraction in _fractions():
-        if len(order) == k:
+        if len(order) == wanted:
             return order
         position = round(fraction * (k - 1))
         if position not in seen:
