@@ -197,8 +197,7 @@ def collocates(
         if len(near) == 0:
             continue
         in_window = np.bincount(codes[near], minlength=len(vocab)).astype(np.float64)
-        kept = np.flatnonzero((in_window >= min_count))
-        kept = kept[kept != code]
+        kept = np.flatnonzero(in_window >= min_count)  # the node itself is never in its windows: its positions are set aside
         if len(kept) == 0:
             continue
         r, n = float(len(near)), float(len(codes) - len(at))

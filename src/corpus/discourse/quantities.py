@@ -38,9 +38,15 @@ from ..structure import SENTENCE_COLUMNS
 CLAIM_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "surface", "number", "value", "unit", "value_unit", "low",
                  "high", "kind", "qualifier", "direction", "change", "measured", "sentence"]  # fmt: skip
 
-#: Words of a rise and of a fall in a claim's ``direction`` (比上年提高, 同比下降, 翻两番, 裁减), read by :func:`change_of`.
-_RISE = re.compile(r"上升|增长|增加|提升|提高|攀升|回升|上涨|上调|扩大|增幅|加快|翻|[升增涨]")
-_FALL = re.compile(r"下降|减少|降低|回落|下滑|下跌|下调|缩小|缩减|压缩|压减|削减|裁减|裁军|降幅|收窄|放缓|[降减跌]")
+#: The direction words before a number (:data:`_DIRECTION`), and those of them that state a fall.
+_DIRECTION_WORDS = ("上升", "下降", "增长", "增加", "减少", "降低", "提升", "提高", "回落", "回升", "攀升", "下滑", "上涨", "下跌",
+                    "上调", "下调", "增幅", "降幅", "扩大", "缩小", "缩减", "压缩", "加快", "放缓", "收窄", "裁减", "削减", "压减",
+                    "裁军")  # fmt: skip
+_FALL_WORDS = frozenset({"下降", "减少", "降低", "回落", "下滑", "下跌", "下调", "缩小", "缩减", "压缩", "压减", "削减", "裁减",
+                         "裁军", "降幅", "收窄", "放缓"})  # fmt: skip
+#: A rise and a fall in a claim's ``direction`` (比上年提高, 同比下降, 翻两番, 裁减), read by :func:`change_of`.
+_RISE = re.compile("|".join([w for w in _DIRECTION_WORDS if w not in _FALL_WORDS] + ["翻", "[升增涨]"]))
+_FALL = re.compile("|".join([w for w in _DIRECTION_WORDS if w in _FALL_WORDS] + ["[降减跌]"]))
 
 
 def change_of(direction: str) -> str:
@@ -85,9 +91,7 @@ _YEAR = r"[\d零〇○Ｏ一二三四五六七八九]{4}年"
 #: What a change is compared with: a year, the period before (上年, 上月, 上半年, 上季度), the start of the year.
 _BASE_PERIOD = rf"(?:{_YEAR}|[上去前]年|上半年|上[个]?月|上[个]?季度|年初|同期)(?:同期)?"
 _COMPARISON = re.compile(rf"同比(?:去年|上年)?|环比|[较比]{_BASE_PERIOD}")
-_DIRECTION = re.compile(r"(上升|下降|增长|增加|减少|降低|提升|提高|回落|回升|攀升|下滑|上涨|下跌|上调|下调|增幅|降幅|扩大|缩小|缩减|压缩|"
-                        r"加快|放缓|收窄|裁减|削减|压减|裁军|[升降增减涨跌](?=[到至]))"
-                        r"(?:了|分别|均|达|为|到|至)*$")  # fmt: skip
+_DIRECTION = re.compile(rf"({'|'.join(_DIRECTION_WORDS)}|[升降增减涨跌](?=[到至]))(?:了|分别|均|达|为|到|至)*$")
 #: A year in the words before a number, with what ties it there (到二〇二〇年, 由一九八○年的, 二〇一一年): never part of a measure.
 _ANY_YEAR = re.compile(rf"(?:[比较到至在从由]|同比)?{_YEAR}(?:底|末|初|前|以前|以来|同期)?的?")
 #: Between the two ends of a change (从A增长到B, 由A增加到二〇〇〇年的B) and before its start.

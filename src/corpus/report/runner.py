@@ -15,6 +15,7 @@ import hashlib
 import inspect
 import json
 import logging
+import logging.handlers
 import multiprocessing
 import os
 import re
@@ -485,17 +486,6 @@ def mark_failure(executed: Path, error: str) -> str:
     return place
 
 
-class _Collected(logging.Handler):
-    """Keeps the messages of one rendering, so they join the notebook's console line instead of interleaving."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def render_html(executed: Path, html_path: Path, *, show_code: bool = False, name: str | None = None, corpus: str = "",
                 nav: Sequence[tuple[str, str]] = ()) -> list[str]:
     """Render an executed notebook to a self-contained HTML report with the offline template; return nbconvert's warnings.
@@ -505,15 +495,16 @@ def render_html(executed: Path, html_path: Path, *, show_code: bool = False, nam
     nbconvert's warnings (a figure without alt text) are returned, not logged, for the caller's one line per notebook.
     """
     nb = _prepare_for_export(nbformat.read(executed, as_version=4))
-    collected = _Collected()
-    log = logging.Logger("nbconvert")  # not registered, so not shared with a rendering in another thread
+    collected = logging.handlers.BufferingHandler(capacity=sys.maxsize)  # kept for the notebook's console line
+    log = logging.Logger("nbconvert", logging.WARNING)  # not registered, so not shared with a rendering in another thread
     log.addHandler(collected)
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=not show_code, exclude_input_prompt=not show_code,
                             exclude_output_prompt=not show_code, language_code="zh", log=log)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name or executed.stem}})
     html_path.write_text(decorate_page(body, corpus=corpus, nav=nav, current=name or executed.stem), encoding="utf-8")
-    return [_ALT_HINT if message.startswith("Alternative text is missing") else message for message in collected.messages]
+    messages = [record.getMessage() for record in collected.buffer]
+    return [_ALT_HINT if message.startswith("Alternative text is missing") else message for message in messages]
 
 
 #: What the console says of a figure shown without alt text (nbconvert's warning, made actionable).

@@ -52,11 +52,10 @@ def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | N
     else:
         positional = shown.set_axis(pd.Index([f"c{i}" for i in range(shown.shape[1])], name=shown.columns.name), axis=1)
         styler = positional.style.relabel_index([html.escape(str(c)) for c in shown.columns], axis=1)
+    floats = [c for c, dtype in styler.data.dtypes.items() if pd.api.types.is_float_dtype(dtype)]
     styler = (
-        styler.format(_number, escape="html", na_rep="—", subset=[c for c, t in zip(styler.data.columns, styler.data.dtypes)
-                                                                  if pd.api.types.is_float_dtype(t)])
-        .format(escape="html", na_rep="—", subset=[c for c, t in zip(styler.data.columns, styler.data.dtypes)
-                                                   if not pd.api.types.is_float_dtype(t)])
+        styler.format(_number, escape="html", na_rep="—", subset=floats)
+        .format(escape="html", na_rep="—", subset=[c for c in styler.data.columns if c not in floats])
         .format_index(escape="html", axis=0)
         .set_caption(html.escape(caption + note) + link)
         .set_table_styles([{"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
@@ -64,7 +63,7 @@ def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | N
                            {"selector": "td", "props": "text-align: left; vertical-align: top; overflow-wrap: break-word; max-width: 28rem;"}])  # fmt: skip
     )
     # Columns of sentences keep a readable width beside many narrow ones (Chinese may break between any two characters).
-    prose = [c for c, col in zip(styler.data.columns, (styler.data[c] for c in styler.data.columns))
+    prose = [c for c, col in styler.data.items()
              if (col.dtype == object or pd.api.types.is_string_dtype(col)) and col.dropna().astype(str).str.len().median() > 30]
     if prose:
         styler = styler.set_properties(subset=prose, **{"min-width": "14rem"})
