@@ -7,7 +7,7 @@ real paragraphs of the seeds and, where present, ``../shared/corpora/cpc`` (read
 as ~3,000-character documents each made unique by a numbered first line (the builder of
 ``bench_tokenize.py``). Each run is one cold ``stream_corpus`` (read, clean, paragraphs,
 duplicate signatures, tokenize, all written as Parquet shards into an empty folder) plus
-``counts("doc", min_df=2)``, in a fresh child process; the parent samples the resident
+``dtm(corpus, "doc", min_df=2)``, in a fresh child process; the parent samples the resident
 memory of that process and all its children (workers included) every 0.1 s. ``all`` as a
 worker count means every core. Runs go in rounds (``--repeat``, for sizes up to
 ``--repeat-up-to``), every scheduler once per round, and each row shows its fastest round
@@ -36,6 +36,7 @@ from bench_tokenize import build  # noqa: E402
 CHILD = """
 import json, sys, time
 from pathlib import Path
+from corpus.features import dtm
 from corpus.stream import MANIFEST, stream_corpus
 from corpus.schedule import Runner
 src, out, scheduler, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -44,10 +45,10 @@ with Runner(scheduler, workers) as runner:
     t1 = time.perf_counter()
     sharded = stream_corpus(src, out, runner=runner, shard_mb=float(sys.argv[5]))
     t2 = time.perf_counter()
-    counts = sharded.counts("doc", min_df=2, runner=runner)
+    counts = dtm(sharded, "doc", min_df=2, runner=runner)
     t3 = time.perf_counter()
 stages = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))["seconds"]
-print(json.dumps({"startup": t1 - t0, "stream": t2 - t1, "count": t3 - t2, "stages": stages, "docs": sharded.n_docs,
+print(json.dumps({"startup": t1 - t0, "stream": t2 - t1, "count": t3 - t2, "stages": stages, "docs": len(sharded),
                   "shards": len(sharded.shards), "terms": len(counts.terms), "nnz": int(counts.matrix.nnz)}))
 """
 

@@ -94,3 +94,16 @@ def test_a_removal_bound_counts_the_removed_text_as_its_pieces_add_up(share):
     stop = clean._removal_bound(text, removals, cfg)
     assert (stop is None) == (removed <= share * total)
     assert stop is None or f"would remove {removed} of the document's {total}" in stop
+
+
+def test_every_line_the_caption_step_would_take_holds_its_hint():
+    # Without an image the step reads only the lines its hint finds: one of ▲△▼▽图摄, or 照片 (not the 照 of 按照).
+    plain = re.compile("[▲△▼▽图摄]|照片")
+    lines = [line for text in REAL for line in text.splitlines()]
+    lines += _invented("照片图摄▲△▼▽按像的（）()|资料供 ■", 20000, seed=2)
+    for line in lines:
+        content = line.strip()
+        taken = content and (clean._CAPTION_START.match(content) or (len(content) <= 120 and clean._CAPTION_END.search(content)))
+        hinted = clean._CAPTION_HINT.search(line)
+        assert bool(hinted) == bool(plain.search(line)), line
+        assert hinted or not taken, line

@@ -292,3 +292,20 @@ def test_a_byte_order_mark_over_bytes_of_another_encoding_is_refused_naming_the_
     error = problem_of(data)
     assert error.problem == "undecodable"
     assert "UTF-8 byte-order mark" in error.detail and "fails at byte 3" in error.detail
+
+
+def test_the_common_character_score_is_the_mean_weight_of_the_scored_characters():
+    # The score counts with code-point tables; its plain form takes each non-ASCII character that is not
+    # whitespace or U+FFFD and averages their weights (1 and 0.5: sums exact in any order, so equal figures).
+    def plain(text: str) -> tuple[float, int]:
+        chars = [c for c in text if ord(c) > 0x7F and not c.isspace() and c != "\ufffd"]
+        weights = decode._common_weights()
+        return (sum(weights.get(c, 0.0) for c in chars) / len(chars), len(chars)) if chars else (0.0, 0)
+
+    rng = random.Random(7)
+    alphabet = SIMPLIFIED + TRADITIONAL + KOREAN + JAPANESE + "\ufffd\u3000\xa0\u2028 abc\t𠀀😀ÿ€"
+    texts = [SIMPLIFIED, TRADITIONAL, KOREAN, JAPANESE, "", "abc", "\ufffd \u3000", "\ud800党"]
+    texts += [SIMPLIFIED.encode("gb18030").decode(codec, "replace") for codec in ("big5", "shift_jis", "latin-1")]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200))) for _ in range(2000)]
+    for text in texts:
+        assert decode._common_score(text) == plain(text), text[:20]

@@ -777,6 +777,7 @@ def _suspect_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+@lru_cache(maxsize=4096)
 def _repair(span: str) -> str | None:
     """The original of a mojibake span, if one decoding mistake explains it with certainty.
 
@@ -948,7 +949,9 @@ _CAPTION_END = re.compile(
     r"[（(](?:资料)?(?:图片|照片|摄影?|供图|视频截图)[）)]\s*\|?\s*$|[（(][^（）()\n]{0,20}?(?:摄|供图)[）)]\s*\|?\s*$|(?:摄|供图)\s*\|?\s*$"
 )
 
-_CAPTION_HINT = re.compile("[▲△▼▽图照摄]")  # what every _CAPTION_START and _CAPTION_END match holds
+# What every _CAPTION_START and _CAPTION_END match holds: one of ▲△▼▽图摄 or 照片 (not the 照 of 按照, common in
+# official prose), opening on a class so that the search skips ahead.
+_CAPTION_HINT = re.compile("[▲△▼▽图摄照](?:(?<=照)片|(?<!照))")
 
 
 @_bounded
@@ -1291,10 +1294,9 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         elif ctx.get("title") and _AGENCY.match(line.text.strip()) and line is front[-1]:
             ctx.setdefault("author", line.text.strip())
             edits.append(_remove_line(line, text, f"author line: author={line.text.strip()}", "extracted"))
-    content = [line for line in _lines(text) if line.text.strip()]
-    if not content or content[-1] in front:
+    last = next((line for line in reversed(_lines(text)) if line.text.strip()), None)
+    if last is None or last in front:
         return edits
-    last = content[-1]
     for pattern, what in ((_END_MARK, None), (_CLOSING, "closing byline"), (_GLUED_NAME, "byline glued to the last paragraph")):
         # _GLUED_NAME ends the line: it can start no earlier than four characters before the trailing space
         m = pattern.search(last.text, max(0, len(last.text.rstrip()) - 4) if pattern is _GLUED_NAME else 0)

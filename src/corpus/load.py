@@ -133,7 +133,8 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
     else:  # from the cache: say again what the merge found, as a fresh load does
         log_disagreements(parts["problems"])
     docs = parts["docs"]
-    docs.insert(docs.columns.get_loc("text"), "raw", raw_docs["raw"].to_numpy())
+    raw = raw_docs["raw"]  # a column of strings as it is: made into objects, it would be converted back
+    docs.insert(docs.columns.get_loc("text"), "raw", raw.array if isinstance(raw.dtype, pd.StringDtype) else raw.to_numpy())
     docs["duplicate_of"] = docs["duplicate_of"].astype(object).where(docs["duplicate_of"].notna(), None)
     audit = parts["audit"]
     for doc_id in audit.loc[audit["step"] == "(result)", "doc_id"]:

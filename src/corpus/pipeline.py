@@ -60,12 +60,14 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     runs in ``workers`` processes (None: all cores when the batch is large); the result is
     the same whatever the number.
     """
-    docs = raw_docs.copy()
     lexicon = token_config.max_quote_len if token_config.corpus_lexicon else None
-    cleaned, signed, terms = clean_and_sign(docs["raw"].tolist(), clean_config, lexicon=lexicon, workers=workers)
-    columns, audit = _cleaned_frames(docs, cleaned)
-    for name in columns.columns:
-        docs[name] = columns[name].to_numpy()
+    cleaned, signed, terms = clean_and_sign(raw_docs["raw"].tolist(), clean_config, lexicon=lexicon, workers=workers)
+    columns, audit = _cleaned_frames(raw_docs, cleaned)
+    docs = raw_docs.copy()
+    fresh = {name: columns[name].to_numpy() for name in columns.columns}
+    for name in [n for n in fresh if n in docs.columns]:  # a column the documents had: replaced where it stands
+        docs[name] = fresh.pop(name)
+    docs = pd.concat([docs, pd.DataFrame(fresh, index=docs.index)], axis=1)  # the new columns at once, not one by one
     docs["n_chars"] = docs["n_chars"].astype(int)
     docs["duplicate_of"] = None
     found: list[dict] = []

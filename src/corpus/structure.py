@@ -65,40 +65,41 @@ def paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     joins the open headings with " > ", and a list item's lead phrase is appended
     for the item itself.
     """
-    columns: dict[str, list] = {name: [] for name in PARAGRAPH_COLUMNS}
+    rows: list[tuple] = []
     for doc_id, text in zip(docs["doc_id"].tolist(), docs["text"].tolist()):
-        _doc_paragraphs(doc_id, text, columns)
-    frame = pd.DataFrame(columns if columns["doc_id"] else [], columns=PARAGRAPH_COLUMNS)
+        _doc_paragraphs(doc_id, text, rows)
+    columns = dict(zip(PARAGRAPH_COLUMNS, map(list, zip(*rows))))  # the rows made into columns at once
+    frame = pd.DataFrame(columns if rows else [], columns=PARAGRAPH_COLUMNS)
     frame["level"] = frame["level"].astype("Int64")
     return frame
 
 
-def _doc_paragraphs(doc_id: str, text: str, columns: dict[str, list]) -> None:
-    """Append the paragraphs of one document to ``columns`` (one list per column of :data:`PARAGRAPH_COLUMNS`)."""
+def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
+    """Append the paragraphs of one document to ``rows``, each a tuple of the values of :data:`PARAGRAPH_COLUMNS`."""
     path: dict[int, str] = {}
     section = ""  # _section(path), joined again only when a heading changes the path
     pos, para_no, prev_heading = 0, 0, None
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             continue
         para_no += 1
-        level = _heading_level(line.strip())
+        level = _heading_level(stripped)
         if level is not None:
             if prev_heading == level and level in path:  # the second line of a two-line heading
-                path[level] = f"{path[level]} {line.strip()}"
+                path[level] = f"{path[level]} {stripped}"
             else:
                 path = {k: v for k, v in path.items() if k < level}
-                path[level] = line.strip()
+                path[level] = stripped
             section = _section(path)
             kind, row_section = "heading", section
         else:
             label = _item_label(line)
             kind = "list item" if label else "body"
             row_section = section if not label else " > ".join(p for p in (section, label) if p)
-        for name, value in zip(PARAGRAPH_COLUMNS, (doc_id, para_no, kind, level, row_section, start, end, line)):
-            columns[name].append(value)
+        rows.append((doc_id, para_no, kind, level, row_section, start, end, line))
         prev_heading = level
 
 
