@@ -39,6 +39,11 @@ def digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False, default=repr, sort_keys=True).encode()).hexdigest()
 
 
+def _values(edit) -> tuple:
+    """An edit's fields in order, whether it is a named tuple or (code before it) a dataclass."""
+    return tuple(edit) if isinstance(edit, tuple) else tuple(vars(edit).values())
+
+
 def texts(cpc: Path) -> dict[str, str]:
     found = {f"{folder.name}/{p.name}": io.decode_bytes(p.read_bytes()).text
              for folder in (cpc, ROOT / "seeds") if folder.is_dir() for p in sorted(folder.glob("*.txt"))}  # fmt: skip
@@ -56,10 +61,10 @@ def digests(cpc: Path, mb: float) -> dict[str, str]:
     out = {}
     for name, raw in texts(cpc).items():
         cleaned = clean_text(raw)
-        out[f"clean {name}"] = digest([cleaned.text, cleaned.fields, [(s, *vars(e).values()) for s, e in cleaned.edits]])
+        out[f"clean {name}"] = digest([cleaned.text, cleaned.fields, [(s, *_values(e)) for s, e in cleaned.edits]])
         summary = clean_collapsed(raw, CleanConfig())
         out[f"summary {name}"] = digest([summary.text, summary.fields, summary.offsets,
-                                         [(s, *vars(e).values(), n, span) for s, e, n, span in summary.edits]])  # fmt: skip
+                                         [(s, *_values(e), n, span) for s, e, n, span in summary.edits]])  # fmt: skip
         key, values = text_signature(cleaned.text)
         out[f"signature {name}"] = digest([key, None if values is None else values.tolist()])
     with tempfile.TemporaryDirectory() as tmp:

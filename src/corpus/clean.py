@@ -43,9 +43,12 @@ ACTIONS = ("removed", "changed", "flagged", "extracted")
 FIELDS = ("title", "subtitle", "column_label", "source", "date", "author", "editor", "script")
 
 
-@dataclass(frozen=True)
-class Edit:
-    """One change (or flag) at ``[start, end)`` of a step's input: ``before`` becomes ``after``."""
+class Edit(NamedTuple):
+    """One change (or flag) at ``[start, end)`` of a step's input: ``before`` becomes ``after``.
+
+    A named tuple: immutable, and made in a third of a frozen dataclass's time (a heavily
+    edited page holds tens of thousands).
+    """
 
     start: int
     end: int
@@ -418,7 +421,7 @@ def _nfc_edits(text: str, start: int, end: int) -> list[Edit]:
     part = text[start:end]
     if unicodedata.is_normalized("NFC", part):
         return []
-    return [replace(e, start=e.start + start, end=e.end + start)
+    return [e._replace(start=e.start + start, end=e.end + start)
             for e in _diff_edits(part, unicodedata.normalize("NFC", part), "unicode normalisation (NFC)")]  # fmt: skip
 
 
@@ -1083,7 +1086,12 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     def rest_is_trailer(k: int) -> bool:
         return all(trailer_like(line) for line in content[k:])
 
-    starts = {k for k, line in enumerate(content) if k and line.start >= closing and _TRAILER_OPENER.match(line.text)}
+    starts = set()
+    for k in range(n - 1, 0, -1):  # the lines in the closing part are the last ones: read from the end
+        if content[k].start < closing:
+            break
+        if _TRAILER_OPENER.match(content[k].text):
+            starts.add(k)
     starts |= {k for k in range(tail_from, n) if _is_notice(content[k].text) and rest_is_trailer(k)}
     if (_TRAILER_OPENER.match(content[0].text) or _is_notice(content[0].text)) and rest_is_trailer(0):
         starts.add(0)
@@ -1453,6 +1461,9 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 _LOST_CLOSING = re.compile(r"“(?<=”“)([^“”\n]{1,12})(?=“[^“”\n]{1,20}”)")
 
 
+_CJK_WORD = re.compile(CJK_CHAR + "+")
+
+
 def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """Restore a '+' lost as a space in X+Y models (“党建 警务” → “党建+警务”); repair “A“B” lists.
 
@@ -1485,7 +1496,7 @@ def step_plus_signs(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         head = next((h for h in cfg.model_heads if parts[0].endswith(h) and len(parts[0]) <= len(h) + 2), None)
         delimited = _delimited(patched, m.start(), m.end())
         if not (in_quote or (head and delimited and all(len(p) <= 6 for p in parts))):
-            if all(re.fullmatch(CJK_CHAR + "+", p) for p in parts) and len(parts) > 1:
+            if all(_CJK_WORD.fullmatch(p) for p in parts) and len(parts) > 1:
                 s, e = orig(m.start()), orig(m.end())
                 edits.append(Edit(s, e, text[s:e], text[s:e], "flagged", "space between CJK words kept (no X+Y context)"))
             continue

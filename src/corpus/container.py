@@ -405,7 +405,7 @@ def _check_parts(frames: Mapping[str, pd.DataFrame]) -> None:
     docs = frames["docs"]
     if "doc_id" not in docs.columns:
         raise io.CorpusError("the docs table has no doc_id column")
-    dupes = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str).unique())
+    dupes = [] if docs["doc_id"].is_unique else sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str).unique())
     if dupes:
         raise io.CorpusError(f"duplicate document ids {dupes[:10]}")
     ids = set(docs["doc_id"].astype(str))

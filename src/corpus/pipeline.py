@@ -417,10 +417,12 @@ class _MinHashes:
                 np.minimum(self._values[:, row], block.min(axis=1), out=self._values[:, row])
         else:
             work = np.empty_like(h)
+            found = np.empty((len(self.a), len(rows)), dtype=np.uint32)  # each text's minimum per permutation
             for k in range(len(self.a)):
                 np.multiply(h, self.a[k], out=work)
                 work += self.b[k]
-                self._values[k, rows] = np.minimum(self._values[k, rows], np.minimum.reduceat(work, bounds))
+                found[k] = np.minimum.reduceat(work, bounds)
+            self._values[:, rows] = np.minimum(self._values[:, rows], found)  # a text is one stretch here: rows differ
         self._rows, self._hashes, self._size = [], [], 0
 
 
@@ -479,7 +481,11 @@ def _shingle_hashes(text: str, k: int) -> np.ndarray:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < k:
         codes = np.pad(codes, (0, k - len(codes)))
-    h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
-    for j in range(k):
-        h = h * np.uint64(1_000_003) + codes[j : len(codes) - k + 1 + j]
-    return (h ^ (h >> np.uint64(29))) & np.uint64(0xFFFFFFFF)
+    n = len(codes) - k + 1
+    h = codes[:n].copy()
+    for j in range(1, k):  # in place: no new arrays per character of the shingle
+        h *= np.uint64(1_000_003)
+        h += codes[j : n + j]
+    h ^= h >> np.uint64(29)
+    h &= np.uint64(0xFFFFFFFF)
+    return h
