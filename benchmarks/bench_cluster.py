@@ -81,6 +81,11 @@ def analysis(rep, cluster, params: dict) -> tuple[dict[str, float], object]:
     return seconds, (result, weights)
 
 
+def _same_columns(before: pd.DataFrame, after: pd.DataFrame) -> bool:
+    """Whether the after table holds the before table exactly, columns the after version added left out."""
+    return set(before.columns) <= set(after.columns) and before.equals(after[list(before.columns)])
+
+
 def compare_on_seeds(before, after, cache_dir: Path) -> None:
     rep = open_report(ROOT / "seeds", None, output_dir=cache_dir / "out", cache_dir=cache_dir, progress=False)
     _, (a, _) = analysis(rep, before, BEFORE)
@@ -88,17 +93,19 @@ def compare_on_seeds(before, after, cache_dir: Path) -> None:
     checks = {"chosen k": a.k == b.k, "stability": a.stability == b.stability}
     for name in ("assignments", "k_scores", "representatives", "doc_cluster", "coords"):
         checks[name] = getattr(a, name).equals(getattr(b, name))
-    checks["top_terms (tied_beyond added)"] = a.top_terms.equals(b.top_terms.drop(columns="tied_beyond"))
+    checks["top_terms (columns added after left out)"] = _same_columns(a.top_terms, b.top_terms)
     ta = before.nmf_topics(weights, N_TOPICS, top_n=10)
     tb = after.nmf_topics(weights, N_TOPICS, top_n=10)
     cols = [c for c in ta.unit_topics if c.startswith("topic_")]
-    checks["NMF topic terms (tied_beyond added)"] = ta.topic_terms.equals(tb.topic_terms.drop(columns="tied_beyond"))
+    checks["NMF topic terms (columns added after left out)"] = _same_columns(ta.topic_terms, tb.topic_terms)
     checks["NMF dominant topics"] = ta.unit_topics["dominant"].equals(tb.unit_topics["dominant"])
-    checks["NMF shares × weight = raw weights"] = bool(np.allclose(
-        tb.unit_topics[cols].fillna(0).to_numpy() * tb.unit_topics[["weight"]].to_numpy(), ta.unit_topics[cols].to_numpy(), rtol=1e-12, atol=0))
+    # Topic columns the same, or (before shares were introduced) shares × weight equal to the raw weights.
+    checks["NMF topic columns (same, or shares × weight = raw)"] = _same_columns(ta.unit_topics[cols], tb.unit_topics[cols]) or (
+        "weight" in tb.unit_topics and "weight" not in ta.unit_topics and bool(np.allclose(
+            tb.unit_topics[cols].fillna(0).to_numpy() * tb.unit_topics[["weight"]].to_numpy(), ta.unit_topics[cols].to_numpy(), rtol=1e-12, atol=0)))
     print(f"\nseeds ({len(b.assignments)} paragraphs, the notebook's parameters): k = {b.k}, stability = {b.stability:.4f}")
     for name, same in checks.items():
-        print(f"  {name:40} {'identical' if same else 'DIFFERENT'}")
+        print(f"  {name:50} {'identical' if same else 'DIFFERENT'}")
     print(f"  verdict: {after.structure_verdict(b.k_scores).sentence}")
 
 

@@ -46,8 +46,8 @@ FIELDS = ("title", "subtitle", "column_label", "source", "date", "author", "edit
 class Edit(NamedTuple):
     """One change (or flag) at ``[start, end)`` of a step's input: ``before`` becomes ``after``.
 
-    A named tuple: immutable, and made in a third of a frozen dataclass's time (a heavily
-    edited page holds tens of thousands).
+    A named tuple: immutable, and made in under half a frozen dataclass's time (0.27 against
+    0.69 µs; a heavily edited page holds tens of thousands).
     """
 
     start: int
