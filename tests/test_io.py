@@ -307,3 +307,18 @@ def test_utf16_without_a_byte_order_mark_loads(tmp_path):
     docs = corpus.load_corpus(tmp_path, cache=False, progress=False).documents().set_index("doc_id")
     assert docs.loc["le", "raw"] == text and docs.loc["be", "raw"] == text
     assert set(docs["encoding"]) == {"utf-16-le", "utf-16-be"}
+
+
+def test_the_metadata_file_is_no_document_under_its_name_nor_through_a_link(tmp_path):
+    from corpus.io import corpus_files
+
+    (tmp_path / "a.txt").write_text("十八大报告全文。", encoding="utf-8")
+    (tmp_path / "meta.csv").write_text("doc_id,year\na,2012\n", encoding="utf-8")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "meta.csv")  # the metadata again, under another name
+    (tmp_path / "c.txt").symlink_to(tmp_path / "a.txt")  # a link to a document stays a document
+    listed = [p.name for p in corpus_files(tmp_path, exclude=[tmp_path / "meta.csv"], quiet=True)]
+    assert listed == ["a.txt", "c.txt"]
+    relative = Path(tmp_path.name) / "meta.csv"  # the excluded file named by another path to it
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path.parent)
+        assert [p.name for p in corpus_files(Path(tmp_path.name), exclude=[relative], quiet=True)] == ["a.txt", "c.txt"]

@@ -68,7 +68,7 @@ def corpus_files(folder: Path, pattern: str | None = None, *, exclude: Iterable[
     skip_names = {p.name for p in skip}  # a file is an excluded one only under its name or through a link: the others are not resolved
     found = folder.glob(pattern) if pattern else folder.iterdir()
     files = sorted((p for p in found if not p.name.startswith((".", "~$")) and p.is_file()
-                    and not ((p.name in skip_names or p.is_symlink()) and p.resolve() in skip)), key=lambda p: (p.stem, p.name))  # fmt: skip
+                    and not (skip and (p.name in skip_names or p.is_symlink()) and p.resolve() in skip)), key=lambda p: (p.stem, p.name))  # fmt: skip
     if pattern:
         return files
     known = DOCUMENT_SUFFIXES + tuple(extract.CONVERT_FIRST)
