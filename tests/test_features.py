@@ -269,3 +269,18 @@ def test_a_similarity_table_of_too_many_rows_is_refused_naming_the_cap():
     with pytest.raises(ValueError, match="max_rows=20"):
         similarity(m, max_rows=20)
     assert similarity(m, max_rows=30).shape == (30, 30)
+
+
+def test_distinct_units_per_term_are_the_distinct_pairs_counted_per_term():
+    # The plain form: the set of (unit, term) pairs, counted per term.
+    from corpus.features import _distinct_per_term
+
+    rng = np.random.default_rng(5)
+    cases = [(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 3)]
+    for _ in range(300):
+        n, n_terms = int(rng.integers(1, 2000)), int(rng.integers(1, 40))
+        units = rng.integers(-1, int(rng.integers(1, 10**12)), n)  # -1: a missing document's code; keys far apart
+        cases.append((np.sort(units) if rng.random() < 0.5 else units, rng.integers(0, n_terms, n), n_terms))
+    for units, codes, n_terms in cases:
+        plain = np.bincount([term for _, term in {(int(u), int(c)) for u, c in zip(units, codes)}], minlength=n_terms)
+        assert np.array_equal(_distinct_per_term(units, codes, n_terms), plain)

@@ -492,11 +492,17 @@ def _count_shard(name: str, folder: str, work: str, unit: str) -> tuple[int, int
 
 
 def _distinct_per_term(units: np.ndarray, codes: np.ndarray, n_terms: int) -> np.ndarray:
-    """For each term, the number of distinct units it occurs in."""
+    """For each term, the number of distinct units it occurs in.
+
+    Each (unit, term) pair once: the cells of a sparse unit × term matrix, whose duplicates SciPy
+    sums (the units numbered densely first). A fifth to a half of ``np.unique``'s time on the pairs.
+    """
     if not len(codes):
         return np.zeros(n_terms, dtype=np.int64)
-    pairs = np.unique(units.astype(np.int64) * n_terms + codes.astype(np.int64))
-    return np.bincount(pairs % n_terms, minlength=n_terms)
+    rows, _ = pd.factorize(units)
+    cells = sp.csr_matrix((np.ones(len(codes), dtype=np.int32), (rows, codes)), shape=(int(rows.max()) + 1, n_terms))
+    cells.sum_duplicates()
+    return np.bincount(cells.indices, minlength=n_terms)
 
 
 def _stack_parts(paths: list[Path], sizes: list[tuple[int, int]], n_terms: int) -> sp.csr_matrix:
