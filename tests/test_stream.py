@@ -369,3 +369,13 @@ def test_a_shard_folder_a_build_holds_is_never_evicted(tmp_path):
     with FileLock(built.folder.parent / f".{built.folder.name}.lock"):
         assert cache.evict(tmp_path / "cache", limit=0) == [] and built.folder.is_dir()
     assert cache.evict(tmp_path / "cache", limit=0) == [built.folder]
+
+
+def test_a_token_shard_column_becomes_strings_as_astype_makes_them():
+    from corpus.stream import _as_strings
+
+    columns = [pd.Series(values, dtype="category") for values in (["党建", None, "警务", "党建"], [1, 2, None, 1], [], [None])]
+    columns += [pd.Series(pd.Categorical(["b", "a"], categories=["b", "a", "c"]), index=[5, 7], name="token"), pd.Series(["x", None])]
+    for column in columns:
+        made, plain = _as_strings(column), column.astype(str)
+        assert made.equals(plain) and made.dtype == plain.dtype and made.index.equals(plain.index) and made.name == plain.name
