@@ -99,7 +99,8 @@ def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None 
         return _clean_run(raws, config, lexicon, True)
     from concurrent.futures import ProcessPoolExecutor
 
-    warm_up()  # the workers are forked from this process: they start with its tables built
+    warm_up(raws)  # the workers are forked from this process: they start with its tables built and libraries imported
+    _minhash_template()
     runs = _runs(raws, 4 * n)
     cleaned: list[CleanedSummary] = []
     signed: list[tuple[str, np.ndarray | None]] = []
@@ -181,6 +182,7 @@ def clean_all(raws: list[str], config: CleanConfig, *, workers: int | None = Non
         return [clean_collapsed(raw, config) for raw in raws]
     from concurrent.futures import ProcessPoolExecutor
 
+    warm_up(raws)
     chunk = max(1, len(raws) // (n * 8))
     with ProcessPoolExecutor(n) as pool:
         cleaned = pool.map(clean_collapsed, raws, [config] * len(raws), chunksize=chunk)
