@@ -171,15 +171,35 @@ def stage_split(folder: Path, repeat: int, tok_rate: float) -> None:
 
 
 def scale(folder: Path, repeat: int, cache_dir: Path) -> None:
-    """Load + tokens on one core against two, each way of using two, alternating rounds."""
+    """Load + tokens on one core against two, each way of using two, alternating rounds; then where the in-memory runs' time goes."""
+    import corpus.pipeline
+
     nbytes = folder_bytes(folder)
+    parts: dict[int, list[tuple[float, float, float, float]]] = {1: [], 2: []}  # (total, load, of it cleaning, tokens)
+    clean_and_sign = corpus.pipeline.clean_and_sign
 
     def in_memory(workers: int) -> float:
-        t = time.perf_counter()
-        scheduler = "serial" if workers == 1 else "processes"
-        docs = corpus.load_corpus(folder, cache=False, scheduler=scheduler, workers=workers, progress=False)
-        tokens(docs.paragraphs, replace(docs.token_config, corpus_lexicon=False), cache=False, workers=workers)
-        return time.perf_counter() - t
+        cleaning = []
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return clean_and_sign(*args, **kwargs)
+            finally:
+                cleaning.append(time.perf_counter() - start)
+
+        corpus.pipeline.clean_and_sign = timed
+        try:
+            t = time.perf_counter()
+            scheduler = "serial" if workers == 1 else "processes"
+            docs = corpus.load_corpus(folder, cache=False, scheduler=scheduler, workers=workers, progress=False)
+            loaded = time.perf_counter()
+            tokens(docs.paragraphs, replace(docs.token_config, corpus_lexicon=False), cache=False, workers=workers)
+            end = time.perf_counter()
+        finally:
+            corpus.pipeline.clean_and_sign = clean_and_sign
+        parts[workers].append((end - t, loaded - t, sum(cleaning), end - loaded))
+        return end - t
 
     def streaming(workers: int) -> float:
         fresh = Path(tempfile.mkdtemp(dir=cache_dir))  # an empty cache each run: nothing is served from an earlier one
@@ -203,6 +223,13 @@ def scale(folder: Path, repeat: int, cache_dir: Path) -> None:
         best, cpu = min(runs_)
         print(f"  {name:24} {nbytes / 1e6 / best:7.2f} MB/s  {best:7.2f} s  {one / best:5.2f}x one core  "
               f"(CPU {cpu:.2f} s, this process and its workers)  [runs " + ", ".join(f"{w:.2f}" for w, _ in runs_) + "]")
+    (total1, load1, clean1, tok1), (total2, load2, clean2, tok2) = min(parts[1]), min(parts[2])
+    for label, (total, load, clean, tok) in (("1 core", min(parts[1])), ("2 workers", min(parts[2]))):
+        print(f"  in memory, {label:9}: load {load:.2f} s (cleaning, signing, corpus terms {clean:.2f}; the rest, "
+              f"in this process, {load - clean:.2f}), tokens {tok:.2f} s")
+    bound = total1 / (load1 - clean1 + clean1 / 2 + tok2)
+    print(f"  with cleaning, signing and corpus terms halved and all else as measured (the rest of the load on one "
+          f"core, tokens as on two threads), two workers could reach at most {bound:.2f}x one core")
 
 
 def cpu_seconds() -> float:
