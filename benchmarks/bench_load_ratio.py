@@ -36,7 +36,10 @@ With ``--scale-mb`` (0: skip), the 2-core figure: load + tokens of a corpus of t
 in-memory path with two workers (cleaning in two processes, segmenting in two threads) and
 the streaming path on two processes. Rounds alternate the runs (``--scale-repeat``), best
 of each, with the CPU seconds of this process and its workers beside the wall time: where
-other work shares the two cores, the CPU time shows what the wall time could be.
+other work shares the two cores, the CPU time shows what the wall time could be. Then the best
+in-memory runs split (the load; of it, cleaning, signing and corpus terms, what the workers
+share; the rest of the load, in this process; tokens) and the most two workers could give were
+that shared part exactly halved and all else as measured (Amdahl's bound of this design).
 """
 
 from __future__ import annotations
