@@ -6,6 +6,7 @@ is a small document written here into a temporary folder.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -18,6 +19,7 @@ import corpus
 from corpus.clean import BULK_STEPS
 from corpus.docvars import CORE_COLUMNS
 from corpus.pipeline import AUDIT_COLUMNS
+from corpus.schedule import collector_paused
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "seeds"
@@ -186,6 +188,32 @@ def test_a_duplicate_doc_id_in_the_metadata_is_an_error_naming_the_id(tmp_path):
     (folder / "metadata.csv").write_text("doc_id,province\na,河北\nb,河南\na,山东\n", encoding="utf-8")
     with pytest.raises(corpus.CorpusError, match=r"duplicate doc_id.*'a'"):
         corpus.load_corpus(folder)
+
+
+def test_loading_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monkeypatch):
+    """The load pauses Python's cyclic collector while it makes its objects; after it, on or off, and after an error."""
+    import corpus.pipeline
+
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    seen, clean_and_sign = [], corpus.pipeline.clean_and_sign
+    monkeypatch.setattr(corpus.pipeline, "clean_and_sign", lambda *a, **k: seen.append(gc.isenabled()) or clean_and_sign(*a, **k))
+    assert gc.isenabled()
+    assert len(corpus.load_corpus(folder, cache=False)) == 2
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        corpus.load_corpus(folder, cache=False)
+        assert not gc.isenabled()  # a caller that switched it off keeps it off
+    finally:
+        gc.enable()
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\na,山东\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match="duplicate doc_id"):
+        corpus.load_corpus(folder, cache=False)
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="inside"), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("inside")
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize(("csv_text", "message"), [

@@ -26,7 +26,7 @@ from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, Changes, CleanConfig, Edit, 
                     clean_blocks, summarize_bulk, summarize_changes, to_simplified, warm_up)  # fmt: skip
 from .docvars import merge_metadata
 from .patterns import model_heads, plus_sign_lines
-from .schedule import PROCESS_POOL_MIN_CHARS, with_progress
+from .schedule import PROCESS_POOL_MIN_CHARS, collector_paused, with_progress
 from .segment import TokenConfig, corpus_terms
 from .structure import paragraphs
 
@@ -51,6 +51,7 @@ class Batch(NamedTuple):
     terms: frozenset[str]
 
 
+@collector_paused()  # a batch's edits and rows form few cycles: no collector scans while they pile up
 def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_config: CleanConfig,
                   token_config: TokenConfig, *, workers: int | None = 1) -> Batch:  # fmt: skip
     """Clean a batch of decoded documents, merge their metadata, split paragraphs, sign them for duplicates.

@@ -9,6 +9,7 @@ boundary, which is what makes processes and Dask workers pay off (see ``benchmar
 from __future__ import annotations
 
 import contextvars
+import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -179,3 +180,23 @@ def _progress(total: int, label: str | None, unit: str = "shard") -> Iterator[Ca
 
     with tqdm(total=total, desc=label, unit=unit, leave=False) as bar:
         yield lambda: bar.update(1)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off inside the block, then as it was: for bulk work that makes few cycles.
+
+    Cleaning a batch makes millions of objects that live until its tables are built (edits,
+    rows, lists); each time they grow by a quarter, the collector scans all of them and every
+    other object of the session, for cycles they hardly form (5 MB of news: a full scan of
+    0.09 s in a 1.5 s load; 5,000 cyclic objects left, a few hundred KB, freed by the next
+    collection after the block). Worker processes forked inside start with it off too, so they
+    do not scan the objects they inherited either.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
