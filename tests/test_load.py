@@ -191,7 +191,7 @@ def test_a_duplicate_doc_id_in_the_metadata_is_an_error_naming_the_id(tmp_path):
 
 
 def test_loading_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monkeypatch):
-    """The load pauses Python's cyclic collector while it makes its objects; after it, on or off, and after an error."""
+    """Cleaning pauses Python's cyclic collector while it makes its objects; after the load it is as it was, and after an error."""
     import corpus.pipeline
 
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})

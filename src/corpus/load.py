@@ -22,7 +22,7 @@ from .clean import CleanConfig
 from .container import Corpus, clean_config_json, in_memory_corpus
 from .docvars import corpus_metadata, log_disagreements, metadata_file
 from .pipeline import AUDIT_COLUMNS, default_clean_config, duplicates_of, process_batch
-from .schedule import Runner, check_scheduler, collector_paused, progress_bars
+from .schedule import Runner, check_scheduler, progress_bars
 from .segment import TokenConfig
 from .stream import stream_corpus
 
@@ -106,7 +106,6 @@ def corpus_megabytes(path: str | Path, pattern: str | None = None, metadata: str
     return sum(p.stat().st_size for p in files) / 1e6
 
 
-@collector_paused()  # reading and cleaning make millions of objects and few cycles (see process_batch)
 def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | None, base: TokenConfig, *, text_column: str,
                id_column: str | None, pattern: str, threshold: float, strict: bool, workers: int | None,
                folder: Path | None) -> Corpus:  # fmt: skip
