@@ -192,7 +192,7 @@ def collector_paused() -> Iterator[None]:
     0.09 s in a 1.5 s load; 5,000 cyclic objects left, a few hundred KB, freed by the next
     collection after the block). Worker processes forked inside start with it off too, so they
     do not scan the objects they inherited either. For the project's own bulk work only: not
-    around extractors (web pages, PDF), whose parse trees may hold cycles. Blocks in several
+    around extraction (reading four PDFs with it off leaves 92,000 cyclic objects). Blocks in several
     threads at once leave it on when the first found it on.
     """
     enabled = gc.isenabled()
