@@ -191,9 +191,9 @@ def collector_paused() -> Iterator[None]:
     other object of the session, for cycles they hardly form (5 MB of news: a full scan of
     0.09 s in a 1.5 s load; 5,000 cyclic objects left, a few hundred KB, freed by the next
     collection after the block). Worker processes forked inside start with it off too, so they
-    do not scan the objects they inherited either. For the project's own bulk work only: not
-    around extraction (reading four PDFs with it off leaves 92,000 cyclic objects). Blocks in several
-    threads at once leave it on when the first found it on.
+    do not scan the objects they inherited either. For the project's own bulk work only, not
+    around extraction (four PDFs read with it off leave 92,000 cyclic objects). Blocks in
+    several threads at once leave it on when the first found it on.
     """
     enabled = gc.isenabled()
     gc.disable()
