@@ -357,7 +357,7 @@ def concat_corpora(corpora: Sequence[Corpus]) -> Corpus:
         if base != theirs:
             raise io.CorpusError(f"{first.source} and {other.source} have different token settings; give both the same TokenConfig")
     ids = pd.Series([d for c in corpora for d in c.doc_ids], dtype=object)
-    repeated = sorted(ids[ids.duplicated()].unique())
+    repeated = io.repeated_ids(ids)
     if repeated:
         raise io.CorpusError(f"document ids repeat across the corpora: {', '.join(repeated[:10])}")
     parts = {name: pd.concat([c.documents() if name == "docs" else getattr(c, name) for c in corpora], ignore_index=True)

@@ -42,6 +42,15 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def repeated_ids(ids: pd.Series) -> list:
+    """The values that occur more than once in a column of document ids, each once, sorted (none: an empty list).
+
+    >>> repeated_ids(pd.Series(["b", "a", "b", "c", "a"]))
+    ['a', 'b']
+    """
+    return [] if ids.is_unique else sorted(ids[ids.duplicated()].unique())  # most columns are unique: one hash pass
+
+
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file, read in blocks (at disk speed, whatever its size)."""
     with path.open("rb") as handle:
@@ -494,7 +503,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
         if len(row) != len(header):
             raise CorpusError(f"metadata file {path}, line {line_no}: {len(row)} fields where the header has {len(header)}")
     meta = pd.DataFrame(body, columns=header).apply(lambda col: col.str.strip())
-    dupes = sorted(meta.loc[meta["doc_id"].duplicated(), "doc_id"].unique())
+    dupes = repeated_ids(meta["doc_id"])
     if dupes:
         raise CorpusError(f"metadata file {path}: duplicate doc_id {dupes}")
     return meta.replace("", None)

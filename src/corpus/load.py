@@ -114,7 +114,7 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
                                                 cache_dir=folder, workers=workers)  # fmt: skip
     if strict:
         io.refuse_unread(read_problems)
-    dupes = [] if raw_docs["doc_id"].is_unique else sorted(raw_docs.loc[raw_docs["doc_id"].duplicated(), "doc_id"].unique())
+    dupes = io.repeated_ids(raw_docs["doc_id"])
     if dupes:
         raise io.CorpusError(f"{path}: duplicate document ids {dupes}")
     cfg = clean or default_clean_config(raw_docs["raw"])
