@@ -39,7 +39,10 @@ of each, with the CPU seconds of this process and its workers beside the wall ti
 other work shares the two cores, the CPU time shows what the wall time could be. Then the best
 in-memory runs split (the load; of it, cleaning, signing and corpus terms, what the workers
 share; the rest of the load, in this process; tokens) and the most two workers could give were
-that shared part exactly halved and all else as measured (Amdahl's bound of this design).
+that shared part exactly halved and all else as measured (Amdahl's bound of this design). Last,
+what two processes give this machine on three kinds of work alone (interpreted Python, NumPy
+in a core's cache, NumPy streaming through memory): the ceiling the hardware sets, which on a
+virtual machine whose two cores share memory bandwidth is well below 2x for the last kind.
 """
 
 from __future__ import annotations
@@ -235,6 +238,65 @@ def scale(folder: Path, repeat: int, cache_dir: Path) -> None:
           f"core, tokens as on two threads), two workers could reach at most {bound:.2f}x one core")
 
 
+# What two cores give this machine's work of three kinds, so the load's figure can be read against
+# it: interpreted Python (the cleaning steps), NumPy over data that stays in a core's cache (signatures,
+# a chunk's offsets), and NumPy streaming a large array through memory (the tokens stage's final
+# pass, the tables). Each alone in a worker process, then two at once.
+
+
+def _python_work() -> None:
+    total = 0
+    for i in range(3_000_000):
+        total += i * i % 7
+
+
+def _cached_numpy() -> None:
+    import numpy as np
+
+    a = np.ones(128 * 1024, dtype=np.int64)  # 1 MB
+    for _ in range(2500):
+        a += 1
+
+
+_LARGE: list = []
+
+
+def _streaming_numpy() -> None:
+    import numpy as np
+
+    if not _LARGE:
+        _LARGE.append(np.ones(32 * 1024 * 1024, dtype=np.int64))  # 256 MB, its pages touched before the clock starts
+        _LARGE[0] += 1
+    for _ in range(10):
+        _LARGE[0] += 1
+
+
+def _timed(name: str) -> float:
+    work = globals()[name]
+    work()  # warm: imports, first touch
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def machine_scaling(rounds: int = 3) -> None:
+    """Print two processes' speed-up over one on each kind of work (best of ``rounds``): the ceiling the hardware sets."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    figures = []
+    for name, label in (("_python_work", "interpreted Python"), ("_cached_numpy", "NumPy in cache"),
+                        ("_streaming_numpy", "NumPy streaming 256 MB")):  # fmt: skip
+        best = 0.0
+        for _ in range(rounds):
+            with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+                alone = pool.submit(_timed, name).result()
+                both = list(pool.map(_timed, [name, name]))
+            best = max(best, 2 * alone / max(both))
+        figures.append(f"{label} {best:.2f}x")
+    print("  this machine, two processes against one on the same work (the hardware's ceiling): " + ", ".join(figures))
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished worker processes: on a shared machine, what the wall time cannot tell."""
     own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -280,6 +342,7 @@ def main() -> None:
                   f"load + tokens, best of {args.scale_repeat} rounds")
             (Path(tmp) / "cache").mkdir()
             scale(folder, args.scale_repeat, Path(tmp) / "cache")
+            machine_scaling()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import groupby, repeat
 from operator import itemgetter
 from typing import NamedTuple
@@ -28,7 +28,7 @@ from .docvars import merge_metadata
 from .patterns import model_heads, plus_sign_lines
 from .schedule import PROCESS_POOL_MIN_CHARS, collector_paused, with_progress
 from .segment import TokenConfig, corpus_terms
-from .structure import paragraphs
+from .structure import paragraph_frame, paragraph_rows, paragraphs
 
 #: ``start``/``end``: offsets in ``raw`` as it was when the step ran; ``text_start``/``text_end``: where the
 #: edit's ``after`` lies in the cleaned ``text`` (empty where a bulk step's edits are summarised).
@@ -62,7 +62,13 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     the same whatever the number.
     """
     lexicon = token_config.max_quote_len if token_config.corpus_lexicon else None
-    cleaned, signed, terms = clean_and_sign(raw_docs["raw"].tolist(), clean_config, lexicon=lexicon, workers=workers)
+    doc_ids = raw_docs["doc_id"].tolist()
+    para_rows: list[tuple] = []
+
+    def split(first: int, run: list[CleanedSummary]) -> None:  # here, while the workers clean the next runs
+        para_rows.extend(paragraph_rows(doc_ids[first : first + len(run)], [c.text for c in run]))
+
+    cleaned, signed, terms = clean_and_sign(raw_docs["raw"].tolist(), clean_config, lexicon=lexicon, workers=workers, each_run=split)
     columns, audit = _cleaned_frames(raw_docs, cleaned)
     docs = raw_docs.copy()
     fresh = {name: columns[name].to_numpy() for name in columns.columns}
@@ -72,10 +78,11 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     docs["n_chars"] = docs["n_chars"].astype(int)
     docs["duplicate_of"] = None
     found: list[dict] = []
-    doc_ids = docs["doc_id"].tolist()
     docs = merge_metadata(docs, metadata, found)
-    paras = paragraphs(docs)
-    if docs["doc_id"].tolist() != doc_ids:  # metadata rows added documents: sign the texts as they stand now
+    if docs["doc_id"].tolist() == doc_ids:
+        paras = paragraph_frame(para_rows)
+    else:  # metadata rows added documents: split and sign the texts as they stand now
+        paras = paragraphs(docs)
         signed = text_signatures(docs["text"].tolist())
         terms = _terms(paras["text"].tolist(), lexicon)
     signatures = pd.DataFrame({"doc_id": docs["doc_id"].to_numpy(), "digest": [d for d, _ in signed],
@@ -83,8 +90,9 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     return Batch(docs, paras, audit, signatures, found, terms)
 
 
-def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None = None,
-                   workers: int | None = 1) -> tuple[list[CleanedSummary], list[tuple[str, np.ndarray | None]], frozenset[str]]:  # fmt: skip
+def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None = None, workers: int | None = 1,
+                   each_run: Callable[[int, list[CleanedSummary]], None] | None = None,
+                   ) -> tuple[list[CleanedSummary], list[tuple[str, np.ndarray | None]], frozenset[str]]:  # fmt: skip
     """Clean texts, sign them for duplicates and find the terms their paragraphs mark, in worker processes where that pays.
 
     The work of a batch that does not need the whole batch at once, done where its text is:
@@ -93,11 +101,17 @@ def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None 
     order, are those of one process whatever the number of workers (None: all cores when the
     texts are large): the terms of the whole batch are the union of the runs' terms, each run's
     paragraphs searched as they stand in the whole (after a line break, but the first run's first).
+    ``each_run(first, cleaned)`` is called in this process with each run's results as it comes
+    back, in order (``first``: the index of its first text), so that the caller's own work on
+    them shares the cores with the workers' instead of waiting for the last.
     """
     large = sum(map(len, raws)) >= PROCESS_POOL_MIN_CHARS
     n = workers if workers is not None else (os.cpu_count() or 1) if large else 1
     if n <= 1 or len(raws) < 2:
-        return _clean_run(raws, config, lexicon, True)
+        result = _clean_run(raws, config, lexicon, True)
+        if each_run is not None:
+            each_run(0, result[0])
+        return result
     from concurrent.futures import ProcessPoolExecutor
 
     warm_up(raws)  # the workers are forked from this process: they start with its tables built and libraries imported
@@ -109,6 +123,8 @@ def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None 
     with ProcessPoolExecutor(min(n, len(runs))) as pool:
         done = pool.map(_clean_run, runs, repeat(config), repeat(lexicon), [k == 0 for k in range(len(runs))])
         for run_cleaned, run_signed, run_terms in with_progress(done, len(runs), "cleaning"):
+            if each_run is not None:
+                each_run(len(cleaned), run_cleaned)
             cleaned += run_cleaned
             signed += run_signed
             terms |= run_terms

@@ -8,6 +8,7 @@ keyword, a cluster member or a claim can always be traced to where it was writte
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -65,9 +66,23 @@ def paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     joins the open headings with " > ", and a list item's lead phrase is appended
     for the item itself.
     """
+    return paragraph_frame(paragraph_rows(docs["doc_id"].tolist(), docs["text"].tolist()))
+
+
+def paragraph_rows(doc_ids: Iterable[str], texts: Iterable[str]) -> list[tuple]:
+    """The rows of :func:`paragraphs` for these documents, each a tuple of :data:`PARAGRAPH_COLUMNS` values.
+
+    For a caller that splits documents as they come (the loader, while its workers clean the
+    next ones); the rows of several calls, concatenated in document order, make one :func:`paragraph_frame`.
+    """
     rows: list[tuple] = []
-    for doc_id, text in zip(docs["doc_id"].tolist(), docs["text"].tolist()):
+    for doc_id, text in zip(doc_ids, texts):
         _doc_paragraphs(doc_id, text, rows)
+    return rows
+
+
+def paragraph_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The :func:`paragraphs` table of rows from :func:`paragraph_rows`."""
     columns = dict(zip(PARAGRAPH_COLUMNS, map(list, zip(*rows))))  # the rows made into columns at once
     frame = pd.DataFrame(columns if rows else [], columns=PARAGRAPH_COLUMNS)
     frame["level"] = frame["level"].astype("Int64")
