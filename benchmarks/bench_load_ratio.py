@@ -40,9 +40,9 @@ other work shares the two cores, the CPU time shows what the wall time could be.
 in-memory runs split (the load; of it, cleaning, signing and corpus terms, what the workers
 share; the rest of the load, in this process; tokens) and the most two workers could give were
 that shared part exactly halved and all else as measured (Amdahl's bound of this design). Last,
-what two processes give this machine on three kinds of work alone (interpreted Python, NumPy
-in a core's cache, NumPy streaming through memory): the ceiling the hardware sets, which on a
-virtual machine whose two cores share memory bandwidth is well below 2x for the last kind.
+what two processes give this machine on four kinds of work alone (interpreted Python, NumPy
+in a core's cache, NumPy streaming through memory, touching new memory): the ceiling the
+hardware sets, which on a virtual machine can be well below 2x for the last kinds.
 """
 
 from __future__ import annotations
@@ -238,10 +238,11 @@ def scale(folder: Path, repeat: int, cache_dir: Path) -> None:
           f"core, tokens as on two threads), two workers could reach at most {bound:.2f}x one core")
 
 
-# What two cores give this machine's work of three kinds, so the load's figure can be read against
+# What two cores give this machine's work of four kinds, so the load's figure can be read against
 # it: interpreted Python (the cleaning steps), NumPy over data that stays in a core's cache (signatures,
-# a chunk's offsets), and NumPy streaming a large array through memory (the tokens stage's final
-# pass, the tables). Each alone in a worker process, then two at once.
+# a chunk's offsets), NumPy streaming a large array through memory (the tokens stage's final pass,
+# the tables), and new memory, whose pages the kernel maps and zeroes on first touch (every large
+# temporary array). Each alone in a worker process, then two at once.
 
 
 def _python_work() -> None:
@@ -271,30 +272,43 @@ def _streaming_numpy() -> None:
         _LARGE[0] += 1
 
 
-def _timed(name: str) -> float:
+def _fresh_memory() -> None:
+    import numpy as np
+
+    for _ in range(5):
+        np.ones(64 * 1024 * 1024, dtype=np.uint8)  # 64 MB of new pages each time (a large temporary array)
+
+
+def _timed(name: str, barrier=None) -> float:
     work = globals()[name]
     work()  # warm: imports, first touch
+    if barrier is not None:
+        barrier.wait()  # both processes start the clock together
     start = time.perf_counter()
     work()
     return time.perf_counter() - start
 
 
-def machine_scaling(rounds: int = 3) -> None:
-    """Print two processes' speed-up over one on each kind of work (best of ``rounds``): the ceiling the hardware sets."""
+def machine_scaling(rounds: int = 5) -> None:
+    """Print two processes' speed-up over one on each kind of work (median of ``rounds``): the ceiling the hardware sets."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from statistics import median
 
     figures = []
+    context = multiprocessing.get_context("fork")
     for name, label in (("_python_work", "interpreted Python"), ("_cached_numpy", "NumPy in cache"),
-                        ("_streaming_numpy", "NumPy streaming 256 MB")):  # fmt: skip
-        best = 0.0
+                        ("_streaming_numpy", "NumPy streaming 256 MB"), ("_fresh_memory", "new memory (page faults)")):  # fmt: skip
+        ratios = []
         for _ in range(rounds):
-            with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            barrier = context.Manager().Barrier(2)
+            with ProcessPoolExecutor(2, mp_context=context) as pool:
                 alone = pool.submit(_timed, name).result()
-                both = list(pool.map(_timed, [name, name]))
-            best = max(best, 2 * alone / max(both))
-        figures.append(f"{label} {best:.2f}x")
-    print("  this machine, two processes against one on the same work (the hardware's ceiling): " + ", ".join(figures))
+                both = [f.result() for f in [pool.submit(_timed, name, barrier) for _ in range(2)]]
+            ratios.append(2 * alone / max(both))
+        figures.append(f"{label} {median(ratios):.2f}x")
+    print("  this machine, two processes against one on the same work (median of "
+          f"{rounds}; the hardware's ceiling): " + ", ".join(figures))
 
 
 def cpu_seconds() -> float:

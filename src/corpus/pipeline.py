@@ -63,10 +63,12 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     """
     lexicon = token_config.max_quote_len if token_config.corpus_lexicon else None
     doc_ids = raw_docs["doc_id"].tolist()
-    para_rows: list[tuple] = []
+    para_parts: list[pd.DataFrame] = []
 
     def split(first: int, run: list[CleanedSummary]) -> None:  # here, while the workers clean the next runs
-        para_rows.extend(paragraph_rows(doc_ids[first : first + len(run)], [c.text for c in run]))
+        rows = paragraph_rows(doc_ids[first : first + len(run)], [c.text for c in run])
+        if rows:
+            para_parts.append(paragraph_frame(rows))  # its text made an Arrow column here too: the costly part
 
     cleaned, signed, terms = clean_and_sign(raw_docs["raw"].tolist(), clean_config, lexicon=lexicon, workers=workers, each_run=split)
     columns, audit = _cleaned_frames(raw_docs, cleaned)
@@ -80,7 +82,7 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     found: list[dict] = []
     docs = merge_metadata(docs, metadata, found)
     if docs["doc_id"].tolist() == doc_ids:
-        paras = paragraph_frame(para_rows)
+        paras = pd.concat(para_parts, ignore_index=True) if len(para_parts) > 1 else para_parts[0] if para_parts else paragraph_frame([])
     else:  # metadata rows added documents: split and sign the texts as they stand now
         paras = paragraphs(docs)
         signed = text_signatures(docs["text"].tolist())
