@@ -56,6 +56,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from statistics import median
 
 import corpus
 from corpus.schedule import progress_bars
@@ -225,10 +226,13 @@ def scale(folder: Path, repeat: int, cache_dir: Path) -> None:
                 wall = run()
                 times[name].append((wall, cpu_seconds() - before))
     one = min(wall for wall, _ in times["in memory, 1 core"])
+    one_median = median(wall for wall, _ in times["in memory, 1 core"])
     for name, runs_ in times.items():
         best, cpu = min(runs_)
+        middle = median(wall for wall, _ in runs_)
         print(f"  {name:24} {nbytes / 1e6 / best:7.2f} MB/s  {best:7.2f} s  {one / best:5.2f}x one core  "
-              f"(CPU {cpu:.2f} s, this process and its workers)  [runs " + ", ".join(f"{w:.2f}" for w, _ in runs_) + "]")
+              f"(CPU {cpu:.2f} s, this process and its workers; median of the rounds {middle:.2f} s, "
+              f"{one_median / middle:.2f}x the median one core)  [runs " + ", ".join(f"{w:.2f}" for w, _ in runs_) + "]")
     (total1, load1, clean1, tok1), (total2, load2, clean2, tok2) = min(parts[1]), min(parts[2])
     for label, (total, load, clean, tok) in (("1 core", min(parts[1])), ("2 workers", min(parts[2]))):
         print(f"  in memory, {label:9}: load {load:.2f} s (cleaning, signing, corpus terms {clean:.2f}; the rest, "
@@ -293,7 +297,6 @@ def machine_scaling(rounds: int = 5) -> None:
     """Print two processes' speed-up over one on each kind of work (median of ``rounds``): the ceiling the hardware sets."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from statistics import median
 
     figures = []
     context = multiprocessing.get_context("fork")

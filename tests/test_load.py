@@ -220,6 +220,18 @@ def test_loading_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monke
     assert gc.isenabled()
 
 
+def test_paragraphs_split_run_by_run_are_those_of_all_the_documents_at_once():
+    """The loader splits each run of cleaned documents as its worker hands it back; the runs' tables make the one table."""
+    from corpus.structure import paragraphs
+
+    folder = CPC if CPC.is_dir() else SEEDS
+    for workers in (1, 2):  # one run; then a run per two or three documents, several on each worker
+        loaded = corpus.load_corpus(folder, pattern="*.txt", cache=False, workers=workers, progress=False)
+        whole = paragraphs(loaded.documents()[["doc_id", "text"]])
+        assert len(whole) > 2 * len(loaded) and whole["kind"].nunique() >= 2
+        pd.testing.assert_frame_equal(loaded.paragraphs, whole)
+
+
 @pytest.mark.parametrize(("csv_text", "message"), [
     ("doc_id,province\na,河北\nb,河南,多余\n", r"line 3\b.*3 fields.*2"),
     ("doc_id,province\na,河北\n\nb,河南,多余\n", r"line 4\b"),  # blank lines count

@@ -68,7 +68,7 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     def split(first: int, run: list[CleanedSummary]) -> None:  # here, while the workers clean the next runs
         rows = paragraph_rows(doc_ids[first : first + len(run)], [c.text for c in run])
         if rows:
-            para_parts.append(paragraph_frame(rows))  # its text made an Arrow column here too: the costly part
+            para_parts.append(paragraph_frame(rows))  # the frame too: its texts made an Arrow column are most of the cost
 
     cleaned, signed, terms = clean_and_sign(raw_docs["raw"].tolist(), clean_config, lexicon=lexicon, workers=workers, each_run=split)
     columns, audit = _cleaned_frames(raw_docs, cleaned)
@@ -82,7 +82,7 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     found: list[dict] = []
     docs = merge_metadata(docs, metadata, found)
     if docs["doc_id"].tolist() == doc_ids:
-        paras = pd.concat(para_parts, ignore_index=True) if len(para_parts) > 1 else para_parts[0] if para_parts else paragraph_frame([])
+        paras = pd.concat(para_parts, ignore_index=True) if para_parts else paragraph_frame([])
     else:  # metadata rows added documents: split and sign the texts as they stand now
         paras = paragraphs(docs)
         signed = text_signatures(docs["text"].tolist())
