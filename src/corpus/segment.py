@@ -484,29 +484,41 @@ def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, work
     vocabulary = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
     verdict = keep(vocabulary)
     wanted = np.fromiter((verdict[w] and w != "\n" for w in vocabulary), dtype=bool, count=len(vocabulary))
-    kept, start, end, codes = _kept_tokens(parts, encoded.indices.to_numpy(), wanted, _column(units, "start"))
+    vocabulary = vocabulary[wanted]
+    kept, start, end, codes = _kept_tokens(parts, encoded.indices.to_numpy(), wanted, _column(units, "start"),
+                                           _code_dtype(len(vocabulary)))  # fmt: skip
     doc_codes, doc_ids = pd.factorize(units["doc_id"].to_numpy(dtype=object))
     return pd.DataFrame({
-        "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, kept), categories=pd.Index(doc_ids), validate=False),
+        "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes.astype(_code_dtype(len(doc_ids))), kept),
+                                            categories=pd.Index(doc_ids), validate=False),  # fmt: skip
         "para_no": np.repeat(_column(units, "para_no"), kept),
         "sent_no": np.repeat(_column(units, "sent_no"), kept),
-        "token": pd.Categorical.from_codes(codes, categories=pd.Index(vocabulary[wanted]), validate=False),
+        "token": pd.Categorical.from_codes(codes, categories=pd.Index(vocabulary), validate=False),
         "start": start,
         "end": end,
     }, copy=False)  # fmt: skip  (fresh arrays: no copy into one block)
 
 
-def _kept_tokens(parts: list[_Cut], codes: np.ndarray, wanted: np.ndarray,
-                 unit_starts: np.ndarray) -> tuple[np.ndarray, ...]:  # fmt: skip
+def _code_dtype(n_categories: int) -> type[np.signedinteger]:
+    """The integer type pandas keeps a categorical's codes in for this many categories: codes made in it are not copied again."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
+def _kept_tokens(parts: list[_Cut], codes: np.ndarray, wanted: np.ndarray, unit_starts: np.ndarray,
+                 code_dtype: type[np.signedinteger]) -> tuple[np.ndarray, ...]:  # fmt: skip
     """The tokens the vocabulary filter keeps: per unit their number; per token its start and end in the document and its word's code.
 
     ``codes``: every word's code in the vocabulary, the parts' words in order; ``wanted``: per
-    code, whether the word is kept (the kept words are renumbered in order of first appearance).
+    code, whether the word is kept (the kept words are renumbered in order of first appearance,
+    as ``code_dtype``).
     Worked out part by part into arrays made once at their final size: the intermediate arrays
     are a chunk's, small and in cache, instead of a whole corpus's (on 50 MB, 8.7 million words,
     those took most of the tokenize stage's time after the threads, most of it the memory's first touch).
     """
-    renumbered = np.cumsum(wanted) - 1
+    renumbered = (np.cumsum(wanted) - 1).astype(code_dtype)
     kept = np.empty(len(unit_starts), dtype=np.int64)
     rows_of, unit, word = [], 0, 0
     for part in parts:  # the kept tokens' rows and their number per unit
