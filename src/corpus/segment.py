@@ -520,26 +520,24 @@ def _kept_tokens(parts: list[_Cut], codes: np.ndarray, wanted: np.ndarray, unit_
     """
     renumbered = (np.cumsum(wanted) - 1).astype(code_dtype)
     kept = np.empty(len(unit_starts), dtype=np.int64)
-    rows_of, unit, word = [], 0, 0
-    for part in parts:  # the kept tokens' rows and their number per unit
-        rows = wanted[codes[word : word + len(part.lengths)]]
+    pieces, unit, word = [], 0, 0
+    for part in parts:  # each part's codes, kept rows and units; the kept tokens' number per unit
+        own, units = codes[word : word + len(part.lengths)], slice(unit, unit + len(part.counts))
+        rows = wanted[own]
         bounds = np.concatenate(([0], np.cumsum(part.counts)))
         before = np.concatenate(([0], np.cumsum(rows, dtype=np.int64)))
-        kept[unit : unit + len(part.counts)] = before[bounds[1:]] - before[bounds[:-1]]
-        rows_of.append(rows)
-        unit += len(part.counts)
-        word += len(part.lengths)
+        kept[units] = before[bounds[1:]] - before[bounds[:-1]]
+        pieces.append((part, own, rows, units))
+        unit, word = units.stop, word + len(part.lengths)
     n = int(kept.sum())
     start, end, kept_codes = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(n, dtype=renumbered.dtype)
-    unit, word, at = 0, 0, 0
-    for part, rows in zip(parts, rows_of):
-        units = slice(unit, unit + len(part.counts))
-        m = int(kept[units].sum())
-        out = slice(at, at + m)
+    at = 0
+    for part, own, rows, units in pieces:
+        out = slice(at, at + int(kept[units].sum()))
         np.add(part.starts[rows], np.repeat(unit_starts[units], kept[units]), out=start[out])
         np.add(start[out], part.lengths[rows], out=end[out])
-        kept_codes[out] = renumbered[codes[word : word + len(part.lengths)][rows]]
-        unit, word, at = unit + len(part.counts), word + len(part.lengths), at + m
+        kept_codes[out] = renumbered[own[rows]]
+        at = out.stop
     return kept, start, end, kept_codes
 
 
