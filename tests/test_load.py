@@ -19,7 +19,7 @@ import corpus
 from corpus.clean import BULK_STEPS
 from corpus.docvars import CORE_COLUMNS
 from corpus.pipeline import AUDIT_COLUMNS
-from corpus.schedule import collector_paused
+from corpus.schedule import collector_paused, huge_page_advice_stalls, small_pages
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "seeds"
@@ -218,6 +218,81 @@ def test_loading_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monke
         assert not gc.isenabled()
         raise ValueError("inside")
     assert gc.isenabled()
+
+
+def kernel_settings(folder: Path, enabled: str, defrag: str) -> Path:
+    """A folder written as Linux writes /sys/kernel/mm/transparent_hugepage (the chosen value in brackets)."""
+    folder.mkdir()
+    (folder / "enabled").write_text(enabled + "\n")
+    (folder / "defrag").write_text(defrag + "\n")
+    return folder
+
+
+@pytest.mark.parametrize(("enabled", "defrag", "stalls"), [
+    ("always [madvise] never", "always defer defer+madvise [madvise] never", True),
+    ("[always] madvise never", "always defer [defer+madvise] madvise never", True),
+    ("always [madvise] never", "always defer defer+madvise madvise [never]", False),
+    ("always [madvise] never", "always [defer] defer+madvise madvise never", False),
+    ("always madvise [never]", "always defer defer+madvise [madvise] never", False),
+    ("madvise", "madvise", False),  # no value chosen: not a setting this function knows
+])  # fmt: skip
+def test_huge_page_advice_stalls_where_the_kernel_compacts_memory_for_it(tmp_path, enabled, defrag, stalls):
+    """Read from the kernel's two settings: huge pages given on advice, and advised faults that wait for compaction."""
+    assert huge_page_advice_stalls(kernel_settings(tmp_path / "thp", enabled, defrag)) is stalls
+    assert huge_page_advice_stalls(tmp_path / "absent") is False  # not Linux, or no such files
+
+
+def test_loading_and_segmenting_ask_no_huge_pages_where_that_stalls_and_give_the_settings_back(tmp_path, monkeypatch):
+    """Inside the load and the tokenize stage NumPy advises no huge pages and Arrow uses the system allocator; after, as before."""
+    import numpy as np
+    import pyarrow as pa
+
+    import corpus.pipeline
+    import corpus.schedule
+    import corpus.segment
+    from corpus.schedule import _numpy_huge_page_advice
+
+    def state() -> tuple[bool, str]:
+        advised = _numpy_huge_page_advice(True)
+        _numpy_huge_page_advice(advised)
+        return advised, pa.default_memory_pool().backend_name
+
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    seen, clean_and_sign, kept_tokens = [], corpus.pipeline.clean_and_sign, corpus.segment._kept_tokens
+    monkeypatch.setattr(corpus.pipeline, "clean_and_sign", lambda *a, **k: seen.append(state()) or clean_and_sign(*a, **k))
+    monkeypatch.setattr(corpus.segment, "_kept_tokens", lambda *a, **k: seen.append(state()) or kept_tokens(*a, **k))
+    before = state()
+    for stalls, inside in ((True, (False, "system")), (False, before)):
+        settings = kernel_settings(tmp_path / f"thp{stalls}", "always [madvise] never", "[madvise]" if stalls else "[never]")
+        monkeypatch.setattr(corpus.schedule, "HUGE_PAGE_SETTINGS", settings)
+        seen.clear()
+        loaded = corpus.load_corpus(folder, cache=False)
+        assert len(corpus.segment.tokens(loaded.paragraphs, loaded.token_config, cache=False)) > 0
+        assert seen == [inside, inside] and state() == before
+        with pytest.raises(ValueError, match="inside"), small_pages():
+            assert state() == inside
+            raise ValueError("inside")
+        assert state() == before
+    assert np.ones(3).sum() == 3  # NumPy allocates as usual after
+
+
+@pytest.mark.skipif(not huge_page_advice_stalls(), reason="this kernel does not compact memory for advised huge pages")
+def test_an_array_made_inside_small_pages_gets_no_huge_pages():
+    """Where advice stalls, a 64 MB NumPy array made inside the block is backed by ordinary pages (from /proc/self/smaps)."""
+    import numpy as np
+
+    with small_pages():
+        array = np.ones(8_000_000)  # 64 MB: a mapping of its own, above malloc's largest mmap threshold (32 MB)
+    address, huge_kb = array.ctypes.data + array.nbytes // 2, None  # its middle: advice splits off the first page
+    with open("/proc/self/smaps") as smaps:
+        inside = False
+        for line in smaps:
+            if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):
+                start, end = (int(x, 16) for x in line.split()[0].split("-"))
+                inside = start <= address < end
+            elif inside and line.startswith("AnonHugePages:"):
+                huge_kb = int(line.split()[1])
+    assert huge_kb == 0
 
 
 def test_paragraphs_split_run_by_run_are_those_of_all_the_documents_at_once():

@@ -26,7 +26,7 @@ from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, Changes, CleanConfig, Edit, 
                     clean_blocks, summarize_bulk, summarize_changes, to_simplified, warm_up)  # fmt: skip
 from .docvars import merge_metadata
 from .patterns import model_heads, plus_sign_lines
-from .schedule import PROCESS_POOL_MIN_CHARS, collector_paused, with_progress
+from .schedule import PROCESS_POOL_MIN_CHARS, collector_paused, small_pages, with_progress
 from .segment import TokenConfig, corpus_terms
 from .structure import paragraph_frame, paragraph_rows, paragraphs
 
@@ -52,6 +52,7 @@ class Batch(NamedTuple):
 
 
 @collector_paused()  # a batch's edits and rows form few cycles: no collector scans while they pile up
+@small_pages()  # its large arrays (signatures, tables) on pages the kernel gives without compacting memory
 def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_config: CleanConfig,
                   token_config: TokenConfig, *, workers: int | None = 1) -> Batch:  # fmt: skip
     """Clean a batch of decoded documents, merge their metadata, split paragraphs, sign them for duplicates.

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 log = logging.getLogger(__name__)
@@ -202,3 +203,65 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+#: Where Linux says how it gives transparent huge pages: each file's chosen value is in brackets.
+HUGE_PAGE_SETTINGS = Path("/sys/kernel/mm/transparent_hugepage")
+
+
+def huge_page_advice_stalls(settings: Path | None = None) -> bool:
+    """Whether memory advised for huge pages makes a page fault wait while the kernel compacts memory.
+
+    So it is where huge pages are given on advice (``enabled`` not ``never``) and the kernel
+    defragments synchronously for advised memory (``defrag`` ``madvise`` or ``defer+madvise``),
+    as numpy/numpy#31590 describes. False where the files are absent (not Linux).
+    """
+    folder = settings or HUGE_PAGE_SETTINGS
+    try:
+        enabled, defrag = (_chosen((folder / name).read_text()) for name in ("enabled", "defrag"))
+    except (OSError, ValueError):
+        return False
+    return enabled != "never" and defrag in ("madvise", "defer+madvise")
+
+
+def _chosen(setting: str) -> str:
+    """The bracketed value of a kernel setting such as ``always [madvise] never``."""
+    start = setting.index("[") + 1
+    return setting[start : setting.index("]", start)]
+
+
+@contextmanager
+def small_pages() -> Iterator[None]:
+    """Large arrays on ordinary pages inside the block where advice for huge pages stalls; settings as they were after.
+
+    NumPy advises huge pages for every array of 4 MB or more, Arrow's default allocator
+    (mimalloc) for its segments. Where the kernel compacts memory to honour that advice
+    (:func:`huge_page_advice_stalls`), a first touch of new memory waits for it: on the
+    project's virtual machine 320 MB of new NumPy array took 2.2-2.8 s with the advice and
+    0.13-0.15 s without, and a first 50 MB load + tokens in a process 10.1-11.4 s against
+    8.5-9.1 s (``benchmarks/README.md``). Inside the block NumPy gives no advice and Arrow
+    allocates with the system allocator; arrays made inside live on unchanged after it.
+    Process-wide, like :func:`collector_paused`: for the project's own bulk work.
+    """
+    if not huge_page_advice_stalls():
+        yield
+        return
+    import pyarrow as pa
+
+    advised = _numpy_huge_page_advice(False)
+    pool = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(pool)
+        _numpy_huge_page_advice(advised)
+
+
+def _numpy_huge_page_advice(enabled: bool) -> bool:
+    """Set whether NumPy advises huge pages for large arrays; what it was before (the runtime form of NUMPY_MADVISE_HUGEPAGE)."""
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # NumPy 1.x
+        from numpy.core import multiarray
+    return multiarray._set_madvise_hugepage(enabled)

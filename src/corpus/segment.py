@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 
 from . import cache as store
 from .patterns import CJK, FORMULA_NUMERALS, is_number_word, iter_formulae, iter_models, iter_quotes
-from .schedule import PROCESS_POOL_MIN_CHARS, with_progress
+from .schedule import PROCESS_POOL_MIN_CHARS, small_pages, with_progress
 
 log = logging.getLogger(__name__)
 
@@ -460,6 +460,7 @@ def tokens(
     return frame
 
 
+@small_pages()  # the tokens' arrays (millions of rows) on pages the kernel gives without compacting memory
 def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, workers: int | None, keep) -> pd.DataFrame:
     """Segment every unit (``texts``: their texts); ``keep`` judges the vocabulary once and drops the rows of words it rejects."""
     if not texts:
