@@ -19,7 +19,7 @@ import corpus
 from corpus.clean import BULK_STEPS
 from corpus.docvars import CORE_COLUMNS
 from corpus.pipeline import AUDIT_COLUMNS
-from corpus.schedule import collector_paused, huge_page_advice_stalls, small_pages
+from corpus.schedule import collector_paused, huge_pages_on_advice, small_pages
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "seeds"
@@ -220,29 +220,26 @@ def test_loading_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monke
     assert gc.isenabled()
 
 
-def kernel_settings(folder: Path, enabled: str, defrag: str) -> Path:
+def kernel_settings(folder: Path, enabled: str) -> Path:
     """A folder written as Linux writes /sys/kernel/mm/transparent_hugepage (the chosen value in brackets)."""
     folder.mkdir()
     (folder / "enabled").write_text(enabled + "\n")
-    (folder / "defrag").write_text(defrag + "\n")
     return folder
 
 
-@pytest.mark.parametrize(("enabled", "defrag", "stalls"), [
-    ("always [madvise] never", "always defer defer+madvise [madvise] never", True),
-    ("[always] madvise never", "always defer [defer+madvise] madvise never", True),
-    ("always [madvise] never", "always defer defer+madvise madvise [never]", False),
-    ("always [madvise] never", "always [defer] defer+madvise madvise never", False),
-    ("always madvise [never]", "always defer defer+madvise [madvise] never", False),
-    ("madvise", "madvise", False),  # no value chosen: not a setting this function knows
+@pytest.mark.parametrize(("enabled", "honoured"), [
+    ("always [madvise] never", True),
+    ("[always] madvise never", False),  # huge pages with or without advice: withholding it changes nothing
+    ("always madvise [never]", False),
+    ("madvise", False),  # no value chosen: not a setting this function knows
 ])  # fmt: skip
-def test_huge_page_advice_stalls_where_the_kernel_compacts_memory_for_it(tmp_path, enabled, defrag, stalls):
-    """Read from the kernel's two settings: huge pages given on advice, and advised faults that wait for compaction."""
-    assert huge_page_advice_stalls(kernel_settings(tmp_path / "thp", enabled, defrag)) is stalls
-    assert huge_page_advice_stalls(tmp_path / "absent") is False  # not Linux, or no such files
+def test_huge_pages_on_advice_read_from_the_kernel_setting(tmp_path, enabled, honoured):
+    """Withholding advice gives ordinary pages where the kernel gives huge ones on advice only; not where it always or never does, nor off Linux."""
+    assert huge_pages_on_advice(kernel_settings(tmp_path / "thp", enabled)) is honoured
+    assert huge_pages_on_advice(tmp_path / "absent") is False
 
 
-def test_loading_and_segmenting_ask_no_huge_pages_where_that_stalls_and_give_the_settings_back(tmp_path, monkeypatch):
+def test_loading_and_segmenting_ask_no_huge_pages_and_give_the_settings_back(tmp_path, monkeypatch):
     """Inside the load and the tokenize stage NumPy advises no huge pages and Arrow uses the system allocator; after, as before."""
     import numpy as np
     import pyarrow as pa
@@ -262,8 +259,8 @@ def test_loading_and_segmenting_ask_no_huge_pages_where_that_stalls_and_give_the
     monkeypatch.setattr(corpus.pipeline, "clean_and_sign", lambda *a, **k: seen.append(state()) or clean_and_sign(*a, **k))
     monkeypatch.setattr(corpus.segment, "_kept_tokens", lambda *a, **k: seen.append(state()) or kept_tokens(*a, **k))
     before = state()
-    for stalls, inside in ((True, (False, "system")), (False, before)):
-        settings = kernel_settings(tmp_path / f"thp{stalls}", "always [madvise] never", "[madvise]" if stalls else "[never]")
+    for k, (enabled, inside) in enumerate([("always [madvise] never", (False, "system")), ("always madvise [never]", before)]):
+        settings = kernel_settings(tmp_path / f"thp{k}", enabled)
         monkeypatch.setattr(corpus.schedule, "HUGE_PAGE_SETTINGS", settings)
         seen.clear()
         loaded = corpus.load_corpus(folder, cache=False)
@@ -276,9 +273,9 @@ def test_loading_and_segmenting_ask_no_huge_pages_where_that_stalls_and_give_the
     assert np.ones(3).sum() == 3  # NumPy allocates as usual after
 
 
-@pytest.mark.skipif(not huge_page_advice_stalls(), reason="this kernel does not compact memory for advised huge pages")
+@pytest.mark.skipif(not huge_pages_on_advice(), reason="this kernel gives huge pages always or never, not on advice")
 def test_an_array_made_inside_small_pages_gets_no_huge_pages():
-    """Where advice stalls, a 64 MB NumPy array made inside the block is backed by ordinary pages (from /proc/self/smaps)."""
+    """Where huge pages come on advice only, a 64 MB NumPy array made inside the block has ordinary pages (from /proc/self/smaps)."""
     import numpy as np
 
     with small_pages():

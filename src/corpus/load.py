@@ -22,7 +22,7 @@ from .clean import CleanConfig
 from .container import Corpus, clean_config_json, in_memory_corpus
 from .docvars import corpus_metadata, log_disagreements, metadata_file
 from .pipeline import AUDIT_COLUMNS, default_clean_config, duplicates_of, process_batch
-from .schedule import Runner, check_scheduler, progress_bars
+from .schedule import Runner, check_scheduler, progress_bars, small_pages
 from .segment import TokenConfig
 from .stream import stream_corpus
 
@@ -33,6 +33,7 @@ STREAM_ABOVE_MB = 256.0
 _SCHEDULERS = ("auto", "serial", "processes", "threads", "dask")
 
 
+@small_pages()  # reading, cleaning and the tables on pages the kernel gives without compacting memory
 def load_corpus(
     path: str | Path,
     metadata: str | Path | None = None,

@@ -205,23 +205,20 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-#: Where Linux says how it gives transparent huge pages: each file's chosen value is in brackets.
+#: Where Linux says how it gives transparent huge pages (``enabled``: the chosen value in brackets).
 HUGE_PAGE_SETTINGS = Path("/sys/kernel/mm/transparent_hugepage")
 
 
-def huge_page_advice_stalls(settings: Path | None = None) -> bool:
-    """Whether memory advised for huge pages makes a page fault wait while the kernel compacts memory.
+def huge_pages_on_advice(settings: Path | None = None) -> bool:
+    """Whether the kernel gives huge pages to the memory advised for them and to no other (Linux's THP ``enabled``: ``madvise``).
 
-    So it is where huge pages are given on advice (``enabled`` not ``never``) and the kernel
-    defragments synchronously for advised memory (``defrag`` ``madvise`` or ``defer+madvise``),
-    as numpy/numpy#31590 describes. False where the files are absent (not Linux).
+    Then withholding the advice gives ordinary pages. False for ``always`` (advice or not, huge
+    pages), ``never`` (none) and where the setting is absent (not Linux).
     """
-    folder = settings or HUGE_PAGE_SETTINGS
     try:
-        enabled, defrag = (_chosen((folder / name).read_text()) for name in ("enabled", "defrag"))
+        return _chosen(((settings or HUGE_PAGE_SETTINGS) / "enabled").read_text()) == "madvise"
     except (OSError, ValueError):
         return False
-    return enabled != "never" and defrag in ("madvise", "defer+madvise")
 
 
 def _chosen(setting: str) -> str:
@@ -232,18 +229,21 @@ def _chosen(setting: str) -> str:
 
 @contextmanager
 def small_pages() -> Iterator[None]:
-    """Large arrays on ordinary pages inside the block where advice for huge pages stalls; settings as they were after.
+    """Large arrays on ordinary pages inside the block where huge pages come on advice only; settings as they were after.
 
     NumPy advises huge pages for every array of 4 MB or more, Arrow's default allocator
-    (mimalloc) for its segments. Where the kernel compacts memory to honour that advice
-    (:func:`huge_page_advice_stalls`), a first touch of new memory waits for it: on the
-    project's virtual machine 320 MB of new NumPy array took 2.2-2.8 s with the advice and
-    0.13-0.15 s without, and a first 50 MB load + tokens in a process 10.1-11.4 s against
-    8.5-9.1 s (``benchmarks/README.md``). Inside the block NumPy gives no advice and Arrow
-    allocates with the system allocator; arrays made inside live on unchanged after it.
-    Process-wide, like :func:`collector_paused`: for the project's own bulk work.
+    (mimalloc) for its segments. A first touch of a huge page can wait long: for the kernel to
+    compact memory (numpy/numpy#31590), or, on a virtual machine that hands free memory back to
+    its host in 2 MB blocks (free page reporting), for the host to back the block again. On the
+    project's virtual machine (no compaction counted in /proc/vmstat): 320 MB of new NumPy array
+    in 2.2-2.9 s with the advice, 0.13-0.15 s without; a first 50 MB load + tokens in a process
+    10.9-12.5 s against 8.9-9.2 s; a single 50 MB document loaded in 7.5 s against 4.9 s
+    (``benchmarks/README.md``). Where huge pages come at once, ordinary ones cost at most the
+    faults of 4 KB pages (here 0.12 s against 0.06 s per 320 MB). Inside the block NumPy gives
+    no advice and Arrow allocates with the system allocator; arrays made inside live on
+    unchanged after it. Process-wide, like :func:`collector_paused`: for the project's own bulk work.
     """
-    if not huge_page_advice_stalls():
+    if not huge_pages_on_advice():
         yield
         return
     import pyarrow as pa

@@ -426,6 +426,7 @@ def _judge(config: TokenConfig, vocabulary: Iterable[str], stop: frozenset[str])
     return result
 
 
+@small_pages()  # the tokens' arrays (millions of rows) on pages the kernel gives without compacting memory
 def tokens(
     units: pd.DataFrame,
     config: TokenConfig | None = None,
@@ -460,7 +461,6 @@ def tokens(
     return frame
 
 
-@small_pages()  # the tokens' arrays (millions of rows) on pages the kernel gives without compacting memory
 def _segment_units(units: pd.DataFrame, texts: list[str], cfg: TokenConfig, workers: int | None, keep) -> pd.DataFrame:
     """Segment every unit (``texts``: their texts); ``keep`` judges the vocabulary once and drops the rows of words it rejects."""
     if not texts:
