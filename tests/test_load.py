@@ -240,10 +240,11 @@ def test_huge_pages_on_advice_read_from_the_kernel_setting(tmp_path, enabled, ho
 
 
 def test_loading_and_segmenting_ask_no_huge_pages_and_give_the_settings_back(tmp_path, monkeypatch):
-    """Inside the load and the tokenize stage NumPy advises no huge pages and Arrow uses the system allocator; after, as before."""
+    """Inside the load, the tokenize stage and a count matrix NumPy advises no huge pages and Arrow uses the system allocator; after, as before."""
     import numpy as np
     import pyarrow as pa
 
+    import corpus.features
     import corpus.pipeline
     import corpus.schedule
     import corpus.segment
@@ -258,14 +259,17 @@ def test_loading_and_segmenting_ask_no_huge_pages_and_give_the_settings_back(tmp
     seen, clean_and_sign, kept_tokens = [], corpus.pipeline.clean_and_sign, corpus.segment._kept_tokens
     monkeypatch.setattr(corpus.pipeline, "clean_and_sign", lambda *a, **k: seen.append(state()) or clean_and_sign(*a, **k))
     monkeypatch.setattr(corpus.segment, "_kept_tokens", lambda *a, **k: seen.append(state()) or kept_tokens(*a, **k))
+    prune = corpus.features.prune
+    monkeypatch.setattr(corpus.features, "prune", lambda *a, **k: seen.append(state()) or prune(*a, **k))
     before = state()
     for k, (enabled, inside) in enumerate([("always [madvise] never", (False, "system")), ("always madvise [never]", before)]):
         settings = kernel_settings(tmp_path / f"thp{k}", enabled)
         monkeypatch.setattr(corpus.schedule, "HUGE_PAGE_SETTINGS", settings)
         seen.clear()
         loaded = corpus.load_corpus(folder, cache=False)
-        assert len(corpus.segment.tokens(loaded.paragraphs, loaded.token_config, cache=False)) > 0
-        assert seen == [inside, inside] and state() == before
+        toks = corpus.segment.tokens(loaded.paragraphs, loaded.token_config, cache=False)
+        assert corpus.features.dtm(toks).matrix.sum() == len(toks) > 0
+        assert seen == [inside] * 3 and state() == before
         with pytest.raises(ValueError, match="inside"), small_pages():
             assert state() == inside
             raise ValueError("inside")

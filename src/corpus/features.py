@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from .clean import raw_position, to_traditional
 from .container import Corpus
-from .schedule import Runner
+from .schedule import Runner, small_pages
 
 Unit = Literal["doc", "paragraph", "sentence"]
 #: The id columns of each unit a matrix can count by.
@@ -79,6 +79,7 @@ class DTM:
         return DTM((indicator @ self.matrix).tocsr(), pd.DataFrame({"group": uniques}), self.terms)
 
 
+@small_pages()  # a large corpus's index arrays and matrix on pages the kernel gives at once
 def dtm(
     tokens: pd.DataFrame | Corpus,
     unit: Unit = "doc",
