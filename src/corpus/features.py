@@ -79,7 +79,7 @@ class DTM:
         return DTM((indicator @ self.matrix).tocsr(), pd.DataFrame({"group": uniques}), self.terms)
 
 
-@small_pages()  # a large corpus's index arrays and matrix on pages the kernel gives at once
+@small_pages()  # a large corpus's index arrays and matrix on ordinary pages: huge ones can be slow to come
 def dtm(
     tokens: pd.DataFrame | Corpus,
     unit: Unit = "doc",

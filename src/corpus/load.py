@@ -33,7 +33,7 @@ STREAM_ABOVE_MB = 256.0
 _SCHEDULERS = ("auto", "serial", "processes", "threads", "dask")
 
 
-@small_pages()  # reading, cleaning and the tables on pages the kernel gives without compacting memory
+@small_pages()  # reading, cleaning and the tables on ordinary pages: huge ones can be slow to come (see small_pages)
 def load_corpus(
     path: str | Path,
     metadata: str | Path | None = None,

@@ -52,7 +52,7 @@ class Batch(NamedTuple):
 
 
 @collector_paused()  # a batch's edits and rows form few cycles: no collector scans while they pile up
-@small_pages()  # its large arrays (signatures, tables) on pages the kernel gives without compacting memory
+@small_pages()  # its large arrays (signatures, tables) on ordinary pages, in worker processes of any scheduler too
 def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_config: CleanConfig,
                   token_config: TokenConfig, *, workers: int | None = 1) -> Batch:  # fmt: skip
     """Clean a batch of decoded documents, merge their metadata, split paragraphs, sign them for duplicates.

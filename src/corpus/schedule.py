@@ -241,7 +241,8 @@ def small_pages() -> Iterator[None]:
     (``benchmarks/README.md``). Where huge pages come at once, ordinary ones cost at most the
     faults of 4 KB pages (here 0.12 s against 0.06 s per 320 MB). Inside the block NumPy gives
     no advice and Arrow allocates with the system allocator; arrays made inside live on
-    unchanged after it. Process-wide, like :func:`collector_paused`: for the project's own bulk work.
+    unchanged after it. Process-wide, like :func:`collector_paused`: for the project's own bulk
+    work (blocks entered in several threads at once can leave the advice off: only speed differs).
     """
     if not huge_pages_on_advice():
         yield

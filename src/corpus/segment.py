@@ -426,7 +426,7 @@ def _judge(config: TokenConfig, vocabulary: Iterable[str], stop: frozenset[str])
     return result
 
 
-@small_pages()  # the tokens' arrays (millions of rows) on pages the kernel gives without compacting memory
+@small_pages()  # the tokens' arrays (millions of rows) on ordinary pages: huge ones can be slow to come
 def tokens(
     units: pd.DataFrame,
     config: TokenConfig | None = None,
