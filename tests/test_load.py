@@ -239,42 +239,95 @@ def test_huge_pages_on_advice_read_from_the_kernel_setting(tmp_path, enabled, ho
     assert huge_pages_on_advice(tmp_path / "absent") is False
 
 
-def test_loading_and_segmenting_ask_no_huge_pages_and_give_the_settings_back(tmp_path, monkeypatch):
-    """Inside the load, the tokenize stage and a count matrix NumPy advises no huge pages and Arrow uses the system allocator; after, as before."""
-    import numpy as np
+def page_settings() -> tuple[bool, str]:
+    """NumPy's huge-page advice and the backend of pyarrow's default pool, as they stand."""
     import pyarrow as pa
 
+    from corpus.schedule import _numpy_huge_page_advice
+
+    advised = _numpy_huge_page_advice(True)
+    _numpy_huge_page_advice(advised)
+    return advised, pa.default_memory_pool().backend_name
+
+
+@pytest.fixture
+def advice_on(tmp_path, monkeypatch) -> tuple[bool, str]:
+    """A kernel that gives huge pages on advice; NumPy advising them and pyarrow on an allocator of its own, as a session starts."""
+    import pyarrow as pa
+
+    import corpus.schedule
+    from corpus.schedule import _numpy_huge_page_advice
+
+    monkeypatch.setattr(corpus.schedule, "HUGE_PAGE_SETTINGS", kernel_settings(tmp_path / "thp-madvise", "always [madvise] never"))
+    advised, pool = _numpy_huge_page_advice(True), pa.default_memory_pool()
+    for allocator in (pa.mimalloc_memory_pool, pa.jemalloc_memory_pool):
+        try:
+            pa.set_memory_pool(allocator())
+            break
+        except NotImplementedError:  # not in this build of pyarrow
+            continue
+    else:
+        pytest.skip("this pyarrow has no allocator but the system's")
+    try:
+        yield page_settings()
+    finally:
+        pa.set_memory_pool(pool)
+        _numpy_huge_page_advice(advised)
+
+
+def test_loading_and_segmenting_ask_no_huge_pages_and_give_the_settings_back(tmp_path, monkeypatch, advice_on):
+    """Inside the load, its batch, the tokenize stage and a count matrix NumPy advises no huge pages and pyarrow uses the system allocator; after, as before."""
     import corpus.features
+    import corpus.load
     import corpus.pipeline
     import corpus.schedule
     import corpus.segment
-    from corpus.schedule import _numpy_huge_page_advice
-
-    def state() -> tuple[bool, str]:
-        advised = _numpy_huge_page_advice(True)
-        _numpy_huge_page_advice(advised)
-        return advised, pa.default_memory_pool().backend_name
 
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
-    seen, clean_and_sign, kept_tokens = [], corpus.pipeline.clean_and_sign, corpus.segment._kept_tokens
-    monkeypatch.setattr(corpus.pipeline, "clean_and_sign", lambda *a, **k: seen.append(state()) or clean_and_sign(*a, **k))
-    monkeypatch.setattr(corpus.segment, "_kept_tokens", lambda *a, **k: seen.append(state()) or kept_tokens(*a, **k))
-    prune = corpus.features.prune
-    monkeypatch.setattr(corpus.features, "prune", lambda *a, **k: seen.append(state()) or prune(*a, **k))
-    before = state()
-    for k, (enabled, inside) in enumerate([("always [madvise] never", (False, "system")), ("always madvise [never]", before)]):
-        settings = kernel_settings(tmp_path / f"thp{k}", enabled)
-        monkeypatch.setattr(corpus.schedule, "HUGE_PAGE_SETTINGS", settings)
+    seen = []
+    for module, name in ((corpus.load, "duplicates_of"), (corpus.pipeline, "clean_and_sign"),
+                         (corpus.segment, "_kept_tokens"), (corpus.features, "prune")):  # fmt: skip
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _f=original, **k: seen.append(page_settings()) or _f(*a, **k))
+    for enabled, inside in (("always [madvise] never", (False, "system")), ("always madvise [never]", advice_on)):
+        monkeypatch.setattr(corpus.schedule, "HUGE_PAGE_SETTINGS", kernel_settings(tmp_path / enabled.replace(" ", ""), enabled))
         seen.clear()
         loaded = corpus.load_corpus(folder, cache=False)
         toks = corpus.segment.tokens(loaded.paragraphs, loaded.token_config, cache=False)
         assert corpus.features.dtm(toks).matrix.sum() == len(toks) > 0
-        assert seen == [inside] * 3 and state() == before
+        assert seen == [inside] * 4 and page_settings() == advice_on
         with pytest.raises(ValueError, match="inside"), small_pages():
-            assert state() == inside
+            assert page_settings() == inside
             raise ValueError("inside")
-        assert state() == before
-    assert np.ones(3).sum() == 3  # NumPy allocates as usual after
+        assert page_settings() == advice_on
+
+
+def test_small_pages_blocks_overlapping_in_threads_restore_when_the_last_leaves(advice_on):
+    """A block that leaves while another thread's is open leaves the settings switched; the last to leave restores them."""
+    import threading
+
+    first_in, second_in, second_may_leave = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with small_pages():
+            first_in.set()
+            second_in.wait(10)
+
+    def second() -> None:
+        first_in.wait(10)
+        with small_pages():
+            second_in.set()
+            second_may_leave.wait(10)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    threads[0].join(10)
+    assert second_in.is_set() and not threads[0].is_alive()
+    assert page_settings() == (False, "system")  # the second block is still open
+    second_may_leave.set()
+    threads[1].join(10)
+    assert page_settings() == advice_on
 
 
 @pytest.mark.skipif(not huge_pages_on_advice(), reason="this kernel gives huge pages always or never, not on advice")
@@ -293,6 +346,7 @@ def test_an_array_made_inside_small_pages_gets_no_huge_pages():
                 inside = start <= address < end
             elif inside and line.startswith("AnonHugePages:"):
                 huge_kb = int(line.split()[1])
+    assert huge_kb is not None, "the array's mapping is not in /proc/self/smaps"
     assert huge_kb == 0
 
 

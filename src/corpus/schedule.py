@@ -12,6 +12,7 @@ import contextvars
 import gc
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -229,40 +230,80 @@ def _chosen(setting: str) -> str:
 
 @contextmanager
 def small_pages() -> Iterator[None]:
-    """Large arrays on ordinary pages inside the block where huge pages come on advice only; settings as they were after.
+    """Large new arrays on ordinary pages inside the block where huge pages come on advice only; settings as they were after.
 
-    NumPy advises huge pages for every array of 4 MB or more, Arrow's default allocator
+    NumPy advises huge pages for every array of 4 MB or more, pyarrow's default allocator
     (mimalloc) for its segments. A first touch of a huge page can wait long: for the kernel to
     compact memory (numpy/numpy#31590), or, on a virtual machine that hands free memory back to
     its host in 2 MB blocks (free page reporting), for the host to back the block again. On the
-    project's virtual machine (no compaction counted in /proc/vmstat): 320 MB of new NumPy array
-    in 2.2-2.9 s with the advice, 0.13-0.15 s without; a first 50 MB load + tokens in a process
-    10.9-12.5 s against 8.9-9.2 s; a single 50 MB document loaded in 7.5 s against 4.9 s
-    (``benchmarks/README.md``). Where huge pages come at once, ordinary ones cost at most the
-    faults of 4 KB pages (here 0.12 s against 0.06 s per 320 MB). Inside the block NumPy gives
-    no advice and Arrow allocates with the system allocator; arrays made inside live on
-    unchanged after it. Process-wide, like :func:`collector_paused`: for the project's own bulk
-    work (blocks entered in several threads at once can leave the advice off: only speed differs).
+    project's virtual machine 320 MB of new NumPy array took 2.2-2.9 s with the advice and
+    0.13-0.15 s without, a first 50 MB load + tokens in a process a fifth less time without
+    (figures in ``benchmarks/README.md``, "Seventh pass"). Where huge pages are not slow to come,
+    the block costs the extra faults of 4 KB pages (here 0.12 s against 0.06 s for 320 MB).
+
+    Inside, NumPy gives no advice and pyarrow calls given no pool allocate with the system
+    allocator. Memory NumPy advised before the block keeps its advice (an array of 4-32 MB can
+    reuse it). Process-wide, like :func:`collector_paused`, for the project's own bulk work:
+    the first of blocks that nest or overlap (in threads too) switches, the last to leave restores.
     """
     if not huge_pages_on_advice():
         yield
         return
-    import pyarrow as pa
-
-    advised = _numpy_huge_page_advice(False)
-    pool = pa.default_memory_pool()
-    pa.set_memory_pool(pa.system_memory_pool())
+    _PAGE_SETTINGS.enter()
     try:
         yield
     finally:
-        pa.set_memory_pool(pool)
-        _numpy_huge_page_advice(advised)
+        _PAGE_SETTINGS.leave()
+
+
+class _PageSettings:
+    """NumPy's huge-page advice and pyarrow's default pool: switched by the first open block, restored by the last."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.open_blocks = 0
+        self.saved: tuple[bool, Any] | None = None  # NumPy's advice and pyarrow's pool before the first block
+
+    def enter(self) -> None:
+        import pyarrow as pa
+
+        with self.lock:
+            if self.open_blocks == 0:
+                advised = _numpy_huge_page_advice(False)
+                try:
+                    pool = pa.default_memory_pool()
+                    pa.set_memory_pool(pa.system_memory_pool())
+                except BaseException:
+                    _numpy_huge_page_advice(advised)
+                    raise
+                self.saved = (advised, pool)
+            self.open_blocks += 1
+
+    def leave(self) -> None:
+        import pyarrow as pa
+
+        with self.lock:
+            self.open_blocks -= 1
+            if self.open_blocks == 0 and self.saved is not None:
+                advised, pool = self.saved
+                self.saved = None
+                pa.set_memory_pool(pool)
+                _numpy_huge_page_advice(advised)
+
+    def after_fork(self) -> None:
+        """In a forked child: a new lock (another thread may have held the parent's); the blocks open at the fork stay open."""
+        self.lock = threading.Lock()
+
+
+_PAGE_SETTINGS = _PageSettings()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_PAGE_SETTINGS.after_fork)
 
 
 def _numpy_huge_page_advice(enabled: bool) -> bool:
     """Set whether NumPy advises huge pages for large arrays; what it was before (the runtime form of NUMPY_MADVISE_HUGEPAGE)."""
     try:
-        from numpy._core import multiarray
-    except ImportError:  # NumPy 1.x
-        from numpy.core import multiarray
-    return multiarray._set_madvise_hugepage(enabled)
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:  # NumPy 1.x without the numpy._core forwarding module
+        from numpy.core.multiarray import _set_madvise_hugepage
+    return _set_madvise_hugepage(enabled)
