@@ -18,7 +18,7 @@ from sklearn.metrics import adjusted_rand_score
 import corpus
 import corpus.features
 import corpus.segment
-from corpus.cluster import STABILITY_MIN, ClusterResult, cluster_units, nmf_topics, structure_verdict
+from corpus.cluster import REFERENCE_MAX_UNITS, STABILITY_MIN, ClusterResult, cluster_units, nmf_topics, structure_verdict
 from corpus.features import DTM
 
 ROOT = Path(__file__).parents[1]
@@ -327,6 +327,45 @@ def test_the_constructed_topics_read_as_weak_structure_by_the_silhouette(two_top
     w, _, _ = two_topics
     verdict = structure_verdict(cluster_units(w, k="auto", k_range=(2, 6)).k_scores)
     assert verdict.level == "weak" and "stability 1.00" in verdict.sentence  # text clusters rarely pass 0.50
+
+
+def _documents_of_clauses(n_docs: int, seed: int, *, one_topic_each: bool) -> DTM:
+    """TF-IDF of documents of ten 4-clause paragraphs: clauses drawn from both lists (no structure), or each document's from one."""
+    rng = np.random.default_rng(seed)
+    pools = [(TRAFFIC if d % 2 else PARTY) if one_topic_each else TRAFFIC + PARTY for d in range(n_docs)]
+    texts = ["\n".join("，".join(pool[j] for j in rng.choice(len(pool), CLAUSES_PER_PARAGRAPH, replace=False)) + "。"
+                       for _ in range(10)) for pool in pools]  # fmt: skip
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n_docs)], "text": texts})
+    return corpus.features.tfidf(corpus.features.dtm(corpus.segment.tokens(corpus.paragraphs(docs), cache=False), "doc", min_df=2))
+
+
+def test_a_few_documents_without_structure_score_no_higher_than_the_reference():
+    # Four documents drawn from one pool of clauses: any split of four scores a silhouette in the
+    # "weak" band (0.39 here), which structureless sets of the same units reach as well.
+    res = cluster_units(_documents_of_clauses(4, 0, one_topic_each=False), k="auto", k_range=(2, 8))
+    row = res.k_scores[res.k_scores["chosen"]].iloc[0]
+    assert 0.25 < row["silhouette"] <= row["reference"]
+    verdict = structure_verdict(res.k_scores)
+    assert verdict.level == "none" and "no higher than structureless units reach" in verdict.sentence
+    assert res.k_scores["reference"].notna().sum() == 1
+
+
+def test_a_few_documents_of_two_subjects_beat_the_reference():
+    res = cluster_units(_documents_of_clauses(4, 1, one_topic_each=True), k="auto", k_range=(2, 8))
+    row = res.k_scores[res.k_scores["chosen"]].iloc[0]
+    assert res.k == 2 and row["silhouette"] > row["reference"] + 0.2
+    assert structure_verdict(res.k_scores).level == "clear"
+
+
+def test_above_the_reference_limit_no_reference_is_drawn(two_topics):
+    w, _, _ = two_topics
+    copies = (REFERENCE_MAX_UNITS // len(w.rows)) + 1
+    rows = pd.concat([w.rows.assign(doc_id=w.rows["doc_id"].astype(str) + f"_{i}") for i in range(copies)], ignore_index=True)
+    many = DTM(sp.vstack([w.matrix] * copies).tocsr(), rows, w.terms)
+    assert many.matrix.shape[0] > REFERENCE_MAX_UNITS
+    res = cluster_units(many, k=2, stability_seeds=1)
+    assert res.k_scores["reference"].isna().all()
+    assert cluster_units(w, k=2, stability_seeds=1).k_scores["reference"].notna().all()
 
 
 def test_a_k_scores_table_without_one_chosen_row_is_refused():

@@ -23,6 +23,7 @@ from corpus.keyterms import (
     TOKEN_COLUMNS,
     _benjamini_hochberg_by_hand,
     benjamini_hochberg,
+    each_text_once,
     keyness,
     keyness_table,
     permutation_test,
@@ -501,6 +502,53 @@ def test_a_unit_of_several_documents_is_permuted_whole():
     mixed.iloc[0] = "乙" if mixed.iloc[0] == "甲" else "甲"
     with pytest.raises(ValueError, match="units with documents in both the target and the reference"):
         keyness(split, mixed, target="甲", min_count=5, unit=unit)
+
+
+def _copies(tokens: pd.DataFrame, n: int) -> DTM:
+    """``n`` documents that are each the same text: ``tokens`` under n doc_ids."""
+    return dtm(pd.concat([tokens.assign(doc_id=f"copy_{i:02d}") for i in range(n)], ignore_index=True))
+
+
+@pytest.mark.parametrize("n", [12, 40])  # exact (924 relabelings) and Monte Carlo
+def test_identical_documents_give_t_zero_and_p_one_never_a_significant_term(seeds, n):
+    # Equal rates on both sides: sums taken in another order differ in the last bits, which made
+    # Welch's t 0/0 (NaN) and every p 0 before. Now t = 0, p = 1 and nothing is key.
+    _, tokens, _ = seeds
+    counts = _copies(tokens[tokens["doc_id"] == tokens["doc_id"].iloc[0]], n)
+    half = pd.Series(["甲"] * (n // 2) + ["乙"] * (n - n // 2), index=counts.rows["doc_id"].astype(str))
+    table = keyness(counts, half, target="甲", min_count=5)
+    assert table["tested"].any() and table["test"].iloc[0] == ("exact permutation" if n == 12 else "Monte Carlo permutation")
+    assert (table.loc[table["tested"], "p_perm"] == 1.0).all() and not (table["q"] < 0.05).any()
+    assert np.allclose(table["mean_rate_target"], table["mean_rate_reference"])
+    assert each_against_rest(counts, n=5).empty  # no document uses any term more than the others
+
+
+def test_each_text_once_leaves_later_copies_out_of_both_groups():
+    groups = pd.Series({"a": "甲", "b": "甲", "c": "乙", "d": "乙", "e": None})
+    duplicate_of = pd.Series({"a": None, "b": "a", "c": None, "d": "b", "e": None})  # d repeats a copy of a
+    kept = each_text_once(groups, duplicate_of)
+    assert kept.index.tolist() == list("abcde") and (kept["a"], kept["c"]) == ("甲", "乙")
+    assert kept[["b", "d", "e"]].isna().all()
+
+
+def test_a_text_posted_twice_counts_once_in_the_document_test(seeds):
+    # Six texts (the odd and the even paragraphs of three documents), three to a side, each also
+    # posted again under another id: 6 against 6 documents could reach p = 1/924 and be tested;
+    # the texts themselves, 3 against 3, cannot pass the correction at all.
+    docs, tokens, _ = seeds
+    parts = []
+    for i, (doc_id, odd) in enumerate(itertools.product(docs["doc_id"].iloc[:3], (0, 1))):
+        part = tokens[(tokens["doc_id"] == doc_id) & (tokens["para_no"] % 2 == odd)]
+        parts += [part.assign(doc_id=f"t{i}"), part.assign(doc_id=f"t{i}_again")]
+    counts = dtm(pd.concat(parts, ignore_index=True))
+    ids = counts.rows["doc_id"].astype(str)
+    groups = pd.Series(["甲" if int(d[1]) % 2 else "乙" for d in ids], index=ids)
+    duplicate_of = pd.Series([d.removesuffix("_again") if d.endswith("_again") else None for d in ids], index=ids)
+    twice = keyness(counts, groups, target="甲", min_count=3)
+    assert twice["n_target"].iloc[0] == 6 and twice["test"].iloc[0] == "exact permutation" and twice["tested"].any()
+    once = keyness(counts, each_text_once(groups, duplicate_of), target="甲", min_count=3)
+    assert (once["n_target"].iloc[0], once["n_reference"].iloc[0]) == (3, 3)
+    assert once["test"].iloc[0] == "none (too few documents)" and not (once["q"] < 0.05).any()
 
 
 def test_on_the_seeds_no_term_can_be_tested(seeds):

@@ -244,7 +244,7 @@ def test_risers_and_fallers_between_the_halves_of_the_party_congress_reports(cpc
     assert earlier[-1] < later[0] and len(earlier) == len(later) == 6
     table = risers_fallers(cpc_counts, bins, min_count=5)
     assert (table["earlier"] == "1969–1992").all() and (table["later"] == "1997–2022").all()
-    assert (table["direction"] == np.where(table["mean_rate_later"] >= table["mean_rate_earlier"], "rises", "falls")).all()
+    assert (table["direction"] == np.where(table["mean_rate_later"] > table["mean_rate_earlier"], "rises", "falls")).all()
     assert table["tested"].any() and table.loc[table["significant"], "tested"].all()
     struggle = table.set_index("term").loc["阶级斗争"]
     assert struggle["direction"] == "falls" and struggle["z"] < 0
@@ -270,6 +270,18 @@ def test_risers_and_fallers_on_five_seed_documents_are_effect_sizes_only(seed_co
     table = risers_fallers(dtm(seed_corpus), bins, min_count=3)
     assert not table["tested"].any() and not table["significant"].any()
     assert table["test"].iloc[0] == "none (too few documents)"
+
+
+def test_a_text_repeated_in_every_year_neither_rises_nor_falls(seed_corpus):
+    # Eight copies of one document dated 2001-2008: every term's rate is the same in both halves.
+    tokens = seed_corpus.tokens()
+    one = tokens[tokens["doc_id"] == tokens["doc_id"].iloc[0]]
+    counts = dtm(pd.concat([one.assign(doc_id=f"y{year}") for year in range(2001, 2009)], ignore_index=True))
+    bins = time_bins(pd.Series({f"y{year}": str(year) for year in range(2001, 2009)}), "year")
+    table = risers_fallers(counts, bins, min_count=3)
+    assert table["tested"].any() and (table["direction"] == "level").all()
+    assert not table["significant"].any() and (table.loc[table["tested"], "p_perm"] == 1.0).all()
+    assert changing_terms(table, 8) == []
 
 
 def test_periods_that_overlap_or_name_no_bin_are_refused(cpc, cpc_counts):

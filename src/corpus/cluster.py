@@ -47,7 +47,9 @@ class ClusterResult:
 
     ``assignments``: row ids, ``cluster``, ``distance`` (Euclidean) and ``similarity`` (cosine) to
     the cluster centroid. ``k_scores``: ``k``, ``silhouette``, ``stability`` (chosen k only),
-    ``chosen`` (what :func:`structure_verdict` reads). ``top_terms``: ``cluster``, ``rank``,
+    ``reference`` (chosen k only: the best silhouette of :data:`REFERENCE_SETS` structureless sets
+    of the same units, NaN above :data:`REFERENCE_MAX_UNITS` units), ``chosen`` (what
+    :func:`structure_verdict` reads). ``top_terms``: ``cluster``, ``rank``,
     ``term``, ``weight`` (mean TF-IDF in the cluster), ``tied_beyond`` (terms of the cut's weight
     left out, as in :func:`corpus.features.top_terms`). ``representatives``: ``cluster``, ``rank``,
     row ids, ``similarity`` [, ``text``].
@@ -99,6 +101,14 @@ SILHOUETTE_BANDS: tuple[tuple[float, str, str], ...] = (
 #: partition; here the partition to recover is the main run's.
 STABILITY_MIN = 0.65
 
+#: Reference sets of structureless units whose best silhouette a few units' must beat: with 19, a
+#: silhouette above all of them is one a structureless set reaches with probability at most 1/20.
+REFERENCE_SETS = 19
+#: Units up to which the reference is computed. Few units score high silhouettes by chance (three
+#: documents of shuffled sentences: a pair and a singleton, 0.64–0.66), many do not (forty: at most
+#: 0.003); up to here the reference costs 19 small fits per k, beyond it the bands alone judge.
+REFERENCE_MAX_UNITS = 100
+
 VerdictLevel = Literal["none", "weak", "clear"]
 
 
@@ -121,12 +131,14 @@ def structure_verdict(k_scores: pd.DataFrame) -> Verdict:
     """Read a :class:`ClusterResult`'s ``k_scores`` (``k``, ``silhouette``, ``stability``, ``chosen``)
     as a verdict on cluster structure, in words a report prints before naming any cluster.
 
-    Three readings of the chosen k: its silhouette (Kaufman & Rousseeuw's bands, see
-    :data:`SILHOUETTE_BANDS`), its stability (mean adjusted Rand index of reseeded reruns, poor below
+    Readings of the chosen k: its silhouette (Kaufman & Rousseeuw's bands, see
+    :data:`SILHOUETTE_BANDS`), against the ``reference`` where ``k_scores`` has one (the best
+    silhouette of structureless sets of the same units: a silhouette no higher is one chance
+    gives, whatever its band), its stability (mean adjusted Rand index of reseeded reruns, poor below
     :data:`STABILITY_MIN` after Steinley 2004) and whether k was chosen at either end of the range
     searched (the silhouette might keep rising beyond it, or the range never held a peak; k = 2 at
     the bottom of a range from 2 is not counted, as no smaller k can be scored). Level
-    ``"none"``: silhouette ≤ 0.25 (or undefined). ``"clear"``: silhouette > 0.50, stability
+    ``"none"``: silhouette ≤ 0.25 (or undefined), or no higher than the reference. ``"clear"``: silhouette > 0.50, stability
     measured and ≥ 0.65, and k chosen from two or more candidates and not at an end of their
     range (a k that was set, or the only one a few units allow, is no evidence against another
     k). ``"weak"``: everything between.
@@ -166,6 +178,12 @@ def structure_verdict(k_scores: pd.DataFrame) -> Verdict:
         stab_reason = (f"stability {stab:.2f}: reseeded reruns {'reproduce' if stab_ok else 'do not reproduce'} the grouping "
                        f"(mean adjusted Rand index; {'0.65 or more: moderate recovery or better' if stab_ok else 'below 0.65: poor recovery'}, "
                        "Steinley 2004)")  # fmt: skip
+    reference = float(row["reference"]) if "reference" in k_scores.columns else float("nan")
+    by_chance = not np.isnan(sil) and not np.isnan(reference) and sil <= reference
+    if by_chance:
+        sil_text += f", no higher than structureless units reach ({reference:.2f})"
+        sil_reason += (f"; but the best of {REFERENCE_SETS} structureless sets of the same units (each dimension shuffled "
+                       f"across the units) reaches {reference:.2f}: a silhouette chance gives this many units")  # fmt: skip
     searched = len(ks) > 1
     # k = 2 at the bottom of a range from 2 is no edge: no smaller k can be scored (a silhouette needs two clusters).
     at_edge = searched and (k == hi or (k == lo and lo > 2))
@@ -187,7 +205,7 @@ def structure_verdict(k_scores: pd.DataFrame) -> Verdict:
         k_text = f"k = {k} inside the range searched ({lo}–{hi})"
         k_reason = f"k = {k} inside the range {lo}–{hi}: the silhouette peaks within it"
 
-    if np.isnan(sil) or sil <= SILHOUETTE_BANDS[0][0]:
+    if np.isnan(sil) or sil <= SILHOUETTE_BANDS[0][0] or by_chance:
         level: VerdictLevel = "none"
     elif sil > SILHOUETTE_BANDS[1][0] and stab_ok and searched and not at_edge:
         level = "clear"
@@ -269,6 +287,8 @@ def cluster_units(
         else:
             chosen = candidates[0]
         labels = _relabel(fits[chosen])
+        reference = (_reference_silhouette(X, n_comp, candidates, method, random_state) if n_units <= REFERENCE_MAX_UNITS
+                     else float("nan"))  # fmt: skip
 
         aris = []
         part = _sample(n_units, stability_sample, random_state)
@@ -287,6 +307,7 @@ def cluster_units(
             "k": candidates,
             "silhouette": scores,
             "stability": [stability if c == chosen else np.nan for c in candidates],
+            "reference": [reference if c == chosen else np.nan for c in candidates],
             "chosen": [c == chosen for c in candidates],
         })  # fmt: skip
         similarity, distance = _centroid_fit(space, labels)
@@ -446,6 +467,26 @@ def _silhouette(space, labels: np.ndarray, sample: np.ndarray | None) -> float:
     if not 2 <= n_labels <= len(labels) - 1:
         return float("nan")
     return float(silhouette_score(space, labels, metric="cosine"))
+
+
+def _reference_silhouette(X: sp.csr_matrix, n_comp: int, candidates: list[int], method: str, random_state: int) -> float:
+    """The best silhouette, over ``candidates`` as the search takes it, of :data:`REFERENCE_SETS` structureless sets of these units.
+
+    Each set shuffles every term's weights across the units on its own, then embeds and clusters
+    them as the units were: each term keeps its weights, the units lose whatever makes them use
+    terms together — a reference drawn from the data's own margins, as in Tibshirani, Walther &
+    Hastie's gap statistic (2001, JRSS B 63(2)). A silhouette above all 19 is one a structureless
+    set reaches with probability at most 1/20.
+    """
+    dense = X.toarray()
+    rng = np.random.default_rng(random_state)
+    best = []
+    for i in range(REFERENCE_SETS):
+        shuffled = sp.csr_matrix(rng.permuted(dense, axis=0))
+        space = _embed(shuffled, n_comp, random_state + i)
+        scores = [_silhouette(space, _fit(space, c, method, random_state + i, False), None) for c in candidates]
+        best.append(np.nanmax(scores) if not np.all(np.isnan(scores)) else np.nan)
+    return float(np.nanmax(best)) if not np.all(np.isnan(best)) else float("nan")
 
 
 def _ari(a: np.ndarray, b: np.ndarray) -> float:

@@ -17,7 +17,7 @@ from scipy.stats.contingency import association
 
 from .docvars import CORE_COLUMNS
 from .features import DTM
-from .keyterms import ALL_OTHER_DOCUMENTS, keyness_table
+from .keyterms import ALL_OTHER_DOCUMENTS, ROUNDING, keyness_table
 
 
 def each_against_rest(
@@ -64,7 +64,7 @@ def each_against_rest(
         docs_t = used[i].toarray().ravel().astype(np.int64)
         table = keyness_table(counts.terms, a, total - a, docs_t, df - docs_t, total=total, measure=measure,
                               prior=prior, min_count=min_count)  # fmt: skip
-        table = table[table[stat] > 0].head(n)
+        table = table[table[stat] > ROUNDING].head(n)  # more used by the target; a statistic of 1e-15 is rounding, not use
         frames.append(table.assign(target=name, reference=ALL_OTHER_DOCUMENTS, rank=np.arange(1, len(table) + 1)))
     return pd.concat(frames, ignore_index=True)[cols]
 

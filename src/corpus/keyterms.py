@@ -59,6 +59,8 @@ STOP_AFTER = 20
 MIN_PERMUTATIONS, MAX_PERMUTATIONS = 9_999, 199_999
 #: Rows of a relabeling block (Monte Carlo: the first blocks are smaller, so most terms stop early and cheaply).
 _BLOCKS = (256, 512, 1024, 2048, 4096)
+#: Relative size under which a difference of mean rates is rounding, not a difference (sums in another order).
+ROUNDING = 1e-9
 _CELLS = 4_000_000  # permutations × terms held in memory at once (32 MB of float64)
 
 
@@ -151,6 +153,21 @@ def keyness(
     frame.insert(0, "reference", names[1])
     frame.insert(0, "target", names[0])
     return _sorted(frame, key)[KEYNESS_COLUMNS]
+
+
+def each_text_once(groups: pd.Series, duplicate_of: pd.Series) -> pd.Series:
+    """``groups`` (doc_id → group) with every document that repeats an earlier one made missing: in neither group.
+
+    A test whose unit is the document takes its documents as independent; a text posted twice
+    (``duplicate_of``, the loader's: the same text, or one whose 5-character shingles it shares at
+    Jaccard ≥ 0.85) would count twice and can make a term look consistent across documents when
+    one text carries it. The first of each set of copies stays.
+
+    >>> each_text_once(pd.Series({"a": "x", "b": "x", "c": "y"}), pd.Series({"a": None, "b": "a", "c": None})).tolist()
+    ['x', nan, 'y']
+    """
+    copies = duplicate_of.index[duplicate_of.notna()]
+    return groups.where(~groups.index.isin(copies))
 
 
 def keyness_table(
@@ -397,15 +414,19 @@ def _welch(s_t: np.ndarray, q_t: np.ndarray, total: np.ndarray, total_sq: np.nda
     1.414214
     """
     mean_t, mean_r = s_t / n_t, (total - s_t) / n_r
-    diff = mean_t - mean_r
+    # Sums of the same rates taken in another order round differently: a difference or a standard
+    # error within rounding of the rates' scale is zero (equal rates give t = 0, never ±inf or NaN).
+    scale = np.abs(mean_t) + np.abs(mean_r)
+    diff = np.where(np.abs(mean_t - mean_r) > ROUNDING * scale, mean_t - mean_r, 0.0)
     if min(n_t, n_r) < 2:
         return diff
     # Σr² − n·mean², clipped: a side whose rates are all equal has variance 0, not −1e-20.
     var_t = np.maximum(q_t - s_t * mean_t, 0.0) / (n_t - 1)
     var_r = np.maximum(total_sq - q_t - (total - s_t) * mean_r, 0.0) / (n_r - 1)
     se = np.sqrt(var_t / n_t + var_r / n_r)
+    se = np.where(se > 1e-7 * scale, se, 0.0)  # Σr² − n·mean² loses ~1e-16 of mean² to rounding: ~1e-8 of the mean in se
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(se > 0, diff / np.where(se > 0, se, 1.0), np.sign(diff) * np.inf)
+        return np.where(se > 0, diff / np.where(se > 0, se, 1.0), np.where(diff == 0, 0.0, np.sign(diff) * np.inf))
 
 
 def _relabeled(rates: sp.csc_matrix, in_target: np.ndarray):

@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from .container import Corpus
 from .dates import parse_date, parse_dates
 from .features import DTM, kwic
-from .keyterms import keyness
+from .keyterms import ROUNDING, keyness
 
 log = logging.getLogger(__name__)
 
@@ -492,7 +492,8 @@ def risers_fallers(
     with Benjamini–Hochberg for significance, :func:`corpus.keyterms.permutation_test`), its
     ``_target`` / ``_reference`` columns renamed ``_later`` / ``_earlier`` and ``target`` /
     ``reference`` renamed ``later`` / ``earlier`` (the periods' bins). ``direction`` is "rises"
-    where the mean per-document rate is higher later, "falls" where lower; ``significant`` is
+    where the mean per-document rate is higher later, "falls" where lower, "level" where the
+    two are equal (within rounding: such a term has t = 0 and p = 1); ``significant`` is
     ``q < fdr``. With too few documents no term can be significant (``tested`` False): the
     table then holds effect sizes only. Sorted as keyness sorts: risers first, fallers last.
     """
@@ -515,7 +516,9 @@ def risers_fallers(
                     permutations=permutations, random_state=random_state)  # fmt: skip
     table = table.rename(columns=lambda c: c.replace("_target", "_later").replace("_reference", "_earlier"))
     table = table.rename(columns={"target": "later", "reference": "earlier"})
-    table["direction"] = np.where(table["mean_rate_later"] >= table["mean_rate_earlier"], "rises", "falls")
+    later_rate, earlier_rate = table["mean_rate_later"], table["mean_rate_earlier"]
+    level = (later_rate - earlier_rate).abs() <= ROUNDING * (later_rate.abs() + earlier_rate.abs())  # equal but for rounding
+    table["direction"] = np.where(level, "level", np.where(later_rate > earlier_rate, "rises", "falls"))
     table["significant"] = table["q"] < fdr
     return table
 
@@ -542,8 +545,8 @@ def changing_terms(changes: pd.DataFrame, n: int = 8) -> list[str]:
     q < fdr), each group ordered by the largest |z| of the log-odds with informative Dirichlet
     prior (Monroe et al. 2008, the ranking :func:`corpus.keyterms.keyness` uses). A term is a riser
     or a faller by its ``direction`` (the mean per-document rates, as the test compares them; the
-    sign of z, a pooled measure, where the table has no ``direction``). A side with fewer
-    candidates leaves its places to the other.
+    sign of z, a pooled measure, where the table has no ``direction``); a "level" term (or z = 0)
+    is neither and never chosen. A side with fewer candidates leaves its places to the other.
 
     >>> f = pd.DataFrame({"term": ["改革", "开放", "阶级斗争", "革命"], "z": [3.0, 5.0, -4.0, -0.5], "q": [None] * 4,
     ...                   "significant": [False] * 4, "single_doc": [False, True, False, False]})
@@ -554,9 +557,10 @@ def changing_terms(changes: pd.DataFrame, n: int = 8) -> list[str]:
         raise ValueError(f"`n` must be a positive integer; got {n!r}")
     key = pd.DataFrame({"term": changes["term"], "single_doc": changes["single_doc"].astype(bool),
                         "not_significant": ~changes["significant"].astype(bool), "abs_z": -changes["z"].abs(),
-                        "up": changes["direction"].eq("rises") if "direction" in changes else changes["z"] > 0})  # fmt: skip
+                        "up": changes["direction"].eq("rises") if "direction" in changes else changes["z"] > 0,
+                        "down": changes["direction"].eq("falls") if "direction" in changes else changes["z"] < 0})  # fmt: skip
     ranked = key.sort_values(["single_doc", "not_significant", "abs_z", "term"], kind="stable")
-    up, down = ranked[ranked["up"]]["term"].tolist(), ranked[~ranked["up"]]["term"].tolist()
+    up, down = ranked[ranked["up"]]["term"].tolist(), ranked[ranked["down"]]["term"].tolist()
     half = math.ceil(n / 2)
     take_up = min(len(up), max(half, n - len(down)))
     take_down = min(len(down), n - take_up)
