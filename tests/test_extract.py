@@ -276,6 +276,27 @@ def test_streaming_path_reads_the_same_documents_and_metadata(tmp_path):
     assert sorted(memory.problems["doc_id"]) == sorted(streamed.problems["doc_id"])
 
 
+_PAGE = ("<html><head><meta charset=\"{charset}\"><title>{title}</title></head><body><article>"
+         "<p>{body}</p><p>{body}</p></article></body></html>")
+
+
+@pytest.mark.parametrize("declared, actual", [("iso-8859-1", "gbk"), ("windows-1252", "gbk"), ("koi8-r", "utf-8")])
+def test_a_page_declaring_a_single_byte_charset_over_chinese_bytes_is_read_as_chinese(tmp_path, declared, actual):
+    page = _PAGE.format(charset=declared, title="关于加强基层治理的意见", body="各地要健全基层治理体系，提高基层治理能力。")
+    (tmp_path / "page.html").write_bytes(page.encode(actual))
+    c = _load(tmp_path)
+    assert c.docs["title"].iloc[0] == "关于加强基层治理的意见" and "健全基层治理体系" in c.docs["text"].iloc[0]
+    notes = c.audit.loc[c.audit["step"] == "(read)", "note"].tolist()
+    assert any("not the declared one: the page declares" in n for n in notes), notes
+
+
+def test_a_latin1_page_declared_as_such_stays_latin1(tmp_path):
+    page = _PAGE.format(charset="iso-8859-1", title="Café", body="Le café du marché est très fréquenté, même en été.")
+    (tmp_path / "page.html").write_bytes(page.encode("latin-1"))
+    c = _load(tmp_path)
+    assert c.docs["encoding"].iloc[0] == "iso8859-1" and "très fréquenté" in c.docs["text"].iloc[0]
+
+
 # --------------------------------------------------------------------------- file names and unreadable files
 
 
@@ -288,6 +309,16 @@ def test_a_file_name_that_is_not_utf8_loads_under_a_safe_id(tmp_path):
     row = c.problems.iloc[0]
     assert row["problem"] == "file name not UTF-8" and "规划纲要" in row["detail"]
     c.docs["path"].iloc[0].encode("utf-8")  # storable
+
+
+def test_the_streaming_path_loads_names_that_are_not_utf8_as_the_in_memory_path_does(tmp_path):
+    for name in ("规划纲要".encode("gbk"), b"\xff\xfe", "报告".encode("utf-8")):  # before: the cache key could not hash them
+        with open(os.path.join(os.fsencode(tmp_path), name + b".txt"), "wb") as f:
+            f.write("坚持和发展中国特色社会主义。".encode("utf-8") + name.hex().encode("ascii"))
+    memory = corpus.load_corpus(tmp_path, cache=False, progress=False)
+    streamed = corpus.load_corpus(tmp_path, cache=False, stream_above_mb=0, progress=False)
+    assert streamed.doc_ids == memory.doc_ids and len(memory.doc_ids) == 3
+    assert sorted(streamed.problems["problem"]) == ["file name not UTF-8"] * 2
 
 
 def test_an_unreadable_file_is_a_problem(tmp_path, monkeypatch):

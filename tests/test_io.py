@@ -309,6 +309,22 @@ def test_utf16_without_a_byte_order_mark_loads(tmp_path):
     assert set(docs["encoding"]) == {"utf-16-le", "utf-16-be"}
 
 
+def test_subfolders_and_links_to_nothing_are_named_in_the_log(tmp_path, caplog):
+    from corpus.io import corpus_files
+
+    (tmp_path / "a.txt").write_text("十八大报告全文。", encoding="utf-8")
+    (tmp_path / "2019").mkdir()
+    (tmp_path / "2019" / "b.txt").write_text("十九大报告全文。", encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "loop1.txt").symlink_to(tmp_path / "loop2.txt")
+    (tmp_path / "loop2.txt").symlink_to(tmp_path / "loop1.txt")
+    with caplog.at_level("WARNING", logger="corpus.io"):
+        assert [p.name for p in corpus_files(tmp_path)] == ["a.txt"]
+    line = " ".join(r.getMessage() for r in caplog.records)
+    assert "1 subfolder(s), not read" in line and "2019" in line
+    assert "3 link(s) to nothing or in a loop" in line and "gone.txt, loop1.txt, loop2.txt" in line
+
+
 def test_the_metadata_file_is_no_document_under_its_name_nor_through_a_link(tmp_path):
     from corpus.io import corpus_files
 

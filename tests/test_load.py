@@ -190,6 +190,23 @@ def test_a_duplicate_doc_id_in_the_metadata_is_an_error_naming_the_id(tmp_path):
         corpus.load_corpus(folder)
 
 
+def test_a_document_id_given_by_two_files_is_an_error_naming_both(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "dump.dat").write_text("".join(f"<doc><docno>{i}</docno><contenttitle>标题{i}</contenttitle>"
+                                             f"<content>第{i}条记录的正文。</content></doc>\n" for i in (1, 2)), encoding="utf-8")
+    (folder / "dump_00001.txt").write_text("另一份文件的正文。", encoding="utf-8")  # the id of the dump's first record
+    with pytest.raises(corpus.CorpusError, match=r"'dump_00001' \(.*dump.dat#record1, .*dump_00001.txt\); rename a file"):
+        corpus.load_corpus(folder, cache=False)
+
+
+def test_a_column_named_twice_in_the_metadata_is_an_error_naming_it(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,date,date\na,2020-01-01,2021-01-01\nb,2020,2021\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"names column\(s\) \['date'\] more than once"):
+        corpus.load_corpus(folder, cache=False)
+
+
 def test_loading_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monkeypatch):
     """Cleaning pauses Python's cyclic collector while it makes its objects; after the load it is as it was, and after an error."""
     import corpus.pipeline
@@ -433,6 +450,31 @@ def test_a_table_with_a_text_column_and_metadata_columns_loads(tmp_path, suffix)
     assert docs["province"].tolist() == ["河北", "山东"]
     assert docs["date"].tolist() == ["2023-05-12", "2023-06-01"]
     assert corpus.problems(loaded).empty
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_json_file_holding_one_array_of_objects_loads_as_a_table(tmp_path, indent, stream):
+    (tmp_path / "docs.json").write_text(json.dumps(TABLE_ROWS, ensure_ascii=False, indent=indent), encoding="utf-8")
+    loaded = corpus.load_corpus(tmp_path / "docs.json", text_column="content", id_column="id", cache=False,
+                                stream_above_mb=0 if stream else 256)  # fmt: skip
+    assert loaded.doc_ids == ["x1", "x2"] and corpus.problems(loaded).empty
+
+
+def test_nested_json_values_are_kept_as_json_text_on_every_load(tmp_path):
+    rows = [dict(r, tags=["省级", "年度"], origin={"site": "gov", "page": 3}) for r in TABLE_ROWS]
+    table = write_table(tmp_path / "docs.jsonl", rows)
+    fresh = corpus.load_corpus(table, text_column="content", id_column="id", cache_dir=tmp_path / "cache").documents()
+    again = corpus.load_corpus(table, text_column="content", id_column="id", cache_dir=tmp_path / "cache").documents()
+    assert fresh["tags"].tolist() == ['["省级", "年度"]'] * 2 and fresh["origin"].iloc[0] == '{"site": "gov", "page": 3}'
+    assert again[["tags", "origin"]].values.tolist() == fresh[["tags", "origin"]].values.tolist()  # from the cache alike
+
+
+def test_a_line_that_is_not_json_is_an_error_naming_its_line(tmp_path):
+    table = write_table(tmp_path / "docs.jsonl", TABLE_ROWS)
+    table.write_text(table.read_text(encoding="utf-8") + "\nnot json\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"docs.jsonl, line 4: not a JSON object"):
+        corpus.load_corpus(table, text_column="content", id_column="id", cache=False)
 
 
 def test_a_table_with_the_default_column_names_needs_no_parameters(tmp_path):
@@ -711,6 +753,17 @@ def test_the_gansu_seed_joins_a_two_line_heading_in_the_section(seed_paragraphs)
     body = paras[paras["kind"] == "body"]
     assert (body["section"] == "紧跟中央精神 做到靶心不变、焦点不散").any()
     assert not (body["section"] == "做到靶心不变、焦点不散").any()
+
+
+def test_a_heading_joins_two_lines_at_most_and_never_a_numbered_sibling():
+    # A table of contents and a list of numbered headings: each line its own heading. Before, every
+    # run of short lines became one growing heading (300,000 short lines: 24 GB of section strings).
+    text = "目录\n第一章 总则\n第二章 规划管理\n一、总体要求\n二、主要任务\n第三条 为了保障实施，制定本细则。"
+    sections = corpus.paragraphs(pd.DataFrame({"doc_id": ["d"], "text": [text]}))["section"].tolist()
+    assert sections == ["目录", "第一章 总则", "第二章 规划管理", "一、总体要求", "二、主要任务", "二、主要任务"]
+    short = "\n".join(["加强管理", "落实责任", "健全机制"] * 2000)
+    longest = corpus.paragraphs(pd.DataFrame({"doc_id": ["d"], "text": [short]}))["section"].str.len().max()
+    assert longest == len("加强管理 落实责任")
 
 
 # --------------------------------------------------------------------------- sentences

@@ -199,6 +199,8 @@ class Decoded:
     confidence: float = 1.0
     #: Undecodable byte sequences, each a U+FFFD in ``text``, in file order.
     replaced: tuple[Replacement, ...] = ()
+    #: Why the encoding is not the one the file declares, where it declared another ("" otherwise).
+    overrides: str = ""
 
 
 def decode_bytes(data: bytes) -> Decoded:

@@ -13,12 +13,15 @@ pipeline turns into audit rows of the step ``(read)``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io as _io
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 from pathlib import Path
 
@@ -27,6 +30,7 @@ import pandas as pd
 from . import cache as store
 from . import extract
 from .schedule import default_workers
+from .patterns import CJK
 from .decode import BOMS, CorpusError, DecodeError, Decoded, ReadError, decode_bytes, encode_like  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
@@ -49,6 +53,19 @@ def repeated_ids(ids: pd.Series) -> list:
     ['a', 'b']
     """
     return [] if ids.is_unique else sorted(ids[ids.duplicated()].unique())  # most columns are unique: one hash pass
+
+
+def repeated_ids_message(docs: pd.DataFrame, dupes: list, *, shown: int = 10) -> str:
+    """The repeated ids with the files that give each (``docs``: ``doc_id`` and ``path``), for an error a user can act on.
+
+    >>> repeated_ids_message(pd.DataFrame({"doc_id": ["a", "a", "b"], "path": ["x/a.txt", "x/dump.dat", "x/b.txt"]}), ["a"])
+    "duplicate document ids: 'a' (x/a.txt, x/dump.dat); rename a file, or give each row of a table its own id"
+    """
+    paths = docs[docs["doc_id"].isin(dupes[:shown])].groupby("doc_id", sort=True)["path"].agg(lambda p: list(dict.fromkeys(p)))
+    named = "; ".join(f"{d!r} ({', '.join(map(str, paths[d][:3]))}{' …' if len(paths[d]) > 3 else ''}"
+                      + (", rows of one table" if len(paths[d]) == 1 else "") + ")" for d in dupes[:shown])  # fmt: skip
+    more = f" … ({len(dupes)} in all)" if len(dupes) > shown else ""
+    return f"duplicate document ids: {named}{more}; rename a file, or give each row of a table its own id"
 
 
 def file_sha256(path: Path) -> str:
@@ -75,9 +92,11 @@ def corpus_files(folder: Path, pattern: str | None = None, *, exclude: Iterable[
     """
     skip = {p.resolve() for p in exclude}
     skip_names = {p.name for p in skip}  # a file is an excluded one only under its name or through a link: the others are not resolved
-    found = folder.glob(pattern) if pattern else folder.iterdir()
-    files = sorted((p for p in found if not p.name.startswith((".", "~$")) and p.is_file()
+    found = [p for p in (folder.glob(pattern) if pattern else folder.iterdir()) if not p.name.startswith((".", "~$"))]
+    files = sorted((p for p in found if p.is_file()
                     and not (skip and (p.name in skip_names or p.is_symlink()) and p.resolve() in skip)), key=lambda p: (p.stem, p.name))  # fmt: skip
+    if not quiet:
+        _log_not_files(folder, [p for p in found if not p.is_file()], pattern)
     if pattern:
         return files
     known = DOCUMENT_SUFFIXES + tuple(extract.CONVERT_FIRST)
@@ -87,6 +106,21 @@ def corpus_files(folder: Path, pattern: str | None = None, *, exclude: Iterable[
         log.warning("%s: skipped %d file(s) of other types (pass pattern= to read them as text): %s",
                     display_path(folder), len(other), shown)  # fmt: skip
     return [p for p in files if p.suffix.lower() in known]
+
+
+def _log_not_files(folder: Path, entries: list[Path], pattern: str | None) -> None:
+    """One log line naming what a folder listing held that is no file to read: subfolders, links to nothing (or in a loop)."""
+    folders = sorted(p.name for p in entries if p.is_dir())
+    others = sorted(p.name for p in entries if not p.is_dir())
+    parts = []
+    if folders and not pattern:
+        parts.append(f"{len(folders)} subfolder(s), not read (pass pattern='**/*.txt' or the like to read inside them): "
+                     + ", ".join(folders[:10]) + (" …" if len(folders) > 10 else ""))  # fmt: skip
+    if others:
+        parts.append(f"{len(others)} link(s) to nothing or in a loop, or not regular files: " + ", ".join(others[:10])
+                     + (" …" if len(others) > 10 else ""))  # fmt: skip
+    if parts:
+        log.warning("%s: %s", display_path(folder), "; ".join(parts))
 
 
 def read_folder(folder: Path, *, pattern: str | None = None, exclude: Iterable[Path] = (),
@@ -208,14 +242,46 @@ def read_file(path: Path, *, doc_id: str | None = None, cache_dir: Path | None =
 
 
 def decode_html(data: bytes) -> Decoded:
-    """A web page's bytes decoded in the charset its ``<meta>`` declares (where they are valid in it), else detected."""
+    """A web page's bytes decoded in the charset its ``<meta>`` declares (where they are valid in it), else detected.
+
+    A single-byte charset (ISO-8859-1, windows-1252, KOI8-R …) reads any bytes at all, so a page
+    that declares one but holds GBK or UTF-8 (a template's default left in place) would load as
+    Latin letters; there the bytes are detected, and the detection kept where it reads them as
+    Chinese (the audit then flags the detected encoding).
+    """
     declared = extract.declared_charset(data)
     if declared:
         try:
-            return Decoded(data.decode(declared), declared, 1.0, ())
+            text = data.decode(declared)
         except UnicodeDecodeError:
-            pass
+            return decode_bytes(data)
+        if not (_single_byte(declared) and not data.isascii()):
+            return Decoded(text, declared, 1.0, ())
+        try:
+            detected = decode_bytes(data)
+        except DecodeError:
+            return Decoded(text, declared, 1.0, ())
+        if not _single_byte(detected.encoding) and _CJK_TEXT.search(detected.text):
+            return dataclasses.replace(detected, overrides=f"the page declares {declared}, a single-byte charset in which "
+                                                           f"any bytes are valid; its bytes read as Chinese in {detected.encoding}")
+        return Decoded(text, declared, 1.0, ())
     return decode_bytes(data)
+
+
+_CJK_TEXT = re.compile(f"[{CJK}]{{2}}")
+
+
+#: Byte pairs that are one character in UTF-8, GBK/Big5/EUC, Shift-JIS and GBK/Big5 again: two in a single-byte codec.
+_DOUBLE_BYTE_PROBES = (b"\xc3\xa9", b"\xb0\xa1", b"\x88\x9f", b"\x81\x40")
+
+
+@lru_cache(maxsize=64)
+def _single_byte(encoding: str) -> bool:
+    """Whether a codec reads each byte as a character of its own (ISO-8859-x, windows-125x, KOI8 …), so most bytes are 'valid' in it."""
+    try:
+        return all(len(pair.decode(encoding, errors="replace")) == 2 for pair in _DOUBLE_BYTE_PROBES)
+    except LookupError:
+        return False
 
 
 def read_notes(decoded: Decoded) -> list[tuple]:
@@ -227,6 +293,8 @@ def read_notes(decoded: Decoded) -> list[tuple]:
               f"undecodable bytes at byte {r.byte_offset} of the file replaced with U+FFFD") for r in decoded.replaced]  # fmt: skip
     if decoded.confidence < 1.0:
         notes.append(("flagged", 0, 0, "", "", f"encoding detected as {decoded.encoding} (confidence {decoded.confidence:.2f})"))
+    if decoded.overrides:
+        notes.append(("flagged", 0, 0, "", "", f"encoding {decoded.encoding}, not the declared one: {decoded.overrides}"))
     return notes
 
 
@@ -422,16 +490,21 @@ def _table_batches(path: Path, suffix: str, batch_rows: int) -> Iterator[pd.Data
             with pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, chunksize=batch_rows) as reader:
                 yield from reader
             return
+        if suffix == ".json" and _starts_json_array(path, encoding):  # one JSON document: read whole
+            rows = _json_rows(path.read_text(encoding=encoding), path)
+            for start in range(0, len(rows), batch_rows):
+                yield _json_frame(rows[start : start + batch_rows])
+            return
         with path.open(encoding=encoding) as lines:
-            rows: list[dict] = []
-            for line in lines:
+            rows = []
+            for line_no, line in enumerate(lines, 1):
                 if line.strip():
-                    rows.append(json.loads(line))
+                    rows.append(_json_line(line, line_no, path))
                 if len(rows) == batch_rows:
-                    yield pd.DataFrame(rows)
+                    yield _json_frame(rows)
                     rows = []
             if rows:
-                yield pd.DataFrame(rows)
+                yield _json_frame(rows)
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not valid {exc.encoding} at byte {exc.start} of a chunk, though its first "
                           f"megabytes are; convert the file to UTF-8") from None  # fmt: skip
@@ -468,11 +541,48 @@ def _read_any_table(path: Path) -> pd.DataFrame:
         if suffix == ".csv":
             return pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False)
         if suffix in (".jsonl", ".json"):
-            return pd.DataFrame([json.loads(line) for line in text.splitlines() if line.strip()])
+            return _json_frame(_json_rows(text, path))
     except DecodeError as exc:
         raise CorpusError(f"{path}: {exc}") from None
     except (ValueError, json.JSONDecodeError, pd.errors.ParserError) as exc:
         raise CorpusError(f"{path}: not a readable {suffix[1:].upper()} table ({exc})") from None
+
+
+def _json_rows(text: str, path: Path) -> list[dict]:
+    """The objects of a JSON table: one JSON array of objects (``.json`` as most tools write it), else one object a line (JSON Lines)."""
+    if text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{path}: not a readable JSON table (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        bad = next((i for i, row in enumerate(rows) if not isinstance(row, dict)), None)
+        if bad is not None:
+            raise CorpusError(f"{path}: item {bad + 1} of the JSON array is not an object with named fields")
+        return rows
+    return [_json_line(line, n, path) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def _json_line(line: str, line_no: int, path: Path) -> dict:
+    """One JSON Lines object; CorpusError naming the file's line where it is not one."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"{path}, line {line_no}: not a JSON object ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(row, dict):
+        raise CorpusError(f"{path}, line {line_no}: a JSON {type(row).__name__}, not an object with named fields")
+    return row
+
+
+def _json_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows of JSON objects as a table; a nested value (an object or an array) kept as its JSON text, the same on every load."""
+    nested = (dict, list)
+    return pd.DataFrame([{k: json.dumps(v, ensure_ascii=False) if isinstance(v, nested) else v for k, v in row.items()}
+                         for row in rows])  # fmt: skip
+
+
+def _starts_json_array(path: Path, encoding: str) -> bool:
+    with path.open(encoding=encoding) as f:
+        return f.read(4096).lstrip().startswith("[")
 
 
 def refuse_unread(problems: pd.DataFrame) -> None:
@@ -499,6 +609,10 @@ def read_metadata(path: Path) -> pd.DataFrame:
     header, body = rows[0][1], [r for _, r in rows[1:]]
     if "doc_id" not in header:
         raise CorpusError(f"metadata file {path} has no 'doc_id' column; its header is {header}")
+    repeated = sorted({name for name in header if name.strip() and header.count(name) > 1})
+    if repeated:
+        raise CorpusError(f"metadata file {path}: the header names column(s) {repeated} more than once; "
+                          "give each column one name")  # fmt: skip
     for line_no, row in rows[1:]:
         if len(row) != len(header):
             raise CorpusError(f"metadata file {path}, line {line_no}: {len(row)} fields where the header has {len(header)}")

@@ -117,7 +117,7 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
         io.refuse_unread(read_problems)
     dupes = io.repeated_ids(raw_docs["doc_id"])
     if dupes:
-        raise io.CorpusError(f"{path}: duplicate document ids {dupes}")
+        raise io.CorpusError(f"{path}: {io.repeated_ids_message(raw_docs, dupes)}")
     cfg = clean or default_clean_config(raw_docs["raw"])
     meta, id_problems = corpus_metadata(path, metadata, raw_docs["doc_id"], table_meta)
     key = _batch_key(path, metadata, raw_docs, table_meta, cfg, base, threshold) if folder else ""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -108,7 +109,8 @@ def stream_corpus(
         raise io.CorpusError(f"{source}: no such folder or file")
     base = token_config or TokenConfig()
     meta_path = metadata_file(source, metadata)
-    key = store.stable_hash(store.stage_fingerprint(__name__), [(p.name, io.file_sha256(p)) for p in files],
+    names = [os.fsencode(p.name).decode("utf-8", "backslashreplace") for p in files]  # a name whose bytes are not UTF-8 too
+    key = store.stable_hash(store.stage_fingerprint(__name__), [(n, io.file_sha256(p)) for n, p in zip(names, files)],
                             clean_config_json(clean) if clean else None, base.key(), near_duplicate_threshold,
                             io.file_sha256(meta_path) if meta_path else None,
                             (text_column, id_column) if table else pattern)  # fmt: skip

@@ -26,6 +26,10 @@ _HEADING_LEVELS = [
     re.compile(r"^[（(]\d{1,2}[）)]"),  # （1）
 ]
 _NUMBERED = re.compile("|".join(f"({pattern.pattern})" for pattern in _HEADING_LEVELS))  # group k + 1: level k
+#: The level of a short line without a numbering (a title, a heading in words).
+_UNNUMBERED = len(_HEADING_LEVELS)
+#: A part, chapter or section number (第二章 总则, 第三节): such a line opens a heading of its own, never continues one.
+_CHAPTER = re.compile(rf"^第[{CN_ORDINALS}\d]{{1,4}}[编章节部篇]")
 _STOP = re.compile("[。；]")
 _ITEM = re.compile(rf"^(?:[{CN_ORDINALS}]{{1,3}}是|第[{CN_ORDINALS}\d]{{1,3}}[，、,]|首先|其次|再次|最后|“[^”]{{1,8}}”[^，。]{{0,6}}。)")
 # A sentence ends at 。！？ or …, with the closing quotation marks and brackets after them. Not at
@@ -62,7 +66,8 @@ def _item_label(line: str) -> str | None:
 def paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     """One row per paragraph (line) of ``text``: kind (heading / body / list item), heading path, offsets.
 
-    Consecutive heading lines of the same kind form one two-line heading; ``section``
+    Two consecutive short unnumbered heading lines form one two-line heading (a third starts the
+    next heading; a numbered line or a 第…章 line always starts its own); ``section``
     joins the open headings with " > ", and a list item's lead phrase is appended
     for the item itself.
     """
@@ -93,7 +98,7 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
     """Append the paragraphs of one document to ``rows``, each a tuple of the values of :data:`PARAGRAPH_COLUMNS`."""
     path: dict[int, str] = {}
     section = ""  # _section(path), joined again only when a heading changes the path
-    pos, para_no, prev_heading = 0, 0, None
+    pos, para_no, prev_heading, joined = 0, 0, None, False
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
@@ -103,7 +108,10 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
         para_no += 1
         level = _heading_level(stripped)
         if level is not None:
-            if prev_heading == level and level in path:  # the second line of a two-line heading
+            # The second line of a two-line heading: two short unnumbered lines, never a third (a run of short lines,
+            # a table of contents, is one heading after another) and never a numbered sibling (一、 then 二、).
+            joined = level == prev_heading == _UNNUMBERED and not joined and level in path and not _CHAPTER.match(stripped)
+            if joined:
                 path[level] = f"{path[level]} {stripped}"
             else:
                 path = {k: v for k, v in path.items() if k < level}
