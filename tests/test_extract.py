@@ -18,7 +18,8 @@ import pytest
 import corpus
 from corpus import extract, io
 
-SCRAPES = Path(__file__).parent / "fixtures" / "scrapes"
+FIXTURES = Path(__file__).parent / "fixtures"
+SCRAPES = FIXTURES / "scrapes"
 NAVIGATION = ("首页", "新闻中心", "政务公开", "网站地图", "上一篇", "打印本页", "版权所有", "统计代码", "font-family", "function")
 
 
@@ -175,6 +176,17 @@ def test_parse_records_is_tolerant():
     assert "field <content> repeated: the first kept" in records[0].notes
 
 
+def test_a_tag_inside_a_content_field_stays_in_its_text_and_cleaning_removes_it(tmp_path):
+    # Before, <br> ended the content field: the sentences after it became a field of their own or were dropped.
+    (tmp_path / "news.dat").write_text("<doc><docno>b2</docno><contenttitle>标题</contenttitle><content>第一句。<br>第二句，"
+                                       "在换行标签之后。<br>第三句<b>加粗</b>结尾。</content></doc>\n", encoding="utf-8")
+    c = _load(tmp_path, cache=False)
+    assert c.docs["text"].iloc[0] == "标题\n第一句。第二句，在换行标签之后。第三句加粗结尾。"
+    assert "br" not in c.docs.columns and c.problems.empty
+    removed = c.audit[(c.audit["step"] == "markup") & (c.audit["action"] == "removed")]["before"].tolist()
+    assert removed == ["<br>", "<br>", "<b>", "</b>"]
+
+
 # --------------------------------------------------------------------------- PDF
 
 
@@ -203,6 +215,30 @@ def test_scanned_encrypted_and_broken_pdfs_are_problems(tmp_path):
     assert found.loc["broken", "problem"] == "unreadable pdf"
 
 
+def _pdf_without_pages() -> bytes:
+    """A well-formed PDF whose page tree is empty (a catalog and a /Pages node with /Count 0)."""
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"], 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def test_a_password_protected_pdf_and_one_of_placeholder_glyphs_are_problems_with_their_cause(tmp_path):
+    for name in ("password", "owner_password_cid"):  # fixtures/pdf/README.md: how they were made
+        (tmp_path / f"{name}.pdf").write_bytes((FIXTURES / "pdf" / f"{name}.pdf").read_bytes())
+    (tmp_path / "no_pages.pdf").write_bytes(_pdf_without_pages())
+    write_pdf(tmp_path / "fine.pdf", PDF_PAGES[:1])
+    c = _load(tmp_path, cache=False)
+    assert c.doc_ids == ["fine"]
+    found = c.problems.set_index("doc_id")
+    assert found.loc["no_pages", "problem"] == "no pages"  # not "no text layer (a scan?)"
+    assert found.loc["password", "problem"] == "encrypted"  # pdfplumber wraps pdfminer's PDFPasswordIncorrect
+    assert found.loc["owner_password_cid", "problem"] == "unmapped font" and "(cid:N)" in found.loc["owner_password_cid", "detail"]
+
+
 def test_extraction_is_cached_by_the_files_bytes(tmp_path, monkeypatch):
     write_pdf(tmp_path / "a.pdf", PDF_PAGES)
     cache = tmp_path.parent / f"{tmp_path.name}-cache"
@@ -214,6 +250,30 @@ def test_extraction_is_cached_by_the_files_bytes(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------- Word and unsupported formats
+
+
+def test_docx_text_in_content_controls_tracked_insertions_and_nested_tables_is_kept(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("第一段正文。")
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>内容控件中的一段正文。</w:t></w:r></w:p>"
+                                         "</w:sdtContent></w:sdt>"))  # fmt: skip
+    edited = document.add_paragraph("修订前的文字")
+    edited._p.append(parse_xml(f"<w:ins {nsdecls('w')} w:id='1' w:author='a'><w:r><w:t>，修订插入的文字</w:t></w:r></w:ins>"))
+    edited._p.append(parse_xml(f"<w:del {nsdecls('w')} w:id='2' w:author='a'><w:r><w:delText>删去的文字</w:delText></w:r></w:del>"))
+    outer = document.add_table(rows=1, cols=1)
+    outer.cell(0, 0).text = "外层单元格"
+    outer.cell(0, 0).add_table(rows=1, cols=2)
+    inner = outer.cell(0, 0).tables[0]
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "嵌套甲", "嵌套乙"
+    document.save(tmp_path / "修订稿.docx")
+    raw = _load(tmp_path, cache=False).documents().iloc[0]["raw"]
+    assert raw.splitlines()[:3] == ["第一段正文。", "内容控件中的一段正文。", "修订前的文字，修订插入的文字"]
+    assert "删去的文字" not in raw and "外层单元格" in raw and "嵌套甲\t嵌套乙" in raw
 
 
 def test_docx_paragraphs_and_table_rows_in_order(tmp_path):

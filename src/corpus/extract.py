@@ -224,11 +224,40 @@ def extract_pdf(data: bytes) -> Extracted:
     except Exception as exc:  # pdfminer raises its own classes for damaged files; name the cause, never a traceback
         if type(exc).__module__.split(".")[0] not in ("pdfminer", "pdfplumber", "pypdfium2"):
             raise
+        if _caused_by(exc, PDFPasswordIncorrect):  # pdfplumber wraps pdfminer's error in its own
+            raise ExtractError("encrypted", "the PDF needs a password; save an unprotected copy") from None
         raise ExtractError("unreadable pdf", f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    if not pages:
+        raise ExtractError("no pages", "the PDF has no pages, or a page tree that cannot be followed; open it and save a copy")
     if not any(pages):
         raise ExtractError("no text layer", f"a PDF of {len(pages)} page(s) with no text layer (a scan?): "
                                             "run OCR on it first (e.g. ocrmypdf -l chi_sim), then load the result")  # fmt: skip
-    return Extracted("\f".join(pages), {"pages": str(len(pages))}, extractor_name("pdfplumber"))
+    text = "\f".join(pages)
+    unmapped = len(_CID.findall(text))
+    if unmapped > sum(map(len, _CID.sub("", text).split())):  # more glyphs without a character than with one
+        raise ExtractError("unmapped font", f"{unmapped} of the text layer's characters are (cid:N) placeholders: its fonts "
+                                            "give no map to Unicode, so the text cannot be read from it; run OCR on it first "
+                                            "(e.g. ocrmypdf --force-ocr -l chi_sim), then load the result")  # fmt: skip
+    return Extracted(text, {"pages": str(len(pages))}, extractor_name("pdfplumber"))
+
+
+#: pdfminer's stand-in for a glyph its font maps to no character.
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _caused_by(exc: BaseException, cls: type) -> bool:
+    """Whether ``exc`` is, wraps (as an argument, a cause or a context) or was raised while handling a ``cls``."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, cls):
+            return True
+        todo += [x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException)]
+    return False
 
 
 # --------------------------------------------------------------------------- Word
@@ -237,28 +266,50 @@ def extract_pdf(data: bytes) -> Extracted:
 def extract_docx(data: bytes) -> Extracted:
     """The text of a Word file (python-docx): one line per paragraph, one per table row (cells tab-separated), in order.
 
-    Raises :class:`ExtractError` for bytes that are not a Word (OOXML) document.
+    A paragraph's text is that of all its runs, wherever they sit: hyperlinks, tracked insertions
+    (deletions are left out), content controls, fields. Content controls and custom XML around
+    whole paragraphs or tables are read through, and a table inside a cell gives its rows inside
+    that cell's text. Raises :class:`ExtractError` for bytes that are not a Word (OOXML) document.
     """
     import docx
-    from docx.table import Table
 
     try:
         document = docx.Document(_io.BytesIO(data))
     except Exception as exc:  # a zip that is not a Word file, a damaged file
         raise ExtractError("unreadable docx", f"not a readable .docx file ({type(exc).__name__}: {exc})") from None
-    lines = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                cells = _unique_cells(row.cells)
-                if any(cells):
-                    lines.append("\t".join(cells))
-        else:
-            lines.append(block.text)
-    text = "\n".join(lines).strip()
+    text = "\n".join(_docx_lines(document.element.body)).strip()
     if not text:
         raise ExtractError("empty", "the Word file has no text")
     return Extracted(text, {}, extractor_name("python-docx"))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_lines(container) -> list[str]:
+    """The lines of the paragraphs and tables in a body, a table cell or a content control, in document order."""
+    from docx.table import Table
+
+    lines = []
+    for child in container.iterchildren():
+        if child.tag == f"{_W}p":
+            lines.append(_docx_paragraph(child))
+        elif child.tag == f"{_W}tbl":
+            for row in Table(child, None).rows:
+                cells = _unique_cells(row.cells)
+                if any(cells):
+                    lines.append("\t".join(cells))
+        elif child.tag == f"{_W}sdt":  # a content control around paragraphs or tables
+            content = child.find(f"{_W}sdtContent")
+            lines += _docx_lines(content) if content is not None else []
+        elif child.tag == f"{_W}customXml":
+            lines += _docx_lines(child)
+    return lines
+
+
+def _docx_paragraph(p) -> str:
+    """A paragraph's text: every run whose paragraph it is (a text box's runs belong to the box's own paragraphs)."""
+    return "".join(r.text for r in p.iter(f"{_W}r") if next(r.iterancestors(f"{_W}p"), None) is p)
 
 
 def _unique_cells(cells) -> list[str]:
@@ -268,14 +319,14 @@ def _unique_cells(cells) -> list[str]:
         if id(cell._tc) in seen:
             continue
         seen.add(id(cell._tc))
-        out.append(cell.text.strip())
+        out.append("\n".join(_docx_lines(cell._tc)).strip())
     return out
 
 
 # --------------------------------------------------------------------------- news-record dumps
 
 _RECORD = re.compile(r"<doc(?:\s[^>]*)?>(.*?)(?:</doc>|(?=<doc[\s>])|\Z)", re.S | re.I)
-_FIELD = re.compile(r"<(\w+)>(.*?)(?:</\1>|(?=<\w+>)|\Z)", re.S)
+_OPEN_TAG = re.compile(r"<(\w+)>")
 #: Field names that hold a record's text and its title, in the order they are looked for.
 CONTENT_FIELDS = ("content", "text", "body")
 TITLE_FIELDS = ("contenttitle", "title")
@@ -307,8 +358,10 @@ def looks_like_records(text: str) -> bool:
 def parse_records(text: str) -> list[Record]:
     """The records of a dump, tolerant of what byte-capped and hand-joined dumps do.
 
-    A record or field that is not closed ends where the next begins (noted in ``notes``);
-    a field that appears twice keeps its first value (noted); values are stripped.
+    A field runs to its closing tag, so a tag inside it (``<br>``, ``<b>`` in a content field)
+    stays in its text, for cleaning to remove with the rest of the markup. A record or field that
+    is not closed ends where the next begins (noted in ``notes``); a field that appears twice
+    keeps its first value (noted); values are stripped.
 
     >>> dump = ("<doc>\\n<url>http://example.cn/a</url>\\n<docno>a1</docno>\\n<contenttitle>标题一</contenttitle>\\n"
     ...         "<content>第一条正文。</content>\\n</doc>\\n<doc>\\n<docno>a2</docno>\\n<content>第二条正文，文件在此截断")
@@ -321,14 +374,21 @@ def parse_records(text: str) -> list[Record]:
         if not m.group(0).lower().endswith("</doc>"):
             notes.append("record not closed (the file may be cut)")
         fields: dict[str, str] = {}
-        for f in _FIELD.finditer(body):
-            name = f.group(1).lower()
-            if not f.group(0).endswith(f"</{f.group(1)}>"):
+        at = 0
+        while opened := _OPEN_TAG.search(body, at):
+            tag, name = opened.group(1), opened.group(1).lower()
+            close = body.find(f"</{tag}>", opened.end())
+            if close >= 0:
+                value, at = body[opened.end() : close], close + len(tag) + 3
+            else:
+                following = _OPEN_TAG.search(body, opened.end())
+                at = following.start() if following else len(body)
+                value = body[opened.end() : at]
                 notes.append(f"field <{name}> not closed")
             if name in fields:
                 notes.append(f"field <{name}> repeated: the first kept")
                 continue
-            fields[name] = f.group(2).strip()
+            fields[name] = value.strip()
         records.append(Record(number, fields, m.start(), m.end(), tuple(notes)))
     return records
 
