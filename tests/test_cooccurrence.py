@@ -145,7 +145,28 @@ def test_real_domain_collocations_appear_in_the_seeds(seed_tokens):
     assert len(proposed) <= 50 and len(propose_terms(table, top=3)) == 3
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_shuffled_words_give_no_significant_pair_and_propose_nothing(seed_tokens, seed):
+    # The seeds' tokens in their places, the words shuffled among them: no pair belongs together.
+    shuffled = seed_tokens.assign(token=np.random.default_rng(seed).permutation(seed_tokens["token"].astype(str).to_numpy()))
+    table = collocations(shuffled, min_count=2)
+    assert (table["p_value"] < 0.05).any()  # uncorrected, chance alone passes
+    assert not table["significant"].any() and propose_terms(table, min_docs=2) == []
+    near = collocates(shuffled, table["words"].iloc[0][:1], window=5, min_count=2)
+    assert not near["significant"].any()
+
+
+def test_real_pairs_stay_significant_after_the_correction(seed_tokens):
+    table = collocations(seed_tokens, min_count=2)
+    chosen = table[table["significant"]]
+    assert len(chosen) >= 20 and (chosen["count"] > chosen["expected"]).all()
+
+
 def test_bad_arguments_are_refused_with_the_allowed_values(planted):
+    with pytest.raises(ValueError, match=r"`alpha` must be a number between 0 and 1; got 1.5"):
+        collocations(planted, alpha=1.5)
+    with pytest.raises(ValueError, match=r"`alpha` must be a number between 0 and 1; got 0"):
+        collocates(planted, ["枫桥"], alpha=0)
     with pytest.raises(ValueError, match=r"`measure` must be one of 'pmi', 'g2'; got 'x'"):
         collocations(planted, measure="x")
     with pytest.raises(ValueError, match=r"`window` must be one of 'adjacent'; got 5"):

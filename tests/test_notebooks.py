@@ -205,6 +205,30 @@ def test_a_one_document_corpus_renders_every_report_and_says_what_needs_two(tmp_
 
 
 @pytest.mark.slow
+def test_two_documents_clustered_as_documents_fall_back_to_paragraphs_and_a_partly_dated_corpus_compares_its_dated_ones(
+        tmp_path, cache):  # fmt: skip
+    folder = tmp_path / "two"
+    folder.mkdir()
+    halves = ONE_REPORT.split("二、")
+    for i, text in enumerate([halves[0], "二、" + halves[1], ONE_REPORT, halves[0] + ONE_REPORT, "二、" + halves[1] * 2]):
+        (folder / f"d{i}.txt").write_text(text, encoding="utf-8")
+    (folder / "metadata.csv").write_text("doc_id,date\nd0,2017-10-18\nd1,2018-03-05\nd2,\nd3,2019-03-05\nd4,2020-05-22\n",
+                                         encoding="utf-8")  # fmt: skip
+    run = run_reports(folder, out_dir=tmp_path / "reports", only=["03_comparison"], command="pytest", cache_dir=cache)
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.results if r.error]
+    page = (tmp_path / "reports" / "two" / "03_comparison.html").read_text(encoding="utf-8")
+    assert "1 without a date left out" in page
+    for name in ("d2", "d3", "d4"):
+        (folder / f"{name}.txt").unlink()
+    (folder / "metadata.csv").unlink()
+    run = run_reports(folder, out_dir=tmp_path / "reports2", only=["02_clustering"], overrides={"*": {"unit": "doc"}},
+                      command="pytest", cache_dir=cache)  # fmt: skip
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.results if r.error]
+    page = (tmp_path / "reports2" / "two" / "02_clustering.html").read_text(encoding="utf-8")
+    assert "so its paragraphs are clustered instead" in page
+
+
+@pytest.mark.slow
 def test_the_discourse_report_renders_a_corpus_with_messy_and_duplicated_values(tmp_path, cache):
     """Metadata columns equal after NFKC, dates in several forms or missing, a value that starts a formula, a document
     twice and one line of text: the page renders (pandas' Styler once failed on such columns) and shows them as data."""

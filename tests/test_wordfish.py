@@ -10,7 +10,8 @@ from scipy import stats
 
 import corpus
 from corpus.features import DTM
-from corpus.wordfish import pole_words, position_correlates, wordfish
+from corpus.features import dtm
+from corpus.wordfish import dimension_test, pole_words, position_correlates, top_features, wordfish
 
 
 def simulate(n_docs: int, n_words: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,6 +188,49 @@ def test_party_congress_reports_scale_and_the_axis_follows_time(cpc_folder):
     rho = stats.spearmanr(docs["year"], docs["theta"]).statistic
     assert rho > 0.7, rho  # 53 years of reports: the main axis of their vocabulary is time
     assert (docs["se"] > 0).all() and (docs["lower"] < docs["theta"]).all()
+
+
+@pytest.fixture(scope="module")
+def seed_tokens(tmp_path_factory) -> pd.DataFrame:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    return corpus.load_corpus(root / "seeds", cache_dir=tmp_path_factory.mktemp("cache"), progress=False).tokens()
+
+
+def _dealt(tokens: pd.DataFrame, owner) -> pd.DataFrame:
+    """The sentences of ``tokens`` made into documents: ``owner`` maps each sentence's row of keys to its new doc_id."""
+    keys = tokens[["doc_id", "para_no", "sent_no"]].drop_duplicates().reset_index(drop=True)
+    keys["new"] = owner(keys)
+    t = tokens.merge(keys, on=["doc_id", "para_no", "sent_no"])
+    return t.assign(para_no=t["para_no"] * 1000 + t["sent_no"], doc_id=t["new"]).drop(columns="new")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_documents_of_sentences_dealt_at_random_show_no_dimension(seed_tokens, seed):
+    # Wordfish still spreads these ten documents over an axis; the test finds nothing there.
+    rng = np.random.default_rng(seed)
+    dealt = _dealt(seed_tokens, lambda keys: [f"n{i % 10:02d}" for i in rng.permutation(len(keys))])
+    fit = wordfish(top_features(dtm(dealt, "doc", min_df=2), 2000))
+    found = dimension_test(dtm(dealt, "sentence"), fit)
+    assert found.p_value > 0.05 and found.n_sim == 19 and found.unit == "sentence" and len(found.null_gains) == 19
+
+
+def test_documents_of_one_source_each_show_a_dimension_beyond_every_deal(seed_tokens):
+    dealt = _dealt(seed_tokens, lambda keys: [f"{d}_{i % 2}" for i, d in enumerate(keys["doc_id"])])  # two per article
+    fit = wordfish(top_features(dtm(dealt, "doc", min_df=2), 2000))
+    found = dimension_test(dtm(dealt, "sentence"), fit)
+    assert found.p_value == pytest.approx(1 / 20) and found.gain > 1.2 * found.null_gains.max()
+    again = dimension_test(dtm(dealt, "sentence"), fit)
+    assert np.array_equal(again.null_gains, found.null_gains)  # seeded
+    with pytest.raises(ValueError, match="sentence or paragraph matrix"):
+        dimension_test(dtm(dealt, "doc"), fit)
+
+
+def test_the_party_congress_reports_have_a_dimension(cpc_corpus):
+    fit = wordfish(top_features(dtm(cpc_corpus, "doc", min_df=2), 2000))
+    found = dimension_test(dtm(cpc_corpus, "sentence"), fit, n_sim=9)
+    assert found.p_value == pytest.approx(0.1) and found.gain > 5 * found.null_gains.max()
 
 
 def test_the_callers_matrix_is_left_as_it_was_and_a_second_fit_is_the_same():

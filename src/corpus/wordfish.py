@@ -176,6 +176,87 @@ def wordfish(
                           n_boot if se == "bootstrap" else 0, boot_failed)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class DimensionTest:
+    """Whether a Wordfish fit finds a dimension beyond what mixing the corpus's text at random gives: :func:`dimension_test`.
+
+    ``gain``: the fit's log-likelihood minus that of the same counts without positions (every
+    document's words in the corpus's proportions); ``null_gains``: the same for documents made of
+    the corpus's units dealt at random; ``p_value`` = (1 + #{null gains ≥ gain}) / (``n_sim`` + 1).
+    """
+
+    gain: float
+    null_gains: np.ndarray
+    p_value: float
+    n_sim: int
+    unit: str
+
+
+def dimension_test(units: DTM, fit: WordfishResult, *, n_sim: int = 19, random_state: int = 0) -> DimensionTest:
+    """Do the documents differ along a dimension more than documents of the same text dealt at random would?
+
+    Wordfish always finds an axis: fitted to documents that differ only by chance, it still
+    spreads them over θ (mean 0, sd 1), and its intervals, which assume the model, then call many
+    pairs apart. The statistic is the fit's gain in log-likelihood over the model without
+    positions, λ⁰_ij = n_i c_j / N (Wordfish with every β = 0). Its law without a dimension is
+    drawn by permutation (Good 2005, ch. 3): ``units`` holds the documents' sentences (or
+    paragraphs) as rows of counts of the fit's words; each draw deals the units out to the
+    documents at random, as many to each as it has, fits the sums as ``fit`` was (words a draw
+    does not use left out) and takes the same gain. p = (1 + #{draws with a gain ≥ the
+    documents' own}) / (``n_sim`` + 1); with the default 19 draws, p = 0.05 is the smallest
+    possible. Units are dealt whole, so a phrase or a topic that fills a sentence stays
+    together: drawing Poisson counts from λ⁰ instead ignores that clumping and finds a
+    'dimension' in shuffled text (40 documents of CPC sentences dealt at random: gain 1,604
+    against 1,294–1,424 for Poisson draws).
+
+    ``units``: a sentence or paragraph matrix (``doc_id`` in its rows) of the corpus the fit
+    was made from; its columns are matched to the fit's words by name and its rows to the fit's
+    documents by ``doc_id`` (rows of other documents are left out).
+    """
+    if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or n_sim < 1:
+        raise ValueError(f"`n_sim` must be a positive integer; got {n_sim!r}")
+    if "doc_id" not in units.rows.columns or units.rows.shape[1] < 2:
+        raise ValueError("`units` must be a sentence or paragraph matrix (rows with doc_id and para_no [, sent_no])")
+    if "doc_id" not in fit.documents.columns or "para_no" in fit.documents.columns:
+        raise ValueError("`fit` must be a fit to a document matrix (one row per doc_id)")
+    doc_ids = fit.documents["doc_id"].astype(str).to_numpy()
+    column = pd.Index(units.terms.astype(str)).get_indexer(fit.words["term"].astype(str))
+    if (column < 0).any():
+        raise ValueError(f"{int((column < 0).sum())} of the fit's words are not columns of `units`: pass the units of the "
+                         "same corpus, segmented the same way")  # fmt: skip
+    owner = pd.Index(doc_ids).get_indexer(units.rows["doc_id"].astype(str))
+    keep = owner >= 0
+    matrix, owner = units.matrix[keep][:, column].tocsr(), owner[keep]
+    gain = _refit_gain(_summed(matrix, owner, len(doc_ids)), fit)  # refitted to the units' sums, as every draw is
+    rng = np.random.default_rng(random_state)
+    null = [_refit_gain(_summed(matrix, rng.permutation(owner), len(doc_ids)), fit) for _ in range(n_sim)]
+    null_gains = np.asarray(null)
+    unit = "sentence" if "sent_no" in units.rows.columns else "paragraph"
+    return DimensionTest(float(gain), null_gains, float((1 + np.sum(null_gains >= gain)) / (n_sim + 1)), n_sim, unit)
+
+
+def _summed(matrix: sp.csr_matrix, owner: np.ndarray, n_docs: int) -> sp.csr_matrix:
+    """Units' counts summed per document (``owner``: each unit's document)."""
+    indicator = sp.csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(n_docs, len(owner)))
+    return (indicator @ matrix).tocsr()
+
+
+def _refit_gain(counts: sp.csr_matrix, fit: WordfishResult) -> float:
+    """Wordfish's log-likelihood on ``counts`` (fitted as ``fit`` was) minus the independence model's."""
+    counts = counts[:, np.asarray(counts.sum(axis=0)).ravel() > 0]
+    refit = wordfish(counts, dir=(0, counts.shape[0] - 1), beta_sd=fit.beta_sd, tol=fit.tol, max_iter=fit.max_iter)
+    return refit.log_likelihood - _independence_log_likelihood(counts)
+
+
+def _independence_log_likelihood(matrix: sp.csr_matrix) -> float:
+    """Poisson log-likelihood of counts under λ_ij = n_i c_j / N, with the ln y! term (as Wordfish's)."""
+    coo = matrix.tocoo()
+    rows, cols = np.asarray(matrix.sum(axis=1)).ravel(), np.asarray(matrix.sum(axis=0)).ravel()
+    total = rows.sum()
+    y = coo.data.astype(np.float64)
+    return float(np.sum(y * np.log(rows[coo.row] * cols[coo.col] / total)) - total - gammaln(y + 1).sum())
+
+
 def top_features(counts: DTM, n: int) -> DTM:
     """The ``n`` terms used by the most documents (ties: the more frequent, then by term), columns in term order.
 
