@@ -278,6 +278,17 @@ def test_control_characters_are_removed_and_recorded():
     assert replay(raw, result.edits) == result.text
 
 
+def test_bidirectional_controls_are_removed_and_recorded():
+    # U+202E shows what follows it backwards (in a report's title too); the marks and isolates are invisible.
+    raw = "关于\u202e加强基层治理\u202c的意见\n\u2067坚持\u2069党的领导，\u200f健全\u200e制度。"
+    result = clean_text(raw)
+    assert result.text == "关于加强基层治理的意见\n坚持党的领导，健全制度。"
+    removed = [e for step, e in result.edits if step == "unicode" and e.action == "removed"]
+    assert [e.before for e in removed] == ["\u202e", "\u202c", "\u2067", "\u2069", "\u200f", "\u200e"]
+    assert all("bidirectional control" in e.note for e in removed)
+    assert replay(raw, result.edits) == result.text
+
+
 def test_a_text_not_in_nfc_still_loses_its_carriage_returns_and_controls():
     raw = "\uf907\u0000坚持党建引领。\r\n推动基层治理。"  # a compatibility ideograph: not NFC
     text, edits, _ = run_step("unicode", raw)

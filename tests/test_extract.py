@@ -350,6 +350,16 @@ def test_a_page_declaring_a_single_byte_charset_over_chinese_bytes_is_read_as_ch
     assert any("not the declared one: the page declares" in n for n in notes), notes
 
 
+def test_a_page_file_without_any_markup_is_read_as_plain_text(tmp_path):
+    (tmp_path / "notice.htm").write_text("关于做好防汛工作的通知\n各乡镇要落实防汛责任，确保安全度汛。\n", encoding="utf-8")
+    (tmp_path / "page.html").write_text(_PAGE.format(charset="utf-8", title="标题", body="正文在此，足够长的一句话用来抽取。"),
+                                        encoding="utf-8")  # fmt: skip
+    c = _load(tmp_path, cache=False)
+    assert c.doc_ids == ["notice", "page"] and c.problems.empty
+    assert c.docs.set_index("doc_id").loc["notice", "text"].startswith("关于做好防汛工作的通知\n各乡镇")
+    assert any("without any markup: read as plain text" in n for n in _read_rows(c, "notice")["note"])
+
+
 def test_a_latin1_page_declared_as_such_stays_latin1(tmp_path):
     page = _PAGE.format(charset="iso-8859-1", title="Café", body="Le café du marché est très fréquenté, même en été.")
     (tmp_path / "page.html").write_bytes(page.encode("latin-1"))

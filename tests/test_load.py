@@ -200,6 +200,13 @@ def test_a_document_id_given_by_two_files_is_an_error_naming_both(tmp_path):
         corpus.load_corpus(folder, cache=False)
 
 
+def test_a_metadata_row_without_a_doc_id_is_an_error_naming_its_line(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,province\na,河北\n,河南\nb,山东\n ,山西\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"no doc_id on line\(s\) 3, 5"):
+        corpus.load_corpus(folder, cache=False)
+
+
 def test_a_column_named_twice_in_the_metadata_is_an_error_naming_it(tmp_path):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
     (folder / "metadata.csv").write_text("doc_id,date,date\na,2020-01-01,2021-01-01\nb,2020,2021\n", encoding="utf-8")

@@ -376,8 +376,12 @@ _LINE_BREAKS = frozenset("\x0b\x1c\x1d\x1e\x85\u2028\u2029")
 _CONTROLS = frozenset(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x1F, *range(0x7F, 0xA0)])) - _LINE_BREAKS
 # One character class, no lookbehind: the scan skips ahead to the next candidate (a lookbehind in the
 # pattern would make it try every position). A C1 code point after a Latin-1 character is tested below.
+# Bidirectional controls (marks, embeddings, overrides, isolates): invisible, and they reorder how the text
+# around them is shown (U+202E shows what follows backwards, in a report page too).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _UNICODE_FIXES = re.compile(
-    "[\r\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2002-\u200a\u202f\u205f]"
+    "[\r\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2002-\u200a\u202f\u205f"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
     "(?:(?<=\r)\n)?"  # \r\n as one
 )
 
@@ -410,6 +414,9 @@ def step_unicode(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             edits.append(Edit(m.start(), m.end(), ch, "\n", "changed", f"line break U+{ord(ch):04X} → \\n"))
         elif ch in _CONTROLS:
             edits.append(Edit(m.start(), m.end(), ch, "", "removed", f"control character U+{ord(ch):04X} removed"))
+        elif ch in _BIDI:
+            edits.append(Edit(m.start(), m.end(), ch, "", "removed", f"bidirectional control U+{ord(ch):04X} removed "
+                                                                     "(it reorders how the text around it is shown)"))
         else:
             edits.append(Edit(m.start(), m.end(), ch, " " if _ODD_SPACE.fullmatch(ch) else "", "changed", "unicode normalisation"))
     if not normalized:
@@ -1584,8 +1591,9 @@ assert STEP_NAMES == [f.name for f in fields(CleanConfig) if f.type in ("bool", 
 # called alone they give the same result. (tests/test_clean.py runs every step on the texts of the
 # CPC reports, the seeds and the cleaning cases and checks that a skipped one finds nothing.)
 
-_UNICODE_CHARS = [(0x00, 0x08), (0x0B, 0x0D), (0x0E, 0x1F), (0x7F, 0x9F), (0xA0, 0xA0), (0xAD, 0xAD), (0x2002, 0x200D),
-                  (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x2060), (0xFEFF, 0xFEFF)]  # fmt: skip  (_UNICODE_FIXES)
+_UNICODE_CHARS = [(0x00, 0x08), (0x0B, 0x0D), (0x0E, 0x1F), (0x7F, 0x9F), (0xA0, 0xA0), (0xAD, 0xAD), (0x2002, 0x200F),
+                  (0x2028, 0x202F), (0x205F, 0x2060), (0x2066, 0x2069), (0x061C, 0x061C),
+                  (0xFEFF, 0xFEFF)]  # fmt: skip  (_UNICODE_FIXES)
 
 
 def _chars(text: str) -> list[tuple[int, int]]:

@@ -228,7 +228,9 @@ def read_file(path: Path, *, doc_id: str | None = None, cache_dir: Path | None =
     notes = read_notes(decoded)
     if extract.looks_like_records(decoded.text):
         return _read_records(decoded, doc_id, where, sha, notes, found)
-    if suffix in extract.HTML_SUFFIXES or extract.looks_like_html(decoded.text):
+    if suffix in extract.HTML_SUFFIXES and not _MARKUP.search(decoded.text, 0, 1 << 20):  # a text file named as a page
+        notes.append(("flagged", 0, 0, "", "", f"a {suffix} file without any markup: read as plain text"))
+    elif suffix in extract.HTML_SUFFIXES or extract.looks_like_html(decoded.text):
         try:
             got = _extracted(decoded.text, sha, ".html", cache_dir)
         except extract.ExtractError as exc:
@@ -269,6 +271,8 @@ def decode_html(data: bytes) -> Decoded:
 
 
 _CJK_TEXT = re.compile(f"[{CJK}]{{2}}")
+#: A tag, a comment or a doctype: what any web page holds and plain text does not.
+_MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*[\s/>]|/[a-zA-Z]|!)")
 
 
 #: Byte pairs that are one character in UTF-8, GBK/Big5/EUC, Shift-JIS and GBK/Big5 again: two in a single-byte codec.
@@ -617,6 +621,10 @@ def read_metadata(path: Path) -> pd.DataFrame:
         if len(row) != len(header):
             raise CorpusError(f"metadata file {path}, line {line_no}: {len(row)} fields where the header has {len(header)}")
     meta = pd.DataFrame(body, columns=header).apply(lambda col: col.str.strip())
+    empty = [line_no for (line_no, _), doc_id in zip(rows[1:], meta["doc_id"]) if not doc_id]
+    if empty:
+        raise CorpusError(f"metadata file {path}: no doc_id on line(s) {', '.join(map(str, empty[:10]))}"
+                          + (f" … ({len(empty)} in all)" if len(empty) > 10 else ""))  # fmt: skip
     dupes = repeated_ids(meta["doc_id"])
     if dupes:
         raise CorpusError(f"metadata file {path}: duplicate doc_id {dupes}")
