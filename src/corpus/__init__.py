@@ -17,13 +17,13 @@ from .cooccurrence import collocates, collocations, propose_terms
 from .dictionary import Dictionary, dictionary_counts, dictionary_dtm, dictionary_from, load_dictionary, lookup, unmatched_entries
 from .features import DTM, corpus_keywords, dtm, kwic, linkage, prune, similarity, term_frequency, tfidf, top_terms
 from .io import CorpusError
-from .keyterms import keyness
+from .keyterms import each_text_once, keyness
 from .load import load_corpus
 from .pipeline import flag_duplicates
 from .segment import TokenConfig, corpus_terms, tokenize
 from .stream import save_corpus, stream_corpus
 from .trends import dispersion, document_dates, first_last_use, ordered_bins, risers_fallers, time_bins, trend
-from .wordfish import WordfishResult, pole_words, position_correlates, top_features, wordfish
+from .wordfish import DimensionTest, WordfishResult, dimension_test, pole_words, position_correlates, top_features, wordfish
 
 __all__ = [
     "CleanConfig",
@@ -31,6 +31,7 @@ __all__ = [
     "CorpusError",
     "DTM",
     "Dictionary",
+    "DimensionTest",
     "TokenConfig",
     "WordfishResult",
     "audit",
@@ -44,6 +45,7 @@ __all__ = [
     "corpus_keywords",
     "corpus_terms",
     "detect_script",
+    "dimension_test",
     "dictionary_counts",
     "dictionary_dtm",
     "dictionary_from",
@@ -54,6 +56,7 @@ __all__ = [
     "document_dates",
     "dtm",
     "each_against_rest",
+    "each_text_once",
     "first_last_use",
     "flag_duplicates",
     "group_members",
