@@ -146,12 +146,51 @@ def test_a_bare_baiwan_is_a_million_but_qianwan_and_yiwan_are_words():
     ("全国农村贫困人口减少了八千万至一亿人。", "八千万至一亿人", 8e7, 1e8),
     ("培训教师1000～1500名。", "1000～1500名", 1000, 1500),
     ("根据初步测算，增长百分之八到九是可能的。", "百分之八到九", 8, 9),  # the high end without 百分之
+    # invented: the scale written once, on the high end, is the low end's too
+    ("每户补助3—5万元。", "3—5万元", 3e4, 5e4),
+    ("年均新增城镇就业10至15万人。", "10至15万人", 1e5, 1.5e5),
+    ("每年投入50—100亿元。", "50—100亿元", 5e9, 1e10),
+    ("资助1万—2万元。", "1万—2万元", 1e4, 2e4),
 ])  # fmt: skip
 def test_a_range_keeps_both_ends(text, surface, low, high):
     c = claims_of(text)
     assert c["surface"].tolist() == [surface]
     row = c.iloc[0]
     assert (row["low"], row["high"], row["value"]) == (low, high, (low + high) / 2)
+
+
+@pytest.mark.parametrize("text, surface, value, unit, kind", [  # invented
+    ("全社会用电量9.2万亿千瓦时。", "9.2万亿千瓦时", 9.2e12, "千瓦时", "energy"),  # 千 is the unit's, not a scale
+    ("全国发电装机容量达到29.2亿千瓦。", "29.2亿千瓦", 2.92e9, "千瓦", "energy"),
+    ("全年发电量八千九百亿千瓦时。", "八千九百亿千瓦时", 8.9e11, "千瓦时", "energy"),
+    ("人均生活用电量达到600千瓦时。", "600千瓦时", 600, "千瓦时", "energy"),
+])  # fmt: skip
+def test_kilowatts_and_kilowatt_hours_are_units_not_a_scale(text, surface, value, unit, kind):
+    row = by_surface(text).loc[surface]
+    assert (row["value"], row["value_unit"], row["kind"]) == (value, unit, kind)
+
+
+@pytest.mark.parametrize("text, surface, value, change", [  # invented
+    ("全年居民消费价格同比增长-0.3%。", "-0.3%", -0.3, "down"),  # a rise below zero is a fall
+    ("工业生产者出厂价格增长−2.7%。", "−2.7%", -2.7, "down"),  # U+2212
+    ("企业净利润为－35亿元。", "－35亿元", -3.5e9, ""),
+    ("进口额负增长2%。", "2%", 2.0, "down"),
+    ("编号A-3%的样品合格。", None, None, None),  # a code's hyphen, not a sign
+])  # fmt: skip
+def test_a_minus_sign_makes_a_value_negative_and_negative_growth_is_a_fall(text, surface, value, change):
+    c = by_surface(text)
+    if surface is None:
+        assert c.empty
+        return
+    row = c.loc[surface]
+    assert (row["value"], row["low"], row["high"], row["change"]) == (value, value, value, change)
+
+
+def test_numbers_below_one_in_words_and_a_multiple_of_an_earlier_level_are_claims():
+    c = by_surface("城镇登记失业率下降零点五个百分点。", "出口额是十年前的三倍。")  # invented
+    assert c.loc["零点五个百分点", "value"] == 0.5 and c.loc["零点五个百分点", "change"] == "down"
+    assert c.loc["三倍", "value"] == 3.0 and c.loc["三倍", "kind"] == "multiple"
+    assert by_surface("队伍作风凶猛十倍。").empty  # a figure of speech still is none
 
 
 def test_a_change_from_one_level_to_another_is_not_a_range():

@@ -138,10 +138,10 @@ def structure_verdict(k_scores: pd.DataFrame) -> Verdict:
     :data:`STABILITY_MIN` after Steinley 2004) and whether k was chosen at either end of the range
     searched (the silhouette might keep rising beyond it, or the range never held a peak; k = 2 at
     the bottom of a range from 2 is not counted, as no smaller k can be scored). Level
-    ``"none"``: silhouette ≤ 0.25 (or undefined), or no higher than the reference. ``"clear"``: silhouette > 0.50, stability
-    measured and ≥ 0.65, and k chosen from two or more candidates and not at an end of their
-    range (a k that was set, or the only one a few units allow, is no evidence against another
-    k). ``"weak"``: everything between.
+    ``"none"``: silhouette ≤ 0.25 (or undefined), or no higher than the reference. ``"clear"``:
+    silhouette > 0.50, stability measured and ≥ 0.65, and k chosen from two or more candidates and
+    not at an end of their range (a k that was set, or the only one a few units allow, is no
+    evidence against another k). ``"weak"``: everything between.
 
     >>> scores = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.03, 0.04, 0.05],
     ...                        "stability": [None, None, 0.3], "chosen": [False, False, True]})
@@ -182,8 +182,8 @@ def structure_verdict(k_scores: pd.DataFrame) -> Verdict:
     by_chance = not np.isnan(sil) and not np.isnan(reference) and sil <= reference
     if by_chance:
         sil_text += f", no higher than structureless units reach ({reference:.2f})"
-        sil_reason += (f"; but the best of {REFERENCE_SETS} structureless sets of the same units (each dimension shuffled "
-                       f"across the units) reaches {reference:.2f}: a silhouette chance gives this many units")  # fmt: skip
+        sil_reason += (f"; but the best of {REFERENCE_SETS} structureless sets of the same units (each term's weights "
+                       f"shuffled across the units) reaches {reference:.2f}: a silhouette chance gives this many units")  # fmt: skip
     searched = len(ks) > 1
     # k = 2 at the bottom of a range from 2 is no edge: no smaller k can be scored (a silhouette needs two clusters).
     at_edge = searched and (k == hi or (k == lo and lo > 2))

@@ -62,7 +62,7 @@ _TITLE_RE = re.compile(r"《([^《》\n]{1,100})》")
 # a unit it starts with (个百分点 before 个, 个月 before 个).
 _UNIT_WORDS = (
     "元|美元|欧元|港元|日元|人次|人口|人|名|户|家|起|件|宗|个百分点|个月|个|项|条|批次|次|场|批|处|所|支|辆|岁|"
-    "顶|篇|块|种|期|天|小时|分钟|年|月|平方公里|公里|千米|平方米|立方米|米|公斤|千克|克|斤|吨|公顷|亩|套|份|台|张|座|艘|倍|"
+    "顶|篇|块|种|期|天|小时|分钟|年|月|平方公里|公里|千瓦时|千瓦|千米|平方米|立方米|米|公斤|千克|克|斤|吨|公顷|亩|套|份|台|张|座|艘|倍|"
     "百分点|%|％|‰"
 )
 #: The unit words a number may carry (an alternation for patterns that read numbers as :func:`iter_numbers` does).

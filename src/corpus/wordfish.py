@@ -211,7 +211,8 @@ def dimension_test(units: DTM, fit: WordfishResult, *, n_sim: int = 19, random_s
 
     ``units``: a sentence or paragraph matrix (``doc_id`` in its rows) of the corpus the fit
     was made from; its columns are matched to the fit's words by name and its rows to the fit's
-    documents by ``doc_id`` (rows of other documents are left out).
+    documents by ``doc_id`` (rows of other documents are left out). A draw leaves out the words
+    and documents it deals no count to, as Wordfish cannot place them.
     """
     if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or n_sim < 1:
         raise ValueError(f"`n_sim` must be a positive integer; got {n_sim!r}")
@@ -244,6 +245,7 @@ def _summed(matrix: sp.csr_matrix, owner: np.ndarray, n_docs: int) -> sp.csr_mat
 def _refit_gain(counts: sp.csr_matrix, fit: WordfishResult) -> float:
     """Wordfish's log-likelihood on ``counts`` (fitted as ``fit`` was) minus the independence model's."""
     counts = counts[:, np.asarray(counts.sum(axis=0)).ravel() > 0]
+    counts = counts[np.asarray(counts.sum(axis=1)).ravel() > 0]  # a document dealt no word of the fit's is left out
     refit = wordfish(counts, dir=(0, counts.shape[0] - 1), beta_sd=fit.beta_sd, tol=fit.tol, max_iter=fit.max_iter)
     return refit.log_likelihood - _independence_log_likelihood(counts)
 

@@ -39,11 +39,11 @@ CLAIM_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "surface", "num
                  "high", "kind", "qualifier", "direction", "change", "measured", "sentence"]  # fmt: skip
 
 #: The direction words before a number (:data:`_DIRECTION`), and those of them that state a fall.
-_DIRECTION_WORDS = ("上升", "下降", "增长", "增加", "减少", "降低", "提升", "提高", "回落", "回升", "攀升", "下滑", "上涨", "下跌",
+_DIRECTION_WORDS = ("负增长", "上升", "下降", "增长", "增加", "减少", "降低", "提升", "提高", "回落", "回升", "攀升", "下滑", "上涨", "下跌",
                     "上调", "下调", "增幅", "降幅", "扩大", "缩小", "缩减", "压缩", "加快", "放缓", "收窄", "裁减", "削减", "压减",
-                    "裁军")  # fmt: skip
+                    "裁军", "涨幅", "跌幅")  # fmt: skip
 _FALL_WORDS = frozenset({"下降", "减少", "降低", "回落", "下滑", "下跌", "下调", "缩小", "缩减", "压缩", "压减", "削减", "裁减",
-                         "裁军", "降幅", "收窄", "放缓"})  # fmt: skip
+                         "裁军", "降幅", "跌幅", "收窄", "放缓", "负增长"})  # fmt: skip
 #: A rise and a fall in a claim's ``direction`` (比上年提高, 同比下降, 翻两番, 裁减), read by :func:`change_of`.
 _RISE = re.compile("|".join([w for w in _DIRECTION_WORDS if w not in _FALL_WORDS] + ["翻", "[升增涨]"]))
 _FALL = re.compile("|".join([w for w in _DIRECTION_WORDS if w in _FALL_WORDS] + ["[降减跌]"]))
@@ -70,6 +70,7 @@ UNIT_KINDS = {
     "units": ("个", "家", "所", "支", "处", "块", "辆", "顶", "套", "份", "台", "张", "座", "艘"),
     "mass": ("吨", "公斤", "千克", "克", "斤"),
     "physical": ("公里", "平方公里", "千米", "米", "平方米", "立方米", "公顷", "亩"),
+    "energy": ("千瓦时", "千瓦"),  # 千 is part of the unit here, never a scale: 29.2亿千瓦 is 2.92e9 千瓦
     "duration": ("个月", "天", "小时", "分钟"),
     "age": ("岁",),
     "multiple": ("倍", "番"),
@@ -138,6 +139,10 @@ _THRESHOLD_BEFORE = re.compile(r"(未达|不低于|不少于|不超过|不高于
 _AGE_BOUND_AFTER = re.compile(r"以上|以下|以内|及以上|及以下|[至到—\-－]")
 _NOT_MONEY_AFTER = re.compile("[化论素首帅旦老气宵件勋凶月音]")
 _CODE_BEFORE = re.compile(r"[A-Za-z0-9.．€$£¥#＃/_\-—]$")
+#: A minus sign before a number (增长-0.3%, 为−35亿元): a hyphen, a full-width one or U+2212 not after a code's characters.
+_SIGN_BEFORE = re.compile(r"(?<![A-Za-z0-9.．€$£¥#＃/_\-—－−])[-－−]$")
+#: Where 是…的三倍 puts a multiple written in numerals: the multiple of what came before (出口额是十年前的三倍).
+_TIMES_OF = re.compile(r"(?:是|为|相当于|达到?|[增提]\w?到)[^，。；：]{0,15}的$")
 _ARTICLE_BEFORE = re.compile(r"(作为|成为|是|为|每|无|任何|第|当|做)$")
 
 
@@ -236,7 +241,7 @@ def _sentence_claims(sentence: str, base: int, taken: list[tuple[int, int]], tag
         left = _range_left(sentence, m)
         if left is None and not _is_claim(sentence, m):
             continue
-        begin = m.start() - len(left.group()) if left else m.start()
+        begin = _claim_start(sentence, m, left)
         if found and found[-1]["_span"][1] > begin:  # 5%－6%: the low end was read as a claim of its own
             found.pop()
         row = _claim_row(sentence, m, found, tag, left)
@@ -303,6 +308,8 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
         return False
     if unit == "岁" and (re.search("[满过]$", before) or _AGE_BOUND_AFTER.match(sentence, m.end())):  # 60岁以上老人: a bound
         return False
+    if _SIGN_BEFORE.search(before):  # a negative number: what comes before the sign decides
+        before = before[:-1]
     if _CODE_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before) or before.endswith("第"):
         return False
     if unit in ("百分之", "千分之", "成", "番", "分之"):  # the patterns of _WORDED: always a claim
@@ -314,10 +321,10 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
         return bool(opening) and not re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}第上]$", before) \
             and not _BARE_COUNT_IDIOMS.match(sentence, m.end())  # fmt: skip
     if not re.search(r"\d", number):  # Chinese numerals: a count of people, an amount, a rate, a written-out large number
-        if not re.match(f"[{CN_DIGITS}]", number) or re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}]$", before):
+        if not re.match(f"[{CN_DIGITS}]|零点", number) or re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}]$", before):
             return False
-        if unit == "倍":  # 增长一倍 (a claim), 凶猛十倍 (a figure of speech)
-            return bool(_direction(re.split(r"[，。；：]", before)[-1]))
+        if unit == "倍":  # 增长一倍, 是上年的三倍 (claims), 凶猛十倍 (a figure of speech)
+            return bool(_direction(re.split(r"[，。；：]", before)[-1]) or _TIMES_OF.search(before))
         kind = _KIND_OF_UNIT.get(unit)
         if kind == "money" and not re.search(f"[{CN_SCALES}十点]", number):  # 城乡二元经济结构, 一元化: not amounts
             return False
@@ -329,8 +336,16 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
     return True
 
 
+def _claim_start(sentence: str, m: re.Match[str], left: re.Match[str] | None) -> int:
+    """Where a claim begins: its range's low end, else its number, or the minus sign before it (增长-0.3%)."""
+    if left:
+        return m.start() - len(left.group())
+    return m.start() - 1 if "zero" not in m.re.groupindex and _SIGN_BEFORE.search(sentence, 0, m.start()) else m.start()
+
+
 def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagger, left: re.Match[str] | None = None) -> dict:
-    begin = m.start() - len(left.group()) if left else m.start()
+    begin = _claim_start(sentence, m, left)
+    sign = -1.0 if begin == m.start() - 1 and not left else 1.0  # a minus sign: the value is below zero
     before = sentence[:begin]
     clause = re.split(r"[，。；：！？]", before)[-1]
     prev = previous[-1] if previous else None
@@ -346,9 +361,10 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     high = _value(m)
     if unit == "倍" and _INCREASE_BY.search(item):  # 增长一倍: an increase by once the start, to twice it
         high += 1
-    low = _value(left) if left else high
+    low = _value(left, m) if left else high
     if m.groupdict().get("high"):  # 百分之八到九
         low, high = high, number_value(m.group("high")) * _PER_UNIT.get(unit, 1)
+    low, high = sign * low, sign * high
     reading = _reading(sentence, begin, m.end(), kind, previous, tag) if unit != "人口" else _Reading("人口", (("人口", "n"),))
     direction = _direction(item) or (prev["direction"] if joined and prev else "")
     if not direction and reading.text and item.endswith(reading.text):  # 裁减军队员额二十万: a change of what it measures
@@ -356,13 +372,16 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
         direction = ((c.group() if (c := _COMPARISON.search(item)) else "") + verb.group(1)) if verb else ""
     if unit == "番":
         direction = (c.group() if (c := _COMPARISON.search(item)) else "") + "翻番"
-    number = left.group("number") + left.group("sep") + m.group("number") if left else m.group("number")
+    number = left.group("number") + left.group("sep") + m.group("number") if left else sentence[begin : m.start()] + m.group("number")
     number += (m.group("sep") + m.group("high")) if m.groupdict().get("high") else ""
+    change = change_of(direction)
+    if sign < 0 and change:  # 增长-0.3%: a rise below zero is a fall
+        change = "down" if change == "up" else "up"
     return {"surface": sentence[begin : m.end()], "number": number,
             "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or ""),
             "value_unit": _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit), "low": low, "high": high, "kind": kind,
             "qualifier": m.group("approx") or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else ""),
-            "direction": direction, "change": change_of(direction), "measured": reading.text, "_reading": reading}  # fmt: skip
+            "direction": direction, "change": change, "measured": reading.text, "_reading": reading}  # fmt: skip
 
 
 #: Verbs that change the amount of their object (增加投资500亿元, 减少贫困人口一千万, 裁减军队员额二十万).
@@ -373,8 +392,15 @@ _INCREASE_BY = re.compile(r"(?:增长|增加|提高|上升|提升|扩大)了?(?:
 _BASE_OF = {"名": "人", "人口": "人", **{c: c for c in UNIT_KINDS["money"][1:]}}
 
 
-def _value(m: re.Match[str]) -> float:
-    """The value of a number match in the base unit of its kind (:data:`BASE_UNITS`): the number times its whole scale."""
+def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
+    """The value of a number match in the base unit of its kind (:data:`BASE_UNITS`): the number times its whole scale.
+
+    ``high``: for the low end of a range, its high end, whose scale and unit a bare low end shares
+    (3—5万元 is 3万 to 5万元, 10至15万人 10万 to 15万人; 1万—2万元 has a scale of its own).
+    """
+    if high is not None and not (m.group("scale") + m.group("scale2")) and (high.group("scale") + high.group("scale2")):
+        scale = high.group("scale") + high.group("scale2")
+        return round(number_value(m.group("number"), scale) * _PER_UNIT.get(high.group("unit"), 1), 10)
     unit, number = m.group("unit"), m.group("number")
     if unit == "番":  # 翻番 is one doubling
         return float(2 ** (cn_int(number) if number else 1))
