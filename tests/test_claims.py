@@ -151,6 +151,10 @@ def test_a_bare_baiwan_is_a_million_but_qianwan_and_yiwan_are_words():
     ("年均新增城镇就业10至15万人。", "10至15万人", 1e5, 1.5e5),
     ("每年投入50—100亿元。", "50—100亿元", 5e9, 1e10),
     ("资助1万—2万元。", "1万—2万元", 1e4, 2e4),
+    # two neighbouring digits: an approximate figure from the one to the other
+    ("参加培训的有五六千人。", "五六千人", 5000, 6000),
+    ("新增七八十万人就业。", "七八十万人", 7e5, 8e5),
+    ("覆盖一千二三百万人。", "一千二三百万人", 1.2e7, 1.3e7),
 ])  # fmt: skip
 def test_a_range_keeps_both_ends(text, surface, low, high):
     c = claims_of(text)

@@ -364,6 +364,8 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     low = _value(left, m) if left else high
     if m.groupdict().get("high"):  # 百分之八到九
         low, high = high, number_value(m.group("high")) * _PER_UNIT.get(unit, 1)
+    elif not left and (ends := _approximate_ends(m.group("number"))):  # 五六千人: from 五千 to 六千
+        low, high = (round(number_value(n, m.group("scale") + m.group("scale2")) * _PER_UNIT.get(unit, 1), 10) for n in ends)
     low, high = sign * low, sign * high
     reading = _reading(sentence, begin, m.end(), kind, previous, tag) if unit != "人口" else _Reading("人口", (("人口", "n"),))
     direction = _direction(item) or (prev["direction"] if joined and prev else "")
@@ -390,6 +392,23 @@ _CHANGE_VERB = re.compile(r"(增加|提高|减少|降低|裁减|削减|压减|�
 _INCREASE_BY = re.compile(r"(?:增长|增加|提高|上升|提升|扩大)了?(?:近|约|超过|逾)?$")
 #: The unit ``value`` counts in where it is not the unit as written (see :data:`BASE_UNITS`).
 _BASE_OF = {"名": "人", "人口": "人", **{c: c for c in UNIT_KINDS["money"][1:]}}
+
+
+_DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _approximate_ends(number: str) -> tuple[str, str] | None:
+    """The two ends of an approximate figure written with two neighbouring digits, or None.
+
+    >>> _approximate_ends("五六千"), _approximate_ends("一千二三百"), _approximate_ends("七八十"), _approximate_ends("二十三")
+    (('五千', '六千'), ('一千二百', '一千三百'), ('七十', '八十'), None)
+    """
+    whole = number.split("点")[0]  # decimals are digits one by one: 三点五六 is no range
+    for i in range(len(whole) - 1):
+        a, b = _DIGIT_VALUES.get(whole[i]), _DIGIT_VALUES.get(whole[i + 1])
+        if a and b == a + 1:
+            return number[: i + 1] + number[i + 2 :], number[:i] + number[i + 1 :]
+    return None
 
 
 def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
