@@ -39,9 +39,9 @@ CLAIM_COLUMNS = ["doc_id", "para_no", "sent_no", "start", "end", "surface", "num
                  "high", "kind", "qualifier", "direction", "change", "measured", "sentence"]  # fmt: skip
 
 #: The direction words before a number (:data:`_DIRECTION`), and those of them that state a fall.
-_DIRECTION_WORDS = ("负增长", "上升", "下降", "增长", "增加", "减少", "降低", "提升", "提高", "回落", "回升", "攀升", "下滑", "上涨", "下跌",
-                    "上调", "下调", "增幅", "降幅", "扩大", "缩小", "缩减", "压缩", "加快", "放缓", "收窄", "裁减", "削减", "压减",
-                    "裁军", "涨幅", "跌幅")  # fmt: skip
+_DIRECTION_WORDS = ("负增长", "上升", "下降", "增长", "增加", "减少", "降低", "提升", "提高", "回落", "回升", "攀升", "下滑",
+                    "上涨", "下跌", "上调", "下调", "增幅", "降幅", "扩大", "缩小", "缩减", "压缩", "加快", "放缓", "收窄", "裁减",
+                    "削减", "压减", "裁军", "涨幅", "跌幅")  # fmt: skip
 _FALL_WORDS = frozenset({"下降", "减少", "降低", "回落", "下滑", "下跌", "下调", "缩小", "缩减", "压缩", "压减", "削减", "裁减",
                          "裁军", "降幅", "跌幅", "收窄", "放缓", "负增长"})  # fmt: skip
 #: A rise and a fall in a claim's ``direction`` (比上年提高, 同比下降, 翻两番, 裁减), read by :func:`change_of`.
@@ -374,7 +374,7 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
         direction = ((c.group() if (c := _COMPARISON.search(item)) else "") + verb.group(1)) if verb else ""
     if unit == "番":
         direction = (c.group() if (c := _COMPARISON.search(item)) else "") + "翻番"
-    number = left.group("number") + left.group("sep") + m.group("number") if left else sentence[begin : m.start()] + m.group("number")
+    number = (left.group("number") + left.group("sep") if left else sentence[begin : m.start()]) + m.group("number")  # or the sign
     number += (m.group("sep") + m.group("high")) if m.groupdict().get("high") else ""
     change = change_of(direction)
     if sign < 0 and change:  # 增长-0.3%: a rise below zero is a fall
