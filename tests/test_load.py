@@ -183,6 +183,18 @@ def test_many_files_without_metadata_give_one_row_each_and_one_log_line(tmp_path
     assert len(lines) == 1 and "(24 in all)" in lines[0] and "d01" in lines[0]
 
 
+def test_a_load_from_the_cache_gives_the_very_tables_of_the_first_load(tmp_path):
+    # Dates, metadata and raw offsets were Python objects (None, lists) in a first load and Arrow strings (NaN) and
+    # arrays from the cache: a researcher's second run saw other types.
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,province,date\na,河北,2023-05-12\nb,,\n", encoding="utf-8")
+    first = corpus.load_corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    again = corpus.load_corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    for name in ("docs", "paragraphs", "audit", "problems"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(again, name), obj=name)
+    assert first.docs["date"].isna().tolist() == [False, True]
+
+
 def test_a_duplicate_doc_id_in_the_metadata_is_an_error_naming_the_id(tmp_path):
     folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
     (folder / "metadata.csv").write_text("doc_id,province\na,河北\nb,河南\na,山东\n", encoding="utf-8")

@@ -14,6 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import cache as store
@@ -125,9 +126,11 @@ def _in_memory(path: Path, metadata: str | Path | None, clean: CleanConfig | Non
     if parts is None:
         batch = process_batch(raw_docs, meta, cfg, base, workers=workers)
         docs = batch.docs.assign(duplicate_of=duplicates_of(batch.signatures, threshold=threshold))
-        parts = {"docs": docs.drop(columns="raw"), "paragraphs": batch.paragraphs, "audit": batch.audit,
+        docs = _missing_as_none(docs.drop(columns="raw"))
+        parts = {"docs": docs, "paragraphs": batch.paragraphs, "audit": batch.audit,
                  "problems": pd.DataFrame(batch.problems, columns=io.PROBLEM_COLUMNS),
-                 "terms": pd.DataFrame({"term": sorted(batch.terms)}, dtype=object)}  # fmt: skip
+                 "terms": pd.DataFrame({"term": sorted(batch.terms)}, dtype=object),
+                 "objects": _object_columns(docs)}  # fmt: skip
         if folder:
             for name, frame in parts.items():
                 store.keep(folder / "corpus", f"{key}-{name}", frame)
@@ -188,7 +191,7 @@ def _cached_batch(folder: Path, key: str, raw_docs: pd.DataFrame) -> dict[str, p
     file hashes; an entry that holds other documents is named in a warning and not used.
     """
     parts = {}
-    for name in ("docs", "paragraphs", "audit", "problems", "terms"):
+    for name in ("docs", "paragraphs", "audit", "problems", "terms", "objects"):
         frame = store.read(folder, f"{key}-{name}")
         if frame is None:
             return None
@@ -201,6 +204,35 @@ def _cached_batch(folder: Path, key: str, raw_docs: pd.DataFrame) -> dict[str, p
         return None
     if "level" in parts["paragraphs"].columns:
         parts["paragraphs"]["level"] = parts["paragraphs"]["level"].astype("Int64")
+    _as_first_built(cached, parts["objects"])
     return parts
+
+
+def _missing_as_none(docs: pd.DataFrame) -> pd.DataFrame:
+    """The documents' columns of Python objects (dates, metadata, extracted fields) with None, never NaN, where a value is missing."""
+    for column in docs.columns:
+        if docs[column].dtype == object and docs[column].isna().any():
+            docs[column] = pd.Series([None if _missing(v) else v for v in docs[column]], index=docs.index, dtype=object)
+    return docs
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA (a list or an array of offsets is never missing)."""
+    return value is None or (not isinstance(value, (list, tuple, np.ndarray)) and bool(pd.isna(value)))
+
+
+def _object_columns(docs: pd.DataFrame) -> pd.DataFrame:
+    """The documents' columns of Python objects: Parquet gives them back typed otherwise (see :func:`_as_first_built`)."""
+    return pd.DataFrame({"column": [c for c in docs.columns if docs[c].dtype == object]}, dtype=object)
+
+
+def _as_first_built(docs: pd.DataFrame, objects: pd.DataFrame) -> None:
+    """Give the columns that were Python objects when the documents were first built (dates, metadata, raw offsets)
+    that type again: Parquet gives them back as Arrow strings (NaN where missing) and arrays, where the first load had
+    Python strings (None where missing) and lists, so a load from the cache gives the very table the first load gave."""
+    for column in objects["column"]:
+        if column in docs.columns:
+            values = [v.tolist() if isinstance(v, np.ndarray) else None if _missing(v) else v for v in docs[column]]
+            docs[column] = pd.Series(values, index=docs.index, dtype=object)  # a list would be typed as strings again
 
 
