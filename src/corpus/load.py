@@ -212,8 +212,14 @@ def _missing_as_none(docs: pd.DataFrame) -> pd.DataFrame:
     """The documents' columns of Python objects (dates, metadata, extracted fields) with None, never NaN, where a value is missing."""
     for column in docs.columns:
         if docs[column].dtype == object and docs[column].isna().any():
-            docs[column] = pd.Series([None if _missing(v) else v for v in docs[column]], index=docs.index, dtype=object)
+            docs[column] = _as_objects(docs[column])
     return docs
+
+
+def _as_objects(values: pd.Series) -> pd.Series:
+    """A column as Python objects: None where a value is missing, a list where Parquet gave an array."""
+    return pd.Series([v.tolist() if isinstance(v, np.ndarray) else None if _missing(v) else v for v in values],
+                     index=values.index, dtype=object)  # fmt: skip  (built from a list, the column would be typed as strings)
 
 
 def _missing(value: object) -> bool:
@@ -232,7 +238,6 @@ def _as_first_built(docs: pd.DataFrame, objects: pd.DataFrame) -> None:
     Python strings (None where missing) and lists, so a load from the cache gives the very table the first load gave."""
     for column in objects["column"]:
         if column in docs.columns:
-            values = [v.tolist() if isinstance(v, np.ndarray) else None if _missing(v) else v for v in docs[column]]
-            docs[column] = pd.Series(values, index=docs.index, dtype=object)  # a list would be typed as strings again
+            docs[column] = _as_objects(docs[column])
 
 
