@@ -164,3 +164,44 @@ def test_no_look_alike_of_the_blind_cpc_gold_standard_is_a_formula(cpc_gold):
     ambiguous = matched["note"].fillna("").str.startswith("AMBIGUOUS")
     print(f"look-alikes matched: {matched['surface'].tolist()} of {len(looks)} ({int(ambiguous.sum())} marked ambiguous)")
     assert matched.loc[~ambiguous, "surface"].tolist() == []
+
+
+# --------------------------------------------------------------------------- members: only where the text says they are its items
+
+
+@pytest.mark.parametrize(
+    "text, formula, expected",
+    [
+        # a list right before it, with what points back at it (CPC 1997, 2012)
+        ("实现推进现代化建设、完成祖国统一、维护世界和平与促进共同发展这三大历史任务。", "三大历史任务",
+         ["现代化建设", "完成祖国统一", "维护世界和平与促进共同发展"]),
+        # items announced by a colon, each a clause with 和 inside and its 一个是 (CPC 2002)
+        ("中华民族面对着两大历史任务：一个是求得民族独立和人民解放；一个是实现国家繁荣富强和人民共同富裕。", "两大历史任务",
+         ["求得民族独立和人民解放", "实现国家繁荣富强和人民共同富裕"]),
+        # the first item's long modifier goes (CPC 1973: …创造的老、中、青“三结合”)
+        ("各地推广群众在实践中创造的甲、乙、丙三结合的经验。", "三结合", ["甲", "乙", "丙"]),
+        # instances in the next clause, named as such by 等 (invented)
+        ("依托“三级联动”机制，整合公安、司法、信访等力量。", "三级联动", ["公安", "司法", "信访"]),
+        # another list after it in its sentence is another subject (CPC 2017 and 1992 usage)
+        ("协调推进“四个全面”战略布局，提高党把方向、谋大局、定政策、促改革的能力和定力。", "四个全面", []),
+        ("按照“一国两制”的原则，甲方、乙方已就解决两地问题达成协议。", "一国两制", []),
+        # the formula is itself the last item of a list (CPC 2007)
+        ("深入学习马克思列宁主义、毛泽东思想、邓小平理论和“三个代表”重要思想。", "三个代表", []),
+        # a list of attributes before it (CPC 2022), a quantifier before it (CPC 1978), a heading's number (CPC 2022)
+        ("我们经历了对党和人民事业具有重大现实意义和深远历史意义的三件大事。", "三件大事", []),
+        ("执行以农业为基础的方针和一系列两条腿走路的政策。", "两条腿走路", []),
+        ("十三、坚持和完善“一国两制”，推进祖国统一", "一国两制", []),
+    ],
+)
+def test_members_are_read_only_where_the_text_says_they_are_the_formulas_items(text, formula, expected):
+    start = text.index(formula)
+    values = [P.cn_int(n.replace("双", "两")) or 0 for n in P.formula_numbers(formula)]
+    assert D.formula_members(text, start, start + len(formula), values) == expected
+
+
+def test_on_the_cpc_reports_formulae_never_defined_there_get_no_members(cpc_corpus):
+    """一国两制, 四个全面, 三个代表 and 两个大局 are named, never spelled out, in the reports: any members found were another list."""
+    f = D.formulae(corpus.paragraphs(cpc_corpus))
+    named_only = f[f["surface"].isin(["一国两制", "四个全面", "三个代表", "两个大局", "两学一做"])]
+    assert len(named_only) > 40
+    assert named_only.loc[named_only["members"] != "", "surface"].tolist() == []
