@@ -252,6 +252,15 @@ def test_variant_forms_are_converted_even_in_a_text_otherwise_simplified():
     assert {e.before for step, e in result.edits if step == "variants"} == {"羣", "衆", "綫"}
 
 
+def test_radicals_a_pdf_export_wrote_for_ideographs_become_those_ideographs_and_are_counted_again():
+    # A word processor's PDF gives Kangxi radicals (U+2F00-U+2FD5) for ideographs of the same shape (invented text).
+    raw = "⼀、各地要⾼度重视⽣态⽂明建设，⼈民群众满意。"
+    result = clean_text(raw)
+    assert result.text == "一、各地要高度重视生态文明建设，人民群众满意。"
+    assert {e.note for step, e in result.edits if step == "variants"} == {"radical → the ideograph of its shape"}
+    assert "生态" in corpus.tokenize(result.text) or "生态文明" in corpus.tokenize(result.text)
+
+
 @pytest.mark.parametrize(("garble", "repaired"), [
     (lambda s: s.encode("utf-8").decode("gb18030"), True),  # UTF-8 read as GBK
     (lambda s: s.encode("utf-8").decode("latin-1"), True),  # UTF-8 read as Latin-1

@@ -481,3 +481,13 @@ def test_the_console_prints_one_line_per_notebook_and_no_kernel_or_nbconvert_war
     assert "a figure has no alt text: show it with corpus.report.figure" in console  # nbconvert's warning, in the line
     for noise in ("arning", "TCP", "encryption", "Alternative text", "Traceback", "IPKernelApp", "KeyboardInterrupt"):
         assert noise not in console, console
+
+
+def test_the_runner_finds_the_repositorys_notebooks_from_any_working_directory(tmp_path, monkeypatch) -> None:
+    """``corpus-reports /some/corpus`` run outside the repository renders the repository's notebooks."""
+    from corpus.report.runner import default_notebooks_dir, find_notebooks
+
+    monkeypatch.chdir(tmp_path)
+    found = find_notebooks(default_notebooks_dir())
+    assert found[0].parent == Path(__file__).resolve().parents[1] / "notebooks"
+    assert [p.name for p in found][:2] == ["00_corpus_overview.ipynb", "01_tfidf.ipynb"]

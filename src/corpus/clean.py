@@ -521,7 +521,10 @@ def _variant_table() -> dict[str, str]:
     OpenCC t2s; its Hong Kong and Taiwan variant tables (hk2s, tw2s: t2s alone leaves 衞);
     the Japanese table read backwards, where the modern form is a Chinese one (硏 → 研).
     Only mappings to a GB2312 character are kept, so a character a Simplified text may
-    write (著, 於, 徵, and names such as 喆 or 堃) is never touched. Built once, in about 0.1 s.
+    write (著, 於, 徵, and names such as 喆 or 堃) is never touched. The radicals (Kangxi radicals
+    and the CJK radicals supplement: ⽣ U+2F63, ⻔ U+2EC6) are here too: PDF and word-processor
+    exports write them for the ideograph of the same shape, which segmentation and search then
+    miss; each maps to its NFKC form, in Simplified script. Built once, in about 0.1 s.
     """
     candidates = [chr(c) for lo, hi in _IDEOGRAPH_RANGES[:2] for c in range(lo, hi + 1)]
     gb2312, big5 = _charset(candidates, "gb2312"), _charset(candidates, "big5")
@@ -538,7 +541,16 @@ def _variant_table() -> dict[str, str]:
             target = to_simplified(modern) if modern in gb2312 or modern in big5 else c
         if target != c and target in gb2312:
             table[c] = target
+    for c in map(chr, range(*_RADICALS)):
+        target = unicodedata.normalize("NFKC", c)
+        target = target if target in gb2312 else to_simplified(target)
+        if target != c and len(target) == 1 and _charset([target], "gb2312"):
+            table[c] = target
     return table
+
+
+#: The radical blocks (CJK Radicals Supplement, Kangxi Radicals), as a range of code points.
+_RADICALS = (0x2E80, 0x2FE0)
 
 
 def _charset(chars: list[str], encoding: str) -> frozenset[str]:
@@ -559,7 +571,7 @@ def _variant_re() -> re.Pattern[str]:
 
 
 def step_variants(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Old and variant forms → the standard Simplified character (羣衆 → 群众, 敎 → 教, 衞 → 卫, 綫 → 线), in every text.
+    """Old and variant forms → the standard Simplified character (羣衆 → 群众, 敎 → 教, 衞 → 卫, 綫 → 线; radicals ⽣ → 生), in every text.
 
     Runs on Simplified texts too, which the ``script`` step leaves as they are, and after it
     on Traditional ones (for what t2s does not know). The table is :func:`_variant_table`'s;
@@ -572,7 +584,8 @@ def step_variants(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     suspect = {i for start, end in _suspect_spans(text) for i in range(start, end)}
     for m in variant.finditer(text):
         if m.start() not in suspect:
-            edits.append(Edit(m.start(), m.end(), m.group(), table[m.group()], "changed", "variant form → standard character"))
+            note = "radical → the ideograph of its shape" if _RADICALS[0] <= ord(m.group()) < _RADICALS[1] else "variant form → standard character"
+            edits.append(Edit(m.start(), m.end(), m.group(), table[m.group()], "changed", note))
     return edits
 
 

@@ -46,7 +46,7 @@ from traitlets import CaselessStrEnum
 from ..cache import cache_root, write_text
 from ..io import CorpusError, display_path, file_sha256
 from ..schedule import SCHEDULERS, check_scheduler
-from .context import open_report
+from .context import open_report, repository_root
 
 logger = logging.getLogger("corpus.report.runner")  # named, so `python -m corpus.report` logs like the command
 
@@ -151,9 +151,10 @@ def parse_overrides(items: Iterable[str]) -> dict[str, dict[str, Any]]:
 # --- finding notebooks and their parameters -------------------------------------------------
 
 def default_notebooks_dir() -> Path:
-    """``./notebooks`` when it exists, else the ``notebooks/`` folder next to ``src/``."""
+    """``./notebooks`` when it exists, else the repository's ``notebooks/`` (the folder next to ``src/``), from any working directory."""
     here = Path.cwd() / "notebooks"
-    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "notebooks"
+    root = repository_root()
+    return here if here.is_dir() or root is None else root / "notebooks"
 
 
 def find_notebooks(notebooks_dir: Path, only: Sequence[str] | None = None) -> list[Path]:
