@@ -805,3 +805,48 @@ def test_loading_in_two_worker_processes_gives_the_tables_of_one(tmp_path):
     for table in ("docs", "paragraphs", "audit", "problems"):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
     assert one.token_config == two.token_config
+
+
+# --------------------------------------------------------------------------- the front matter of notices and 公文 (invented texts)
+
+_BODY = "会议强调，要坚持以人民为中心的发展思想，切实把各项工作落到实处，不断增强人民群众的获得感和安全感。"
+
+
+def test_a_short_notices_body_lines_and_signature_date_stay_in_its_text():
+    raw = ("关于召开全县安全生产工作会议的通知\n各乡镇人民政府，县直有关单位：\n经研究，定于近期召开安全生产会议。\n"
+           "一、会议时间：2023年8月5日上午9时\n二、会议地点：县政府三楼会议室\n县安委会办公室\n2023年8月1日")
+    result = clean_text(raw)
+    assert result.fields["title"] == "关于召开全县安全生产工作会议的通知"
+    assert "date" not in result.fields  # the meeting's date is content, not the notice's
+    assert "一、会议时间：2023年8月5日上午9时" in result.text and result.text.endswith("2023年8月1日")
+
+
+def test_a_label_inside_a_longer_word_opens_no_header_field():
+    assert clean.parse_header_line("会议时间：2023年8月5日") == {}
+    assert clean.parse_header_line("时间：2023年8月5日") == {"date": "2023-08-05"}
+
+
+def test_header_values_stop_at_the_pages_counters_and_keep_paired_title_marks():
+    assert clean.parse_header_line("时间：2021年11月08日 来源：市委组织部 浏览次数：386") == {"date": "2021-11-08", "source": "市委组织部"}
+    assert clean.parse_header_line("发布日期：2019-06-21 作者：政治部宣传处 来源：省公安厅 点击数：1523")["source"] == "省公安厅"
+    assert clean.parse_header_line("来源：《求是》2023/21")["source"] == "《求是》2023/21"
+    assert clean.parse_header_line("来源：《求是》")["source"] == "求是"
+
+
+def test_a_red_head_and_a_document_number_are_left_in_the_text_and_the_title_is_the_titles():
+    raw = "某某省人民政府办公厅文件\n某政办发〔2023〕12号\n某某省人民政府办公厅关于加强基层应急\n管理能力建设的意见\n各市人民政府：\n" + _BODY
+    result = clean_text(raw)
+    assert result.fields["title"] == "某某省人民政府办公厅关于加强基层应急 管理能力建设的意见"
+    assert result.text.startswith("某某省人民政府办公厅文件\n某政办发〔2023〕12号\n各市人民政府：")
+
+
+def test_no_byline_document_number_breadcrumb_or_sentence_is_taken_as_a_titles_second_line():
+    for second in ("某办发〔2023〕11号", "本报记者　王小明", "首页 > 通知公告", "各地要全面排查隐患，对重大隐患实行挂牌督办"):
+        result = clean_text(f"关于加强隐患排查整治工作的通知\n{second}\n{_BODY}")
+        assert result.fields["title"] == "关于加强隐患排查整治工作的通知", second
+
+
+def test_a_one_word_title_is_a_title_and_a_clause_is_never_one():
+    result = clean_text("公告\n为进一步加强城市管理，维护市容环境秩序，根据有关规定，\n" + _BODY)
+    assert result.fields.get("title") == "公告" and "column_label" not in result.fields
+    assert "为进一步加强城市管理，维护市容环境秩序，根据有关规定，" in result.text

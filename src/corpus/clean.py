@@ -1166,20 +1166,35 @@ _FIELD_LABELS = {
     "author": r"作者|撰稿|记者|通讯员|供稿|文",
     "date": r"发布时间|发布日期|时间|日期|发表时间|更新时间",
 }
+# What a page shows beside its header fields and a value never runs into (来源：某报 浏览次数：386).
+_PAGE_COUNTERS = r"浏览次数|浏览量|点击数|点击量|点击率|阅读量|阅读次数|访问量|访问次数|字号|字体"
+# A label opens a field only where no ideograph stands right before it: 会议时间： is the body of a notice, not a date.
 _LABEL_RE = re.compile(
-    r"(?P<label>" + "|".join(_FIELD_LABELS.values()) + r")\s*[:：]\s*(?P<value>.*?)(?=\s{2,}|\s+(?:"
+    rf"(?<![{CJK}])(?P<label>" + "|".join(_FIELD_LABELS.values()) + r")\s*[:：]\s*(?P<value>.*?)(?=\s{2,}|\s+(?:"
     + "|".join(_FIELD_LABELS.values())
-    + r")\s*[:：]|$)"
+    + rf")\s*[:：]|\s*(?:{_PAGE_COUNTERS})|$)"
 )
 
 
+#: The most non-blank lines the front matter (titles, header lines, a column label) can hold.
+FRONT_LINES = 8
+# Lines that open the body whatever their length: a salutation (各区县人民政府：), an enumerated item (一、 （一） 1. 第一，).
+_BODY_OPENING = re.compile(rf"[:：]\s*$|^\s*(?:[{CN_ORDINALS}]+、|[（(][{CN_ORDINALS}\d]+[）)]|\d+[.．、](?!\d)|第[{CN_ORDINALS}]+[，、])")
+
+
 def _front(text: str, cfg: CleanConfig) -> list[_Line]:
-    """Lines before the first paragraph of running text: where titles and header lines sit."""
-    front = []
+    """Lines before the first paragraph of running text: where titles and header lines sit.
+
+    It ends at the first line of running text (:func:`_is_body`), of a salutation or of an enumerated
+    item (a short notice may have no long line), and after :data:`FRONT_LINES`
+    non-blank lines: a line further down is the body's, whatever its form (会议时间：…, a date signed at the end).
+    """
+    front, filled = [], 0
     for line in _lines(text):
-        if _is_body(line.text, cfg.max_title_len):
+        if _is_body(line.text, cfg.max_title_len) or _BODY_OPENING.search(line.text) or filled == FRONT_LINES:
             break
         front.append(line)
+        filled += bool(line.text.strip())
     return front
 
 
@@ -1202,7 +1217,9 @@ def parse_header_line(line: str) -> dict[str, str]:
             found.setdefault("date", date.iso)
             value = (value[: date.start] + value[date.end :]).strip()
             value = re.sub(r"^\d{1,2}:\d{2}(?::\d{2})?\s*|\s*\d{1,2}:\d{2}(?::\d{2})?$", "", value).strip()
-        value = value.strip("【】[]《》 ")
+        value = value.strip("【】[] ")
+        if value.startswith("《") and value.endswith("》") and value.count("《") == 1:
+            value = value[1:-1]  # 来源：《求是》 names the journal; 《求是》2023/21 keeps its marks
         if value and name != "date":
             found.setdefault(name, value)
     return found
@@ -1243,16 +1260,18 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         return []  # no running text follows: these lines are the document, not its header
     edits, idx = [], 0
     first = front[0].text.strip()
-    is_label = len(first) <= 6 and not re.search(f"[{_PUNCT}]", first) and len(front) > 1
+    is_label = len(first) <= 6 and not re.search(f"[{_PUNCT}]", first) and len(front) > 1 and not _DOCUMENT_KIND.match(first)
     if is_label and len(front[1].text.strip()) > len(first):
         ctx.setdefault("column_label", first)
         edits.append(_remove_line(front[0], text, f"column label: column_label={first}", "extracted"))
         idx = 1
     if idx >= len(front):
         return edits
+    while idx < len(front) - 1 and _DOCUMENT_HEAD.match(front[idx].text):
+        idx += 1  # left in the text: the issuer's red head (某某厅文件) and the document number (某发〔2023〕12号)
     title_line = front[idx]
     title = title_line.text.strip()
-    if _NAV.match(title) or title[-1] in "。；：:" or (title[-1] in "！!" and len(title) <= 6) or len(title) < 4 or _REPORTER.match(title):
+    if not _can_be_title(title_line.text):
         return edits
     tag = _COLUMN_TAG.match(title)
     if tag:
@@ -1274,12 +1293,38 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
+# The red head of a 公文 (its issuer, then 文件, often letter-spaced) and a document number (国办发〔2023〕12号, 〔2023〕5号).
+_DOCUMENT_HEAD = re.compile(rf"^\s*(?:[{CJK}\s]{{2,40}}文\s*件|[{CJK}]{{0,12}}\s*[〔\[［【(（]\s*\d{{4}}\s*[〕\]］】)）]\s*(?:第\s*)?\d{{1,5}}\s*号)\s*$")
+# The kind of a 公文 written alone as its title (公告, 通  知): a title, not a column label.
+_DOCUMENT_KIND = re.compile(r"^(?:公\s*告|通\s*告|通\s*知|通\s*报|决\s*定|命\s*令|公\s*报|批\s*复|意\s*见|决\s*议|纪\s*要|请\s*示|报\s*告|函)$")
+# A paragraph's first-line indent (two full-width spaces, GB/T 9704): with a comma, the line opens a paragraph, not a title.
+_INDENTED = re.compile(r"^(?:\u3000\u3000|\u3000? {2,4})(?=\S)")
+# A line that is no part of a title: a breadcrumb (首页 > 通知公告), a document number.
+_NOT_TITLE = re.compile(r"[>＞»]|首页|当前位置|您的位置|[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
+
+
+def _can_be_title(line: str) -> bool:
+    """Whether a first line can be a title: not navigation, a byline or a clause (ending in a sentence mark or comma,
+    holding two commas, or indented as a paragraph with one), and of four characters at least or a 公文's kind (公告)."""
+    title = line.strip()
+    return not (
+        _NAV.match(title)
+        or title[-1] in "。；：:，,、"
+        or title.count("，") > 1
+        or (_INDENTED.match(line) and "，" in title)
+        or (title[-1] in "！!" and len(title) <= 6)
+        or (len(title) < 4 and not _DOCUMENT_KIND.match(title))
+        or _REPORTER.match(title)
+    )
+
+
 def _is_title_continuation(line: str) -> bool:
-    """The second line of a two-line title: long enough, no sentence punctuation, not a byline."""
+    """The second line of a two-line title: long enough, no sentence punctuation or comma, not a byline, breadcrumb or number."""
     s = line.strip()
     return (
         len(s) >= 8
-        and not re.search(r"[。；：:！？!?]", s)
+        and not re.search(r"[。；：:！？!?，,]", s)
+        and not _NOT_TITLE.search(s)
         and not re.match(r"^\s*(?:——|--|—)", s)
         and not _REPORTER.match(s)
         and not _AGENCY.match(s)
@@ -1288,7 +1333,7 @@ def _is_title_continuation(line: str) -> bool:
 
 
 _REPORTER = re.compile(
-    r"^\s*[□■●◆◇○]?\s*(?P<outlet>[^\s，,。记者通讯员]{2,20}?(?:报|网|台|社|电视台|日报|晚报|新闻|杂志))?\s*"
+    r"^\s*[□■●◆◇○]?\s*(?P<outlet>[^\s，,。记者通讯员]{1,20}?(?:报|网|台|社|电视台|日报|晚报|新闻|杂志))?\s*"
     r"(?P<names>(?:(?:特约|实习)?(?:记者|通讯员|实习生|作者)\s*[^\s，,。]{0,20}?\s*)+)(?:/|／)?\s*(?:文图|图文|文|摄|报道)?\s*$"
 )
 _AGENCY = re.compile(rf"^[{CJK}]{{2,14}}(?:厅|局|委|办|部|院|处|科|队|中心|支队|大队|分局|派出所|所|站|室)$")
