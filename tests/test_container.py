@@ -131,3 +131,53 @@ def test_the_readmes_python_examples_run_as_written(tmp_path, monkeypatch):
             continue
         code = compile(ast.parse(block), "README.md", "exec")
         exec(code, {})  # noqa: S102 - the README's own examples
+
+
+def test_a_boolean_series_selects_by_its_index_as_pandas_aligns(seeds):
+    """A mask built on a sorted copy of the table selects the documents its index names, not those at its positions."""
+    shuffled = seeds.docs.sort_values("n_chars", ascending=False)
+    mask = shuffled["level"] == "county"
+    assert set(seeds.subset(mask).docs["level"]) == {"county"}
+    by_id = shuffled.set_index("doc_id")["level"] == "county"
+    assert seeds.subset(by_id).doc_ids == seeds.subset(level="county").doc_ids
+    with pytest.raises(ValueError, match="names neither the rows"):
+        seeds.subset(pd.Series([True] * len(seeds), index=[f"x{i}" for i in range(len(seeds))]))
+    in_order = (seeds.docs["level"] == "county").to_numpy()[::-1]  # an array selects in order
+    assert seeds.subset(in_order).doc_ids == [d for d, k in zip(seeds.doc_ids, in_order) if k]
+
+
+def test_keyness_refuses_labels_whose_index_would_give_them_to_other_documents(seeds):
+    counts = corpus.dtm(seeds, "doc")
+    shuffled = seeds.docs.sort_values("n_chars")
+    with pytest.raises(ValueError, match="neither doc_ids nor the rows in order"):
+        corpus.keyness(counts, shuffled["level"], target="county")
+    by_id = corpus.keyness(counts, shuffled.set_index("doc_id")["level"], target="county")
+    in_order = corpus.keyness(counts, seeds.docs["level"], target="county")
+    pd.testing.assert_frame_equal(by_id, in_order)
+
+
+def test_a_docvar_value_no_document_has_is_warned_about_and_a_number_matches_its_text(seeds):
+    with pytest.warns(UserWarning, match="no document has level='town'; the column holds 'county', 'province'"):
+        assert len(seeds.subset(level="town")) == 0
+    year_2021 = seeds.subset(date="2021")
+    assert len(year_2021) >= 1 and seeds.subset(date=2021).doc_ids == year_2021.doc_ids
+
+
+def test_a_subset_saved_back_into_the_folder_it_was_opened_from_replaces_it_whole(seeds, tmp_path):
+    folder = corpus.save_corpus(seeds, tmp_path / "saved")
+    opened = corpus.open_corpus(folder)
+    corpus.save_corpus(opened.subset(opened.doc_ids[:2]), folder)
+    again = corpus.open_corpus(folder)
+    assert again.doc_ids == seeds.doc_ids[:2] and len(again.paragraphs) == len(seeds.subset(seeds.doc_ids[:2]).paragraphs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["saved"]  # nothing left beside it
+
+
+def test_file_level_problems_are_listed_once_in_a_combined_corpus(tmp_path):
+    folder = tmp_path / "c"
+    shutil.copytree(ROOT / "seeds", folder)
+    (folder / "metadata.csv").write_text((ROOT / "seeds" / "metadata.csv").read_text(encoding="utf-8")
+                                         + "ghost_doc,辽宁,辽宁,province,,,2020,simplified,none\n", encoding="utf-8")  # fmt: skip
+    loaded = corpus.load_corpus(folder, cache=False)
+    assert corpus.problems(loaded)["problem"].tolist().count("metadata without document") == 1
+    both = corpus.concat_corpora([loaded.subset(loaded.doc_ids[:2]), loaded.subset(loaded.doc_ids[2:])])
+    pd.testing.assert_frame_equal(corpus.problems(both).reset_index(drop=True), corpus.problems(loaded).reset_index(drop=True))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
@@ -203,8 +204,12 @@ class Corpus:
     def subset(self, doc_ids: Sequence[str] | pd.Series | np.ndarray | None = None, **docvars: Any) -> Corpus:
         """The documents named by ``doc_ids`` (ids, or a boolean mask over :attr:`docs`) and/or matching docvars, as a corpus.
 
+        A boolean Series is aligned on its index, as pandas aligns (the index of :attr:`docs`, or
+        doc_ids), so a mask made from a sorted or filtered copy of the table selects the right
+        documents; a list or array of booleans is read in the order of the documents.
         ``corpus.subset(province="甘肃")`` keeps the documents whose ``province`` is 甘肃; a list
-        value keeps any of its values. Their audit and problems rows come along; file-level
+        value keeps any of its values. Metadata is read as text, so ``year=2019`` matches "2019";
+        a value no document has is warned about, naming the values the column holds. Their audit and problems rows come along; file-level
         problems (a file that was never loaded) stay with every subset. The order is the corpus's.
         """
         docs = self.docs
@@ -214,7 +219,7 @@ class Corpus:
             if given.dtype == bool:
                 if len(given) != len(docs):
                     raise ValueError(f"a boolean selection needs one value per document ({len(docs)}); got {len(given)}")
-                keep &= given.to_numpy()
+                keep &= _aligned_mask(doc_ids, docs)
             else:
                 wanted = set(given.astype(str))
                 unknown = sorted(wanted - set(docs["doc_id"].astype(str)))
@@ -225,7 +230,7 @@ class Corpus:
             if name not in docs.columns:
                 raise KeyError(f"no docvar {name!r}; the corpus has {', '.join(c for c in docs.columns if c not in CORE_COLUMNS) or 'none'}")
             values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-            keep &= docs[name].isin(values).to_numpy()
+            keep &= _matching(docs[name], name, values)
         kept = frozenset(docs.loc[keep.to_numpy(), "doc_id"].astype(str))
         log.info("subset of %s: %d of %d documents kept (their paragraphs, audit and problems rows with them)",
                  self.source, len(kept), len(docs))  # fmt: skip
@@ -340,7 +345,7 @@ def read_manifest(folder: Path) -> dict | None:
 
 
 def concat_corpora(corpora: Sequence[Corpus]) -> Corpus:
-    """One in-memory corpus of several, in order: documents, paragraphs, audit and problems of each.
+    """One in-memory corpus of several, in order: documents, paragraphs, audit and problems of each (a problem once).
 
     Refused, naming the corpora, when document ids repeat or the cleaning settings differ
     (their texts would not be comparable). The token configuration takes the union of their
@@ -362,6 +367,7 @@ def concat_corpora(corpora: Sequence[Corpus]) -> Corpus:
         raise io.CorpusError(f"document ids repeat across the corpora: {', '.join(repeated[:10])}")
     parts = {name: pd.concat([c.documents() if name == "docs" else getattr(c, name) for c in corpora], ignore_index=True)
              for name in ("docs", "paragraphs", "audit", "problems")}  # fmt: skip
+    parts["problems"] = parts["problems"].drop_duplicates(ignore_index=True)  # file-level rows travel with every subset
     terms = sorted({t for c in corpora for t in c.token_config.extra_terms})
     return in_memory_corpus(" + ".join(c.source for c in corpora), parts["docs"], parts["paragraphs"], parts["audit"],
                             parts["problems"], first.clean_config, replace(first.token_config, extra_terms=tuple(terms)),
@@ -443,3 +449,31 @@ _DOCUMENT_PROBLEMS = frozenset({"metadata disagrees with text", "document withou
 def _token_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A token table read from shards, with the categorical columns of :func:`corpus.tokens`."""
     return frame.astype({"doc_id": "category", "token": "category"})
+
+
+def _aligned_mask(mask: Any, docs: pd.DataFrame) -> np.ndarray:
+    """A boolean selection as one value per row of ``docs``: a Series by its index (rows or doc_ids), anything else in order."""
+    if not isinstance(mask, pd.Series):
+        return np.asarray(mask, dtype=bool)
+    if mask.index.equals(docs.index):
+        return mask.to_numpy()
+    if set(mask.index) == set(docs.index):
+        return mask.reindex(docs.index).to_numpy()
+    ids = docs["doc_id"].astype(str)
+    if set(mask.index.astype(str)) == set(ids):
+        return mask.set_axis(mask.index.astype(str)).reindex(ids).to_numpy()
+    raise ValueError("a boolean Series selects by its index, but its index names neither the rows of `docs` nor the "
+                     "doc_ids of this corpus; build it from this corpus's `docs`, or pass `.to_numpy()` to select in order")  # fmt: skip
+
+
+def _matching(column: pd.Series, name: str, values: list[Any]) -> np.ndarray:
+    """Which values of a docvar column are among ``values`` (numbers also as the text metadata is read as); a value no document has is warned about."""
+    as_text = [str(v) for v in values if isinstance(v, (int, np.integer)) and not isinstance(v, bool)]
+    match = column.isin([*values, *as_text]).to_numpy()
+    present = set(column.dropna().astype(str))
+    absent = [v for v in values if str(v) not in present]
+    if absent:
+        held = sorted(present)
+        warnings.warn(f"subset: no document has {name}={', '.join(map(repr, absent))}; the column holds "
+                      f"{', '.join(map(repr, held[:12]))}{' …' if len(held) > 12 else ''}", stacklevel=3)  # fmt: skip
+    return match

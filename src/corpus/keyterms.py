@@ -695,7 +695,7 @@ def _id_list(value, name: str) -> list[str]:
 
 
 def _row_labels(counts: DTM, group, doc_ids: np.ndarray) -> pd.Series:
-    """One label per row: a Series indexed by doc_id is mapped; anything else must align with the rows."""
+    """One label per row: a Series indexed by doc_id is mapped; a Series indexed 0 … n-1 in order, a list or an array align with the rows."""
     if isinstance(group, pd.Series) and group.index.astype(str).isin(doc_ids).any():
         index = group.index.astype(str)
         if index.duplicated().any():
@@ -704,6 +704,10 @@ def _row_labels(counts: DTM, group, doc_ids: np.ndarray) -> pd.Series:
         if missing:
             raise ValueError(f"`group` has no label for documents {missing}")
         return pd.Series(group.to_numpy(), index=index).reindex(doc_ids).reset_index(drop=True)
+    if isinstance(group, pd.Series) and not group.index.equals(pd.RangeIndex(len(group))):
+        raise ValueError("`group` is a Series whose index is neither doc_ids nor the rows in order (0, 1, 2 …): a label "
+                         "would go to another document. Index it by doc_id (docs.set_index('doc_id')[column]) or pass "
+                         "`.to_numpy()` of labels in the order of the rows")  # fmt: skip
     values = list(group)
     if len(values) != len(doc_ids):
         raise ValueError(

@@ -191,9 +191,26 @@ def save_corpus(corpus: Corpus, folder: str | Path) -> Path:
 
     The folder must be absent, empty or one this module wrote. Its tokens are written too
     (segmented first where they were not yet), so the opened corpus counts without segmenting.
+    The corpus is written beside the folder first and takes its place only when complete, so a
+    failed save leaves the folder as it was, and a corpus opened from the folder itself (a subset
+    saved back where it came from) is read whole before anything there is replaced.
     """
     folder = Path(folder)
-    _claim(folder)
+    _check_claim(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.saving-", dir=folder.parent))
+    try:
+        _write_corpus(corpus, work)
+        _swap_in(work, folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return folder
+
+
+def _write_corpus(corpus: Corpus, folder: Path) -> None:
+    """The Parquet files, duplicates, problems and manifest of ``corpus`` in the (new, empty) ``folder``."""
+    (folder / _OWNED).write_text(_OWNED_NOTE, encoding="utf-8")
     for kind in ("docs", "paragraphs", "audit", "tokens", "term_stats"):
         (folder / kind).mkdir(parents=True)
     parts = [_one_shard(corpus, name) for name in corpus.shards] if corpus.sharded else [corpus]
@@ -213,7 +230,17 @@ def save_corpus(corpus: Corpus, folder: str | Path) -> Path:
     _write_manifest(folder, {"format": FORMAT, "key": None, "shards": names, "n_docs": len(corpus), "n_bytes": None,
                              "source": corpus.source, "clean_config": clean_config_json(corpus.clean_config),
                              "token_config": token_config_json(corpus.token_config)})  # fmt: skip
-    return folder
+
+
+def _swap_in(work: Path, folder: Path) -> None:
+    """Put the complete folder ``work`` where ``folder`` is, the old one (if any) moved aside and then removed."""
+    if not folder.exists():
+        work.rename(folder)
+        return
+    old = folder.with_name(f".{folder.name}.replaced-{os.getpid()}-{time.monotonic_ns()}")
+    folder.rename(old)
+    work.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _one_shard(corpus: Corpus, name: str) -> Corpus:
@@ -221,17 +248,25 @@ def _one_shard(corpus: Corpus, name: str) -> Corpus:
     return replace(corpus, shards=(name,))
 
 
-def _claim(folder: Path) -> None:
-    """Make ``folder`` ready for a new build: absent or empty, or one this module made (then emptied); else refuse."""
+_OWNED_NOTE = "Made by corpus.stream: this folder may be replaced by the next build.\n"
+
+
+def _check_claim(folder: Path) -> None:
+    """Refuse a ``folder`` that is a file, or that holds files this module did not write."""
     if folder.is_file():
         raise io.CorpusError(f"{folder} is a file, not a folder for corpus shards")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / _OWNED).is_file():
+        raise io.CorpusError(f"{folder} is not empty and was not made by stream_corpus or save_corpus "
+                             f"(no {_OWNED} in it); give an empty or new folder")  # fmt: skip
+
+
+def _claim(folder: Path) -> None:
+    """Make ``folder`` ready for a new build: absent or empty, or one this module made (then emptied); else refuse."""
+    _check_claim(folder)
     if folder.is_dir() and any(folder.iterdir()):
-        if not (folder / _OWNED).is_file():
-            raise io.CorpusError(f"{folder} is not empty and was not made by stream_corpus or save_corpus "
-                                 f"(no {_OWNED} in it); give an empty or new folder")  # fmt: skip
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / _OWNED).write_text("Made by corpus.stream: this folder may be replaced by the next build.\n", encoding="utf-8")
+    (folder / _OWNED).write_text(_OWNED_NOTE, encoding="utf-8")
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
