@@ -850,3 +850,9 @@ def test_a_one_word_title_is_a_title_and_a_clause_is_never_one():
     result = clean_text("公告\n为进一步加强城市管理，维护市容环境秩序，根据有关规定，\n" + _BODY)
     assert result.fields.get("title") == "公告" and "column_label" not in result.fields
     assert "为进一步加强城市管理，维护市容环境秩序，根据有关规定，" in result.text
+
+
+@pytest.mark.parametrize("trailer", ["（本文转载自某某网，如有侵权请联系删除）", "(本文来源：某某网)", "【本文来源：某某网】"])
+def test_a_repost_trailer_in_brackets_is_removed_and_names_the_source(trailer):
+    result = clean_text(f"{_BODY}\n{_BODY}\n{trailer}")
+    assert result.text == f"{_BODY}\n{_BODY}" and result.fields["source"] == "某某网"

@@ -1037,7 +1037,7 @@ def step_navigation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 
 _OPENER_WORDS = r"本文来[自源]|本文转[自载]|转载自|原标题[:：]|本作品|免责声明|版权所有|版权声明|声明[:：]|责任编辑[:：]"
 #: Lines (or, on a text's last line, sentences) that open a trailer wherever they stand in the closing part of a page.
-_TRAILER_OPENER = re.compile(rf"^\s*(?:{_OPENER_WORDS})", re.I)
+_TRAILER_OPENER = re.compile(rf"^\s*[（(【\[]?\s*(?:{_OPENER_WORDS})", re.I)  # also in brackets: （本文转载自某网）
 # What only a notice says: a body sentence may name 著作权 or 未经授权 (打击侵犯著作权犯罪), not 版权所有 or 不得转载.
 _NOTICE_WORDS = (
     r"仅代表作者|不代表本[站网]|版权(?:所有|声明|归)|著作权(?:所有|声明|归)|未经[^，。\n]{0,8}(?:授权|许可)[，,、\s]*(?:不得|禁止|严禁|请勿)|"
@@ -1128,13 +1128,13 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     if at <= content[0].start or len(text[at:end].lstrip()) > limit:
         why = "it is the whole text" if at <= content[0].start else f"more than max_trailer_share={cfg.max_trailer_share:g} of the text"
         return [Edit(at, len(text), block, block, "flagged", f"looks like a trailer but is too long to remove ({why})")]
-    source = re.search(r"本文来[自源]\s*[:：]?\s*[【\[《]?([^】\]》，,。\s]{2,30})", block)
+    source = re.search(r"(?:本文来[自源]|本文转载自|转载自)\s*[:：]?\s*[【\[《]?([^】\]》）)，,。\s]{2,30})", block)
     if source:
         ctx.setdefault("source", source.group(1))
     return [Edit(at, len(text), block, "", "removed", "repost trailer / licence notice")]
 
 
-_OPENER_AT = re.compile(rf"\s*(?:{_OPENER_WORDS})", re.I)
+_OPENER_AT = re.compile(rf"\s*[（(【\[]?\s*(?:{_OPENER_WORDS})", re.I)
 
 
 def _trailer_start(text: str, line: _Line, closing: float) -> int | None:
