@@ -587,3 +587,22 @@ def test_test_options_are_checked():
         keyness(counts, HAND_LEVEL, target="county", random_state=-1)
     with pytest.raises(ValueError, match=r"`unit` has no value for documents \['P2'\]"):
         keyness(counts, HAND_LEVEL, target="county", unit=pd.Series({"C1": "u", "C2": "u", "P1": "v"}))
+
+
+def test_confounders_flag_a_variable_that_goes_with_the_groups_and_not_one_drawn_at_random():
+    """Bias-corrected Cramér's V: 48 documents, 16 years at random against three groups flag nothing in 100 draws;
+    a region that follows the groups (one mismatch in 48) is flagged."""
+    from corpus.compare import confounders
+
+    rng = np.random.default_rng(7)
+    years = [str(y) for y in rng.integers(2005, 2021, 48)]
+    flagged = 0
+    for _ in range(100):
+        docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(48)], "level": rng.choice(["省", "市", "县"], 48), "date": years})
+        flagged += "year" in set(confounders(docs, "level")["variable"])
+    assert flagged == 0
+    level = ["省"] * 16 + ["市"] * 16 + ["县"] * 16
+    region = ["东"] * 16 + ["中"] * 16 + ["西"] * 15 + ["东"]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(48)], "level": level, "region": region, "date": years})
+    found = confounders(docs, "level").set_index("variable")
+    assert found.loc["region", "cramers_v"] > 0.9 and "year" not in found.index
