@@ -817,7 +817,7 @@ def test_a_short_notices_body_lines_and_signature_date_stay_in_its_text():
            "一、会议时间：2023年8月5日上午9时\n二、会议地点：县政府三楼会议室\n县安委会办公室\n2023年8月1日")
     result = clean_text(raw)
     assert result.fields["title"] == "关于召开全县安全生产工作会议的通知"
-    assert "date" not in result.fields  # the meeting's date is content, not the notice's
+    assert result.fields["date"] == "2023-08-01"  # the date it is signed with, not the meeting's
     assert "一、会议时间：2023年8月5日上午9时" in result.text and result.text.endswith("2023年8月1日")
 
 
@@ -856,3 +856,18 @@ def test_a_one_word_title_is_a_title_and_a_clause_is_never_one():
 def test_a_repost_trailer_in_brackets_is_removed_and_names_the_source(trailer):
     result = clean_text(f"{_BODY}\n{_BODY}\n{trailer}")
     assert result.text == f"{_BODY}\n{_BODY}" and result.fields["source"] == "某某网"
+
+
+@pytest.mark.parametrize("closing, iso", [
+    ("某某省人民政府\n二〇二三年五月六日\n（此件公开发布）", "2023-05-06"),
+    ("某某省人民政府\n2016年4月3日\n抄送：省委办公厅\n某某省人民政府办公厅 2016年4月5日印发", "2016-04-03"),
+    ("2016年", None),  # a year at the foot is not a signed date
+])
+def test_the_date_a_document_is_signed_with_is_its_date_and_stays_in_its_text(closing, iso):
+    result = clean_text(f"关于加强某项工作的通知\n各市人民政府：\n{_BODY}\n{closing}")
+    assert result.fields.get("date") == iso and result.text.endswith(closing)
+
+
+def test_a_date_in_the_header_wins_over_the_signed_one():
+    result = clean_text(f"某项工作取得进展\n来源：某报 2020-01-02\n{_BODY}\n2016年4月3日")
+    assert result.fields["date"] == "2020-01-02"

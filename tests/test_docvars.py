@@ -198,3 +198,27 @@ def test_a_load_logs_disagreements_in_one_line_fresh_or_from_the_cache(tmp_path,
     assert (corpus.problems(loaded)["problem"] == "metadata disagrees with text").sum() == 12
     lines = [r.getMessage() for r in caplog.records if "2021-01-01" in r.getMessage()]
     assert len(lines) == 1 and lines[0].startswith("12 metadata values disagree with the text (date 12)")
+
+
+_BODY = "会议强调，要坚持以人民为中心的发展思想，切实把各项工作落到实处，不断增强人民群众的获得感和安全感。"
+
+
+def test_what_a_page_says_of_itself_and_what_its_text_says_agree_where_they_mean_the_same(tmp_path):
+    """A Traditional page's title against the converted text's, a byline's role against a bare name, a publication date
+    against the date the document is signed with: no disagreement (invented pages)."""
+    pages = {
+        "trad": ("<html><head><title>政府公布加強地區治理措施</title></head><body><h1>政府公布加強地區治理措施</h1>"
+                 + f"<p>{corpus.clean.to_traditional(_BODY) * 3}</p></body></html>", "utf-8"),
+        "byline": ("<html><head><title>守护好群众的钱袋子</title><meta name='author' content='王小明'></head><body>"
+                   f"<h1>守护好群众的钱袋子</h1><p>本报记者 王小明</p><p>{_BODY * 3}</p></body></html>", "utf-8"),
+        "signed": ("<html><head><title>关于加强基层应急管理的意见</title><meta name='PubDate' content='2023-04-12'></head>"
+                   f"<body><h1>关于加强基层应急管理的意见</h1><p>{_BODY * 3}</p><p>某某省人民政府</p><p>2023年4月8日</p>"
+                   "</body></html>", "utf-8"),
+    }
+    for name, (page, encoding) in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(page.replace("<head>", f"<head><meta charset='{encoding}'>").encode(encoding))
+    loaded = corpus.load_corpus(tmp_path, cache=False)
+    assert corpus.problems(loaded).empty
+    docs = loaded.docs.set_index("doc_id")
+    assert docs.loc["trad", "title"] == "政府公布加强地区治理措施" and docs.loc["byline", "author"] == "王小明"
+    assert docs.loc["signed", "date"] == "2023-04-12"

@@ -2,7 +2,10 @@
 
 The pages in ``fixtures/scrapes`` are written for these tests in the layouts Chinese government
 and county news sites use (a meta-tag portal page in UTF-8; a table-laid-out page in GBK with a
-``charset=gb2312`` declaration); their text is invented. PDF and Word files are generated here.
+``charset=gb2312`` declaration; a page with hidden share and mobile blocks; a site's "deleted
+or not found" page; a GBK table page whose 发布日期/作者/来源 line trafilatura leaves out; a page
+dated only by its address); their text is invented. PDF and Word files are generated here, but
+for ``fixtures/pdf`` (see its README).
 """
 
 from __future__ import annotations
@@ -139,6 +142,50 @@ def test_a_web_page_saved_as_txt_is_recognised_by_its_content(tmp_path):
     assert "<p>" not in doc["raw"] and doc["title"] == "关于推进基层社会治理现代化的实施意见"
 
 
+def test_hidden_elements_are_left_out_of_a_page(tmp_path):
+    shutil.copy(SCRAPES / "hidden_share_block.html", tmp_path)
+    doc = _load(tmp_path, cache=False).documents().iloc[0]
+    assert "通知明确" in doc["text"] and "三年行动" in doc["text"]
+    for hidden in ("扫码关注", "网站优化关键词", "手机版"):  # display: none; visibility:hidden; the hidden attribute
+        assert hidden not in doc["raw"], hidden
+    assert extract.visible_lines((SCRAPES / "hidden_share_block.html").read_text(encoding="utf-8"))[-1].startswith("通知明确")
+
+
+def test_an_error_page_is_a_problem_but_an_article_that_mentions_one_loads(tmp_path):
+    shutil.copy(SCRAPES / "error_page.html", tmp_path)
+    article = ("各单位：近期检查发现，部分网站栏目存在链接失效、“页面不存在”、信息已被删除后未及时更新索引等问题。"
+               "为提升政府网站服务水平，现就做好网站内容保障工作通知如下。") + "各单位要建立健全信息发布审核和日常巡查制度，及时更新栏目内容，确保信息准确、链接有效。" * 4
+    (tmp_path / "notice.html").write_text(_PAGE.format(charset="utf-8", title="关于加强政府网站内容保障工作的通知", body=article),
+                                          encoding="utf-8")  # fmt: skip
+    c = _load(tmp_path, cache=False)
+    assert c.doc_ids == ["notice"]
+    row = c.problems.set_index("doc_id").loc["error_page"]
+    assert row["problem"] == "error page" and "已被删除" in row["detail"]
+
+
+def test_source_and_author_come_from_the_pages_labelled_line_and_meta_tags_where_trafilatura_has_none(tmp_path):
+    shutil.copy(SCRAPES / "fields_line_gbk.htm", tmp_path)
+    shutil.copy(SCRAPES / "date_in_url.html", tmp_path)
+    c = _load(tmp_path, cache=False)
+    docs = c.documents().set_index("doc_id")
+    table = docs.loc["fields_line_gbk"]
+    assert (table["source"], table["author"], table["date"]) == ("县应急管理局", "王晓燕", "2022-06-10")  # not "… 点击数"
+    assert "点击数" not in table["raw"] and "字体" not in table["raw"] and "作者" not in table["text"]
+    taken = c.audit[(c.audit["doc_id"] == "fields_line_gbk") & (c.audit["action"] == "extracted")]["note"]
+    assert taken.str.contains("source=县应急管理局").any(), taken.tolist()  # cleaning took the line, and says so
+    assert docs.loc["date_in_url", "author"] == "市司法局普法与依法治理科"  # <meta name="Author">: trafilatura drops Chinese names
+
+
+def test_a_date_only_in_the_pages_address_is_read_from_it(tmp_path):
+    shutil.copy(SCRAPES / "date_in_url.html", tmp_path)
+    assert _load(tmp_path, cache=False).documents().iloc[0]["date"] == "2023-05-17"
+    assert extract.url_date("http://www.example.gov.cn/xxgk/2021-11/08/content_5649830.htm") == "2021-11-08"
+    assert extract.url_date("http://news.example.cn/20190621/a1.html") == "2019-06-21"
+    for url in ("http://example.cn/202305/index.html", "http://example.cn/19230517/a.html", "http://example.cn/20230230/a.html",
+                "http://example.cn/t99991231_1.html", None):  # fmt: skip
+        assert extract.url_date(url) is None, url
+
+
 # --------------------------------------------------------------------------- record dumps
 
 
@@ -215,6 +262,27 @@ def test_scanned_encrypted_and_broken_pdfs_are_problems(tmp_path):
     assert found.loc["broken", "problem"] == "unreadable pdf"
 
 
+def test_page_numbers_alone_are_no_text_layer_and_pages_without_text_are_flagged(tmp_path):
+    write_pdf(tmp_path / "scan.pdf", [["— 1 —"], ["- 2 -"]])  # a scan whose only text is the page numbers stamped on it
+    write_pdf(tmp_path / "mixed.pdf", [PDF_PAGES[0], ["— 2 —"], PDF_PAGES[1], []])  # scanned pages 2 and 4 in a text PDF
+    c = _load(tmp_path, cache=False)
+    assert c.doc_ids == ["mixed"]
+    assert c.problems.set_index("doc_id").loc["scan", "problem"] == "no text layer"
+    doc = c.documents().iloc[0]
+    assert doc["pages"] == "4" and doc["pages_without_text"] == "2, 4" and "健全基层治理体系" in doc["text"]
+    flags = _read_rows(c, "mixed").query("action == 'flagged'")["note"].tolist()
+    assert len(flags) == 1 and flags[0].startswith("no text on page(s) 2, 4 of 4") and "OCR" in flags[0]
+
+
+def test_placeholder_glyphs_fewer_than_characters_are_kept_and_flagged(tmp_path):
+    shutil.copy(FIXTURES / "pdf" / "unmapped_heading.pdf", tmp_path)  # fixtures/pdf/README.md: a heading font without ToUnicode
+    c = _load(tmp_path, cache=False)
+    doc = c.documents().iloc[0]
+    assert "各地要健全党组织领导的基层治理体系" in doc["text"] and doc["unmapped_glyphs"] == "6"
+    flags = _read_rows(c, "unmapped_heading").query("action == 'flagged'")["note"].tolist()
+    assert len(flags) == 1 and flags[0].startswith("6 glyph(s) on page(s) 1 are (cid:N) placeholders") and "OCR" in flags[0]
+
+
 def _pdf_without_pages() -> bytes:
     """A well-formed PDF whose page tree is empty (a catalog and a /Pages node with /Count 0)."""
     out, offsets = b"%PDF-1.4\n", []
@@ -274,6 +342,29 @@ def test_docx_text_in_content_controls_tracked_insertions_and_nested_tables_is_k
     raw = _load(tmp_path, cache=False).documents().iloc[0]["raw"]
     assert raw.splitlines()[:3] == ["第一段正文。", "内容控件中的一段正文。", "修订前的文字，修订插入的文字"]
     assert "删去的文字" not in raw and "外层单元格" in raw and "嵌套甲\t嵌套乙" in raw
+
+
+def test_docx_hidden_text_is_left_out(tmp_path):
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("各地要加大资金投入。")
+    paragraph.add_run("【内部意见：此段删去】").font.hidden = True  # w:rPr/w:vanish: Word neither shows nor prints it
+    paragraph.add_run("确保工作落到实处。").font.hidden = False  # w:vanish w:val="0": shown
+    document.save(tmp_path / "草稿.docx")
+    assert _load(tmp_path, cache=False).documents().iloc[0]["raw"] == "各地要加大资金投入。确保工作落到实处。"
+
+
+def test_a_web_page_or_text_saved_with_a_pdf_or_docx_suffix_is_named_as_such(tmp_path):
+    shutil.copy(SCRAPES / "portal_notice.html", tmp_path / "通知.pdf")  # a download that saved the page in place of the PDF
+    (tmp_path / "说明.docx").write_text("附件下载失败，请稍后重试。", encoding="utf-8")
+    (tmp_path / "空.pdf").write_bytes(b"")
+    c = _load(tmp_path, cache=False)
+    assert c.doc_ids == ["通知"] and c.docs["title"].iloc[0] == "关于推进基层社会治理现代化的实施意见"
+    assert any("holds a web page, not a PDF" in n for n in _read_rows(c, "通知")["note"])
+    found = c.problems.set_index("doc_id")
+    assert found.loc["说明", "problem"] == "wrong suffix" and "plain text" in found.loc["说明", "detail"]
+    assert found.loc["空", "problem"] == "empty"
 
 
 def test_docx_paragraphs_and_table_rows_in_order(tmp_path):

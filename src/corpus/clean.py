@@ -1202,6 +1202,11 @@ def _label_field(label: str) -> str:
     return next(name for name, pattern in _FIELD_LABELS.items() if re.fullmatch(pattern, label))
 
 
+_SELF_OUTLETS = frozenset({"本报", "本台", "本刊", "本网", "本社"})
+# The role written before an author's name in a field (本报记者 王明, 通讯员 李红).
+_ROLE_BEFORE_NAME = re.compile(r"^(?:本报|本台|本刊|本网)?(?:特约|实习)?(?:记者|通讯员|实习生)\s*")
+
+
 def parse_header_line(line: str) -> dict[str, str]:
     """Fields of a header line such as '来源: 法治日报 2023-05-12 09:30:00    责编: 李明'.
 
@@ -1220,6 +1225,8 @@ def parse_header_line(line: str) -> dict[str, str]:
         value = value.strip("【】[] ")
         if value.startswith("《") and value.endswith("》") and value.count("《") == 1:
             value = value[1:-1]  # 来源：《求是》 names the journal; 《求是》2023/21 keeps its marks
+        if name == "author":
+            value = _ROLE_BEFORE_NAME.sub("", value) or value  # 作者：本报记者 王明 → 王明
         if value and name != "date":
             found.setdefault(name, value)
     return found
@@ -1227,7 +1234,11 @@ def parse_header_line(line: str) -> dict[str, str]:
 
 @_bounded
 def step_header_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Source / date / editor lines in the front matter: extracted into fields, removed from text."""
+    """Source / date / editor lines in the front matter: extracted into fields, removed from text.
+
+    Where the front matter gives no date, the date a document is signed with at its foot
+    (:func:`_closing_date`) is the date, flagged and left in the text.
+    """
     edits = []
     for line in _front(text, cfg):
         fields_found = parse_header_line(line.text) if _LABEL_RE.search(line.text) else {}
@@ -1240,7 +1251,42 @@ def step_header_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
                 ctx.setdefault(name, value)
             note = "; ".join(f"{k}={v}" for k, v in fields_found.items())
             edits.append(_remove_line(line, text, f"header line: {note}", "extracted"))
+    if "date" not in ctx and (closing := signed_date(text)):
+        start, end, iso = closing
+        ctx["date"] = iso
+        edits.append(Edit(start, end, text[start:end], text[start:end], "flagged", f"closing date: date={iso} (the date the "
+                                                                                   "document is signed with; kept in the text)"))  # fmt: skip
     return edits
+
+
+# Lines of a 公文's closing block after its signed date: copies sent (抄送), the printing line (…印发), notes.
+_AFTER_SIGNATURE = re.compile(r"^(?:抄送|主送|印发|主题词|[（(]此件|[（(]联系人|联系人|附件)|印发$")
+#: How many closing lines are read for a signed date, from the end.
+CLOSING_LINES = 6
+
+
+def signed_date(text: str) -> tuple[int, int, str] | None:
+    """The date a document is signed with (成文日期): a line that is a full date alone among its last lines.
+
+    Read from the end, over the 抄送/印发 lines that may follow it and up to the first line of
+    running text; a date at day precision only (二〇二三年五月六日, 2023年5月6日), so a year or a
+    month at the foot of a text is never taken for it. Returns the line's span and the ISO date.
+    """
+    end, seen = len(text.rstrip()), 0
+    while end > 0 and seen < CLOSING_LINES:
+        start = text.rfind("\n", 0, end) + 1
+        stripped = text[start:end].strip()
+        if stripped:
+            seen += 1
+            bare = stripped.strip("（）() ")
+            dates = find_dates(bare) if len(bare) <= 24 else []
+            if dates and dates[0].start == 0 and dates[0].end == len(bare):
+                at = start + text[start:end].index(stripped)
+                return at, at + len(stripped), dates[0].iso
+            if _is_body(stripped, MAX_HEADING_LEN) and not _AFTER_SIGNATURE.search(stripped):
+                return None  # the body: no signed date below it
+        end = start - 1
+    return None
 
 
 _COLUMN_TAG = re.compile(r"^\s*[【\[]([^】\]]{1,20})[】\]]\s*(?=\S)")
@@ -1354,7 +1400,7 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     for line in front:
         m = _REPORTER.match(line.text)
         if m and re.search("记者|通讯员|实习生|作者", line.text):
-            if m.group("outlet"):
+            if m.group("outlet") and m.group("outlet") not in _SELF_OUTLETS:  # 本报记者: "this paper" names none
                 ctx.setdefault("source", m.group("outlet"))
             names = re.sub(r"\s+", "", m.group("names"))
             names = re.sub(r"(?<=.)(特约记者|实习记者|记者|通讯员|实习生|作者)", r"；\1", names)

@@ -13,11 +13,13 @@ problems row. A metadata column named like a core column (``source``, ``path`` �
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from . import io
+from .clean import signed_date, to_simplified
 from .dates import parse_date, parse_dates, unparseable
 
 log = logging.getLogger(__name__)
@@ -193,7 +195,11 @@ def merge_metadata(docs: pd.DataFrame, meta: pd.DataFrame | None, found: list[di
 
 
 def _override(docs: pd.DataFrame, meta: pd.DataFrame, meta_col: str, col: str, found: list[dict]) -> None:
-    """Metadata column ``meta_col`` over the documents' ``col``: a problems row where both have a value and they disagree."""
+    """Metadata column ``meta_col`` over the documents' ``col``: a problems row where both have a value and they disagree.
+
+    A text dated only by the date it is signed with (:func:`corpus.clean.signed_date`) does not disagree with a
+    metadata date: a page or a table gives the date of publication, often days after the signing.
+    """
     written = meta[DATE_ORIGINAL] if col == "date" and DATE_ORIGINAL in meta.columns else None
     for i, doc_id in enumerate(docs["doc_id"]):
         value = meta[meta_col].get(doc_id)
@@ -204,13 +210,28 @@ def _override(docs: pd.DataFrame, meta: pd.DataFrame, meta_col: str, col: str, f
             if value is None:  # not a date: corpus_metadata listed it
                 continue
         extracted = docs.at[docs.index[i], col]
-        if extracted is not None and not pd.isna(extracted) and not _agrees(str(value), str(extracted), dates=col == "date"):
+        if col == "title" and isinstance(extracted, str) and value != extracted and to_simplified(str(value)) == extracted:
+            continue  # the page's title in the script the text was converted from: the text's (converted) one stands
+        if col == "author" and isinstance(extracted, str) and _ROLES.sub("", extracted) == _ROLES.sub("", str(value)):
+            extracted = value  # 记者 王明 and 王明 name the same author
+        if extracted is not None and not pd.isna(extracted) and not _agrees(str(value), str(extracted), dates=col == "date") \
+                and not (col == "date" and "text" in docs and _signed_on(docs.at[docs.index[i], "text"], str(extracted))):
             as_written = written.get(doc_id) if written is not None else None
             note = f" (written {as_written!r})" if as_written is not None and as_written != value else ""
             found.append({"path": "metadata", "doc_id": doc_id, "problem": DISAGREES,
                           "detail": f"metadata {meta_col}={value!r}{note}, text says {col}={extracted!r}"})  # fmt: skip
         if col == meta_col:
             docs.at[docs.index[i], col] = value
+
+
+# The roles a byline writes before its names (记者 王明；通讯员 李红), and the separators between them.
+_ROLES = re.compile(r"(?:特约|实习)?(?:记者|通讯员|实习生|作者)|[\s；;、,，]")
+
+
+def _signed_on(text: object, date: str) -> bool:
+    """Whether a text's date is the one it is signed with at its foot: a page or a table dates its publication, no disagreement."""
+    signed = signed_date(text) if isinstance(text, str) else None
+    return signed is not None and signed[2] == date
 
 
 def _text_dates(docs: pd.DataFrame, found: list[dict]) -> pd.Series:

@@ -21,8 +21,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from .decode import ReadError
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 #: Suffixes (lower case) of files this module extracts text from.
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
@@ -50,6 +54,8 @@ class Extracted:
     metadata: dict[str, str] = field(default_factory=dict)
     #: The extractor and its version, as the audit records it (``trafilatura 2.3.1``).
     extractor: str = ""
+    #: What is amiss in the text given (pages without text, glyphs without a character), for the audit to flag.
+    notes: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -90,12 +96,17 @@ def declared_charset(data: bytes) -> str | None:
 def extract_html(page: str) -> Extracted:
     """The main text of a web page (trafilatura), with its title as the first line, and its metadata.
 
-    The title opens the text, as in a plain-text scrape, so that cleaning treats both alike.
-    Tables are left out of the main text (``include_tables=False``): Chinese portals lay whole
-    pages out in tables, and with tables in, the navigation comes back. ``date`` is the one the
-    page's markup declares (htmldate without its free-text search, which reads 2021年11月8日
-    as 2021-01-01), else a labelled date in the page's text (发布时间：2021年11月8日), parsed by
-    :func:`corpus.dates.parse_date`. Raises :class:`ExtractError` for a page with no main content.
+    The title opens the text, as in a plain-text scrape, so that cleaning treats both alike; so
+    does the page's line of labelled fields (来源：… 作者：…) where trafilatura left it out, for
+    cleaning to take source, author and editor from. What a browser does not show (``hidden``,
+    ``display:none``, ``visibility:hidden``) is left out. Tables are left out of the main text
+    (``include_tables=False``): Chinese portals lay whole pages out in tables, and with tables in,
+    the navigation comes back. ``date`` is the one the page's markup declares (htmldate without its
+    free-text search, which reads 2021年11月8日 as 2021-01-01), else a labelled date in the page's
+    text (发布时间：2021年11月8日), else one in the page's own address (.../202305/t20230517_1.html),
+    parsed by :func:`corpus.dates.parse_date`; ``author`` is trafilatura's, else the page's
+    ``<meta name="author">`` (trafilatura drops Chinese names). Raises :class:`ExtractError` for
+    a page with no main content, or one that says it is an error or deleted page (:func:`error_page_phrase`).
 
     >>> page = ("<html><head><title>关于加强基层治理的通知_政务公开_某县政府网</title></head><body>"
     ...         "<div class='nav'><a href='/'>首页</a> <a href='/news'>新闻</a></div>"
@@ -108,20 +119,67 @@ def extract_html(page: str) -> Extracted:
     import trafilatura
 
     try:
-        found = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=False,
-                                            date_extraction_params={"original_date": True, "extensive_search": False})  # fmt: skip
+        tree = visible_tree(page)
+        found = None if tree is None else trafilatura.bare_extraction(
+            tree, with_metadata=True, include_comments=False, include_tables=False,
+            date_extraction_params={"original_date": True, "extensive_search": False})  # fmt: skip
     except (ValueError, TypeError, RecursionError, AttributeError, IndexError, KeyError) as exc:  # a page lxml or trafilatura cannot take
         raise ExtractError("unreadable page", f"trafilatura could not read the page ({type(exc).__name__}: {exc})") from None
-    if found is None or not (found.text or "").strip():
+    if tree is None or found is None or not (found.text or "").strip():
         raise ExtractError("no main text", "trafilatura found no main content in the page (a list page, a frame set or an empty page?)")
     text = found.text.strip()
-    visible = visible_lines(page)
+    visible = visible_lines(tree)
     title = page_title(found.title or "", visible)
+    phrase = error_page_phrase(f"{title}\n{text}")
+    if phrase:
+        raise ExtractError("error page", f"the page says “{phrase}” and holds little else: an error or deleted-item page "
+                                         "saved in place of an article (fetch it again, or leave it out)")  # fmt: skip
+    fields = fields_line(visible, text)
+    if fields:
+        text = f"{fields}\n{text}"
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
-    date = found.date or labelled_date(visible)
-    metadata = {"title": title, "date": date, "author": found.author, "site": found.sitename, "url": found.url}
+    date = found.date or labelled_date(visible) or address_date(tree, found.url)
+    metadata = {"title": title, "date": date, "author": found.author or meta_content(tree, "author"),
+                "site": found.sitename, "url": found.url}  # fmt: skip
     return Extracted(text, {k: v.strip() for k, v in metadata.items() if v and v.strip()}, extractor_name("trafilatura"))
+
+
+def visible_tree(page: str) -> HtmlElement | None:
+    """A page parsed as trafilatura parses it (``lxml.html``), without the elements a browser does not show; None if it is no page.
+
+    Hidden share blurbs, mobile notices and keyword blocks (``hidden``, ``display:none``,
+    ``visibility:hidden`` inline) are common on Chinese portals and WeChat pages, and trafilatura keeps them.
+
+    >>> tree = visible_tree("<html><body><div style='DISPLAY: none'>扫码关注</div><p hidden>手机版</p><p>正文</p></body></html>")
+    >>> tree.text_content()
+    '正文'
+    """
+    from trafilatura import load_html
+
+    tree = load_html(page)
+    if tree is not None:
+        for el in tree.xpath("//*[@hidden or @style]"):
+            if _hidden(el) and el.getparent() is not None:  # the root stays: a page hidden whole has no main text
+                el.drop_tree()
+    return tree
+
+
+#: An inline style that hides an element.
+_HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I)
+
+
+def _hidden(el: HtmlElement) -> bool:
+    """Whether an element is hidden by its ``hidden`` attribute or its inline style."""
+    return el.get("hidden") is not None or bool(_HIDING_STYLE.search(el.get("style") or ""))
+
+
+def meta_content(tree: HtmlElement, name: str) -> str | None:
+    """The content of a page's ``<meta name=…>`` (the name in any case: gov sites write ``Author``), None where absent or empty."""
+    for meta in tree.iter("meta"):
+        if (meta.get("name") or "").strip().lower() == name.lower() and (meta.get("content") or "").strip():
+            return meta.get("content").strip()
+    return None
 
 
 #: What separates an article's title from the column and site names in a page's <title>.
@@ -132,27 +190,27 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:--|——|_|\||｜|-|—|·)\s*")
 _BLOCKS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "td", "th", "li", "dt", "dd", "span", "font", "strong", "b", "center"])
 
 
-def visible_lines(page: str, longest: int = 300) -> list[str]:
-    """The short texts a page shows as blocks of their own (headings, cells, paragraphs), scripts and styles left out.
+def visible_lines(page: str | HtmlElement, longest: int = 300) -> list[str]:
+    """The short texts a page shows as blocks of their own (headings, cells, paragraphs), scripts, styles and hidden elements left out.
+
+    ``page``: the page's text, or its tree from :func:`visible_tree`.
 
     >>> visible_lines("<html><body><script>var a;</script><td>首页</td><h1> 关于加强 基层治理的通知 </h1></body></html>")
     ['首页', '关于加强 基层治理的通知']
     """
-    import lxml.etree
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(page)
-    except (lxml.etree.ParserError, ValueError):
+    root = visible_tree(page) if isinstance(page, str) else page
+    if root is None:
         return []
-    for bad in root.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
     lines = []
     for el in root.iter(*_BLOCKS):
-        text = " ".join(el.text_content().split())
+        text = " ".join("".join(el.xpath(_SHOWN_TEXT)).split())
         if text and len(text) <= longest:
             lines.append(text)
     return lines
+
+
+#: The text nodes inside an element that a browser shows as text (not those of scripts and styles).
+_SHOWN_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 
 
 def page_title(title: str, visible: list[str]) -> str:
@@ -172,7 +230,9 @@ def page_title(title: str, visible: list[str]) -> str:
     return title
 
 
-_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|发表时间|时间|日期)\s*[:：]\s*([0-9０-９]{4}[^\n]{0,16})")
+#: A field label opens a line or follows a space or a bracket: 当前日期 (a top bar's today) and 资金来源 are no labels.
+_LABEL_START = r"(?:^|(?<=[\s|｜丨】\]]))"
+_LABELLED_DATE = re.compile(_LABEL_START + r"(?:发布时间|发布日期|发文日期|成文日期|发表时间|时间|日期)\s*[:：]\s*([0-9０-９]{4}[^\n]{0,16})", re.M)
 
 
 def labelled_date(visible: list[str]) -> str | None:
@@ -180,6 +240,8 @@ def labelled_date(visible: list[str]) -> str | None:
 
     >>> labelled_date(["首页", "发布时间：2021年11月8日　来源：县政府办"]), labelled_date(["正文"]) is None
     ('2021-11-08', True)
+    >>> labelled_date(["当前日期：2024年06月01日 星期六", "发布时间：2021-03-02"])
+    '2021-03-02'
     """
     from .dates import parse_date
 
@@ -189,6 +251,94 @@ def labelled_date(visible: list[str]) -> str | None:
         if parsed:
             return parsed
     return None
+
+
+#: A source or author label with its value's first character: what marks a page's line of labelled fields.
+_FIELD_LABEL = re.compile(_LABEL_START + r"(?:文章来源|信息来源|稿件来源|来源|作者)\s*[:：]\s*[^\s【\[|｜]")
+#: A line of labelled fields is short; a longer block holds more than that line.
+FIELDS_LINE_MAX = 120
+#: Where a line of labelled fields ends: at the counters and widgets after it (浏览次数：386, 【字体：大 中 小】).
+_FIELDS_END = re.compile(r"\s*(?:浏览次数|浏览量|点击数|点击量|点击率|阅读量|阅读数|阅读次数|访问量|访问次数|字号|字体|【|\[)")
+
+
+def fields_line(visible: list[str], text: str) -> str | None:
+    """The line of labelled fields a page shows (发布时间：… 来源：… 作者：…) where the extracted text lacks it, else None.
+
+    trafilatura usually leaves this line out of the main text; put back in front of the text,
+    it is read by cleaning's header step, as in a plain-text scrape. Of the blocks that hold a
+    source or author label, the shortest (the innermost) is the line, up to the counters and
+    widgets after the fields (:data:`_FIELDS_END`).
+
+    >>> fields_line(["首页", "发布时间：2021-03-02 来源：区委组织部 浏览次数：386", "正文……"], "正文……")
+    '发布时间：2021-03-02 来源：区委组织部'
+    >>> fields_line(["来源：区委组织部"], "来源：区委组织部\\n正文……") is None, fields_line(["资金来源：财政拨款"], "正文") is None
+    (True, True)
+    """
+    lines = [line for line in visible if len(line) <= FIELDS_LINE_MAX and _FIELD_LABEL.search(line)]
+    if not lines:
+        return None
+    line = min(lines, key=len)
+    label = _FIELD_LABEL.search(line)
+    end = _FIELDS_END.search(line, label.end())
+    line = line[: end.start()] if end else line
+    kept = "".join(line[label.start() :].split())[:12]  # the label and its value: trafilatura may have kept them on lines of their own
+    return None if kept in "".join(text.split()) else line
+
+
+#: Phrases of the pages a site serves for an address with no article (not found, deleted, expired).
+_ERROR_PAGE = re.compile(r"404\s*not\s*found|not\s*found\s*\(?404|(?:页面|网页)(?:不存在|未找到|找不到|已失效|已删除)|"
+                         r"找不到(?:该|此|您要访问的|您访问的)?(?:页面|网页)|已经?被删除|(?:文章|稿件)不存在|链接已失效", re.I)  # fmt: skip
+#: Pages with more characters of Chinese text than this are articles, whatever phrase they hold.
+ERROR_PAGE_MAX_CHARS = 200
+
+
+def error_page_phrase(text: str) -> str | None:
+    """The phrase that marks a page's text as an error or deleted-item page (页面不存在, 已被删除 …), None if it is none.
+
+    Only a short text counts (at most :data:`ERROR_PAGE_MAX_CHARS` Chinese characters): an
+    article that mentions such a phrase is still an article.
+
+    >>> error_page_phrase("提示信息\\n对不起，您要查看的信息已被删除或不存在！\\n返回首页")
+    '已被删除'
+    >>> error_page_phrase("关于清理过期网页的通知\\n经核查，部分栏目页面不存在或已失效，" + "请各单位认真整改落实。" * 20) is None
+    True
+    """
+    m = _ERROR_PAGE.search(text)
+    return m.group() if m and len(_CJK_CHAR.findall(text)) <= ERROR_PAGE_MAX_CHARS else None
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Dates in the paths content systems give articles: /202305/t20230517_123.html, /2023-05/17/, /20230517/, /2023/05/17/.
+_URL_DATE = re.compile(r"/(?:\d{6}/)?t(\d{4})(\d{2})(\d{2})_|/(\d{4})-(\d{2})/(\d{2})/|/(\d{4})(\d{2})(\d{2})/|/(\d{4})/(\d{2})/(\d{2})/")
+#: The first year a date in an address may have (official sites date from after 1949).
+URL_DATE_FIRST_YEAR = 1949
+
+
+def url_date(url: str | None) -> str | None:
+    """The date in a page's address as ISO: a full, possible date from 1949 to next year, else None.
+
+    >>> url_date("http://www.example.gov.cn/zwgk/202305/t20230517_4412345.html"), url_date("http://example.cn/2023-05/17/c_1.htm")
+    ('2023-05-17', '2023-05-17')
+    >>> url_date("http://example.cn/20231345/a.html") is None, url_date("http://example.cn/202305/list.html") is None
+    (True, True)
+    """
+    import datetime
+
+    for m in _URL_DATE.finditer(url or ""):
+        year, month, day = (int(g) for g in m.groups() if g is not None)
+        if not URL_DATE_FIRST_YEAR <= year <= datetime.date.today().year + 1:
+            continue
+        try:
+            return datetime.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def address_date(tree: HtmlElement, url: str | None) -> str | None:
+    """The date in a page's own address (:func:`url_date`): ``url`` (trafilatura's, from the canonical link), else ``og:url``."""
+    og = [m.get("content") for m in tree.iter("meta") if m.get("property") == "og:url"]
+    return next((date for date in map(url_date, [url, *og]) if date), None)
 
 
 def looks_like_html(text: str) -> bool:
@@ -207,8 +357,12 @@ def looks_like_html(text: str) -> bool:
 def extract_pdf(data: bytes) -> Extracted:
     """The text layer of a PDF (pdfplumber), pages separated by a form feed (``\\f``); ``pages`` as metadata.
 
-    Raises :class:`ExtractError` for a PDF with no text layer (a scan: OCR it first), an
-    encrypted one, or bytes that are not a readable PDF.
+    Raises :class:`ExtractError` for a PDF with no text layer (a scan: OCR it first; a page
+    number alone is no text, as a scanner's page-numbering stamp gives), an encrypted one, or
+    bytes that are not a readable PDF. Where only some pages have no text (scanned pages in a
+    text PDF), or some glyphs have no character (``(cid:N)`` placeholders: a heading font
+    without a map to Unicode), the text is kept and ``notes`` and the metadata
+    (``pages_without_text``: "2, 5"; ``unmapped_glyphs``: their number) say so.
     """
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -229,8 +383,9 @@ def extract_pdf(data: bytes) -> Extracted:
         raise ExtractError("unreadable pdf", f"not a readable PDF ({type(exc).__name__}: {exc})") from None
     if not pages:
         raise ExtractError("no pages", "the PDF has no pages, or a page tree that cannot be followed; open it and save a copy")
-    if not any(pages):
-        raise ExtractError("no text layer", f"a PDF of {len(pages)} page(s) with no text layer (a scan?): "
+    empty = [n for n, page in enumerate(pages, 1) if not page or _PAGE_NUMBER.fullmatch(page)]
+    if len(empty) == len(pages):
+        raise ExtractError("no text layer", f"a PDF of {len(pages)} page(s) with no text layer (a scan?), a page number at most: "
                                             "run OCR on it first (e.g. ocrmypdf -l chi_sim), then load the result")  # fmt: skip
     text = "\f".join(pages)
     unmapped = len(_CID.findall(text))
@@ -238,11 +393,23 @@ def extract_pdf(data: bytes) -> Extracted:
         raise ExtractError("unmapped font", f"{unmapped} of the text layer's characters are (cid:N) placeholders: its fonts "
                                             "give no map to Unicode, so the text cannot be read from it; run OCR on it first "
                                             "(e.g. ocrmypdf --force-ocr -l chi_sim), then load the result")  # fmt: skip
-    return Extracted(text, {"pages": str(len(pages))}, extractor_name("pdfplumber"))
+    metadata, notes = {"pages": str(len(pages))}, []
+    if empty:
+        metadata["pages_without_text"] = ", ".join(map(str, empty))
+        notes.append(f"no text on page(s) {metadata['pages_without_text']} of {len(pages)} (scanned pages?): "
+                     "their content is missing; run OCR on the file (e.g. ocrmypdf -l chi_sim) to read them")  # fmt: skip
+    if unmapped:
+        on = ", ".join(str(n) for n, page in enumerate(pages, 1) if _CID.search(page))
+        metadata["unmapped_glyphs"] = str(unmapped)
+        notes.append(f"{unmapped} glyph(s) on page(s) {on} are (cid:N) placeholders: their font gives no map to Unicode, "
+                     "so those words (often the title and headings) are unreadable; run OCR on the file to read them")  # fmt: skip
+    return Extracted(text, metadata, extractor_name("pdfplumber"), tuple(notes))
 
 
 #: pdfminer's stand-in for a glyph its font maps to no character.
 _CID = re.compile(r"\(cid:\d+\)")
+#: A page that holds a page number and nothing else: 3, - 3 -, — 3 —, 第3页 共5页, 3/5.
+_PAGE_NUMBER = re.compile(r"[\s\-—–－─·•]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*(?:[/／]|共)\s*[0-9０-９]{1,4}\s*页?)?[\s\-—–－─·•]*")
 
 
 def _caused_by(exc: BaseException, cls: type) -> bool:
@@ -267,9 +434,9 @@ def extract_docx(data: bytes) -> Extracted:
     """The text of a Word file (python-docx): one line per paragraph, one per table row (cells tab-separated), in order.
 
     A paragraph's text is that of all its runs, wherever they sit: hyperlinks, tracked insertions
-    (deletions are left out), content controls, fields. Content controls and custom XML around
-    whole paragraphs or tables are read through, and a table inside a cell gives its rows inside
-    that cell's text. Raises :class:`ExtractError` for bytes that are not a Word (OOXML) document.
+    (deletions and hidden text are left out), content controls, fields. Content controls and
+    custom XML around whole paragraphs or tables are read through, and a table inside a cell
+    gives its rows inside that cell's text. Raises :class:`ExtractError` for bytes that are not a Word (OOXML) document.
     """
     import docx
 
@@ -308,8 +475,14 @@ def _docx_lines(container) -> list[str]:
 
 
 def _docx_paragraph(p) -> str:
-    """A paragraph's text: every run whose paragraph it is (a text box's runs belong to the box's own paragraphs)."""
-    return "".join(r.text for r in p.iter(f"{_W}r") if next(r.iterancestors(f"{_W}p"), None) is p)
+    """A paragraph's text: every shown run whose paragraph it is (a text box's runs belong to the box's own paragraphs)."""
+    return "".join(r.text for r in p.iter(f"{_W}r") if next(r.iterancestors(f"{_W}p"), None) is p and not _vanished(r))
+
+
+def _vanished(run) -> bool:
+    """Whether a run is hidden text (``w:rPr/w:vanish``): Word neither shows nor prints it, and drafts keep notes in it."""
+    vanish = run.find(f"{_W}rPr/{_W}vanish")
+    return vanish is not None and vanish.get(f"{_W}val", "true").lower() not in ("0", "false", "off")
 
 
 def _unique_cells(cells) -> list[str]:

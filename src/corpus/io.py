@@ -191,9 +191,11 @@ def read_file(path: Path, *, doc_id: str | None = None, cache_dir: Path | None =
     """One file as documents: a plain text, a record dump, a web page, a PDF, a Word file or a table.
 
     The format is the suffix's, except that a dump of ``<doc>`` records and a web page are
-    recognised by their content in any text file. ``doc_id`` is the file name without its
-    suffix (:func:`file_ids`; for a dump: ``<name>_<record number>``); ``sha256`` is of the file's bytes (a table
-    row's: of its text). A file that cannot be read becomes a problems row, never an exception.
+    recognised by their content in any text file, a .pdf or .docx whose bytes are not of that
+    format among them (a web page is read, flagged; plain text is a problem: the wrong suffix).
+    ``doc_id`` is the file name without its suffix (:func:`file_ids`; for a dump:
+    ``<name>_<record number>``); ``sha256`` is of the file's bytes (a table row's: of its text).
+    A file that cannot be read becomes a problems row, never an exception.
     """
     doc_id = doc_id if doc_id is not None else safe_name(path.stem)[0]
     renamed = safe_name(path.name)[1]
@@ -215,17 +217,27 @@ def read_file(path: Path, *, doc_id: str | None = None, cache_dir: Path | None =
         found.problems.append(_problem(where, doc_id, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}"))
         return found
     sha = sha256_bytes(data)
+    misnamed = suffix in extract.PDF_SUFFIXES + extract.DOCX_SUFFIXES and not _is_container(data, suffix)
     try:
-        if suffix in extract.PDF_SUFFIXES + extract.DOCX_SUFFIXES:
+        if suffix in extract.PDF_SUFFIXES + extract.DOCX_SUFFIXES and not misnamed:
             got = _extracted(data, sha, suffix, cache_dir)
-            found.docs.append(_row(doc_id, where, sha, got.text, None, [_extractor_note(got)]))
+            found.docs.append(_row(doc_id, where, sha, got.text, None, _extraction_notes(got)))
             found.metadata.append({"doc_id": doc_id, **got.metadata})
             return found
-        decoded = decode_html(data) if suffix in extract.HTML_SUFFIXES else decode_bytes(data)
+        decoded = decode_html(data) if suffix in extract.HTML_SUFFIXES or misnamed else decode_bytes(data)
     except ReadError as exc:
+        if misnamed and exc.problem != "empty":
+            exc = ReadError(f"unreadable {suffix[1:]}", f"not a {_FORMATS[suffix]}, nor text ({exc.problem}: {exc.detail})")
         found.problems.append(_problem(where, doc_id, exc.problem, exc.detail))
         return found
     notes = read_notes(decoded)
+    if misnamed and not extract.looks_like_html(decoded.text):
+        found.problems.append(_problem(where, doc_id, "wrong suffix", f"a {suffix} file that holds plain text, not a "
+                                       f"{_FORMATS[suffix]} (a failed download?): rename it .txt to load it"))  # fmt: skip
+        return found
+    if misnamed:
+        notes.append(("flagged", 0, 0, "", "", f"a {suffix} file that holds a web page, not a {_FORMATS[suffix]} (a download "
+                                               "that saved a page in place of the file?): read as a web page"))  # fmt: skip
     if extract.looks_like_records(decoded.text):
         return _read_records(decoded, doc_id, where, sha, notes, found)
     if suffix in extract.HTML_SUFFIXES and not _MARKUP.search(decoded.text, 0, 1 << 20):  # a text file named as a page
@@ -236,7 +248,7 @@ def read_file(path: Path, *, doc_id: str | None = None, cache_dir: Path | None =
         except extract.ExtractError as exc:
             found.problems.append(_problem(where, doc_id, exc.problem, exc.detail))
             return found
-        found.docs.append(_row(doc_id, where, sha, got.text, decoded.encoding, [*notes, _extractor_note(got)]))
+        found.docs.append(_row(doc_id, where, sha, got.text, decoded.encoding, [*notes, *_extraction_notes(got)]))
         found.metadata.append({"doc_id": doc_id, **got.metadata})
         return found
     found.docs.append(_row(doc_id, where, sha, decoded.text, decoded.encoding, notes))
@@ -302,8 +314,19 @@ def read_notes(decoded: Decoded) -> list[tuple]:
     return notes
 
 
-def _extractor_note(got: extract.Extracted) -> tuple:
-    return ("extracted", 0, len(got.text), "", "", f"text extracted by {got.extractor}")
+def _extraction_notes(got: extract.Extracted) -> list[tuple]:
+    """Audit notes of extraction: the extractor, and a flag for each thing it found amiss (pages without text …)."""
+    return [("extracted", 0, len(got.text), "", "", f"text extracted by {got.extractor}"),
+            *(("flagged", 0, 0, "", "", note) for note in got.notes)]  # fmt: skip
+
+
+#: What a suffix of an extracted binary format promises, as a problems row names it.
+_FORMATS = {".pdf": "PDF", ".docx": "Word document"}
+
+
+def _is_container(data: bytes, suffix: str) -> bool:
+    """Whether a file's bytes are of the format its suffix names: a PDF has ``%PDF`` in its first KB, a .docx is a zip."""
+    return b"%PDF" in data[:1024] if suffix in extract.PDF_SUFFIXES else data.startswith(b"PK")
 
 
 def _extracted(content: bytes | str, sha: str, suffix: str, cache_dir: Path | None) -> extract.Extracted:
@@ -317,11 +340,11 @@ def _extracted(content: bytes | str, sha: str, suffix: str, cache_dir: Path | No
         hit = store.read(folder, key)
         if hit is not None and len(hit) == 1:
             row = hit.iloc[0]
-            return extract.Extracted(row["text"], json.loads(row["metadata"]), row["extractor"])
+            return extract.Extracted(row["text"], json.loads(row["metadata"]), row["extractor"], tuple(json.loads(row["notes"])))
     got = extractor(content)
     if folder is not None:
         store.keep(folder, key, pd.DataFrame({"text": [got.text], "metadata": [json.dumps(got.metadata, ensure_ascii=False)],
-                                              "extractor": [got.extractor]}))  # fmt: skip
+                                              "extractor": [got.extractor], "notes": [json.dumps(got.notes, ensure_ascii=False)]}))  # fmt: skip
     return got
 
 

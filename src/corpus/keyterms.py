@@ -156,18 +156,30 @@ def keyness(
 
 
 def each_text_once(groups: pd.Series, duplicate_of: pd.Series) -> pd.Series:
-    """``groups`` (doc_id → group) with every document that repeats an earlier one made missing: in neither group.
+    """``groups`` (doc_id → group) with every document that repeats another in the groups made missing: in neither group.
 
     A test whose unit is the document takes its documents as independent; a text posted twice
     (``duplicate_of``, the loader's: the same text, or one whose 5-character shingles it shares at
     Jaccard ≥ 0.85) would count twice and can make a term look consistent across documents when
-    one text carries it. The first of each set of copies stays.
+    one text carries it. Of each set of copies the first that has a group stays: a copy whose
+    original is in no group (undated, say) is that text's one document in the test.
 
     >>> each_text_once(pd.Series({"a": "x", "b": "x", "c": "y"}), pd.Series({"a": None, "b": "a", "c": None})).tolist()
     ['x', nan, 'y']
+    >>> each_text_once(pd.Series({"a": None, "b": "x", "c": "y"}), pd.Series({"a": None, "b": "a", "c": "a"})).tolist()
+    [nan, 'x', nan]
     """
-    copies = duplicate_of.index[duplicate_of.notna()]
-    return groups.where(~groups.index.isin(copies))
+    original = {str(d): str(o) for d, o in duplicate_of.dropna().items()}
+    def root(doc: str) -> str:
+        seen = {doc}
+        while doc in original and original[doc] not in seen:  # a copy of a copy leads to the first text
+            doc = original[doc]
+            seen.add(doc)
+        return doc
+
+    grouped = groups.dropna()
+    roots = pd.Series([root(str(d)) for d in grouped.index], index=grouped.index)
+    return groups.where(groups.index.isin(roots.index[~roots.duplicated()]))
 
 
 def keyness_table(
