@@ -481,7 +481,7 @@ _SWITCH_DRAFT = (
     "平安日报记者 王晓东 通讯员 刘建国\r\n"
     "B\r\n强化队伍建设\r\n"
     "２０２４年以来,\u200b区公安局积极探索「党建 警务」基层治理新模式,深化基层治理,保卫居民安全,不断提升居民安全感和满意度,取得明显成效。\r\n"
-    "一是压实责任。层层签订责任书。二是细化措施。制定工作方案。\r\n"
+    "一是压实责任。层层签订责任书。二是细化措施。制定工作\r\n- 1 -\f方案。\r\n"
     "习近平总书记强调：“\r\n公安机关要坚持人民至上。\r\n”\r\n"
     "▲民警走访辖区群众\r\n"
     "![](https://img.example.cn/a.jpg)\r\n"
@@ -493,6 +493,7 @@ SWITCH_RAW = clean._converter("s2t").convert(_SWITCH_DRAFT).replace("海門區",
 
 #: For each step: a test of its artifact on the text cleaned without it (True: artifact still there).
 ARTIFACT_KEPT = {
+    "page_furniture": lambda r: "- 1 -" in r.text,
     "unicode": lambda r: "\u200b" in r.text,
     "script": lambda r: "黨" in r.text or "區" in r.text,
     "variants": lambda r: "衞" in r.text,
@@ -836,7 +837,7 @@ def test_header_values_stop_at_the_pages_counters_and_keep_paired_title_marks():
 def test_a_red_head_and_a_document_number_are_left_in_the_text_and_the_title_is_the_titles():
     raw = "某某省人民政府办公厅文件\n某政办发〔2023〕12号\n某某省人民政府办公厅关于加强基层应急\n管理能力建设的意见\n各市人民政府：\n" + _BODY
     result = clean_text(raw)
-    assert result.fields["title"] == "某某省人民政府办公厅关于加强基层应急 管理能力建设的意见"
+    assert result.fields["title"] == "某某省人民政府办公厅关于加强基层应急管理能力建设的意见"
     assert result.text.startswith("某某省人民政府办公厅文件\n某政办发〔2023〕12号\n各市人民政府：")
 
 
@@ -871,3 +872,29 @@ def test_the_date_a_document_is_signed_with_is_its_date_and_stays_in_its_text(cl
 def test_a_date_in_the_header_wins_over_the_signed_one():
     result = clean_text(f"某项工作取得进展\n来源：某报 2020-01-02\n{_BODY}\n2016年4月3日")
     assert result.fields["date"] == "2020-01-02"
+
+
+# --------------------------------------------------------------------------- page furniture (invented pages)
+
+_PAGE = "各地要加强汛期值班值守，严格执行领导带班和24小时值班制度，确保信息畅通。"
+
+
+def test_page_numbers_and_running_heads_go_and_a_sentence_the_page_cut_joins_again():
+    pages = [f"某防指〔2023〕3号\n{_PAGE}\n{_PAGE}加强巡\n— {n} —" if n < 4 else f"某防指〔2023〕3号\n查防守，确保安全度汛。\n— {n} —"
+             for n in range(1, 5)]
+    result = clean_text("\f".join(pages))
+    assert "— " not in result.text and "某防指" not in result.text and "巡查防守" in result.text
+    notes = [e.note for step, e in result.edits if step == "page_furniture"]
+    assert notes.count("page number") == 4 and notes.count("running head or foot") == 4
+
+
+def test_a_bare_number_goes_only_where_it_counts_the_pages():
+    counted = "\f".join(f"{_PAGE}\n{n}" for n in range(7, 10))
+    assert clean_text(counted).text == "\n".join([_PAGE] * 3)  # repeated body lines end as sentences: never running heads
+    once = f"{_PAGE}\n12\f{_PAGE}"  # one number at one page's foot: a value, not a page number
+    assert "12" in clean_text(once).text
+
+
+def test_a_text_without_form_feeds_keeps_its_numbers_and_repeated_lines():
+    text = "\n".join([f"某防指〔2023〕3号\n{_PAGE}\n— 1 —"] * 3)
+    assert clean_text(text).text.count("— 1 —") == 3

@@ -527,3 +527,10 @@ def test_what_claims_measure_and_formulae_members_agree_with_the_hand_made_readi
     agree = sum(f.get(k) == v for k, v in members.items()) / len(members)
     print(f"measured: {exact:.3f} exact, {head:.3f} same head ({len(found)} claims); members: {agree:.3f} ({len(members)} formulae)")
     assert exact >= 0.8 and head >= 0.9 and agree >= 0.9
+
+
+def test_a_traditional_or_spaced_tifa_entry_is_tracked_as_the_cleaned_texts_write_it():
+    items = D.item_list(["楓橋經驗", "全面 從嚴 治黨", "*发展观"])
+    assert items["item"].tolist() == ["枫桥经验", "全面从严治党"]
+    kept = D.item_list(["楓橋經驗"], clean_config=corpus.CleanConfig(script=False, variants=False))
+    assert kept["item"].tolist() == ["楓橋經驗"]

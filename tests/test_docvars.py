@@ -222,3 +222,14 @@ def test_what_a_page_says_of_itself_and_what_its_text_says_agree_where_they_mean
     docs = loaded.docs.set_index("doc_id")
     assert docs.loc["trad", "title"] == "政府公布加强地区治理措施" and docs.loc["byline", "author"] == "王小明"
     assert docs.loc["signed", "date"] == "2023-04-12"
+
+
+def test_metadata_in_a_spreadsheet_is_refused_with_what_to_do_not_left_out_in_silence(tmp_path):
+    (tmp_path / "a.txt").write_text(_BODY, encoding="utf-8")
+    (tmp_path / "metadata.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(corpus.CorpusError, match=r"metadata\.xlsx is a spreadsheet, which is not read: save it as CSV"):
+        corpus.load_corpus(tmp_path, cache=False)
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "metadata.xlsx").rename(tmp_path / "sheets" / "meta.xlsx")
+    with pytest.raises(corpus.CorpusError, match="meta.xlsx is a spreadsheet"):
+        corpus.load_corpus(tmp_path, metadata=tmp_path / "sheets" / "meta.xlsx", cache=False)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import math
 import re
 from bisect import bisect_left, bisect_right
 import unicodedata
@@ -63,6 +64,7 @@ class Edit(NamedTuple):
 class CleanConfig:
     """One switch per cleaning step (all on by default) and the few settings they share."""
 
+    page_furniture: bool = True
     unicode: bool = True
     pinyin: bool = True
     mojibake: bool = True
@@ -92,7 +94,7 @@ class CleanConfig:
     #: Largest share of a document that a trailer (repost notice, licence) may take.
     max_trailer_share: float = 0.3
     #: Largest share of a document's Chinese text (its ideographs) that one removal step may take
-    #: (captions, markup, navigation, trailers, header lines, title, bylines, pinyin); above it the
+    #: (page furniture, captions, markup, navigation, trailers, header lines, title, bylines, pinyin); above it the
     #: step removes nothing and flags what it would have removed.
     max_removal_share: float = 0.5
 
@@ -1329,7 +1331,8 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         edits.append(_remove_line(rest[0], text, "title repeated"))
         rest = rest[1:]
     if rest and _is_title_continuation(rest[0].text):
-        title += " " + rest[0].text.strip()
+        second = rest[0].text.strip()
+        title += ("" if _DOCUMENT_TITLE.search(title + second) else " ") + second  # a 公文's title is one phrase, broken for layout
         edits.append(_remove_line(rest[0], text, f"title line: title={title}", "extracted"))
         rest = rest[1:]
     if rest and re.match(r"^\s*(?:——|--|—)", rest[0].text):
@@ -1345,6 +1348,8 @@ _DOCUMENT_HEAD = re.compile(rf"^\s*(?:[{CJK}\s]{{2,40}}文\s*件|[{CJK}]{{0,12}}
 _DOCUMENT_KIND = re.compile(r"^(?:公\s*告|通\s*告|通\s*知|通\s*报|决\s*定|命\s*令|公\s*报|批\s*复|意\s*见|决\s*议|纪\s*要|请\s*示|报\s*告|函)$")
 # A paragraph's first-line indent (two full-width spaces, GB/T 9704): with a comma, the line opens a paragraph, not a title.
 _INDENTED = re.compile(r"^(?:\u3000\u3000|\u3000? {2,4})(?=\S)")
+# The title of a 公文 (关于…的意见): one noun phrase, so its two lines join without a space (a headline's two clauses keep one).
+_DOCUMENT_TITLE = re.compile(r"关于.+的(?:通知|意见|实施意见|指导意见|决定|办法|规定|方案|报告|请示|批复|通报|公告|通告|函|纪要|决议|措施|若干措施|细则|规划|计划)$")
 # A line that is no part of a title: a breadcrumb (首页 > 通知公告), a document number.
 _NOT_TITLE = re.compile(r"[>＞»]|首页|当前位置|您的位置|[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
 
@@ -1657,8 +1662,79 @@ def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return sorted(edits, key=_EDIT_ORDER)
 
 
+# --------------------------------------------------------------------------- page furniture
+
+#: A line that is a page number and nothing else: 3, - 3 -, — 3 —, ·3·, 第3页, 第3页 共5页, 3/5.
+_PAGE_NUMBER_LINE = re.compile(r"[\s\-—–－─·•]*(?:第\s*)?(?P<n>[0-9０-９]{1,4})(?:\s*页)?(?:\s*(?:[/／]|[，,]?\s*共)\s*[0-9０-９]{1,4}\s*页?)?[\s\-—–－─·•]*")
+# What sets a page number off as one: a dash or a dot around it, 第…页, a slash or 共 before the count of pages.
+_PAGE_NUMBER_MARK = re.compile(r"[\-—–－─·•第页/／共]")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+#: How many lines at the top and at the foot of each page are read for page numbers and running heads.
+PAGE_EDGE_LINES = 2
+#: A line at a page's edge is a running head or foot where it repeats on at least this share of the pages (three at least).
+RUNNING_SHARE = 0.5
+#: The longest line that can be a running head or foot.
+RUNNING_MAX_CHARS = 30
+
+
+@_bounded
+def step_page_furniture(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
+    """Page numbers and running heads and feet of a paged text (pages split by form feeds, as PDFs give them).
+
+    At the top and the foot of each page (:data:`PAGE_EDGE_LINES` lines), a line is removed that
+    is a page number set off as one (— 3 —, -3-, ·3·, 第3页, 3/12), a bare number that counts the
+    pages along with another (3 on one page, 4 on the next), or a line of at most
+    :data:`RUNNING_MAX_CHARS` characters, not ending as a sentence or clause does, that repeats, numbers aside, at the edges of at least
+    :data:`RUNNING_SHARE` of three pages or more (a document number, an issuer's name). Each goes
+    with its line break, so a sentence the page cut joins again (the unicode step makes the form
+    feed a line break, broken_lines joins the halves). A text without form feeds is left alone.
+    """
+    if "\f" not in text:
+        return []
+    edges, offset = [], 0
+    for k, part in enumerate(text.split("\f")):
+        lines = [line for line in _lines(part) if line.text.strip()]
+        for line in dict.fromkeys([*lines[:PAGE_EDGE_LINES], *lines[-PAGE_EDGE_LINES:]]):
+            edges.append((k, line._replace(start=line.start + offset, end=line.end + offset, stop=line.stop + offset)))
+        offset += len(part) + 1
+    n_pages = text.count("\f") + 1
+    numbers = [_PAGE_NUMBER_LINE.fullmatch(line.text) for _, line in edges]
+    offsets = Counter(int(m["n"].translate(_ASCII_DIGITS)) - k for (k, _), m in zip(edges, numbers) if m)
+    shapes = [_running_shape(line.text) for _, line in edges]
+    pages_with = Counter(shape for _, shape in {(k, shape) for (k, _), shape in zip(edges, shapes) if shape})
+    running = max(3, math.ceil(RUNNING_SHARE * n_pages)) if n_pages >= 3 else None
+    spans = []
+    for (k, line), m, shape in zip(edges, numbers, shapes):
+        if m and (_PAGE_NUMBER_MARK.search(line.text) or offsets[int(m["n"].translate(_ASCII_DIGITS)) - k] >= 2):
+            note = "page number"
+        elif running and shape and shape != "#" and pages_with[shape] >= running:
+            note = "running head or foot"
+        else:
+            continue
+        at = line.start
+        if line.stop == line.end:  # a page's last line: the line break before it goes with it
+            at -= 2 if text[at - 2 : at] == "\r\n" else 1 if text[at - 1 : at] == "\n" else 0
+        spans.append((at, line.stop, note))
+    edits: list[Edit] = []
+    for at, to, note in sorted(spans):
+        if edits and at <= edits[-1].end:  # two lines at one edge of a page: one removal
+            last = edits.pop()
+            at, to, note = last.start, max(to, last.end), last.note
+        edits.append(Edit(at, to, text[at:to], "", "removed", note))
+    return edits
+
+
+def _running_shape(line: str) -> str | None:
+    """A line as a running head or foot repeats it: no spaces, each run of digits one mark (None: too long, blank or a sentence)."""
+    shape = re.sub(r"\s+", "", line)
+    if not 0 < len(shape) <= RUNNING_MAX_CHARS or shape[-1] in "。；！？，：;!?,:":
+        return None
+    return re.sub(r"[0-9０-９]+", "#", shape)
+
+
 #: The pipeline: (name, function, bulk). Bulk steps are summarised in one audit row per document.
 STEPS: list[tuple[str, StepFn, bool]] = [
+    ("page_furniture", step_page_furniture, False),
     ("unicode", step_unicode, True),
     ("pinyin", step_pinyin, False),
     ("mojibake", step_mojibake, False),

@@ -281,7 +281,7 @@ def _plan(dictionary: Dictionary, clean_config: CleanConfig) -> _Plan:
         if kind == "glob":
             globs.append((number, tuple(_like(_glob_form(p, clean_config)) for p in entry.split(" "))))
         else:
-            owners.setdefault(_text_form(entry, clean_config), []).append(number)
+            owners.setdefault(text_form(entry, clean_config), []).append(number)
     forms = sorted(owners)
     return _Plan(names, tuple(table["entry"]), pd.Index(names).get_indexer(table["category"]).astype(np.int64), tuple(globs),
                  _Finder(forms) if forms else None, np.cumsum([0] + [len(owners[f]) for f in forms]),
@@ -390,10 +390,10 @@ def _pair(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=4096)
-def _text_form(entry: str, clean_config: CleanConfig) -> str:
+def text_form(entry: str, clean_config: CleanConfig) -> str:
     """The entry as the cleaned texts write it: cleaned like them (script, widths, NFC), spaces kept only between Latin words.
 
-    >>> _text_form("全面 從嚴 治黨", CleanConfig()), _text_form("Belt and Road", CleanConfig())
+    >>> text_form("全面 從嚴 治黨", CleanConfig()), text_form("Belt and Road", CleanConfig())
     ('全面从严治党', 'Belt and Road')
     """
     parts = [clean_text(p, clean_config).text.strip() or to_simplified(p) for p in entry.split(" ")]

@@ -46,7 +46,8 @@ _DETAIL_COLUMN = r"^metadata (\S+?)="
 def metadata_file(path: Path, metadata: str | Path | None) -> Path | None:
     """The metadata file a corpus uses: the one given, else ``metadata.csv`` beside a folder's files, else None.
 
-    A file that was named but does not exist is an error; a missing default is not.
+    A file that was named but does not exist is an error; a missing default is not, but a
+    ``metadata.xlsx`` (or another spreadsheet) beside the files in its place is: it says to save it as CSV.
     """
     if metadata is not None:
         given = Path(metadata)
@@ -54,6 +55,10 @@ def metadata_file(path: Path, metadata: str | Path | None) -> Path | None:
             raise io.CorpusError(f"metadata file {given} does not exist")
         return given
     beside = path / "metadata.csv" if path.is_dir() else None
+    if beside is not None and not beside.is_file():
+        sheets = [p for p in sorted(path.glob("metadata.*")) if p.suffix.lower() in io.SPREADSHEET_SUFFIXES]
+        if sheets:  # metadata meant for the corpus that would be left out without a word
+            raise io.CorpusError(io.spreadsheet_message(sheets[0]))
     return beside if beside is not None and beside.is_file() else None
 
 

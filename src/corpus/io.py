@@ -619,8 +619,20 @@ def refuse_unread(problems: pd.DataFrame) -> None:
         raise CorpusError(f"{len(problems)} document(s) could not be loaded: {listing}")
 
 
+#: Spreadsheet formats a metadata file may come in, which are not read: the message says to save them as CSV.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".et", ".numbers")
+
+
+def spreadsheet_message(path: Path) -> str:
+    """What to do with metadata kept in a spreadsheet."""
+    return (f"metadata file {path} is a spreadsheet, which is not read: save it as CSV (UTF-8; in Excel "
+            "“CSV UTF-8 (逗号分隔)”) with a doc_id column, and pass that file or name it metadata.csv beside the documents")
+
+
 def read_metadata(path: Path) -> pd.DataFrame:
-    """Read a hand-coded metadata CSV keyed by ``doc_id``; malformed files raise CorpusError."""
+    """Read a hand-coded metadata CSV keyed by ``doc_id``; malformed files (and spreadsheets: save them as CSV) raise CorpusError."""
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        raise CorpusError(spreadsheet_message(path))
     try:
         text = decode_bytes(path.read_bytes()).text
     except DecodeError as exc:

@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..clean import CleanConfig
 from ..dates import parse_dates
+from ..dictionary import text_form
 from ..patterns import CJK, CN_NUMERAL_CHARS
 from .units import iter_paragraphs, paragraph_units
 
@@ -423,14 +425,17 @@ def _searchable_view(text: str) -> tuple[str, list[int], list[int], list[tuple[i
     return "".join(pieces).translate(_FULL_WIDTH), starts or [0], origins or [0], insertions
 
 
-def item_list(source: str | Path | Mapping[str, Iterable[str]] | Iterable[str], *, category: str | None = None) -> pd.DataFrame:
+def item_list(source: str | Path | Mapping[str, Iterable[str]] | Iterable[str], *, category: str | None = None,
+              clean_config: CleanConfig | None = None) -> pd.DataFrame:
     """A list of 提法 to track, as rows (item, category) in the order given, each item once (under its first category).
 
     ``source`` is a file read by :func:`corpus.dictionary.load_dictionary` (a plain ``.txt`` list,
     one item a line with ``#`` comments, its category the file's name; quanteda's YAML; a
     ``category,entry`` CSV), a :class:`corpus.dictionary.Dictionary` or a mapping of categories
     → entries, or a list of strings (category ``category`` or ''). A multiword entry (全面 从严
-    治党) is tracked as the text writes it, without the spaces. Globs (*主义) name no one form
+    治党) is tracked as the text writes it, without the spaces; every entry is cleaned as the texts
+    are (``clean_config``, the corpus's; default settings where None), so 楓橋經驗 is tracked as
+    the 枫桥经验 a Traditional text is cleaned into. Globs (*主义) name no one form
     and are left out (:func:`corpus.dictionary.lookup` counts them on tokens); the log says which.
     """
     if isinstance(source, (str, Path)):
@@ -448,8 +453,9 @@ def item_list(source: str | Path | Mapping[str, Iterable[str]] | Iterable[str], 
             entries.append((entry.strip(), category or ""))
     else:
         raise TypeError(f"a list of 提法 is a file, a dictionary or a list of strings; got {type(source).__name__}")
-    entries = [(re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", e), c) for e, c in entries]
     globs = [e for e, _ in entries if re.search(r"[*?]", e)]
+    cleaning = clean_config or CleanConfig()
+    entries = [(e if e in globs else text_form(e, cleaning), c) for e, c in entries]
     if globs:
         log.info("%d glob entries are not tracked as 提法 (each names no one written form): %s", len(globs), "、".join(globs[:10]))
     kept = {e: c for e, c in reversed(entries) if e and e not in globs}  # reversed: the first category an item is listed under
