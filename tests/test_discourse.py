@@ -534,3 +534,17 @@ def test_a_traditional_or_spaced_tifa_entry_is_tracked_as_the_cleaned_texts_writ
     assert items["item"].tolist() == ["枫桥经验", "全面从严治党"]
     kept = D.item_list(["楓橋經驗"], clean_config=corpus.CleanConfig(script=False, variants=False))
     assert kept["item"].tolist() == ["楓橋經驗"]
+
+
+def test_numbered_sentences_that_follow_each_other_are_one_list_not_headings_nested_in_each_other():
+    """一、…。 二、…。 三、…。 each a full sentence, no text under any: one list of three (invented notice); a numbered
+    sentence with paragraphs under it stays their heading (the CPC reports of 1987 write their sections so)."""
+    text = ("现就有关事项通知如下。\n一、坚持创新驱动，加快推进产业基础高级化。\n二、深化改革开放，推动经济结构转型升级。全年增长6.2%。\n"
+            "三、各级各部门要加强组织领导，确保各项任务落到实处。")
+    paras = corpus.paragraphs(pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+    assert paras["kind"].tolist() == ["body", "list item", "list item", "list item"]
+    lists = D.enumerations(paras)
+    assert lists["n_items"].tolist() == [3, 3, 3] and lists["enum_no"].nunique() == 1
+    headed = corpus.paragraphs(pd.DataFrame({"doc_id": ["b"], "text": ["（一）保持总需求和总供给基本平衡，合理调整产业结构。\n"
+                                                                      "这是经济发展的重要前提。\n（二）进一步扩大对外开放，发展经济技术合作。\n这是重要的方针。"]}))  # fmt: skip
+    assert headed["kind"].tolist() == ["heading", "body", "heading", "body"]

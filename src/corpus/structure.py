@@ -55,6 +55,12 @@ def _heading_level(line: str) -> int | None:
     return None
 
 
+def _numbered_label(line: str) -> str | None:
+    """The lead phrase of a numbered line that is no heading (二、深化改革，推动转型。…): an item of a numbered list."""
+    m = _NUMBERED.match(line)
+    return re.split(r"[。；：，,]", line[m.end() :].strip(), maxsplit=1)[0][:MAX_HEADING_LEN] or None if m else None
+
+
 def _item_label(line: str) -> str | None:
     """The lead phrase of an enumerated item (一是聚焦“引领融合”明方向), else None."""
     m = _ITEM.match(line)
@@ -96,17 +102,18 @@ def paragraph_frame(rows: list[tuple]) -> pd.DataFrame:
 
 def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
     """Append the paragraphs of one document to ``rows``, each a tuple of the values of :data:`PARAGRAPH_COLUMNS`."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line), line, _heading_level(line.strip())))
+        pos += len(line) + 1
     path: dict[int, str] = {}
     section = ""  # _section(path), joined again only when a heading changes the path
-    pos, para_no, prev_heading, joined = 0, 0, None, False
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
+    prev_heading, joined = None, False
+    for para_no, (start, end, line, level) in enumerate(lines, 1):
         stripped = line.strip()
-        if not stripped:
-            continue
-        para_no += 1
-        level = _heading_level(stripped)
+        if level is not None and _SENTENCE_LINE.search(stripped) and _NUMBERED.match(stripped) and not _heads_text(lines, para_no, level):
+            level = None  # 一、…，…。 followed by its sibling 二、 or by nothing: an item of a list, not a heading
         if level is not None:
             # The second line of a two-line heading: two short unnumbered lines, never a third (a run of short lines,
             # a table of contents, is one heading after another) and never a numbered sibling (一、 then 二、).
@@ -119,11 +126,23 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
             section = _section(path)
             kind, row_section = "heading", section
         else:
-            label = _item_label(line)
+            label = _item_label(line) or (_numbered_label(stripped) if _SENTENCE_LINE.search(stripped) else None)
             kind = "list item" if label else "body"
             row_section = section if not label else " > ".join(p for p in (section, label) if p)
         rows.append((doc_id, para_no, kind, level, row_section, start, end, line))
         prev_heading = level
+
+
+# A numbered line written as a sentence: a clause, a comma, and the stop that ends it.
+_SENTENCE_LINE = re.compile("[，,].*[。！？]$")
+
+
+def _heads_text(lines: list[tuple], para_no: int, level: int) -> bool:
+    """Whether the numbered line ``para_no`` (1-based) heads text of its own: a next line numbered neither as its sibling nor higher."""
+    if para_no >= len(lines):
+        return False
+    numbered = _NUMBERED.match(lines[para_no][2].strip())
+    return not (numbered and numbered.lastindex - 1 <= level)
 
 
 def _section(path: dict[int, str]) -> str:
