@@ -312,3 +312,17 @@ def test_dispersion_gives_every_whole_token_occurrence_and_its_relative_position
 def test_dispersion_refuses_an_empty_list_of_terms(seed_corpus):
     with pytest.raises(ValueError, match="`terms` is empty"):
         dispersion(seed_corpus, [])
+
+
+def test_an_empty_selection_and_a_column_of_no_dates_are_named_as_such(seed_corpus):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        empty = seed_corpus.subset(level="nowhere")
+    with pytest.raises(ValueError, match="no documents to date: the corpus or selection is empty"):
+        corpus.trends.document_dates(empty.docs)
+    with pytest.raises(ValueError, match="no units to count"):
+        corpus.dtm(empty)
+    with pytest.raises(ValueError, match=r"no document has a date in column 'province' \(its values: '安徽'"):
+        corpus.trends.document_dates(seed_corpus.docs, "province")

@@ -168,6 +168,8 @@ def vocabulary_mask(terms: np.ndarray, df: np.ndarray, total: np.ndarray, n_unit
     """
     low = int(min_df) if isinstance(min_df, Integral) else int(np.ceil(min_df * n_units))
     high = int(max_df) if isinstance(max_df, Integral) else int(np.floor(max_df * n_units))
+    if not n_units:
+        raise ValueError("there are no units to count: the corpus or selection is empty (a subset that matched no document?)")
     if low > high:
         raise ValueError(f"min_df={min_df} keeps fewer documents than max_df={max_df} with {n_units} units")
     keep = (df >= low) & (df <= high)

@@ -99,9 +99,13 @@ def document_dates(docs: pd.DataFrame, date_column: str = "date") -> DocumentDat
                 column, read = best, years
     dated = read.dropna()
     if dated.empty:
-        raise ValueError(f"no document has a date in column {column!r} (values read: 2022-07-26, 2022年7月, 2022 …): "
-                         "add a `date` column to the metadata, or set `date_column` to the column holding each "
-                         "document's date or year")  # fmt: skip
+        if not n:
+            raise ValueError("there are no documents to date: the corpus or selection is empty")
+        held = sorted(set(docs[date_column].dropna().astype(str)))
+        values = f"its values: {', '.join(map(repr, held[:6]))}{' …' if len(held) > 6 else ''}" if held else "it is empty"
+        raise ValueError(f"no document has a date in column {column!r} ({values}; dates are read in forms such as "
+                         "2022-07-26, 2022年7月, 2022): add a `date` column to the metadata, or set `date_column` to the "
+                         "column holding each document's date or year")  # fmt: skip
     undated = tuple(ids[read.isna().to_numpy()])
     span = f"{dated.min()} to {dated.max()}" if dated.nunique() > 1 else f"one date, {dated.iloc[0]}"
     note += f"{len(dated)} of {n} documents dated by `{column}` ({span})"
