@@ -898,3 +898,12 @@ def test_a_bare_number_goes_only_where_it_counts_the_pages():
 def test_a_text_without_form_feeds_keeps_its_numbers_and_repeated_lines():
     text = "\n".join([f"某防指〔2023〕3号\n{_PAGE}\n— 1 —"] * 3)
     assert clean_text(text).text.count("— 1 —") == 3
+
+
+def test_a_page_break_inside_a_sentence_is_joined_and_one_after_a_heading_or_a_stop_is_not():
+    body = "各地要加强汛期值班值守，严格执行领导带班和二十四小时值班制度，确保"
+    result = clean_text(f"{body}\n— 1 —\f信息畅通。\n— 2 —")
+    assert result.text == f"{body}信息畅通。"
+    assert "page break inside a sentence: joined" in [e.note for step, e in result.edits if step == "page_furniture"]
+    for kept in (f"二、重点任务\f{body}", f"{body}信息畅通。\f下一步要做好防汛工作。", f"{body}\f一、总体要求"):
+        assert not [e for step, e in clean_text(kept).edits if e.note.startswith("page break inside")], kept

@@ -502,3 +502,37 @@ def test_an_unreadable_file_is_a_problem(tmp_path, monkeypatch):
 
 def test_file_ids_add_the_suffix_only_where_names_clash():
     assert io.file_ids([Path("a.txt"), Path("a.pdf"), Path("b.html")]) == ["a.txt", "a.pdf", "b"]
+
+
+def test_a_pdf_paragraph_wrapped_by_its_layout_comes_back_as_one_line(tmp_path):
+    """GB/T 9704 layout (invented text): a heading, then paragraphs whose first line is indented two characters and
+    whose lines run to the right margin; the last line of each stops short. One line per paragraph, headings apart."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from corpus.report.plot import cjk_font_family
+
+    full = "各地要加强汛期值班值守严格执行领导带班制度确保信息畅通各有关部门"  # 32 ideographs: every full line is as long
+    rows = [(0.08, "一、总体要求"),
+            (0.08 + 0.037, full[:30]), (0.08, full), (0.08, "做好防汛工作。"),
+            (0.08 + 0.037, full[:30]), (0.08, "落实责任。")]  # fmt: skip
+    path = tmp_path / "wrapped.pdf"
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        fig = plt.figure(figsize=(8.27, 11.69))
+        for i, (x, line) in enumerate(rows):
+            fig.text(x, 0.92 - 0.03 * i, line, fontfamily=cjk_font_family(), fontsize=11)
+        pdf.savefig(fig)
+        plt.close(fig)
+    lines = corpus.extract.extract_pdf(path.read_bytes()).text.split("\n")
+    assert lines == ["一、总体要求", full[:30] + full + "做好防汛工作。", full[:30] + "落实责任。"]
+
+
+def test_a_sentence_a_page_break_cut_is_joined_once_the_page_number_is_gone(tmp_path):
+    first = ["一、总体要求", "各地要加强汛期值班值守，严格执行领导带班和二十四小时值班制度，确保", "— 1 —"]
+    second = ["信息畅通，发现险情及时报告。", "— 2 —"]
+    loaded = corpus.load_corpus(write_pdf(tmp_path / "two_pages.pdf", [first, second]).parent, cache=False)
+    text = loaded.docs["text"].iloc[0]
+    assert "确保信息畅通，发现险情及时报告。" in text and "— 1 —" not in text

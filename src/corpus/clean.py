@@ -1721,7 +1721,35 @@ def step_page_furniture(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             last = edits.pop()
             at, to, note = last.start, max(to, last.end), last.note
         edits.append(Edit(at, to, text[at:to], "", "removed", note))
-    return edits
+    return sorted(edits + _sentences_across_pages(text, edits), key=attrgetter("start"))
+
+
+#: The shortest line that ends a page inside a sentence: a shorter one without a stop is a heading (二、重点任务).
+PAGE_JOIN_MIN_CHARS = 20
+
+
+def _sentences_across_pages(text: str, removed: list[Edit]) -> list[Edit]:
+    """The page breaks that cut a sentence, each removed: the page's last line (its furniture gone) runs on.
+
+    A break joins where the line before it (of :data:`PAGE_JOIN_MIN_CHARS` characters at least)
+    ends on an ideograph or a comma, and the line after it opens with an ideograph or a quotation
+    mark and no numbering (一、 （一） 1.): the rest of the sentence.
+    """
+    gone = [(e.start, e.end) for e in removed]
+    joins = []
+    for m in re.finditer("\f", text):
+        before_end = m.start()
+        while any(a <= before_end - 1 < b for a, b in gone):  # step back over removed furniture
+            before_end = next(a for a, b in gone if a <= before_end - 1 < b)
+        after_start = m.end()
+        while any(a <= after_start < b for a, b in gone):
+            after_start = next(b for a, b in gone if a <= after_start < b)
+        before = text[text.rfind("\n", 0, before_end) + 1 : before_end].strip()
+        after = text[after_start : (text.find("\n", after_start) + 1 or len(text) + 1) - 1].strip()
+        if (len(before) >= PAGE_JOIN_MIN_CHARS and after and (is_cjk(before[-1]) or before[-1] in "，、")
+                and (is_cjk(after[0]) or after[0] in "“‘《") and not _LINE_ITEM.match(after)):  # fmt: skip
+            joins.append(Edit(m.start(), m.end(), "\f", "", "removed", "page break inside a sentence: joined"))
+    return joins
 
 
 def _running_shape(line: str) -> str | None:

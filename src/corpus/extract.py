@@ -355,7 +355,7 @@ def looks_like_html(text: str) -> bool:
 
 
 def extract_pdf(data: bytes) -> Extracted:
-    """The text layer of a PDF (pdfplumber), pages separated by a form feed (``\\f``); ``pages`` as metadata.
+    """The text layer of a PDF (pdfplumber), wrapped lines joined (:func:`page_text`), pages separated by a form feed (``\\f``); ``pages`` as metadata.
 
     Raises :class:`ExtractError` for a PDF with no text layer (a scan: OCR it first; a page
     number alone is no text, as a scanner's page-numbering stamp gives), an encrypted one, or
@@ -370,7 +370,7 @@ def extract_pdf(data: bytes) -> Extracted:
 
     try:
         with pdfplumber.open(_io.BytesIO(data)) as pdf:
-            pages = [(page.extract_text() or "").strip() for page in pdf.pages]
+            pages = [page_text(page) for page in pdf.pages]
     except PDFPasswordIncorrect:
         raise ExtractError("encrypted", "the PDF needs a password; save an unprotected copy") from None
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
@@ -404,6 +404,41 @@ def extract_pdf(data: bytes) -> Extracted:
         notes.append(f"{unmapped} glyph(s) on page(s) {on} are (cid:N) placeholders: their font gives no map to Unicode, "
                      "so those words (often the title and headings) are unreadable; run OCR on the file to read them")  # fmt: skip
     return Extracted(text, metadata, extractor_name("pdfplumber"), tuple(notes))
+
+
+def page_text(page) -> str:
+    """A PDF page's text, one line per paragraph: lines the layout wrapped are joined again by their geometry.
+
+    pdfplumber gives a page's text line by line as set, so a paragraph of an official document
+    (GB/T 9704: lines of 28 characters, the first indented by two) comes out as broken lines.
+    A line continues the one before it where that one runs to the right margin and this one
+    starts at the left margin, not indented, at most one and a half line pitches below it, and is
+    no page number; it
+    joins without a space between ideographs (with one between words of Latin script). Headings,
+    centred and indented lines, the last line of a paragraph (short of the margin) and table
+    cells keep their own lines.
+    """
+    lines = [line for line in page.extract_text_lines(strip=True) if line["text"]]
+    if len(lines) < 2:
+        return "\n".join(line["text"] for line in lines)
+    widths = sorted((line["x1"] - line["x0"]) / len(line["text"]) for line in lines if len(line["text"]) >= 5)
+    char = widths[len(widths) // 2] if widths else 10.0
+    left, right = min(line["x0"] for line in lines), max(line["x1"] for line in lines)
+    pitches = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
+    pitch = pitches[len(pitches) // 2] if pitches else 0.0
+    out = [lines[0]["text"]]
+    for before, line in zip(lines, lines[1:]):
+        wrapped = (before["x1"] >= right - 1.5 * char and line["x0"] <= left + 0.5 * char
+                   and 0 < line["top"] - before["top"] <= 1.5 * pitch and not _PAGE_NUMBER.fullmatch(line["text"]))  # fmt: skip
+        if wrapped:
+            out[-1] += ("" if _WRAP_WITHOUT_SPACE.match(out[-1][-1] + line["text"][0]) else " ") + line["text"]
+        else:
+            out.append(line["text"])
+    return "\n".join(out)
+
+
+# Two characters that meet at a wrapped line's end with no space between them: any but two of Latin script.
+_WRAP_WITHOUT_SPACE = re.compile(r"(?![A-Za-z0-9][A-Za-z0-9]).{2}", re.S)
 
 
 #: pdfminer's stand-in for a glyph its font maps to no character.
