@@ -536,3 +536,27 @@ def test_a_sentence_a_page_break_cut_is_joined_once_the_page_number_is_gone(tmp_
     loaded = corpus.load_corpus(write_pdf(tmp_path / "two_pages.pdf", [first, second]).parent, cache=False)
     text = loaded.docs["text"].iloc[0]
     assert "确保信息畅通，发现险情及时报告。" in text and "— 1 —" not in text
+
+
+def test_word_automatic_numbering_is_written_before_each_numbered_paragraph(tmp_path):
+    """Headings numbered by Word (一、 （一）, counted per level, the deeper one starting again) keep their numbers (invented text)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'))  # fmt: skip
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in [(0, "总体要求"), (None, "各地要加强组织领导。"), (0, "重点任务"), (1, "健全组织体系"), (1, "提升防范能力"),
+                        (0, "保障措施"), (1, "加强资金保障")]:  # fmt: skip
+        p = document.add_paragraph(text)
+        if level is not None:
+            p._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    path = tmp_path / "numbered.docx"
+    document.save(path)
+    assert corpus.extract.extract_docx(path.read_bytes()).text.split("\n") == [
+        "一、总体要求", "各地要加强组织领导。", "二、重点任务", "（一）健全组织体系", "（二）提升防范能力", "三、保障措施", "（一）加强资金保障"]

@@ -469,7 +469,8 @@ def extract_docx(data: bytes) -> Extracted:
     """The text of a Word file (python-docx): one line per paragraph, one per table row (cells tab-separated), in order.
 
     A paragraph's text is that of all its runs, wherever they sit: hyperlinks, tracked insertions
-    (deletions and hidden text are left out), content controls, fields. Content controls and
+    (deletions and hidden text are left out), content controls, fields; its automatic number
+    (一、 （一） 1.), which Word keeps apart, goes before it as Word shows it (:class:`_Numbering`). Content controls and
     custom XML around whole paragraphs or tables are read through, and a table inside a cell
     gives its rows inside that cell's text. Raises :class:`ExtractError` for bytes that are not a Word (OOXML) document.
     """
@@ -479,7 +480,7 @@ def extract_docx(data: bytes) -> Extracted:
         document = docx.Document(_io.BytesIO(data))
     except Exception as exc:  # a zip that is not a Word file, a damaged file
         raise ExtractError("unreadable docx", f"not a readable .docx file ({type(exc).__name__}: {exc})") from None
-    text = "\n".join(_docx_lines(document.element.body)).strip()
+    text = "\n".join(_docx_lines(document.element.body, _Numbering.of(document))).strip()
     if not text:
         raise ExtractError("empty", "the Word file has no text")
     return Extracted(text, {}, extractor_name("python-docx"))
@@ -488,14 +489,16 @@ def extract_docx(data: bytes) -> Extracted:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_lines(container) -> list[str]:
+def _docx_lines(container, numbering: _Numbering | None = None) -> list[str]:
     """The lines of the paragraphs and tables in a body, a table cell or a content control, in document order."""
     from docx.table import Table
 
     lines = []
     for child in container.iterchildren():
         if child.tag == f"{_W}p":
-            lines.append(_docx_paragraph(child))
+            text = _docx_paragraph(child)
+            label = numbering.label(child) if numbering is not None and text.strip() else ""
+            lines.append(f"{label}{'' if not label or label[-1] in _CLOSING_MARKS else ' '}{text}" if label else text)
         elif child.tag == f"{_W}tbl":
             for row in Table(child, None).rows:
                 cells = _unique_cells(row.cells)
@@ -503,10 +506,127 @@ def _docx_lines(container) -> list[str]:
                     lines.append("\t".join(cells))
         elif child.tag == f"{_W}sdt":  # a content control around paragraphs or tables
             content = child.find(f"{_W}sdtContent")
-            lines += _docx_lines(content) if content is not None else []
+            lines += _docx_lines(content, numbering) if content is not None else []
         elif child.tag == f"{_W}customXml":
-            lines += _docx_lines(child)
+            lines += _docx_lines(child, numbering)
     return lines
+
+
+# A label that ends on one of these joins its text directly (一、总体要求, （一）…); another takes a space (1 总体要求).
+_CLOSING_MARKS = "、.．)）:：]】"
+
+
+class _Numbering:
+    """Word's automatic numbering (一、 （一） 1.), rendered as Word shows it: Word keeps it out of the text, in numbering.xml.
+
+    A paragraph is numbered by its own ``w:numPr`` or its style's; each list (``numId``) counts
+    per level, a deeper level starting again under each new item above it. Number formats:
+    decimal, Chinese counting (一, 十一, 二十), letters and Roman numerals; bullets give no label.
+    """
+
+    def __init__(self, numbering_xml) -> None:
+        abstract = {a.get(f"{_W}abstractNumId"): {lvl.get(f"{_W}ilvl"): lvl for lvl in a.iter(f"{_W}lvl")}
+                    for a in numbering_xml.iter(f"{_W}abstractNum")}  # fmt: skip
+        self.levels = {}
+        for num in numbering_xml.iter(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val") if ref is not None else None, {})
+        self.counters: dict[str, dict[int, int]] = {}
+        self.style_numbering: dict[str, tuple[str, str]] = {}
+
+    @classmethod
+    def of(cls, document) -> _Numbering | None:
+        """The numbering of a python-docx document, None where it has none."""
+        try:
+            part = document.part.numbering_part
+        except (KeyError, NotImplementedError):
+            return None
+        numbering = cls(part.element)
+        for style in document.styles.element.iter(f"{_W}style"):
+            num = _num_pr(style)
+            if num is not None:
+                numbering.style_numbering[style.get(f"{_W}styleId")] = num
+        return numbering
+
+    def label(self, p) -> str:
+        """The label Word shows before paragraph ``p`` ('' where it is not numbered), counting it."""
+        num = _num_pr(p)
+        if num is None:
+            style = p.find(f"{_W}pPr/{_W}pStyle")
+            num = self.style_numbering.get(style.get(f"{_W}val")) if style is not None else None
+        if num is None or num[0] not in self.levels or num[0] == "0":
+            return ""
+        num_id, level = num[0], int(num[1] or 0)
+        counts = self.counters.setdefault(num_id, {})
+        definition = self.levels[num_id].get(str(level))
+        if definition is None:
+            return ""
+        start = int(_val(definition, "start") or 1)
+        counts[level] = counts.get(level, start - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]
+        if (_val(definition, "numFmt") or "decimal") in ("bullet", "none"):
+            return ""
+        text = _val(definition, "lvlText") or ""
+        for k in range(level + 1):
+            fmt = _val(self.levels[num_id].get(str(k)), "numFmt") or "decimal"
+            text = text.replace(f"%{k + 1}", _formatted(counts.get(k, 1), fmt))
+        return text
+
+
+def _num_pr(element) -> tuple[str, str] | None:
+    """(numId, ilvl) of a paragraph's or a style's ``w:pPr/w:numPr``, None where it has none."""
+    num = element.find(f"{_W}pPr/{_W}numPr")
+    if num is None or num.find(f"{_W}numId") is None:
+        return None
+    level = num.find(f"{_W}ilvl")
+    return num.find(f"{_W}numId").get(f"{_W}val"), level.get(f"{_W}val") if level is not None else "0"
+
+
+def _val(element, name: str) -> str | None:
+    """The ``w:val`` of a child of a numbering level (``w:numFmt``, ``w:lvlText``, ``w:start``)."""
+    child = element.find(f"{_W}{name}") if element is not None else None
+    return child.get(f"{_W}val") if child is not None else None
+
+
+def _formatted(n: int, fmt: str) -> str:
+    """A list counter in a Word number format."""
+    if fmt.startswith(("chinese", "ideograph", "taiwanese", "japanese")):
+        return _chinese_number(n)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    return str(n)
+
+
+def _chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五 (the counting numerals Word's Chinese formats write).
+
+    >>> [_chinese_number(n) for n in (1, 10, 11, 20, 35, 105)]
+    ['一', '十', '十一', '二十', '三十五', '一百零五']
+    """
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    return digits[n // 100] + "百" + ("" if not rest else ("零" + digits[rest] if rest < 10 else ("一" if rest < 20 else "") + _chinese_number(rest)))
+
+
+def _roman(n: int) -> str:
+    """A positive number in Roman numerals."""
+    out = ""
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
 
 
 def _docx_paragraph(p) -> str:
