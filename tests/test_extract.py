@@ -560,3 +560,18 @@ def test_word_automatic_numbering_is_written_before_each_numbered_paragraph(tmp_
     document.save(path)
     assert corpus.extract.extract_docx(path.read_bytes()).text.split("\n") == [
         "一、总体要求", "各地要加强组织领导。", "二、重点任务", "（一）健全组织体系", "（二）提升防范能力", "三、保障措施", "（一）加强资金保障"]
+
+
+def test_a_line_break_inside_a_word_paragraph_keeps_it_one_line(tmp_path):
+    import docx
+
+    document = docx.Document()
+    title = document.add_paragraph("某某省人民政府关于加强")
+    title.runs[0].add_break()
+    title.add_run("基层治理的意见")
+    body = document.add_paragraph("Belt and")
+    body.runs[0].add_break()
+    body.add_run("Road，共建共享。")
+    path = tmp_path / "breaks.docx"
+    document.save(path)
+    assert corpus.extract.extract_docx(path.read_bytes()).text.split("\n") == ["某某省人民政府关于加强基层治理的意见", "Belt and Road，共建共享。"]

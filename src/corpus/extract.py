@@ -630,8 +630,17 @@ def _roman(n: int) -> str:
 
 
 def _docx_paragraph(p) -> str:
-    """A paragraph's text: every shown run whose paragraph it is (a text box's runs belong to the box's own paragraphs)."""
-    return "".join(r.text for r in p.iter(f"{_W}r") if next(r.iterancestors(f"{_W}p"), None) is p and not _vanished(r))
+    """A paragraph's text: every shown run whose paragraph it is (a text box's runs belong to the box's own paragraphs).
+
+    A line break inside the paragraph (Shift+Enter, ``w:br``: a title set on two lines) keeps
+    the paragraph one line: nothing between ideographs, a space between words of Latin script.
+    """
+    text = "".join(r.text for r in p.iter(f"{_W}r") if next(r.iterancestors(f"{_W}p"), None) is p and not _vanished(r))
+    return _SOFT_BREAK.sub(lambda m: "" if _WRAP_WITHOUT_SPACE.match(m.group(1) + m.group(2)) else " ", text).replace("\n", "")
+
+
+# A soft line break between two characters (python-docx writes w:br and w:cr as \n).
+_SOFT_BREAK = re.compile(r"(?<=(\S))\s*\n\s*(?=(\S))")
 
 
 def _vanished(run) -> bool:
