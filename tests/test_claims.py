@@ -93,7 +93,7 @@ def test_percentages_in_chinese_numerals_are_read():
 def test_cheng_is_a_tenth_only_after_a_numeral():
     c = claims_of("七成以上的群众参加了选举，完成任务的单位成为先进，近九成企业实现盈利，政策不能一成不变。")
     assert c["surface"].tolist() == ["七成", "九成"]  # not 完成, 成为, 一成不变
-    assert c["value"].tolist() == [70.0, 90.0] and c["qualifier"].tolist() == ["", "近"]
+    assert c["value"].tolist() == [70.0, 90.0] and c["qualifier"].tolist() == ["以上", "近"]  # 以上 after it bounds it too
     assert c["measured"].tolist() == ["群众", "企业"]
 
 
@@ -414,3 +414,24 @@ def test_claims_reach_the_targets_on_the_blind_cpc_gold_standard(cpc_corpus):
     report("CPC gold", result)
     assert result["found"] >= 0.95 and result["measured"] >= 0.8 and result["direction"] >= 0.9
     assert result["value of found"] == 1.0
+
+
+def test_a_bound_written_after_the_number_is_its_qualifier_and_leaves_the_value():
+    c = by_surface("全年压减粗钢产能6500万吨以上，亏损企业减少到两千户左右，贫困发生率下降到百分之四以下，"
+                   "单位能耗降低20%左右，办结时限压缩在30天以内，新建住房约12万套左右。")
+    assert c.loc[["6500万吨", "两千户", "百分之四", "20%", "12万套"], "qualifier"].tolist() == ["以上", "左右", "以下", "左右", "约"]
+    assert c.loc[["6500万吨", "两千户", "百分之四", "20%"], "value"].tolist() == [65000000.0, 2000.0, 4.0, 20.0]
+    assert c.loc["6500万吨", "low"] == c.loc["6500万吨", "high"] == 65000000.0
+
+
+def test_a_verb_stating_the_level_reached_is_not_part_of_what_is_measured():
+    c = by_surface("外贸进出口总额突破40万亿元，城镇调查失业率降到5.2%。", "全市一般公共预算收入完成356.8亿元。",
+                   "社会消费品零售总额首次超过30万亿元。")
+    assert c.loc[["40万亿元", "5.2%", "30万亿元"], "measured"].tolist() == ["外贸进出口总额", "城镇调查失业率", "社会消费品零售总额"]
+    assert c.loc["356.8亿元", "measured"].endswith("收入")
+
+
+def test_the_basis_of_a_figure_is_not_what_it_measures():
+    c = by_surface("全国国内生产总值达到一万八千五百四十七亿元，按可比价格计算比上年增长百分之九点一。",
+                   "全省工业增加值按可比口径计算增长7%。")
+    assert c.loc[["百分之九点一", "7%"], "measured"].tolist() == ["全国国内生产总值", "全省工业增加值"]

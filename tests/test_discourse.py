@@ -184,6 +184,16 @@ def test_numeric_models_are_formulae_too_with_numbers_and_the_noun_they_name(see
     assert not set(m.loc[~m["numeric"], "surface"]) & set(f["surface"])  # other models are models only
 
 
+def test_an_unquoted_model_leaves_the_verbs_before_it_and_a_numeric_one_the_words_around_it():
+    text = "大力推进互联网+政务服务，发展互联网+医疗健康，构建1+N政策体系，形成5+2模式，深化公安+村居（企业）联动。"
+    m = D.models(frame(text), audit=None)
+    assert m["surface"].tolist() == ["互联网+政务服务", "互联网+医疗健康", "1+N", "5+2", "公安+村居（企业）"]
+    assert m["head"].tolist()[:2] == ["互联网", "互联网"] and m["numeric"].tolist() == [False, False, True, True, False]
+    f = D.formulae(frame(text))
+    assert f["surface"].tolist() == ["1+N", "5+2"] and f["head"].tolist() == ["政策体系", "模式"]
+    assert D.models(frame("推行“大力推进互联网+政务服务”"), audit=None)["surface"].tolist() == ["大力推进互联网+政务服务"]  # quoted: as written
+
+
 def test_only_digit_and_letter_models_are_numeric():
     text = "健全“1+X”制度，推行“党建+警务”和“党建+X”模式，落实“3+2+N”机制。"
     assert D.formulae(frame(text))["surface"].tolist() == ["1+X", "3+2+N"]
@@ -287,6 +297,13 @@ def test_a_count_restating_the_items_just_listed_is_not_a_claim():
     assert claims_of(frame(text))["surface"].tolist() == ["6项"]
 
 
+def test_a_count_of_measures_in_prose_is_neither_formula_nor_claim_unless_quoted_as_a_label():
+    # what the 04_discourse report says of 十项措施
+    prose = frame("国务院出台了促进经济平稳较快发展的十项措施。")
+    assert D.formulae(prose).empty and claims_of(prose).empty
+    assert D.formulae(frame("国务院出台了“十项措施”。"))["surface"].tolist() == ["十项措施"]
+
+
 # --------------------------------------------------------------------------- slogans, titles, enumerations
 
 
@@ -297,6 +314,15 @@ def test_slogans_are_counted_across_documents_and_cited_titles_listed_apart():
     assert s.loc["浦江经验", "count"] == 1 and "重要事项清单" not in s.index
     t = D.cited_documents(docs)
     assert t["title"].tolist() == ["重要事项清单", "零容忍"] and t["genre"].tolist() == ["清单", ""]
+
+
+def test_a_quoted_formula_or_model_is_typed_as_the_formulae_and_models_tables_list_it():
+    docs = frame("持续纠治“四风”，解决好“三农”问题，做好“六稳”工作，推进“互联网+”行动，在“十三个方面成就”中把握精髓，弘扬“枫桥经验”。")
+    kinds = dict(zip(*D.slogans(docs)[["slogan", "kind"]].T.values))
+    assert kinds == {"四风": "formula", "三农": "formula", "六稳": "formula", "互联网+": "model", "十三个方面成就": "formula",
+                     "枫桥经验": "slogan"}  # fmt: skip
+    formulae = set(D.formulae(docs)["surface"]) | set(D.models(docs, audit=None)["surface"])
+    assert {k for k, v in kinds.items() if v != "slogan"} <= formulae
 
 
 def test_quoted_sentences_are_not_slogans_and_quotes_inside_titles_are_marked(seeds):

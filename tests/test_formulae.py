@@ -39,6 +39,10 @@ FORMULAE = [
     ("坚持一个中心、两个基本点，实行一个国家，两种制度。", ["一个中心、两个基本点", "一个国家，两种制度"]),
     # a count in prose is a label where the text quotes it or it ends a quoted name
     ("制定“稳就业十项措施”，总结“十三个方面成就”。", ["十项措施", "十三个方面成就"]),
+    # a head word after a counted formula (精神, 体系) ends it; a set noun (规定) ends it before any word (CPC reports 2017, 2022)
+    ("贯彻中央八项规定精神，严格执行八项规定。落实八项规定开局良好，建设四大体系。", ["八项规定", "八项规定", "八项规定", "四大体系"]),
+    # after 这, a set with a head of its own is still named (CPC reports 1987, 2002)
+    ("坚持这四项基本原则和这两个基本点，完成这三大历史任务。", ["四项基本原则", "两个基本点", "三大历史任务"]),
 ]  # fmt: skip
 
 LOOK_ALIKES = [
@@ -60,6 +64,12 @@ LOOK_ALIKES = [
     "这三条都忘记了，罪名有十条之多，九大在我们党的历史上，贯彻执行了九大制定的对外政策，战争是两个和平之间的现象。",
     # lexicalised words with a numeral (CPC reports 1973, 2002)
     "实行党的一元化领导，城乡二元经济结构。",
+    # 一 ending a word at a line end; idioms; a quoted phrase opening with a lexicalised word (CPC reports 1982, 2007)
+    "完成祖国和平统一大业\n一年一度的评比，反对“一切向钱看”和“一言堂”。",
+    # an enumeration by a verb, 一靠…二靠 like 一是…二是 (CPC report 2002)
+    "一靠教育，二靠制度，三靠监督。",
+    # a count that points back after 这, prose heads (CPC reports 1987, 2002, 2017)
+    "这两个目标已提前实现，这两大理论成果都很重要，有三个特点，在三个不同的层次上展开，解决好三个重要问题，开展两项试点。",
 ]  # fmt: skip
 
 

@@ -53,6 +53,16 @@ _MODEL_TERM = rf"{_TERM}(?:（[^（）\n+＋]{{1,8}}）)?"  # 公安+村居（�
 _MODEL_RE = re.compile(
     rf"(?<![{CJK}A-Za-z0-9+＋]){_MODEL_TERM}(?:[+＋]{_MODEL_TERM})+(?![+＋])|(?<=[“‘]){_TERM}[+＋](?=[”’])"
 )
+# Unquoted, a model's first term runs back to the previous non-ideograph and takes the verbs and adverbs of the clause
+# with it (大力推进互联网+政务服务): a run of the words that open a clause in this genre, at its start, is no part of it.
+_MODEL_LEAD_RE = re.compile(
+    "(?:大力|积极|全面|深入|持续|加快|着力|不断|进一步|探索|推进|推动|推行|推广|实施|实行|发展|构建|建设|打造|深化|开展|"
+    "完善|形成|健全|强化|落实|建立|坚持|运用|依托|借助|通过|拓展|培育|壮大|用好|以)+"
+)
+# The same model pattern without its left boundary, to match a model again from inside the run it was found in.
+_MODEL_FROM_RE = re.compile(rf"{_MODEL_TERM}(?:[+＋]{_MODEL_TERM})+(?![+＋])")
+# A numeric model written between words (构建1+N政策体系, 形成5+2模式): digits or letters on each side of the plus.
+_NUMERIC_IN_WORDS_RE = re.compile(rf"[{CJK}]*(?P<model>[0-9A-Za-z]{{1,3}}(?:[+＋][0-9A-Za-z]{{1,3}})+)(?![0-9A-Za-z+＋])[{CJK}]*")
 # A model whose parts were joined by a bare space (the "+" was lost in scraping).
 _SPACED_RE = re.compile(rf"(?<![{CJK}A-Za-z0-9]){_TERM}(?:[ \u00a0\u3000]+{_TERM})+(?![{CJK}A-Za-z0-9])")
 _QUOTE_RE = re.compile(r"“([^“”\n]{1,200})”|‘([^‘’\n]{1,200})’")
@@ -152,7 +162,10 @@ _FORMULA_HEAD_WORDS = (
 _FORMULA_SUFFIX = rf"{_FORMULA_HEAD_WORDS}|问题|场所|方式|的|和|与|及|等|为|中|上"
 #: Nouns that end a counted formula's head when no other head word follows (四项基本原则|以, 五项原则|基础上; but
 #: 四个全面|战略布局): the kinds of set a count names.
-_SET_NOUNS = "原则|方针|政策|制度|任务|标准|要求|目标|工程|行动|精神|战略|理论|思想|主张|条件"
+_SET_NOUNS = "原则|方针|政策|制度|规定|任务|标准|要求|目标|工程|行动|战略|理论|思想|主张|条件"
+#: The head words that are no set nouns (精神, 机制, 工作: what a formula has or does, not what it counts): inside a counted
+#: formula's head they end it (八项规定|精神, 四大体系 aside: a head may open with one).
+_INNER_HEAD_WORDS = "|".join(w for w in _FORMULA_HEAD_WORDS.split("|") if w not in _SET_NOUNS.split("|"))
 
 
 def _words(alternatives: str) -> str:
@@ -186,7 +199,7 @@ _FORMULA_NUMERAL_RE = re.compile(
     rf"|{_T}{{1,2}}一(?=[^{CJK}]|$))"
     rf"|(?P<counted>(?<=[“‘《][{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}[{CJK}]{{0,8}}(?=[”’》])"
     rf"|(?<=一)[{_FORMULA_COUNTERS}]{_T}{{1,4}}?[、，]两[{_FORMULA_COUNTERS}]{_T}{{1,4}}?(?=[^{CJK}]|$|[的和与及])"
-    rf"|(?<=[{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}(?:\d+(?:\.\d+)?[%％]|[{CJK}]{{1,4}}?(?=[^{CJK}]|$|[的和与及中等])"
+    rf"|(?<=[{CN_DIGITS}]){_COUNTER_AFTER_NUMERAL}(?:\d+(?:\.\d+)?[%％]|[{CJK}](?:(?!{_words(_INNER_HEAD_WORDS)})[{CJK}]){{0,3}}?(?=[^{CJK}]|$|[的和与及中等])"
     rf"|[{CJK}]{{0,2}}?(?:{_SET_NOUNS})(?!{_words(_FORMULA_HEAD_WORDS)})|[{CJK}]{{1,4}}?(?={_words(_FORMULA_HEAD_WORDS)})"
     rf"|[{CJK}]{{1,2}}?(?=[{CN_DIGITS}]{_COUNTER_AFTER_NUMERAL})))"
     rf"|(?P<bare>(?<=[“‘《].){_T}{{1,4}}(?=[”’》])|(?<=双){_T}{{1,2}}?{_FORMULA_END}"
@@ -206,7 +219,7 @@ _PLAN_IN_FULL_RE = re.compile(rf"(?P<plan>第(?<![{_NOT_BEFORE_FORMULA}].){_PLAN
 #: idioms built like a multi-part formula (三令五申, 五花八门): their numerals count nothing.
 LEXICALISED = frozenset(
     "一把手 一线 一流 一体 一体化 一元化 一元论 二元 多元化 一览表 一往无前 一起 一切 一些 一般 一定 一直 一致 一样 一同 一并 一再 一律 "
-    "一贯 一举 一道 一带 一路 一旦 一度 一股绳 一盘棋 一条心 一家人 一家亲 一张蓝图 一条龙 一刀切 一站式 一揽子 "
+    "一贯 一举 一道 一带 一路 一旦 一度 一年一度 一言堂 一股绳 一盘棋 一条心 一家人 一家亲 一张蓝图 一条龙 一刀切 一站式 一揽子 "
     "一心一意 一言一行 一点一滴 一朝一夕 一草一木 一针一线 一砖一瓦 一丝一毫 一举一动 一五一十 一穷二白 "
     "三心二意 四面八方 五湖四海 七上八下 七嘴八舌 十全十美 九牛一毛 一石二鸟 一举两得 三番五次 一分为二 四分五裂 "
     "一兵一卒 一模一样 一清二楚 一干二净 一来二去 一问三不知 一波三折 一刀两断 一唱一和 一张一弛 一板一眼 一目十行 "
@@ -219,13 +232,21 @@ LEXICALISED = frozenset(
     "四川 三峡 三亚 三明 九江 六安 十堰 五指山 三门峡 七台河 八一".split()
 )
 _LEVEL_NAMES = "省市县乡镇村区"
+_LEXICALISED_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _w in sorted(LEXICALISED):
+    _LEXICALISED_BY_FIRST[_w[0]] = (*_LEXICALISED_BY_FIRST.get(_w[0], ()), _w)
 
 
 def iter_models(text: str) -> Iterator[re.Match[str]]:
     """X+Y(+Z) models written with a plus sign: 党建+警务, 1+X, 5+2, 公安+村居（企业）, and the quoted open slot “党建+”.
 
+    Unquoted, a model leaves out the verbs and adverbs before it (大力推进|互联网+政务服务) and a numeric one the
+    words either side (构建|1+N|政策体系): see :func:`_unquoted_model_bounded`.
+
     >>> [m.group() for m in iter_models("深化“党建+营商环境”建设, 健全“1+X”制度, 以“党建+”的模式, 拓展“公安+村居（企业）”")]
     ['党建+营商环境', '1+X', '党建+', '公安+村居（企业）']
+    >>> [m.group() for m in iter_models("大力推进互联网+政务服务，构建1+N政策体系")]
+    ['互联网+政务服务', '1+N']
     """
     if "+" not in text and "＋" not in text:  # most texts: skip the scan
         return iter(())
@@ -240,7 +261,26 @@ def _models_on_plus_lines(text: str) -> Iterator[re.Match[str]]:
     can open on any ideograph, so a search of a whole Chinese text tries every position.)
     """
     for start, end in plus_sign_lines(text):
-        yield from _MODEL_RE.finditer(text, start, end)
+        for m in _MODEL_RE.finditer(text, start, end):
+            yield _unquoted_model_bounded(text, m)
+
+
+def _unquoted_model_bounded(text: str, m: re.Match[str]) -> re.Match[str]:
+    """An unquoted model without the words of the clause it was written in: the verbs and adverbs that open its first term
+    (大力推进|互联网+政务服务, 发展|互联网+医疗健康) and, for a numeric model, the words either side (构建|1+N|政策体系).
+
+    Quoted, its marks bound it; a first term made only of such words (发展+) is left whole.
+    """
+    if m.start() and text[m.start() - 1] in "“‘":
+        return m
+    numeric = _NUMERIC_IN_WORDS_RE.fullmatch(m.group())
+    if numeric and numeric.span("model") != (0, len(m.group())):  # the parts of a numeric model are digits and letters
+        return _MODEL_FROM_RE.match(text, m.start() + numeric.start("model"), m.start() + numeric.end("model")) or m
+    lead = _MODEL_LEAD_RE.match(m.group())
+    first = re.split("[+＋]", m.group(), maxsplit=1)[0]
+    if lead is None or lead.end() >= len(first):
+        return m
+    return _MODEL_FROM_RE.match(text, m.start() + lead.end(), m.end()) or m
 
 
 _PLUS = re.compile("[+＋]")
@@ -401,13 +441,16 @@ def iter_formulae(text: str) -> Iterator[re.Match[str]]:
     四个全面, 三去一降一补, 一国两制, 双循环 (双 counts two), “国十条” (the head first), and the
     five-year plans 十四五, “九五”, 六五计划 (form ``plan``: the numeral numbers the plan).
     Not formulae: a count of things in running prose (三个方面, 五项措施, 两项工作: a counter
-    with a generic head, or kinds after 这/那 that point back to items just named, unless the
-    text quotes it as a label), a quantity (两个孩子, 十个成员:
-    people, places), an ordinal or rank (第一, 第二个百年, 一是), a date or period (三年, 九二共识,
+    with a generic head (三个特点, 两项试点), or after 这/那 kinds or a bare noun of two characters
+    that point back to items just named (这两种倾向, 这两个目标), unless the text quotes it as a
+    label), a quantity (两个孩子, 十个成员:
+    people, places), an ordinal or rank (第一, 第二个百年, 一是), an enumerator (一是/二是, and by any
+    verb: 一靠…二靠), a date or period (三年, 九二共识,
     二〇三五年), a congress (二十大, 党的九大), a count of administrative levels (省地县三级), 一 as
-    an article (一场, 一项; 一 with a counter counts only quoted or ending a heading line), an
-    idiom or lexicalised word (三令五申, 五湖四海, 一把手: :data:`LEXICALISED`) and numbers in
-    Arabic digits (claims).
+    an article (一场, 一项; 一 with a counter counts only quoted or ending a heading line) or ending a
+    word (统一大业), an idiom or lexicalised word, or a quoted phrase opening with one (三令五申,
+    五湖四海, 一把手, “一切向钱看”: :data:`LEXICALISED`) and numbers in Arabic digits (claims).
+    A counted formula ends where a word that names what it has or does begins (八项规定|精神).
 
     ``m.lastgroup`` (``plan``, ``multi``, ``counted``, ``bare``, ``head_first``) gives the form;
     ``m.group()`` is the formula (the named group itself may leave out its first numeral).
@@ -419,15 +462,37 @@ def iter_formulae(text: str) -> Iterator[re.Match[str]]:
     """
     for m in _formula_candidates(text):
         start, end = m.span()
-        if _is_formula(m.group(), m.lastgroup, text[start - 1] if start else "", text[end : end + 1]):
+        if _is_formula(m.group(), m.lastgroup, text[start - 1] if start else "", text[end : end + 1]) \
+                and not _continues_enumeration(text, m):  # fmt: skip
             yield m
+
+
+#: How far back (characters) the item before an enumerator (一靠 before 二靠) is looked for.
+_ENUMERATION_REACH = 40
+
+
+def _continues_enumeration(text: str, m: re.Match[str]) -> bool:
+    """Whether a bare candidate N+X is the next item of an enumeration by a verb (一靠教育，二靠制度; 一抓…二抓…): the
+    item numbered one less, with the same character, stands shortly before it. Its numeral orders items, as in 一是/二是."""
+    surface = m.group()
+    if m.lastgroup != "bare" or surface[0] not in CN_ORDINALS[1:]:
+        return False
+    previous = CN_ORDINALS[CN_ORDINALS.index(surface[0]) - 1] + surface[1]
+    return previous in text[max(0, m.start() - _ENUMERATION_REACH) : m.start()]
 
 
 @lru_cache(maxsize=1 << 16)
 def _is_formula(surface: str, form: str, before: str, after: str) -> bool:
     """Whether a candidate is a formula, from its text, its form and the characters either side (memoised: formulae repeat)."""
     return (surface not in LEXICALISED and not _rejected_count(surface, form, before, after) and not _rejected_multi(surface, form)
-            and not _rejected_bare(surface, form, before))  # fmt: skip
+            and not _rejected_bare(surface, form, before) and not _opens_with_lexicalised(surface, form))  # fmt: skip
+
+
+def _opens_with_lexicalised(surface: str, form: str) -> bool:
+    """A quoted or 双 phrase whose numeral is the first character of a lexicalised word (“一切向钱看”, 双向奔赴): the
+    numeral counts nothing. (Multi-part and counted forms are built of numerals that count: 一带一路 is no 一带.)"""
+    return form == "bare" and any(surface.startswith(w) for w in _LEXICALISED_BY_FIRST.get(surface[0], ()))
+
 
 
 def _formula_candidates(text: str) -> Iterator[re.Match[str]]:
@@ -457,8 +522,8 @@ def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
     quoted = before != "" and before in "“‘《" and after != "" and after in "”’》"
     if _PAIR.search(surface):  # 一个中心、两个基本点, 一个国家，两种制度: a pair is a label
         return False
-    if surface[0] == "一" and not quoted and after not in ("", "\n"):
-        return True
+    if surface[0] == "一" and not quoted and (after not in ("", "\n") or (before != "" and before in _WORD_BEFORE_ONE)):
+        return True  # 一 as an article; at a line end (a heading) a label, unless a word ends in it (统一大业)
     head = surface[surface.index(counter) + 1 :]
     if re.match(r"月|年|天|小时|百分点|以|期间", head) or (len(head) == 1 and after == "的"):  # periods, units; 两个目|的
         return True
@@ -470,10 +535,11 @@ def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
     # counter, so the numeral counts something named before it; 两个和平之间: "between two" of a thing, a count in prose
     if not quoted and (_FUNCTION_HEAD.match(head) or _BETWEEN_HEAD.search(head)):
         return True
-    # 这两种错误思想: kinds counted after 这/那 point back to items just named (这四项基本原则 names a set)
-    if not labelled and before != "" and before in "这那" and counter in "种类件":
+    # 这两种错误思想, 这两个目标, 这两大理论成果: after 这/那 a count of kinds, or of a bare noun of two characters at most,
+    # points back to items just named (这四项基本原则, 这两个基本点, 这三大历史任务 name a set)
+    if not labelled and before != "" and before in "这那" and (counter in "种类件" or len(head) <= 2):
         return True
-    if not labelled and counter in "个项种件" and (_PROSE_HEAD.match(head) or _QUANTITY_HEAD.match(head)):
+    if not labelled and counter in "个项种件" and (_PROSE_HEAD.match(head) or _PROSE_HEAD_END.search(head) or _QUANTITY_HEAD.match(head)):
         return True
     congress = counter == "大" and before in "的共党" and not head  # 党的九大; the heads of congresses are rejected above
     return before != "" and ((counter == "级" and before in _LEVEL_NAMES) or congress)
@@ -485,7 +551,10 @@ _FUNCTION_HEAD = re.compile("[都也还就才又再已曾在从向把被给之�
 _BETWEEN_HEAD = re.compile("(?:之间|之中|之内|之外|中间)$")
 _PAIR = re.compile("[、，]两")  # 一个中心、两个基本点: one formula, not an article and a formula
 #: Heads that make N个/N项/N种/N件 a count in running prose, not a label: 三个方面, 五项措施, 两项工作, 两种可能.
-_PROSE_HEAD = re.compile("方面|措施|举措|工作|问题|环节|层面|部分|阶段|步骤|因素|方法|办法|事情|可能|情况|形式|途径|手段|结果|现象|类型")
+_PROSE_HEAD = re.compile("方面|措施|举措|工作|问题|环节|层面|部分|阶段|步骤|因素|方法|办法|事情|可能|情况|形式|途径|手段|结果|现象|类型|"
+                         "特点|特征|不同|试点")
+#: The same nouns after a modifier: 三个重要问题, 两个突出特点.
+_PROSE_HEAD_END = re.compile("(?:问题|方面|特点|特征|环节|因素|情况)$")
 #: Heads that make N个 a quantity: people (两个孩子, 十个成员) and places or bodies (三个国家, 五个部门).
 _QUANTITY_HEAD = re.compile("人|孩子|子女|儿童|成员|同志|党员|干部|委员|家庭|国家|地区|城市|省|县|村|单位|部门|企业")
 
@@ -524,7 +593,11 @@ def _rejected_multi(surface: str, form: str) -> bool:
         return True
     if terms[-1] in _PERIOD_WORDS or any(b and a and b.startswith(a) and len(a) == 1 for a, b in zip(terms, terms[1:])):
         return True
-    return any(r.group() == "一" and r.start() and surface[r.start() - 1] in "统唯同万专划逐单均" for r in runs)
+    return any(r.group() == "一" and r.start() and surface[r.start() - 1] in _WORD_BEFORE_ONE for r in runs)
+
+
+#: Characters that end a word with 一 (统一, 唯一, 同一, 万一, 专一, 划一, 逐一, 单一, 均一): that 一 opens no formula.
+_WORD_BEFORE_ONE = "统唯同万专划逐单均"
 
 
 #: Words after a numeral that make it a period or a plain count, not a formula part.

@@ -98,6 +98,8 @@ _ANY_YEAR = re.compile(rf"(?:[比较到至在从由]|同比)?{_YEAR}(?:底|末|�
 #: Between the two ends of a change (从A增长到B, 由A增加到二〇〇〇年的B) and before its start.
 _FROM_TO = re.compile(rf"[^，。；：！？]{{0,4}}[到至](?:{_YEAR}的?)?")
 _FROM = re.compile(rf"[从由](?:{_YEAR}的?)?$")
+#: The basis of a figure (按可比价格计算, 按常住人口统计, 以二〇二〇年价格计算): how it was computed, never what it measures.
+_BASIS = re.compile(r"(?:按照?|以|依)[^，。；：！？、]{1,10}?(?:计算|测算|折算|核算|统计)")
 #: A time without a year between an indicator and its number (比上年, 到本世纪末): dropped before reading.
 _TIME_BETWEEN = re.compile(r"(?:即?[比较从由到至在])?(?:上年|去年|本世纪|上世纪)(?:底|末|初|同期)?的?$")
 #: Numbers in words: percentages (百分之十二点一, 千分之三, 三成 — after a numeral only: 成为 and 完成 are
@@ -135,6 +137,9 @@ _BARE_COUNT_IDIOMS = re.compile(r"火急|分之|之一|之众|年|富翁|富豪"
 _RANGE_LEFT = re.compile(rf"(?:百分之|千分之)?(?P<number>{NUMBER})(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})"
                          rf"(?P<unit>%|％|‰|[{CJK}]{{0,3}}?)\s*(?P<sep>[－\-—–~～至到])\s*$")  # fmt: skip
 _QUALIFIER_BEFORE = re.compile(r"(超过|超|不到|不足|近|约|逾|将近|接近)$")
+#: A bound or approximation written after a number (6500万吨以上, 两千户左右, 百分之四以下, 五十岁开外): the number is
+#: not exact, as with 超 or 约 before it; read where nothing before or inside the number qualifies it already.
+_QUALIFIER_AFTER = re.compile(r"及?(?:以上|以下|以内|左右|上下|开外|有余)")
 _THRESHOLD_BEFORE = re.compile(r"(未达|不低于|不少于|不超过|不高于|低于|高于|达不到)$")
 _AGE_BOUND_AFTER = re.compile(r"以上|以下|以内|及以上|及以下|[至到—\-－]")
 _NOT_MONEY_AFTER = re.compile("[化论素首帅旦老气宵件勋凶月音]")
@@ -169,6 +174,9 @@ def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
       multiples as the factor, people in 人; a range's midpoint; a vague number's round lower
       figure (十几亿 → 10亿), NaN where it has none (几十万).
     - ``low``, ``high``: the two ends of a range (5%－6%, 百分之五到百分之六); both ``value`` otherwise.
+    - ``qualifier``: what makes the number inexact, as written: 余/多 inside it (300余个), a word before it
+      (超, 近, 约, 不到) or a bound after it (以上, 以下, 以内, 左右, 上下, 开外: 6500万吨以上, 两千户左右);
+      '' for an exact number. ``value`` stays the number written (6500万吨以上 is 65000000 吨, qualifier 以上).
     - ``direction``: the comparison and direction word before the number (比上年提高, 同比下降,
       增长, 比二〇一〇年翻番), or ''; ``change``: what it states, "up", "down" or '' (:func:`change_of`).
     - ``measured``: what the number quantifies, read from the sentence's grammar (the noun a
@@ -382,7 +390,8 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     return {"surface": sentence[begin : m.end()], "number": number,
             "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or ""),
             "value_unit": _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit), "low": low, "high": high, "kind": kind,
-            "qualifier": m.group("approx") or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else ""),
+            "qualifier": m.group("approx") or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else "")
+                         or (q.group() if (q := _QUALIFIER_AFTER.match(sentence, m.end())) else ""),
             "direction": direction, "change": change, "measured": reading.text, "_reading": reading}  # fmt: skip
 
 
@@ -463,7 +472,10 @@ _SKIPPED_WORDS = frozenset(
     "攀升 下滑 增幅 降幅 超过 超 不到 不足 近 约 逾 将近 接近 日均 月均 年均 平均 人均 先后 已 已经 连续 持续 长达 了 等 去年 上年 "
     "有 拥有 共有 约有 尚有 还有 同期 较 比 以上 以来 到 即 从 由 实际 稳定 保持 控制 在 扩大 缩小 提高到 增加到 增长到 "
     "上升到 下降到 降低到 减少到 回升 上涨 下跌 上调 下调 缩减 压缩 加快 放缓 收窄 名义 大体上 基本上 大体 力争 争取 再 将 将要 "
-    "要 可望 有望 预计 进一步 大幅 大幅度 稳步 明显 裁减 削减 压减 每年 每月 平均每年".split()
+    "要 可望 有望 预计 进一步 大幅 大幅度 稳步 明显 裁减 削减 压减 每年 每月 平均每年 "
+    # verbs that state a level reached (收入完成356.8亿元, 总额突破40万亿元, 失业率降到5.2%, 罪犯占百分之三十): the
+    # segmenter tags some of them as nouns (突破 vn), so the phrase would run on through them
+    "突破 完成 实现 降到 升到 增到 涨到 涨至 跌到 跌至 高达 多达 仅 仅为 只有 占 首次 再次".split()
 )
 _CLAUSE_END = "，。；：！？,;:!?"
 _OPENERS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "「": "」"}
@@ -631,7 +643,7 @@ def _strip_between(words: list[tuple[str, str]]) -> tuple[list[tuple[str, str]],
     the noun stays (价格).
     """
     n = len(words)
-    while words and (words[-1][0] in _SKIPPED_WORDS or re.fullmatch(r"\d{4}|年|较|比|[“‘（(]", words[-1][0])):
+    while words and (words[-1][0] in _SKIPPED_WORDS or re.fullmatch(r"\d{4}|年|较|比|和|及|与|[“‘（(]", words[-1][0])):
         words = words[:-1]
     if words and len(words[-1][0]) > 1 and words[-1][0][0] in _MEASURE_SUFFIXES and words[-1][0][1:] in _SKIPPED_WORDS:
         return words[:-1] + [(words[-1][0][0], "ng")], True
@@ -651,7 +663,7 @@ def _reading(sentence: str, start: int, end: int, kind: str, previous: list[dict
         clause_start = max(clause_start, sentence.rfind("、", floor, start) + 1)
     # Years go before tagging (segmenters split 二0一0年): a comparison (比二〇一〇年), the start or end of a
     # change before the number (由一九八○年的), a time that opens the phrase (二〇一一年国内生产总值).
-    clause = _ANY_YEAR.sub("", _COMPARISON.sub("", sentence[clause_start:start]))
+    clause = _ANY_YEAR.sub("", _COMPARISON.sub("", _BASIS.sub("", sentence[clause_start:start])))
     while (time := _TIME_BETWEEN.search(clause)) and time.group():
         clause = clause[: time.start()]
     words, stripped = _strip_between(_tagged(clause, tag))

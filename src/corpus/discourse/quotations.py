@@ -28,15 +28,24 @@ def slogans(units: pd.DataFrame, *, max_len: int = 30) -> pd.DataFrame:
             if len(inner) < 2 or re.search(r"[。！？!?]", inner) or not re.search(f"[{CJK}]", inner):
                 continue
             rows.append({"doc_id": doc_id, "para_no": para_no, "start": offset + m.start(), "end": offset + m.end(),
-                         "slogan": inner, "kind": _phrase_kind(inner),
+                         "slogan": inner, "kind": _phrase_kind(m.group()),
                          "in_title": any(a < m.start() < b for a, b in titles)})  # fmt: skip
     return occurrence_stats(pd.DataFrame(rows, columns=SLOGAN_COLUMNS[:7]), "slogan")[SLOGAN_COLUMNS]
 
 
-def _phrase_kind(inner: str) -> str:
-    if any(m.span() == (0, len(inner)) for m in iter_formulae(inner)):
+def _phrase_kind(quote: str) -> str:
+    """Formula, model or slogan: what the detectors find in the quoted phrase with its quotation marks.
+
+    The marks are the context some forms exist in only (“四风”, “六稳”, the quoted count “十三个方面成就”,
+    the open slot “互联网+”), so the phrase is typed as :func:`formulae` and :func:`models` list it.
+
+    >>> [_phrase_kind(q) for q in ["“四风”", "“互联网+”", "“两个维护”", "“枫桥经验”"]]
+    ['formula', 'model', 'formula', 'slogan']
+    """
+    whole = (1, len(quote) - 1)
+    if any(m.span() == whole for m in iter_formulae(quote)):
         return "formula"
-    if any(m.span() == (0, len(inner)) for m in iter_models(inner)):
+    if any(m.span() == whole for m in iter_models(quote)):
         return "model"
     return "slogan"
 
