@@ -1033,9 +1033,10 @@ _NAV = re.compile(rf"^\s*(?:[-*•·>]\s*)?[【\[]?(?:{_NAV_WORDS})[】\]]?(?:\s
 # no other (纠错 for 我要纠错 too): fewer first characters to stop at (我 is common, 纠 is not).
 _NAV_HINT = re.compile("|".join(w for w in _NAV_WORDS.split("|") if not any(o != w and o in w for o in _NAV_WORDS.split("|"))))
 # A page's row of widgets (【打印本页】【关闭窗口】, 【字体：大 中 小】【打印】): nothing but navigation words, their brackets,
-# separators, a counter's number and the font sizes. A sentence that names 打印 or 分享 holds other words.
+# separators, a counter's number and the font sizes. A sentence that names 打印 or 分享 holds other words. Tried only on
+# lines that hold a navigation word (no lookahead for one: it would scan a long paragraph that holds 关闭 to its word).
 _WIDGET = rf"(?:{_NAV_WORDS})(?:\s*[:：]\d*)?"  # the sizes after 字体： are tokens of their own: one way to read a line
-_WIDGETS = re.compile(rf"^(?=.*?(?:{_NAV_WORDS}))(?:[\s【】\[\]|｜/·]|{_WIDGET}|[大中小])+$")
+_WIDGETS = re.compile(rf"^(?:[\s【】\[\]|｜/·]|{_WIDGET}|[大中小])+$")
 # What a row of widgets split over lines leaves on the lines between its words (【字体：/大/中/小/】【/打印/】【/关闭/】).
 _WIDGET_SCRAP = re.compile(r"^[\s【】\[\]|｜/·]*(?:[大中小]|默认)?[\s【】\[\]|｜/·]*$")
 # Widgets in brackets before a line's content (【我要纠错】 责任编辑：张明远).
@@ -1550,7 +1551,8 @@ def _dateline(text: str, front: list[_Line], ctx: dict) -> list[Edit]:
     lines = _lines(text)
     after = lines[len(front)] if len(front) < len(lines) else None  # the first line after the front matter
     for line in [*front, *([after] if after else [])]:
-        m = _DATELINE.match(line.text) if line.text.strip() else None
+        head = line.text[:48]  # outlet, place and date come before 电 or 讯: most lines are passed over without the pattern
+        m = _DATELINE.match(line.text) if "电" in head or "讯" in head else None
         if not m:
             continue
         outlet, who = m.group("outlet"), m.group("who")
