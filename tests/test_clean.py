@@ -907,3 +907,109 @@ def test_a_page_break_inside_a_sentence_is_joined_and_one_after_a_heading_or_a_s
     assert "page break inside a sentence: joined" in [e.note for step, e in result.edits if step == "page_furniture"]
     for kept in (f"二、重点任务\f{body}", f"{body}信息畅通。\f下一步要做好防汛工作。", f"{body}\f一、总体要求"):
         assert not [e for step, e in clean_text(kept).edits if e.note.startswith("page break inside")], kept
+
+# --------------------------------------------------------------------------- a saved page's furniture and closing bylines (invented pages)
+
+_NEWS = "今年以来，市公安局紧紧围绕平安建设目标任务，扎实开展夏季治安打击整治行动，共破获刑事案件320余起。"
+
+
+@pytest.mark.parametrize("widgets", [
+    "【打印本页】【关闭窗口】",
+    "【我要纠错】",
+    "【字体：大 中 小】【打印】【关闭】",
+    "【字体：\n大\n中\n小\n】【\n打印\n】【\n关闭\n】",  # a row of widgets in a table, one cell a line
+    "分享到：\n微信扫一扫\n关注该公众号",
+])
+def test_a_pages_widgets_go_even_split_over_lines(widgets):
+    result = clean_text(f"关于开展夏季治安打击整治行动的通报\n{_BODY}\n{widgets}\n{_NEWS}")
+    assert result.text == f"{_BODY}\n{_NEWS}"
+
+
+def test_sentences_that_name_printing_closing_or_sharing_stay():
+    lines = ["请于会后打印材料并关闭电脑，欢迎分享到朋友圈。", "打印机采购项目已完成", "关闭窗口前请保存数据。", "大"]
+    result = clean_text("关于加强办公设备管理的通知\n" + _BODY + "\n" + "\n".join(lines) + "\n" + _NEWS)
+    assert all(line in result.text for line in lines)
+
+
+@pytest.mark.parametrize("footer", [
+    "主办：某市人民政府办公室\u3000网站标识码：3301000001\u3000浙ICP备05012345号",
+    "京公网安备11010202000001号",
+    "某县人民政府办公室主办 皖ICP备08001234号",
+    "网站地图 | 联系我们\n主办单位：某县人民政府办公室\n承办：某县大数据中心\n技术支持：某某信息技术有限公司\n联系电话：0571-88888888\n皖ICP备08001234号",
+])
+def test_a_site_footer_goes_with_its_registration_numbers_on_a_short_page(footer):
+    result = clean_text(f"关于开展夏季治安打击整治行动的通报\n{_BODY}\n{_NEWS}\n{footer}")
+    assert result.text == f"{_BODY}\n{_NEWS}"
+    assert replay(f"关于开展夏季治安打击整治行动的通报\n{_BODY}\n{_NEWS}\n{footer}", result.edits) == result.text
+
+
+@pytest.mark.parametrize("closing", [
+    "联系人：王某\n联系电话：0571-88888888",  # a notice's own contact line
+    "主办单位：市文明办\n承办单位：某区文化馆",  # an event's organisers
+    "未取得ICP备案的网站不得提供互联网信息服务。",  # a sentence about registration, no number
+])
+def test_contact_organiser_and_registration_lines_of_the_body_stay(closing):
+    result = clean_text(f"关于举办文明实践志愿服务活动的通知\n{_BODY}\n{_NEWS}\n{closing}")
+    assert result.text.endswith(closing)
+
+
+@pytest.mark.parametrize("closing, fields", [
+    ("责任编辑：张明远", {"editor": "张明远"}),
+    ("【我要纠错】 责任编辑：张明远", {"editor": "张明远"}),
+    ("（责编：孙立新、李娜）", {"editor": "孙立新、李娜"}),
+    ("来源：城关派出所\n编辑：刘晓\n审核：陈刚\n微信扫一扫\n关注该公众号", {"source": "城关派出所", "editor": "刘晓"}),
+])
+def test_a_closing_editor_line_goes_and_fills_the_editor(closing, fields):
+    raw = f"关于开展夏季治安打击整治行动的通报\n{_BODY}\n{_NEWS}\n{closing}"
+    result = clean_text(raw)
+    assert result.text == f"{_BODY}\n{_NEWS}"
+    assert {k: result.fields.get(k) for k in fields} == fields
+    assert replay(raw, result.edits) == result.text
+
+
+def test_an_editor_glued_to_the_last_sentence_is_taken_too():
+    result = clean_text(f"关于开展夏季治安打击整治行动的通报\n{_BODY}\n{_NEWS}（责编：孙立新、李娜）")
+    assert result.text == f"{_BODY}\n{_NEWS}" and result.fields["editor"] == "孙立新、李娜"
+
+
+@pytest.mark.parametrize("byline, author", [
+    ("（通讯员 周海洋）", "通讯员 周海洋"),
+    ("（记者 李明 通讯员 王红）", "记者 李明；通讯员 王红"),
+    ("(本报记者 李明 王红)", "记者 李明、王红"),
+])
+def test_a_closing_byline_on_a_line_of_its_own_goes_and_fills_the_author(byline, author):
+    result = clean_text(f"县公安局开展警营开放日活动\n{_BODY}\n{_NEWS}\n{byline}")
+    assert result.text == f"{_BODY}\n{_NEWS}" and result.fields["author"] == author
+
+
+def test_a_bracketed_closing_line_without_a_role_is_no_byline():
+    result = clean_text(f"关于加强某项工作的通知\n{_BODY}\n{_NEWS}\n（此件公开发布）")
+    assert result.text.endswith("（此件公开发布）") and "author" not in result.fields
+
+
+@pytest.mark.parametrize("dateline, fields", [
+    ("新华社北京10月17日电（记者李晓东）", {"source": "新华社", "author": "记者 李晓东"}),
+    ("新华社北京10月17日电 ", {"source": "新华社"}),
+    ("本报讯（记者 王小红 通讯员 刘建国）", {"author": "记者 王小红；通讯员 刘建国"}),  # 本报 names no outlet
+])
+def test_a_datelines_prefix_goes_gives_source_and_author_and_its_sentence_stays(dateline, fields):
+    result = clean_text(f"全国高标准农田建设取得新进展\n{dateline}{_BODY}\n{_NEWS}")
+    assert result.text == f"{_BODY}\n{_NEWS}"
+    assert {k: result.fields.get(k) for k in ("source", "author")} == {"source": None, "author": None, **fields}
+
+
+def test_a_dateline_on_a_line_of_its_own_is_no_part_of_the_title():
+    result = clean_text(f"全国高标准农田建设取得新进展\n新华社北京10月17日电\n{_BODY}")
+    assert result.fields["title"] == "全国高标准农田建设取得新进展" and result.fields["source"] == "新华社"
+    assert result.text == _BODY
+
+
+def test_a_date_followed_by_a_word_in_dian_is_no_dateline():
+    raw = f"某某日报社区5月3日电力供应恢复正常，{_BODY}\n{_NEWS}"
+    assert clean_text(raw).text == raw
+
+
+def test_every_navigation_word_holds_a_character_of_the_navigation_gate():
+    bits, table = clean._gate_table()
+    for word in clean._NAV_WORDS.split("|"):
+        assert any(table[ord(c)] & bits["navigation"] for c in word), word

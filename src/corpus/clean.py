@@ -1026,24 +1026,56 @@ def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 
 
 _NAV_WORDS = (r"上一篇|下一篇|上一条|下一条|上一页|下一页|返回顶部|返回首页|返回列表|打印本页|打印|关闭窗口|关闭|"
-              r"分享到|扫一扫|相关阅读|相关新闻|相关链接|推荐阅读|字号|字体|【大中小】|阅读次数|浏览次数|点击数|收藏")  # fmt: skip
+              r"分享到|分享至|微信扫一扫|扫一扫在手机打开当前页|扫一扫|关注该公众号|相关阅读|相关新闻|相关链接|推荐阅读|"
+              r"我要纠错|纠错|阅读原文|写留言|字号|字体|【大中小】|阅读次数|浏览次数|点击数|收藏")  # fmt: skip
 _NAV = re.compile(rf"^\s*(?:[-*•·>]\s*)?[【\[]?(?:{_NAV_WORDS})[】\]]?(?:\s*[:：].{{0,60}})?\s*$")
-_NAV_HINT = re.compile(_NAV_WORDS)  # a navigation line holds one of the words: only those lines are read
+# A navigation line holds one of the words: only those lines are read. The hint searches for the words that hold
+# no other (纠错 for 我要纠错 too): fewer first characters to stop at (我 is common, 纠 is not).
+_NAV_HINT = re.compile("|".join(w for w in _NAV_WORDS.split("|") if not any(o != w and o in w for o in _NAV_WORDS.split("|"))))
+# A page's row of widgets (【打印本页】【关闭窗口】, 【字体：大 中 小】【打印】): nothing but navigation words, their brackets,
+# separators, a counter's number and the font sizes. A sentence that names 打印 or 分享 holds other words. Tried only on
+# lines that hold a navigation word (no lookahead for one: it would scan a long paragraph that holds 关闭 to its word).
+_WIDGET = rf"(?:{_NAV_WORDS})(?:\s*[:：]\d*)?"  # the sizes after 字体： are tokens of their own: one way to read a line
+_WIDGETS = re.compile(rf"^(?:[\s【】\[\]|｜/·]|{_WIDGET}|[大中小])+$")
+# What a row of widgets split over lines leaves on the lines between its words (【字体：/大/中/小/】【/打印/】【/关闭/】).
+_WIDGET_SCRAP = re.compile(r"^[\s【】\[\]|｜/·]*(?:[大中小]|默认)?[\s【】\[\]|｜/·]*$")
+# Widgets in brackets before a line's content (【我要纠错】 责任编辑：张明远).
+_WIDGET_PREFIX = rf"(?:[【\[]\s*{_WIDGET}\s*[】\]]\s*)*"
 
 
 @_bounded
 def step_navigation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Page navigation and widgets (上一篇/下一篇, 打印本页, 分享到 ...) on lines of their own."""
-    return [_remove_line(line, text, "page navigation") for line in _lines_holding(text, _NAV_HINT) if line.text.strip() and _NAV.match(line.text)]
+    """Page navigation and widgets (上一篇/下一篇, 【打印本页】【关闭窗口】, 分享到, 微信扫一扫 ...) on lines of their own.
+
+    A row of widgets split over lines takes the scraps between its words with it (the brackets, 大/中/小):
+    such a line goes only where it stands among navigation lines, blank lines between them aside.
+    """
+    nav = [line for line in _lines_holding(text, _NAV_HINT) if line.text.strip() and (_NAV.match(line.text) or _WIDGETS.match(line.text))]
+    if not nav:
+        return []
+    lines = _lines(text)
+    starts = [line.start for line in lines]
+    taken = {bisect_left(starts, line.start) for line in nav}
+    scraps = set()
+    for k in taken:
+        for step in (-1, 1):
+            j = k + step
+            while 0 <= j < len(lines) and j not in taken and _WIDGET_SCRAP.match(lines[j].text):
+                if lines[j].text.strip():
+                    scraps.add(j)
+                j += step
+    return [_remove_line(lines[k], text, "page navigation") for k in sorted(taken | scraps)]
 
 
-_OPENER_WORDS = r"本文来[自源]|本文转[自载]|转载自|原标题[:：]|本作品|免责声明|版权所有|版权声明|声明[:：]|责任编辑[:：]"
+_OPENER_WORDS = r"本文来[自源]|本文转[自载]|转载自|原标题[:：]|本作品|免责声明|版权所有|版权声明|声明[:：]|责任编辑[:：]|责编[:：]"
 #: Lines (or, on a text's last line, sentences) that open a trailer wherever they stand in the closing part of a page.
-_TRAILER_OPENER = re.compile(rf"^\s*[（(【\[]?\s*(?:{_OPENER_WORDS})", re.I)  # also in brackets: （本文转载自某网）
+# Also in brackets (（本文转载自某网）) and after a page's widgets (【我要纠错】 责任编辑：张明远).
+_TRAILER_OPENER = re.compile(rf"^\s*{_WIDGET_PREFIX}[（(【\[]?\s*(?:{_OPENER_WORDS})", re.I)
 # What only a notice says: a body sentence may name 著作权 or 未经授权 (打击侵犯著作权犯罪), not 版权所有 or 不得转载.
 _NOTICE_WORDS = (
     r"仅代表作者|不代表本[站网]|版权(?:所有|声明|归)|著作权(?:所有|声明|归)|未经[^，。\n]{0,8}(?:授权|许可)[，,、\s]*(?:不得|禁止|严禁|请勿)|"
-    r"(?:不得|禁止|严禁|请勿)转载|转载请注明|信息发布传播服务|公有领域|public domain|copyright|©"
+    r"(?:不得|禁止|严禁|请勿)转载|转载请注明|信息发布传播服务|公有领域|public domain|copyright|©|"
+    r"ICP备\s*\d{4}|公网安备\s*\d{6}|网站标识码\s*[:：]?\s*[0-9A-Za-z]{6}"  # a site's footer: its registration numbers
 )
 #: Lines that are trailers only among the last few lines.
 _TRAILER = re.compile(rf"{_NOTICE_WORDS}|^\s*ID\s*[:：]\s*\w+\s*$", re.I)
@@ -1057,11 +1089,21 @@ _TRAILER_HINT = re.compile(rf"{_OPENER_WORDS}|{_NOTICE_WORDS}|^\s*ID\s*[:：]", 
 _NOTICE_FAST = (
     r"仅代表作者|不代表本[站网]|版权(?:所有|声明|归)|著作权(?:所有|声明|归)|未经[^，。\n]{0,8}(?:授权|许可)[，,、\s]*(?:不得|禁止|严禁|请勿)|"
     r"不得转载|禁止转载|严禁转载|请勿转载|转载请注明|信息发布传播服务|公有领域|"
-    r"p(?i:ublic domain)|P(?i:ublic domain)|c(?i:opyright)|C(?i:opyright)|©"
+    r"p(?i:ublic domain)|P(?i:ublic domain)|c(?i:opyright)|C(?i:opyright)|©|"
+    r"I(?i:CP备)\s*\d{4}|i(?i:cp备)\s*\d{4}|公网安备\s*\d{6}|网站标识码\s*[:：]?\s*[0-9A-Za-z]{6}"
 )
 _NOTICE_FAST_RE = re.compile(_NOTICE_FAST)
 _HINT_FAST_RE = re.compile(rf"{_OPENER_WORDS}|{_NOTICE_FAST}")
 _ID_LIKE = re.compile("[IiİıI][dD]")
+_SITE_FOOTER = re.compile(r"[Ii][Cc][Pp]备\s*\d{4}|公网安备\s*\d{6}|网站标识码")
+# A site footer's other lines (主办：…, 技术支持：…, 联系电话：…, 网站地图): trailers only in a closing block that
+# holds a notice (ICP备…号, 版权所有): a notice may end with 联系电话：… or 主办单位：… of its own.
+_FOOTER_LINE = re.compile(r"^\s*(?:(?:主办|承办|协办)(?:单位)?|技术支持|网站维护|联系电话|联系方式|电话|传真|地址|邮编|电子邮箱)\s*[:：]"
+                          r"|^\s*(?:网站地图|联系我们|关于我们)|^[^。！？\n]{2,40}(?:主办|承办)\s*$")
+# A credit line closing a page (编辑：刘晓, （责编：孙立新、李娜）, 来源：某某派出所): a trailer where only such lines,
+# notices and footnote markers follow it. Its editor, source and author are kept.
+_CREDIT = re.compile(rf"^\s*{_WIDGET_PREFIX}[（(【\[]?\s*(?:责任编辑|责编|编辑|审核|审校|校对|编审|终审|初审|美编|作者|撰稿|"
+                     r"来源|稿源|文章来源|信息来源)\s*[:：]\s*[^。！？\n]{1,30}?[）)】\]]?\s*$")
 
 
 def _is_notice(line: str) -> bool:
@@ -1089,7 +1131,10 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     trailer (the last paragraph, a page flattened to one line), the trailer starts at the
     sentence that opens it (:func:`_trailer_start`), with or without line breaks. A trailer that
     would be longer, or the whole text (a lone line that matches, the first line included), is
-    flagged and kept.
+    flagged and kept; a site's footer (ICP备…号, 网站标识码 with 主办：…, 联系电话：… lines) may be longer,
+    within the step's bound. Footer lines other than the registration numbers and notices are trailers
+    only in a block that holds a notice. The editor, source and author of credit lines (责任编辑：…,
+    编辑：…, 来源：…) in a trailer are kept as fields.
     """
     content = [line for line in _lines(text) if line.text.strip()]
     if not content:
@@ -1098,16 +1143,29 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     tail_from = max(1, n - max(6, n // 4))
     closing = len(text) - cfg.max_trailer_share * len(text)
     look_from = 0 if n <= 2 else min(int(closing), content[tail_from].start)
-    if not _trailer_hint(text, look_from):  # most texts: nothing trailer-like near the end
+    if not (_trailer_hint(text, look_from) or _CREDIT.match(content[-1].text)):  # most texts: nothing trailer-like near the end
         return []
     limit = cfg.max_trailer_share * len(text.strip())
     end = len(text.rstrip())
 
     def trailer_like(line: _Line) -> bool:
-        return bool(_TRAILER_OPENER.match(line.text) or _is_notice(line.text) or _FOOTNOTE_LINE.match(line.text))
+        return bool(_TRAILER_OPENER.match(line.text) or _is_notice(line.text) or _FOOTNOTE_LINE.match(line.text)
+                    or _CREDIT.match(line.text) or _FOOTER_LINE.search(line.text))  # fmt: skip
+
+    # The closing run of trailer-like lines, read once from the end: whether the lines from k on are a trailer is
+    # whether k is in it and, where a footer line (主办：…) is among them, a notice is too.
+    closing_run: dict[int, bool] = {}
+    footer_seen = notice_seen = False
+    for k in range(n - 1, -1, -1):
+        if not trailer_like(content[k]):
+            break
+        line_text = content[k].text
+        notice_seen = notice_seen or _is_notice(line_text)
+        footer_seen = footer_seen or bool(_FOOTER_LINE.search(line_text) and not _CREDIT.match(line_text))
+        closing_run[k] = notice_seen or not footer_seen
 
     def rest_is_trailer(k: int) -> bool:
-        return all(trailer_like(line) for line in content[k:])
+        return closing_run.get(k, False)
 
     starts = set()
     for k in range(n - 1, 0, -1):  # the lines in the closing part are the last ones: read from the end
@@ -1115,7 +1173,7 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             break
         if _TRAILER_OPENER.match(content[k].text):
             starts.add(k)
-    starts |= {k for k in range(tail_from, n) if _is_notice(content[k].text) and rest_is_trailer(k)}
+    starts |= {k for k, whole in closing_run.items() if whole and k >= tail_from and not _FOOTNOTE_LINE.match(content[k].text)}
     if (_TRAILER_OPENER.match(content[0].text) or _is_notice(content[0].text)) and rest_is_trailer(0):
         starts.add(0)
     first = min(starts) if starts else None
@@ -1127,16 +1185,28 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             return []
         at = line.start  # a notice inside a sentence of a trailer line: the line, as a whole
     block = text[at:]
-    if at <= content[0].start or len(text[at:end].lstrip()) > limit:
+    # A site's footer (its registration numbers, 主办, 联系电话 ...) of lines each a notice, credit or footer line, on a
+    # short page, is held to the step's bound alone: the share is for a trailer that takes whatever follows its opener.
+    footer = (first is not None and at == content[first].start and rest_is_trailer(first)
+              and any(_SITE_FOOTER.search(line.text) for line in content[first:]))  # fmt: skip
+    if at <= content[0].start or (len(text[at:end].lstrip()) > limit and not footer):
         why = "it is the whole text" if at <= content[0].start else f"more than max_trailer_share={cfg.max_trailer_share:g} of the text"
         return [Edit(at, len(text), block, block, "flagged", f"looks like a trailer but is too long to remove ({why})")]
     source = re.search(r"(?:本文来[自源]|本文转载自|转载自)\s*[:：]?\s*[【\[《]?([^】\]》）)，,。\s]{2,30})", block)
     if source:
         ctx.setdefault("source", source.group(1))
-    return [Edit(at, len(text), block, "", "removed", "repost trailer / licence notice")]
+    credits = {}
+    for line in block.splitlines():
+        if _CREDIT.match(line) or _TRAILER_OPENER.match(line):  # 责任编辑：张明远 in a trailer: the page's editor
+            for name, value in parse_header_line(line).items():
+                if name in ("editor", "source", "author") and (value := value.strip("（）()【】[] ")):
+                    credits.setdefault(name, value)
+                    ctx.setdefault(name, value)
+    note = "".join(f"; {name}={value}" for name, value in credits.items())
+    return [Edit(at, len(text), block, "", "extracted" if credits else "removed", f"repost trailer / licence notice{note}")]
 
 
-_OPENER_AT = re.compile(rf"\s*[（(【\[]?\s*(?:{_OPENER_WORDS})", re.I)
+_OPENER_AT = re.compile(rf"\s*{_WIDGET_PREFIX}[（(【\[]?\s*(?:{_OPENER_WORDS})", re.I)
 
 
 def _trailer_start(text: str, line: _Line, closing: float) -> int | None:
@@ -1370,7 +1440,8 @@ def _can_be_title(line: str) -> bool:
 
 
 def _is_title_continuation(line: str) -> bool:
-    """The second line of a two-line title: long enough, no sentence punctuation or comma, not a byline, breadcrumb or number."""
+    """The second line of a two-line title: long enough, no sentence punctuation or comma, not a byline, dateline,
+    breadcrumb or number."""
     s = line.strip()
     return (
         len(s) >= 8
@@ -1379,6 +1450,7 @@ def _is_title_continuation(line: str) -> bool:
         and not re.match(r"^\s*(?:——|--|—)", s)
         and not _REPORTER.match(s)
         and not _AGENCY.match(s)
+        and not _DATELINE.match(s)
         and not find_dates(s)
     )
 
@@ -1393,15 +1465,46 @@ _CLOSING = re.compile(  # the bracket first, the lookbehind after it: the scan s
     rf"[（(](?<=[。！？”][（(])\s*(?:(?:作者|通讯员|记者|供稿|撰稿)[:：\s]*)?"
     rf"(?!(?:试行|暂行|草案|征求意见稿|修订|节选|摘编|续|完)\s*[）)])(?P<who>[{CJK}A-Za-z·\s、]{{2,20}})\s*[）)]\s*$"
 )
+# The roles a byline names (本报/本台 says which outlet, not who: it is dropped), and a byline made of them.
+_ROLE = r"(?:本报|本台|本刊|本网)?(?:特约|实习)?(?:记者|通讯员|实习生)"
+_ROLE_NAMES = re.compile(rf"(?P<role>{_ROLE})\s*[:：]?\s*(?P<names>(?:(?!{_ROLE})[{CJK}·])+(?:[\s、，,]+(?:(?!{_ROLE})[{CJK}·])+)*)")
+_BYLINE = rf"(?:{_ROLE}\s*[:：]?\s*[{CJK}·]{{2,8}}(?:[\s、，,]+[{CJK}·]{{2,8}})*\s*)+"
+# A byline in brackets on a text's last line ((通讯员 周海洋), （记者 李明 通讯员 王红）).
+_CLOSING_LINE = re.compile(rf"^\s*[（(]\s*(?P<who>{_BYLINE})[）)]\s*$")
+# A news agency's dateline opening the body: 新华社北京10月17日电（记者李晓东）, 本报讯（通讯员 王红）.
+_DATE_MD = r"[0-9一二三四五六七八九十〇]{1,3}月[0-9一二三四五六七八九十〇]{1,3}日"
+_DATELINE = re.compile(
+    rf"^\s*(?P<outlet>新华社|中新社|中国新闻社|中新网|人民网|新华网|央视网|央广网|光明网|本报|本台|本刊|本网|"
+    rf"[{CJK}]{{2,8}}?(?:日报|晚报|新闻社|通讯社|电视台))(?:[{CJK}]{{0,12}}?{_DATE_MD}电|讯)"
+    rf"(?:\s*[（(](?P<who>{_BYLINE})[）)]|(?=[\s（(]|$))\s*"  # 电 then a byline, a space or the end: not 5月3日电力
+)
+
+
+def _bylined(who: str) -> str:
+    """A byline's roles and names as the front matter's are written: 记者 李明、王红；通讯员 周海洋.
+
+    >>> _bylined("本报记者李明 王红 通讯员 周海洋")
+    '记者 李明、王红；通讯员 周海洋'
+    """
+    parts = []
+    for m in _ROLE_NAMES.finditer(who):
+        role = re.sub("^(?:本报|本台|本刊|本网)", "", m.group("role"))
+        parts.append(f"{role} " + "、".join(re.split(r"[\s、，,]+", m.group("names").strip())))
+    return "；".join(parts)
+
+
 _GLUED_NAME = re.compile(rf"(?<=[{SENTENCE_END}”])(?P<who>[{CJK}]{{2,4}})\s*$")
 _END_MARK = re.compile(r"[（(]\s*完\s*[）)]\s*$")
 
 
 @_bounded
 def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Reporter bylines in the front matter and author bylines closing the text (even glued to it)."""
+    """Reporter bylines in the front matter, a news agency's dateline opening the body (新华社北京10月17日电（记者李晓东）:
+    the dateline goes, the sentence after it stays), and author bylines closing the text (glued to it, or in brackets
+    on a line of their own)."""
     edits = []
     front = _front(text, cfg)
+    edits += _dateline(text, front, ctx)
     for line in front:
         m = _REPORTER.match(line.text)
         if m and re.search("记者|通讯员|实习生|作者", line.text):
@@ -1422,6 +1525,10 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     last = next((line for line in reversed(_lines(text)) if line.text.strip()), None)
     if last is None or last in front:
         return edits
+    if (m := _CLOSING_LINE.match(last.text)) and text[: last.start].strip():  # (通讯员 周海洋) under the last paragraph
+        who = _bylined(m.group("who"))
+        ctx.setdefault("author", who)
+        return [*edits, _remove_line(last, text, f"closing byline: author={who}", "extracted")]
     for pattern, what in ((_END_MARK, None), (_CLOSING, "closing byline"), (_GLUED_NAME, "byline glued to the last paragraph")):
         # _GLUED_NAME ends the line: it can start no earlier than four characters before the trailing space
         m = pattern.search(last.text, max(0, len(last.text.rstrip()) - 4) if pattern is _GLUED_NAME else 0)
@@ -1437,6 +1544,29 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         edits.append(Edit(last.start + m.start(), last.start + m.end(), m.group(), "", "extracted", f"{what}: author={who}"))
         break
     return edits
+
+
+def _dateline(text: str, front: list[_Line], ctx: dict) -> list[Edit]:
+    """A dateline at the start of the body's first line (or a front line): removed, its outlet the source, its byline the author."""
+    lines = _lines(text)
+    after = lines[len(front)] if len(front) < len(lines) else None  # the first line after the front matter
+    for line in [*front, *([after] if after else [])]:
+        head = line.text[:48]  # outlet, place and date come before 电 or 讯: most lines are passed over without the pattern
+        m = _DATELINE.match(line.text) if "电" in head or "讯" in head else None
+        if not m:
+            continue
+        outlet, who = m.group("outlet"), m.group("who")
+        if outlet not in _SELF_OUTLETS:
+            ctx.setdefault("source", outlet)
+        found = [f"source={outlet}"] if outlet not in _SELF_OUTLETS else []
+        if who:
+            ctx.setdefault("author", _bylined(who))
+            found.append(f"author={_bylined(who)}")
+        note = "dateline" + (": " + "; ".join(found) if found else "")
+        if not line.text[m.end() :].strip():
+            return [_remove_line(line, text, note, "extracted")]
+        return [Edit(line.start + m.start(), line.start + m.end(), m.group(), "", "extracted", note)]
+    return []
 
 
 _MARKER = re.compile(rf"^\s*(?:[A-Za-z]|[0-9]{{1,2}}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[{CN_ORDINALS}]{{1,2}})\s*[.、．]?\s*$")
@@ -1826,7 +1956,7 @@ def _gate_table() -> tuple[dict[str, int], np.ndarray]:
         "plus_signs": _chars(" \u00a0\u3000"),  # a spaced sequence holds a space (a lost closing mark: tested apart)
         "captions": _chars("▲△▼▽图照摄!"),  # _CAPTION_HINT, and the ! of an image
         "markup": _chars("|<&!-"),  # _MARKUP_HINT
-        "navigation": _chars("篇条页返印闭享扫相荐号体【阅浏击藏"),  # one character of each _NAV_WORDS word
+        "navigation": _chars("篇条页返印闭享扫众相荐错言号体【阅浏击藏"),  # one character of each _NAV_WORDS word
     }
     bits = {name: 1 << k for k, name in enumerate(chars)}
     table = np.zeros(0x10001, dtype=np.uint16)
