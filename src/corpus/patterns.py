@@ -232,9 +232,9 @@ LEXICALISED = frozenset(
     "四川 三峡 三亚 三明 九江 六安 十堰 五指山 三门峡 七台河 八一".split()
 )
 _LEVEL_NAMES = "省市县乡镇村区"
-_LEXICALISED_BY_FIRST: dict[str, tuple[str, ...]] = {}
-for _w in sorted(LEXICALISED):
-    _LEXICALISED_BY_FIRST[_w[0]] = (*_LEXICALISED_BY_FIRST.get(_w[0], ()), _w)
+_LEXICALISED_BY_FIRST: dict[str, tuple[str, ...]] = {
+    first: tuple(sorted(w for w in LEXICALISED if w[0] == first)) for first in {w[0] for w in LEXICALISED}
+}
 
 
 def iter_models(text: str) -> Iterator[re.Match[str]]:

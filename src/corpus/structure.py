@@ -112,7 +112,7 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
     prev_heading, joined = None, False
     for para_no, (start, end, line, level) in enumerate(lines, 1):
         stripped = line.strip()
-        if level is not None and _SENTENCE_LINE.search(stripped) and _NUMBERED.match(stripped) and not _heads_text(lines, para_no, level):
+        if level is not None and level < _UNNUMBERED and _SENTENCE_LINE.search(stripped) and not _heads_text(lines, para_no, level):
             level = None  # 一、…，…。 followed by its sibling 二、 or by nothing: an item of a list, not a heading
         if level is not None:
             # The second line of a two-line heading: two short unnumbered lines, never a third (a run of short lines,
@@ -126,7 +126,7 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
             section = _section(path)
             kind, row_section = "heading", section
         else:
-            label = _item_label(line) or (_numbered_label(stripped) if _SENTENCE_LINE.search(stripped) else None)
+            label = _item_label(line) or (_numbered_label(stripped) if _NUMBERED.match(stripped) and _SENTENCE_LINE.search(stripped) else None)
             kind = "list item" if label else "body"
             row_section = section if not label else " > ".join(p for p in (section, label) if p)
         rows.append((doc_id, para_no, kind, level, row_section, start, end, line))
