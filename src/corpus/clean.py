@@ -1865,15 +1865,21 @@ def _sentences_across_pages(text: str, removed: list[Edit]) -> list[Edit]:
     ends on an ideograph or a comma, and the line after it opens with an ideograph or a quotation
     mark and no numbering (一、 （一） 1.): the rest of the sentence.
     """
-    gone = [(e.start, e.end) for e in removed]
+    gone = [(e.start, e.end) for e in removed]  # sorted, none overlapping
+    starts = [a for a, _ in gone]
+
+    def removal_at(pos: int) -> tuple[int, int] | None:
+        k = bisect_right(starts, pos) - 1
+        return gone[k] if k >= 0 and pos < gone[k][1] else None
+
     joins = []
     for m in re.finditer("\f", text):
         before_end = m.start()
-        while any(a <= before_end - 1 < b for a, b in gone):  # step back over removed furniture
-            before_end = next(a for a, b in gone if a <= before_end - 1 < b)
+        while (span := removal_at(before_end - 1)) is not None:  # step back over removed furniture
+            before_end = span[0]
         after_start = m.end()
-        while any(a <= after_start < b for a, b in gone):
-            after_start = next(b for a, b in gone if a <= after_start < b)
+        while (span := removal_at(after_start)) is not None:
+            after_start = span[1]
         before = text[text.rfind("\n", 0, before_end) + 1 : before_end].strip()
         after = text[after_start : (text.find("\n", after_start) + 1 or len(text) + 1) - 1].strip()
         if (len(before) >= PAGE_JOIN_MIN_CHARS and after and (is_cjk(before[-1]) or before[-1] in "，、")
