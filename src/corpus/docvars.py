@@ -200,7 +200,7 @@ def merge_metadata(docs: pd.DataFrame, meta: pd.DataFrame | None, found: list[di
 
 
 def _override(docs: pd.DataFrame, meta: pd.DataFrame, meta_col: str, col: str, found: list[dict]) -> None:
-    """Metadata column ``meta_col`` over the documents' ``col``: a problems row where both have a value and they disagree.
+    """Metadata column ``meta_col`` over the documents' ``col``: a problems row, naming the document's file, where both have a value and they disagree.
 
     A text dated only by the date it is signed with (:func:`corpus.clean.signed_date`) does not disagree with a
     metadata date: a page or a table gives the date of publication, often days after the signing.
@@ -223,7 +223,8 @@ def _override(docs: pd.DataFrame, meta: pd.DataFrame, meta_col: str, col: str, f
                 and not (col == "date" and "text" in docs and _signed_on(docs.at[docs.index[i], "text"], str(extracted))):
             as_written = written.get(doc_id) if written is not None else None
             note = f" (written {as_written!r})" if as_written is not None and as_written != value else ""
-            found.append({"path": "metadata", "doc_id": doc_id, "problem": DISAGREES,
+            path = docs.at[docs.index[i], "path"] if "path" in docs.columns else None
+            found.append({"path": path if isinstance(path, str) and path else "metadata", "doc_id": doc_id, "problem": DISAGREES,
                           "detail": f"metadata {meta_col}={value!r}{note}, text says {col}={extracted!r}"})  # fmt: skip
         if col == meta_col:
             docs.at[docs.index[i], col] = value
