@@ -489,10 +489,25 @@ def test_nested_json_values_are_kept_as_json_text_on_every_load(tmp_path):
     assert again[["tags", "origin"]].values.tolist() == fresh[["tags", "origin"]].values.tolist()  # from the cache alike
 
 
-def test_a_line_that_is_not_json_is_an_error_naming_its_line(tmp_path):
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_line_that_is_not_json_is_a_problem_naming_its_line_and_the_other_rows_load(tmp_path, stream):
     table = write_table(tmp_path / "docs.jsonl", TABLE_ROWS)
-    table.write_text(table.read_text(encoding="utf-8") + "\nnot json\n", encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=r"docs.jsonl, line 4: not a JSON object"):
+    cut = json.dumps({"id": "x3", "content": "全党同志要"}, ensure_ascii=False)[:20]  # a scrape that stopped mid-line
+    table.write_text(table.read_text(encoding="utf-8") + "\n[1, 2]\n" + cut, encoding="utf-8")
+    loaded = corpus.load_corpus(table, text_column="content", id_column="id", cache=False, stream_above_mb=0 if stream else 256)
+    assert loaded.doc_ids == ["x1", "x2"]
+    found = corpus.problems(loaded)
+    assert [Path(p).name for p in found["path"]] == ["docs.jsonl#line4", "docs.jsonl#line5"]
+    assert found["problem"].tolist() == ["unreadable row"] * 2
+    assert found["detail"].iloc[0].startswith("a JSON list") and found["detail"].iloc[1].startswith("not a JSON object")
+    with pytest.raises(corpus.CorpusError, match=r"docs.jsonl#line5: unreadable row"):
+        corpus.load_corpus(table, text_column="content", id_column="id", cache=False, strict=True)
+
+
+def test_a_jsonl_file_without_one_json_object_is_an_error_naming_its_first_line(tmp_path):
+    table = tmp_path / "docs.jsonl"
+    table.write_text("id,content\nx1,全面建设社会主义现代化国家\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"docs.jsonl, line 1: not a JSON object .*not a JSON Lines table"):
         corpus.load_corpus(table, text_column="content", id_column="id", cache=False)
 
 

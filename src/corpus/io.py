@@ -467,7 +467,13 @@ def iter_table(path: Path, *, text_column: str = "text", id_column: str | None =
 
 def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_column: str | None,
                     first_row: int = 0) -> TableRows:  # fmt: skip
-    """Documents, problems and the other columns of the rows of a table (``first_row``: the rows before these)."""
+    """Documents, problems and the other columns of the rows of a table (``first_row``: the rows before these).
+
+    Lines of a JSON Lines file that were not JSON objects (the frame's ``attrs``) are problems rows ``path#lineN``.
+    """
+    unread = [_problem(f"{path}#line{line_no}", None, "unreadable row", why) for line_no, why in frame.attrs.get(UNREAD_LINES, ())]
+    if frame.empty and not len(frame.columns) and unread:  # a batch of nothing but such lines
+        return TableRows(_frame([]), pd.DataFrame(unread, columns=PROBLEM_COLUMNS), None)
     if text_column not in frame.columns:
         raise NoTextColumn(f"{path}: no text column {text_column!r}; columns are {list(frame.columns)} (set text_column=...)",
                            f"no column {text_column!r}")  # fmt: skip
@@ -477,7 +483,7 @@ def table_documents(frame: pd.DataFrame, path: Path, *, text_column: str, id_col
         ids = [f"{path.stem}_{i:05d}" for i in range(first_row + 1, first_row + len(frame) + 1)]
     else:
         ids = frame[id_column].astype(str).tolist()
-    rows, problems, meta = [], [], []
+    rows, problems, meta = [], unread, []
     for i, (doc_id, text) in enumerate(zip(ids, frame[text_column])):
         where = f"{path}#row{first_row + i + 1}"
         if not isinstance(text, str) or not text.strip():
@@ -518,20 +524,22 @@ def _table_batches(path: Path, suffix: str, batch_rows: int) -> Iterator[pd.Data
                 yield from reader
             return
         if suffix == ".json" and _starts_json_array(path, encoding):  # one JSON document: read whole
-            rows = _json_rows(path.read_text(encoding=encoding), path)
-            for start in range(0, len(rows), batch_rows):
-                yield _json_frame(rows[start : start + batch_rows])
+            table = _json_table(path.read_text(encoding=encoding), path)
+            for start in range(0, len(table), batch_rows):
+                yield table.iloc[start : start + batch_rows].reset_index(drop=True)
             return
         with path.open(encoding=encoding) as lines:
-            rows = []
+            rows, unread, any_read = [], [], False
             for line_no, line in enumerate(lines, 1):
                 if line.strip():
-                    rows.append(_json_line(line, line_no, path))
+                    _json_line(line, line_no, path, rows, unread)
                 if len(rows) == batch_rows:
-                    yield _json_frame(rows)
-                    rows = []
-            if rows:
-                yield _json_frame(rows)
+                    yield _json_frame(rows, unread)
+                    rows, unread, any_read = [], [], True
+            if not any_read:
+                _check_some_read(rows, unread, path)
+            if rows or unread:
+                yield _json_frame(rows, unread)
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not valid {exc.encoding} at byte {exc.start} of a chunk, though its first "
                           f"megabytes are; convert the file to UTF-8") from None  # fmt: skip
@@ -568,14 +576,14 @@ def _read_any_table(path: Path) -> pd.DataFrame:
         if suffix == ".csv":
             return pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False)
         if suffix in (".jsonl", ".json"):
-            return _json_frame(_json_rows(text, path))
+            return _json_table(text, path)
     except DecodeError as exc:
         raise CorpusError(f"{path}: {exc}") from None
     except (ValueError, json.JSONDecodeError, pd.errors.ParserError) as exc:
         raise CorpusError(f"{path}: not a readable {suffix[1:].upper()} table ({exc})") from None
 
 
-def _json_rows(text: str, path: Path) -> list[dict]:
+def _json_table(text: str, path: Path) -> pd.DataFrame:
     """The objects of a JSON table: one JSON array of objects (``.json`` as most tools write it), else one object a line (JSON Lines)."""
     if text.lstrip().startswith("["):
         try:
@@ -585,26 +593,50 @@ def _json_rows(text: str, path: Path) -> list[dict]:
         bad = next((i for i, row in enumerate(rows) if not isinstance(row, dict)), None)
         if bad is not None:
             raise CorpusError(f"{path}: item {bad + 1} of the JSON array is not an object with named fields")
-        return rows
-    return [_json_line(line, n, path) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        return _json_frame(rows)
+    rows, unread = [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            _json_line(line, n, path, rows, unread)
+    _check_some_read(rows, unread, path)
+    return _json_frame(rows, unread)
 
 
-def _json_line(line: str, line_no: int, path: Path) -> dict:
-    """One JSON Lines object; CorpusError naming the file's line where it is not one."""
+def _json_line(line: str, line_no: int, path: Path, rows: list[dict], unread: list[tuple[int, str]]) -> None:
+    """One JSON Lines object added to ``rows``; a line that is not one to ``unread`` (its number and why)."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise CorpusError(f"{path}, line {line_no}: not a JSON object ({exc.msg} at column {exc.colno})") from None
+        unread.append((line_no, f"not a JSON object ({exc.msg} at column {exc.colno})"))
+        return
     if not isinstance(row, dict):
-        raise CorpusError(f"{path}, line {line_no}: a JSON {type(row).__name__}, not an object with named fields")
-    return row
+        unread.append((line_no, f"a JSON {type(row).__name__}, not an object with named fields"))
+        return
+    rows.append(row)
 
 
-def _json_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows of JSON objects as a table; a nested value (an object or an array) kept as its JSON text, the same on every load."""
+def _check_some_read(rows: list, unread: list[tuple[int, str]], path: Path) -> None:
+    """CorpusError where no line of a JSON Lines file was an object: not a JSON Lines file (a line that is not one, in one
+    that is, is a problems row: a scrape cut off mid-line loses that line, not the file)."""
+    if unread and not rows:
+        line_no, why = unread[0]
+        raise CorpusError(f"{path}, line {line_no}: {why}; no line of the file is a JSON object: not a JSON Lines table")
+
+
+def _json_frame(rows: list[dict], unread: list[tuple[int, str]] = ()) -> pd.DataFrame:
+    """Rows of JSON objects as a table; a nested value (an object or an array) kept as its JSON text, the same on every load.
+
+    ``unread``: the lines of the file that gave no row (number, why), kept in the frame's ``attrs`` for :func:`table_documents`.
+    """
     nested = (dict, list)
-    return pd.DataFrame([{k: json.dumps(v, ensure_ascii=False) if isinstance(v, nested) else v for k, v in row.items()}
-                         for row in rows])  # fmt: skip
+    frame = pd.DataFrame([{k: json.dumps(v, ensure_ascii=False) if isinstance(v, nested) else v for k, v in row.items()}
+                          for row in rows])  # fmt: skip
+    frame.attrs[UNREAD_LINES] = list(unread)
+    return frame
+
+
+#: The key in a table frame's ``attrs`` of the lines that gave no row: (line number, why).
+UNREAD_LINES = "unread_lines"
 
 
 def _starts_json_array(path: Path, encoding: str) -> bool:
@@ -666,7 +698,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
     return meta.replace("", None)
 
 
-def _problem(path: Path | str, doc_id: str, problem: str, detail: str, *, loaded: bool = False) -> dict:
+def _problem(path: Path | str, doc_id: str | None, problem: str, detail: str, *, loaded: bool = False) -> dict:
     """A problems row, logged (``loaded``: the document was loaded all the same, and the log says so)."""
     log.warning("%s: %s (%s: %s)", "loaded with a problem" if loaded else "not loaded", path, problem, detail)
     return {"path": str(path), "doc_id": doc_id, "problem": problem, "detail": detail}
