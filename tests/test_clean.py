@@ -25,7 +25,7 @@ import pytest
 
 import corpus
 from corpus import clean
-from corpus.clean import STEP_NAMES, STEPS, CleanConfig, Edit, apply_edits, clean_text, edit_text_spans, replay, with_steps
+from corpus.clean import STEP_NAMES, STEPS, CleanConfig, Edit, apply_edits, clean_text, context_fields, edit_text_spans, replay, with_steps
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 #: The CPC congress reports, in the shared folder beside the repository (absent from a user's clone).
@@ -39,10 +39,10 @@ TONE_MARKED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 
 
 def run_step(step: str, text: str, cfg: CleanConfig | None = None, ctx: dict | None = None) -> tuple[str, list[Edit], dict]:
-    """One step alone, as clean_text runs it: its edits sorted, then applied to its input."""
+    """One step alone, as clean_text runs it: its edits sorted, then applied to its input; the fields it found."""
     ctx = dict(ctx or {})
     edits = sorted(STEP_FUNCTIONS[step](text, cfg or CleanConfig(), ctx), key=lambda e: (e.start, e.end))
-    return apply_edits(text, edits), edits, ctx
+    return apply_edits(text, edits), edits, context_fields(ctx)
 
 
 @pytest.fixture(scope="module")
@@ -857,6 +857,14 @@ def test_a_one_word_title_is_a_title_and_a_clause_is_never_one():
 def test_a_repost_trailer_in_brackets_is_removed_and_names_the_source(trailer):
     result = clean_text(f"{_BODY}\n{_BODY}\n{trailer}")
     assert result.text == f"{_BODY}\n{_BODY}" and result.fields["source"] == "某某网"
+
+
+def test_a_header_source_wins_over_a_closing_credit_which_fills_only_what_the_header_left():
+    page = "关于加强基层治理的通知\n{header}2023-05-12\n" + f"{_BODY}\n{_BODY}\n来源：某某日报\n责任编辑：王明"
+    headed = clean_text(page.format(header="来源：某某省人民政府网站\n"))
+    assert headed.fields["source"] == "某某省人民政府网站" and headed.fields["editor"] == "王明"
+    assert "来源：某某日报" not in headed.text  # the credit goes all the same
+    assert clean_text(page.format(header="")).fields["source"] == "某某日报"
 
 
 @pytest.mark.parametrize("closing, iso", [

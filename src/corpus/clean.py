@@ -1192,19 +1192,25 @@ def step_trailers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     if at <= content[0].start or (len(text[at:end].lstrip()) > limit and not footer):
         why = "it is the whole text" if at <= content[0].start else f"more than max_trailer_share={cfg.max_trailer_share:g} of the text"
         return [Edit(at, len(text), block, block, "flagged", f"looks like a trailer but is too long to remove ({why})")]
+    # What the trailer credits fills a field only where the page's front matter and byline say nothing
+    # (_clean_blocks): a header 来源 names the page's source, a closing one often the outlet a paragraph came from.
+    closing = ctx.setdefault(CLOSING_FIELDS, {})
     source = re.search(r"(?:本文来[自源]|本文转载自|转载自)\s*[:：]?\s*[【\[《]?([^】\]》）)，,。\s]{2,30})", block)
     if source:
-        ctx.setdefault("source", source.group(1))
+        closing.setdefault("source", source.group(1))
     credits = {}
     for line in block.splitlines():
         if _CREDIT.match(line) or _TRAILER_OPENER.match(line):  # 责任编辑：张明远 in a trailer: the page's editor
             for name, value in parse_header_line(line).items():
                 if name in ("editor", "source", "author") and (value := value.strip("（）()【】[] ")):
                     credits.setdefault(name, value)
-                    ctx.setdefault(name, value)
+                    closing.setdefault(name, value)
     note = "".join(f"; {name}={value}" for name, value in credits.items())
     return [Edit(at, len(text), block, "", "extracted" if credits else "removed", f"repost trailer / licence notice{note}")]
 
+
+#: The key in a cleaning's context of the fields a closing trailer credits (editor, source, author).
+CLOSING_FIELDS = "closing_fields"
 
 _OPENER_AT = re.compile(rf"\s*{_WIDGET_PREFIX}[（(【\[]?\s*(?:{_OPENER_WORDS})", re.I)
 
@@ -2078,7 +2084,13 @@ def _clean_blocks(raw: str, cfg: CleanConfig, *, gated: bool = True) -> CleanedB
             text = apply_edits(text, edits)
             if gated:
                 bits |= _gate_bits("".join(e.after for e in edits))
-    return CleanedBlocks(text, {k: v for k, v in ctx.items() if k in FIELDS}, blocks)
+    return CleanedBlocks(text, {k: v for k, v in context_fields(ctx).items() if k in FIELDS}, blocks)
+
+
+def context_fields(ctx: dict) -> dict:
+    """What the steps found (``ctx``), a closing trailer's credits filling only the fields nothing else gave."""
+    found = {k: v for k, v in ctx.items() if k != CLOSING_FIELDS}
+    return found | {k: v for k, v in ctx.get(CLOSING_FIELDS, {}).items() if k not in found}
 
 
 
