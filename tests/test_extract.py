@@ -151,6 +151,18 @@ def test_hidden_elements_are_left_out_of_a_page(tmp_path):
     assert extract.visible_lines((SCRAPES / "hidden_share_block.html").read_text(encoding="utf-8"))[-1].startswith("通知明确")
 
 
+def test_a_wechat_article_saved_before_its_scripts_ran_keeps_its_body_date_and_account(tmp_path):
+    # WeChat hides the article (#js_content, visibility: hidden) until a script shows it and writes its date
+    # from ``var ct``: a page saved as fetched lost its whole body to the hidden-element rule.
+    shutil.copy(SCRAPES / "wechat_unrendered.html", tmp_path)
+    c = _load(tmp_path, cache=False)
+    doc = c.documents().iloc[0]
+    assert corpus.problems(c).empty
+    assert "社区是基层治理的基本单元" in doc["text"] and "确保各项工作年底前全面完成" in doc["text"]
+    assert "长按二维码" not in doc["raw"]  # a hidden element inside the article still goes
+    assert (doc["title"], doc["date"], doc["site"]) == ("某某区召开社区治理工作推进会", "2023-07-01", "某某区融媒体中心")
+
+
 def test_an_error_page_is_a_problem_but_an_article_that_mentions_one_loads(tmp_path):
     shutil.copy(SCRAPES / "error_page.html", tmp_path)
     article = ("各单位：近期检查发现，部分网站栏目存在链接失效、“页面不存在”、信息已被删除后未及时更新索引等问题。"

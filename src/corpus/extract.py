@@ -16,6 +16,7 @@ turns into a row of ``problems``.
 
 from __future__ import annotations
 
+import datetime
 import io as _io
 import re
 from dataclasses import dataclass, field
@@ -139,9 +140,9 @@ def extract_html(page: str) -> Extracted:
         text = f"{fields}\n{text}"
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
-    date = found.date or labelled_date(visible) or address_date(tree, found.url)
+    date = found.date or labelled_date(visible) or script_date(tree) or address_date(tree, found.url)
     metadata = {"title": title, "date": date, "author": found.author or meta_content(tree, "author"),
-                "site": found.sitename, "url": found.url}  # fmt: skip
+                "site": account_name(tree) or found.sitename, "url": found.url}  # fmt: skip
     return Extracted(text, {k: v.strip() for k, v in metadata.items() if v and v.strip()}, extractor_name("trafilatura"))
 
 
@@ -150,6 +151,8 @@ def visible_tree(page: str) -> HtmlElement | None:
 
     Hidden share blurbs, mobile notices and keyword blocks (``hidden``, ``display:none``,
     ``visibility:hidden`` inline) are common on Chinese portals and WeChat pages, and trafilatura keeps them.
+    A hidden element that holds more than half of the page's text stays: it is the article, shown by a
+    script the saved page never ran (a WeChat article saved as fetched hides its whole body, ``#js_content``).
 
     >>> tree = visible_tree("<html><body><div style='DISPLAY: none'>扫码关注</div><p hidden>手机版</p><p>正文</p></body></html>")
     >>> tree.text_content()
@@ -159,10 +162,18 @@ def visible_tree(page: str) -> HtmlElement | None:
 
     tree = load_html(page)
     if tree is not None:
+        shown = None
         for el in tree.xpath("//*[@hidden or @style]"):
             if _hidden(el) and el.getparent() is not None:  # the root stays: a page hidden whole has no main text
-                el.drop_tree()
+                shown = _text_length(tree) if shown is None else shown
+                if 2 * _text_length(el) <= shown:
+                    el.drop_tree()
     return tree
+
+
+def _text_length(el: HtmlElement) -> int:
+    """The characters of an element's text outside scripts and styles, spaces left out."""
+    return sum(len("".join(t.split())) for t in el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))
 
 
 #: An inline style that hides an element.
@@ -322,7 +333,6 @@ def url_date(url: str | None) -> str | None:
     >>> url_date("http://example.cn/20231345/a.html") is None, url_date("http://example.cn/202305/list.html") is None
     (True, True)
     """
-    import datetime
 
     for m in _URL_DATE.finditer(url or ""):
         year, month, day = (int(g) for g in m.groups() if g is not None)
@@ -339,6 +349,45 @@ def address_date(tree: HtmlElement, url: str | None) -> str | None:
     """The date in a page's own address (:func:`url_date`): ``url`` (trafilatura's, from the canonical link), else ``og:url``."""
     og = [m.get("content") for m in tree.iter("meta") if m.get("property") == "og:url"]
     return next((date for date in map(url_date, [url, *og]) if date), None)
+
+
+#: A publication time a page's script sets and shows (WeChat: ``var ct = "1617254400"``, ``var publish_time = "2021-04-01"``):
+#: seconds since 1970 or an ISO date, assigned to one of these names.
+_SCRIPT_DATE = re.compile(r"""(?<![\w.])(?:var\s+|let\s+|const\s+)?(?:ct|create_?time|publish_?time|pub_?time|pub_?date)\s*[=:]\s*"""
+                          r"""["'](\d{10}|\d{4}-\d{1,2}-\d{1,2})(?:[ T][\d:]{4,8})?["']""", re.I)  # fmt: skip
+#: China's time zone: a timestamp's calendar date is the one of the place the page was published.
+_BEIJING = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def script_date(tree: HtmlElement) -> str | None:
+    """The publication date a page's script holds (:data:`_SCRIPT_DATE`), as ISO, from 1949 to next year; else None.
+
+    A page saved as fetched, before its scripts ran, shows no date where a script writes one: a
+    WeChat article's ``#publish_time`` is empty, its time is ``var ct`` (a timestamp, read in Beijing time).
+
+    >>> from lxml.html import fromstring
+    >>> script_date(fromstring('<html><body><p>正文</p><script>var ct = "1617254400";</script></body></html>'))
+    '2021-04-01'
+    >>> script_date(fromstring('<html><body><script>var publish_time = "2019-10-01" || "";</script></body></html>'))
+    '2019-10-01'
+    """
+    for script in tree.iter("script"):
+        for m in _SCRIPT_DATE.finditer(script.text or ""):
+            value = m.group(1)
+            try:
+                day = (datetime.datetime.fromtimestamp(int(value), _BEIJING).date() if value.isdigit()
+                       else datetime.date.fromisoformat("-".join(f"{int(x):02d}" for x in value.split("-"))))  # fmt: skip
+            except (ValueError, OverflowError):
+                continue
+            if URL_DATE_FIRST_YEAR <= day.year <= datetime.date.today().year + 1:
+                return day.isoformat()
+    return None
+
+
+def account_name(tree: HtmlElement) -> str | None:
+    """The name of the WeChat official account that published a page (``#js_name``), None on other pages."""
+    names = [" ".join(el.text_content().split()) for el in tree.xpath('//*[@id="js_name"]')]
+    return next((name for name in names if name), None)
 
 
 def looks_like_html(text: str) -> bool:
