@@ -435,3 +435,68 @@ def test_the_basis_of_a_figure_is_not_what_it_measures():
     c = by_surface("全国国内生产总值达到一万八千五百四十七亿元，按可比价格计算比上年增长百分之九点一。",
                    "全省工业增加值按可比口径计算增长7%。")
     assert c.loc[["百分之九点一", "7%"], "measured"].tolist() == ["全国国内生产总值", "全省工业增加值"]
+
+
+# --------------------------------------------------------------------------- numbers as people write them (a review's list)
+
+
+def test_a_bare_fanfan_is_one_doubling_and_does_not_stop_the_table():
+    row = claims_of("城乡居民人均收入比二〇一〇年翻番。").iloc[0]
+    assert (row["surface"], row["value"], row["direction"], row["change"]) == ("翻番", 2.0, "比二〇一〇年翻番", "up")
+
+
+@pytest.mark.parametrize("text, surface, low, high", [
+    ("全市有三至五万人参加培训。", "三至五万人", 30_000, 50_000),  # the low end takes the scale inside the high end's number
+    ("全年招商引资十至二十亿元。", "十至二十亿元", 1e9, 2e9),
+    ("投资一千至两千万元建设项目。", "一千至两千万元", 1e7, 2e7),
+    ("产值增长2至3倍。", "2至3倍", 3.0, 4.0),  # a rise by 2 to 3 times: to 3 to 4 times the start, both ends
+])
+def test_both_ends_of_a_range_in_words_share_its_scale(text, surface, low, high):
+    row = claims_of(text).iloc[0]
+    assert (row["surface"], row["low"], row["high"], row["value"]) == (surface, low, high, (low + high) / 2)
+
+
+@pytest.mark.parametrize("text, surface, value, kind", [
+    ("全年总投资1亿2千万元。", "1亿2千万元", 120_000_000, "money"),  # Arabic digits with scales inside: one amount
+    ("全年发放补贴3万5千元。", "3万5千元", 35_000, "money"),
+    ("全年投资3亿5000万元。", "3亿5000万元", 350_000_000, "money"),
+    ("全年培训干部二十余万人次。", "二十余万人次", 200_000, "people"),  # 余 before the scale
+    ("全省新增就业五十多万人。", "五十多万人", 500_000, "people"),
+    ("在中国这样一个十多亿人口的国度里，", "十多亿人口", 1e9, "people"),  # CPC 1997
+    ("全县共有八十三个乡镇。", "八十三个", 83, "units"),  # a written-out count under a hundred
+    ("建成万余个村级综合服务站。", "万余个", 10_000, "units"),  # a scale alone, made a number by 余 or 近
+    ("近百个前殖民地、半殖民地国家先后取得独立。", "百个", 100, "units"),  # CPC 1982
+])
+def test_numbers_written_as_people_write_them_are_read(text, surface, value, kind):
+    row = claims_of(text).iloc[0]
+    assert (row["surface"], row["value"], row["kind"]) == (surface, value, kind)
+
+
+@pytest.mark.parametrize("text, qualifier", [("全国有十几亿人口。", "几"), ("全市参与群众达上万人次。", "上"), ("动员了几十万干部。", "几")])
+def test_a_vague_number_says_so_in_its_qualifier(text, qualifier):
+    assert claims_of(text)["qualifier"].tolist() == [qualifier]
+
+
+@pytest.mark.parametrize("text", [
+    "该县在全省考核中进入前三名。", "该县在全省考核中进入前10名。",  # ranks
+    "提供7×24小时服务。",  # a schedule
+    "数以百万计的战士献出了生命。",  # "by the millions"
+    "以上十四条，构成基本方略。",  # the count of a list just given (CPC 2017)
+    "全市建成十个服务中心。",  # 十 alone: 十个坚持 and the like are formulae's
+])
+def test_ranks_schedules_idioms_and_pointing_counts_are_not_claims(text):
+    assert claims_of(text).empty
+
+
+@pytest.mark.parametrize("numeral, value", [
+    ("二〇三五", 2035), ("一九四九", 1949), ("一千二", 1200), ("一百一", 110), ("两万五", 25_000), ("一万零五", 10_005),
+    ("三万万", 300_000_000), ("一千零二", 1002),
+])
+def test_numerals_written_digit_by_digit_or_abbreviated_are_read_as_said(numeral, value):
+    assert number_value(numeral) == value
+
+
+def test_myriad_idioms_are_not_numbers_and_hong_kong_dollars_are_money():
+    assert not corpus.patterns.is_number_word("亿万") and not corpus.patterns.is_number_word("千百万")
+    row = claims_of("全年投资100亿港币。").iloc[0]
+    assert (row["kind"], row["value"], row["value_unit"]) == ("money", 1e10, "港币")

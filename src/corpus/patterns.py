@@ -71,7 +71,7 @@ _TITLE_RE = re.compile(r"《([^《》\n]{1,100})》")
 # Units carry no scale (亿元 is the scale 亿 and the unit 元: see SCALES); a longer unit comes before
 # a unit it starts with (个百分点 before 个, 个月 before 个).
 _UNIT_WORDS = (
-    "元|美元|欧元|港元|日元|人次|人口|人|名|户|家|起|件|宗|个百分点|个月|个|项|条|批次|次|场|批|处|所|支|辆|岁|"
+    "元|美元|欧元|港元|港币|日元|人次|人口|人|名|户|家|起|件|宗|个百分点|个月|个|项|条|批次|次|场|批|处|所|支|辆|岁|"
     "顶|篇|块|种|期|天|小时|分钟|年|月|平方公里|公里|千瓦时|千瓦|千米|平方米|立方米|米|公斤|千克|克|斤|吨|公顷|亩|套|份|台|张|座|艘|倍|"
     "百分点|%|％|‰"
 )
@@ -79,7 +79,8 @@ _UNIT_WORDS = (
 UNIT_WORDS = _UNIT_WORDS
 #: A number: Arabic digits (1,200, 16.9) or a written-out Chinese number (三千二百万, 三点五: the
 #: decimals after 点 are single digits, so neither 十 nor 两 appears there).
-NUMBER = rf"(?:\d+(?:[,，]\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+(?:点[{CN_ORDINALS[:-1]}{CN_ZERO}]+)?)"
+NUMBER = (rf"(?:\d+(?:[,，]\d{{3}})*(?:\.\d+)?(?:[亿万]\d+(?:[千百](?=[万亿])|[千百](?!\d))?)*"  # 1亿2千万, 3万5千元, 3亿5000万
+          rf"|[{CN_NUMERAL_CHARS}]+(?:点[{CN_ORDINALS[:-1]}{CN_ZERO}]+)?)")
 #: Scales written after a number, alone or composed (百万 = 10⁶, 千万 = 10⁷, 万亿 = 10¹²): 16.9亿,
 #: 5万亿, 四十七点三万亿, 1000余万. A scale multiplies everything before it: the whole scale of
 #: 1万多亿 is 万亿. (Inside a written-out number the scales are part of the number: 二万八千亿.)
@@ -101,22 +102,42 @@ def number_value(number: str, scale: str = "") -> float:
 
     >>> [number_value(n, s) for n, s in [("16.9", "亿"), ("5", "万亿"), ("四十七点三", "万亿"), ("3", "千万"), ("五十四万亿", "")]]
     [1690000000.0, 5000000000000.0, 47300000000000.0, 30000000.0, 54000000000000.0]
-    >>> number_value("两亿五千", "万"), number_value("一万二千", "亿")
-    (250000000.0, 1200000000000.0)
+    >>> number_value("两亿五千", "万"), number_value("一万二千", "亿"), number_value("1亿2千", "万"), number_value("3万5千")
+    (250000000.0, 1200000000000.0, 120000000.0, 35000.0)
     """
     if any(ch not in SCALES for ch in scale):
         raise ValueError(f"not a scale made of {''.join(SCALES)}: {scale!r}")
     higher = [i for i, ch in enumerate(number) if scale and ch in SCALES and SCALES[ch] >= SCALES[scale[0]]]
-    if higher and not re.search(r"\d", number):
+    if higher:
         head, rest = number[: higher[-1] + 1], number[higher[-1] + 1 :]
         return number_value(head) + (number_value(rest, scale) if rest else 0.0)
-    chinese_numeral_value(number)  # a clear error for what is not a number
-    if re.search(r"\d", number):
+    arabic = re.search(r"\d", number) is not None
+    if arabic and re.search(f"[{CN_SCALES}]", number):  # 1亿2千, 3万5千 (or a part of one: 1亿, 2千)
+        if not _MIXED_RE.fullmatch(number):
+            raise ValueError(f"not a number in Arabic digits or Chinese numerals: {number!r}")
+        exact = _mixed_value(number)
+    elif arabic:
+        chinese_numeral_value(number)  # a clear error for what is not a number
         exact = Decimal(re.sub(r"[,，]", "", number))
     else:
+        chinese_numeral_value(number)
         whole, _, frac = number.partition("点")
         exact = Decimal(int(_written_out(whole))) + (Decimal("0." + "".join(str(cn_int(c)) for c in frac)) if frac else 0)
     return float(exact * math.prod(SCALES[ch] for ch in scale))
+
+
+#: Arabic digits with scales inside them, or a part of such a number (1亿2千, 3万5千, 1亿, 2千).
+_MIXED_RE = re.compile(r"(?:\d+(?:\.\d+)?[千百]?[亿万]?)+")
+
+
+def _mixed_value(number: str) -> Decimal:
+    """The exact value of Arabic digits with scales inside: 3万5千 → 35,000, 3亿5000 → 300,005,000 (each 亿 and 万 multiplying what is before it)."""
+    for scale in "亿万":
+        if scale in number:
+            head, rest = number.split(scale, 1)
+            return _mixed_value(head) * SCALES[scale] + (_mixed_value(rest) if rest else 0)
+    digits, unit = (number[:-1], SCALES[number[-1]]) if number[-1] in SCALES else (number, 1)
+    return Decimal(re.sub(r"[,，]", "", digits)) * unit
 
 
 # Numbered formulae: fixed labels whose numeral counts the things they bundle (the rule: iter_formulae).
@@ -383,7 +404,7 @@ def iter_numbers(text: str) -> Iterator[re.Match[str]]:
 
 #: Words written as a number that count nothing: idioms and set phrases (万一 "in case", 千万 "by all
 #: means", 万岁 "long live", 百年 "centenary"). A corpus that wants them out adds them to a stop list.
-NUMERAL_IDIOMS = frozenset("万一 一一 万万 千万 万千 千千万万 万岁 百年".split())
+NUMERAL_IDIOMS = frozenset("万一 一一 万万 千万 万千 千千万万 亿万 千百万 万岁 百年".split())
 #: What may follow a number in a word that is only a number: counters, money, and 是 (一是, an
 #: enumerator). Never 分, 点 or 时 alone (十分 "very", 一点 "a little", 一时 "for a while"), nor the
 #: counters of formulae (类, 种: “四类”人员 is a set, not a count).
@@ -683,13 +704,21 @@ _CN_LARGE = (("亿", 1e8), ("万", 1e4))
 def cn_int(numeral: str) -> int | None:
     """The value of a Chinese (or Arabic) integer numeral, None if it is not one.
 
+    Digits written one by one are read by position (二〇三五, 一九四九); a last digit right after
+    百 or 千 counts the next lower place, as it is said (一千二 is 1,200, 一百一 is 110; 一千零二 is
+    1,002). Two digits without a place (三五, 五六) are a rough range, read here as its upper end.
+
     >>> [cn_int(s) for s in ["三", "两", "十", "十五", "二十", "一百零八", "12", "多"]]
     [3, 2, 10, 15, 20, 108, 12, None]
+    >>> [cn_int(s) for s in ["二〇三五", "一九四九", "一千二", "一百一", "一千零二"]]
+    [2035, 1949, 1200, 110, 1002]
     """
     if numeral.isdigit():
         return int(numeral)
     if not numeral or any(ch not in _CN_VALUES and ch not in _CN_UNITS for ch in numeral):
         return None
+    if all(ch in _CN_VALUES for ch in numeral) and (len(numeral) > 2 or any(ch in CN_ZERO for ch in numeral)):
+        return int("".join(str(_CN_VALUES[ch]) for ch in numeral))  # 二〇三五: digit by digit
     total, digit = 0, None
     for ch in numeral:
         if ch in _CN_VALUES:
@@ -697,6 +726,8 @@ def cn_int(numeral: str) -> int | None:
         else:
             total += (1 if digit is None else digit) * _CN_UNITS[ch]
             digit = None
+    if digit and len(numeral) > 1 and numeral[-2] in _CN_UNITS:  # 一千二: two hundred after the thousand
+        return total + digit * _CN_UNITS[numeral[-2]] // 10
     return total + (digit or 0)
 
 
@@ -720,10 +751,17 @@ def chinese_numeral_value(number: str) -> float:
 
 
 def _written_out(numeral: str) -> float:
-    """A written-out integer with 亿 and 万 (一万亿, 三千二百万), each scale multiplying the numeral before it."""
+    """A written-out integer with 亿 and 万 (一万亿, 三千二百万), each scale multiplying the numeral before it.
+
+    A lone digit after the scale counts its next lower place (两万五 is 25,000, as 一千二 is 1,200);
+    万万 is 亿 (四万万同胞).
+    """
+    numeral = numeral.replace("万万", "亿")
     for scale, factor in _CN_LARGE:
         if scale in numeral:
             head, rest = numeral.split(scale, 1)
+            if len(rest) == 1 and rest in _CN_VALUES and rest not in CN_ZERO:  # 两万五
+                return (_written_out(head) or 1) * factor + _CN_VALUES[rest] * factor / 10
             return (_written_out(head) or 1) * factor + _written_out(rest)
     return float(cn_int(numeral) or 0)
 

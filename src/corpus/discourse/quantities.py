@@ -23,6 +23,7 @@ from ..patterns import (
     CN_VAGUE,
     NUMBER,
     SCALE,
+    SCALES,
     UNIT_WORDS,
     cn_int,
     iter_formulae,
@@ -62,7 +63,7 @@ def change_of(direction: str) -> str:
 #: Unit → kind of quantity, for charts of what each document chooses to quantify.
 UNIT_KINDS = {
     "percent": ("%", "％", "‰", "个百分点", "百分点", "百分之", "千分之", "成", "分之"),
-    "money": ("元", "美元", "欧元", "港元", "日元"),
+    "money": ("元", "美元", "欧元", "港元", "港币", "日元"),
     "people": ("人", "名", "人次", "户", "人口"),
     "cases": ("起", "件", "宗"),
     "events": ("次", "场", "期", "批", "批次"),
@@ -132,7 +133,7 @@ _BARE_COUNT_TRIGGER = re.compile("[万亿]|[百千](?:以上|以下|左右|上�
 #: 人民, 同胞, 家庭 without a counter), 三个条件 aside.
 _UNIT_IN_WORD = re.compile("人[民士才类]|台湾|家[庭长]|名[义单]|户[口籍]|场所|条[件例]")
 #: What may follow a count without a counter: a noun, a bound, the end of a clause; not an idiom (十万火急).
-_BARE_COUNT_IDIOMS = re.compile(r"火急|分之|之一|之众|年|富翁|富豪")
+_BARE_COUNT_IDIOMS = re.compile(r"火急|分之|之一|之众|年|富翁|富豪|计")  # 数以百万计: "by the millions"
 #: What joins the two ends of a range: 5%－6%, 5—6%, 百分之五到百分之六, 八千万至一亿人.
 _RANGE_LEFT = re.compile(rf"(?:百分之|千分之)?(?P<number>{NUMBER})(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})"
                          rf"(?P<unit>%|％|‰|[{CJK}]{{0,3}}?)\s*(?P<sep>[－\-—–~～至到])\s*$")  # fmt: skip
@@ -143,11 +144,12 @@ _QUALIFIER_AFTER = re.compile(r"及?(?:以上|以下|以内|左右|上下|开外
 _THRESHOLD_BEFORE = re.compile(r"(未达|不低于|不少于|不超过|不高于|低于|高于|达不到)$")
 _AGE_BOUND_AFTER = re.compile(r"以上|以下|以内|及以上|及以下|[至到—\-－]")
 _NOT_MONEY_AFTER = re.compile("[化论素首帅旦老气宵件勋凶月音]")
-_CODE_BEFORE = re.compile(r"[A-Za-z0-9.．€$£¥#＃/_\-—]$")
+_CODE_BEFORE = re.compile(r"[A-Za-z0-9.．€$£¥#＃/_\-—×＊*]$")  # 7×24小时: a schedule, not a duration
 #: A minus sign before a number (增长-0.3%, 为−35亿元): a hyphen, a full-width one or U+2212 not after a code's characters.
 _SIGN_BEFORE = re.compile(r"(?<![A-Za-z0-9.．€$£¥#＃/_\-—－−])[-－−]$")
 #: Where 是…的三倍 puts a multiple written in numerals: the multiple of what came before (出口额是十年前的三倍).
 _TIMES_OF = re.compile(r"(?:是|为|相当于|达到?|[增提]\w?到)[^，。；：]{0,15}的$")
+_POINTING_BEFORE = re.compile(r"(?:以上|上述|前述|下列|下述|以下|下面)$")
 _ARTICLE_BEFORE = re.compile(r"(作为|成为|是|为|每|无|任何|第|当|做)$")
 
 
@@ -161,9 +163,12 @@ def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
     A claim is a number with a unit the text asserts about its subject's work (12.1%,
     四十七点三万亿元, 300余个, 18个月), a percentage, fraction or multiple in words (百分之九十五,
     三分之一, 七成, 翻两番), a large count without a counter (五千八百万党员), a vague count
-    (十几亿人, 几十万), a Chinese-numeral count of people (一名副主任) or a zero outcome (零事故).
-    Not claims: dates, ranks, codes, thresholds (不低于5%), bounds of a category (60岁以上),
-    idioms (千万, 亿万, 十万火急). See :mod:`corpus.discourse` for what is a formula instead.
+    (十几亿人, 几十万), a Chinese-numeral count of people (一名副主任), of eleven or more (八十三个乡镇:
+    smaller written-out counts, 三个方面, are mostly rhetoric) or of a scale made a number (万余个, 近百个), or a
+    zero outcome (零事故). Arabic digits with scales inside are one number (1亿2千万元). Not claims:
+    dates, ranks (第三, 前三名), codes (7×24小时), thresholds (不低于5%), bounds of a category (60岁以上),
+    the count of a list just given (以上十四条), idioms (千万, 亿万, 十万火急, 数以百万计). See
+    :mod:`corpus.discourse` for what is a formula instead.
 
     - ``surface``: the claim as written (number, 余/多, scale, unit; both ends of a range);
       ``number`` the number as written (``5－6`` for a range), ``unit`` the unit with its scale
@@ -320,6 +325,10 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
         before = before[:-1]
     if _CODE_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before) or before.endswith("第"):
         return False
+    if before.endswith("前") and unit in ("名", "位"):  # 前三名, 前10位: a rank
+        return False
+    if _POINTING_BEFORE.search(before):  # 以上十四条, 上述三个方面: the count of what was just listed, no claim of its own
+        return False
     if unit in ("百分之", "千分之", "成", "番", "分之"):  # the patterns of _WORDED: always a claim
         return True
     if re.search("[几数上]", number):  # 十几亿, 几十万, 十几个: a vague count, with a unit or 万/亿 (not 上千疮百孔)
@@ -329,14 +338,17 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
         return bool(opening) and not re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}第上]$", before) \
             and not _BARE_COUNT_IDIOMS.match(sentence, m.end())  # fmt: skip
     if not re.search(r"\d", number):  # Chinese numerals: a count of people, an amount, a rate, a written-out large number
-        if not re.match(f"[{CN_DIGITS}]|零点", number) or re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}]$", before):
+        scale_alone = number in SCALES and bool(m.group("approx") or _QUALIFIER_BEFORE.search(before))  # 万余个, 近百个
+        if not (re.match(f"[{CN_DIGITS}]|零点", number) or scale_alone) or re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}]$", before):
             return False
         if unit == "倍":  # 增长一倍, 是上年的三倍 (claims), 凶猛十倍 (a figure of speech)
             return bool(_direction(re.split(r"[，。；：]", before)[-1]) or _TIMES_OF.search(before))
         kind = _KIND_OF_UNIT.get(unit)
         if kind == "money" and not re.search(f"[{CN_SCALES}十点]", number):  # 城乡二元经济结构, 一元化: not amounts
             return False
-        return bool(kind in ("percent", "money", "age") or re.search(f"[{CN_SCALES}点]", number)  # 点: a measurement (七十八点二岁)
+        scaled = number + m.group("scale") + m.group("scale2")  # 二十余万人: the scale after 余
+        return bool(kind in ("percent", "money", "age") or re.search(f"[{CN_SCALES}点]", scaled)  # 点: a measurement (七十八点二岁)
+                    or ("十" in number and number_value(number) >= 11)  # 八十三个乡镇; not 十个 (十个坚持 is a formula's)
                     or (unit == "名" and not _ARTICLE_BEFORE.search(before)))  # fmt: skip
     if before.endswith("等") and m.group("approx") is None:  # 甲、乙、丙等3个方面: the count of a list just given
         listed = re.split(r"[，。；：]", before[:-1])[-1].split("、")
@@ -366,13 +378,12 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
                 "kind": "zero", "qualifier": "", "direction": "", "change": "", "measured": reading.text, "_reading": reading}  # fmt: skip
     unit = m.group("unit")
     kind = _KIND_OF_UNIT.get(unit, "other")
-    high = _value(m)
-    if unit == "倍" and _INCREASE_BY.search(item):  # 增长一倍: an increase by once the start, to twice it
-        high += 1
-    low = _value(left, m) if left else high
+    by = 1.0 if unit == "倍" and _INCREASE_BY.search(item) else 0.0  # 增长一倍: an increase by once the start, to twice it
+    high = _value(m) + by
+    low = _value(left, m) + by if left else high
     if m.groupdict().get("high"):  # 百分之八到九
         low, high = high, number_value(m.group("high")) * _PER_UNIT.get(unit, 1)
-    elif not left and (ends := _approximate_ends(m.group("number"))):  # 五六千人: from 五千 to 六千
+    elif not left and m.group("number") and (ends := _approximate_ends(m.group("number"))):  # 五六千人: from 五千 to 六千
         low, high = (round(number_value(n, m.group("scale") + m.group("scale2")) * _PER_UNIT.get(unit, 1), 10) for n in ends)
     low, high = sign * low, sign * high
     reading = _reading(sentence, begin, m.end(), kind, previous, tag) if unit != "人口" else _Reading("人口", (("人口", "n"),))
@@ -382,7 +393,7 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
         direction = ((c.group() if (c := _COMPARISON.search(item)) else "") + verb.group(1)) if verb else ""
     if unit == "番":
         direction = (c.group() if (c := _COMPARISON.search(item)) else "") + "翻番"
-    number = (left.group("number") + left.group("sep") if left else sentence[begin : m.start()]) + m.group("number")  # or the sign
+    number = (left.group("number") + left.group("sep") if left else sentence[begin : m.start()]) + (m.group("number") or "")  # or the sign
     number += (m.group("sep") + m.group("high")) if m.groupdict().get("high") else ""
     change = change_of(direction)
     if sign < 0 and change:  # 增长-0.3%: a rise below zero is a fall
@@ -390,11 +401,14 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     return {"surface": sentence[begin : m.end()], "number": number,
             "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or ""),
             "value_unit": _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit), "low": low, "high": high, "kind": kind,
-            "qualifier": m.group("approx") or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else "")
+            "qualifier": m.group("approx") or (v.group() if (v := _VAGUE_IN.search(m.group("number") or "")) else "")
+                         or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else "")
                          or (q.group() if (q := _QUALIFIER_AFTER.match(sentence, m.end())) else ""),
             "direction": direction, "change": change, "measured": reading.text, "_reading": reading}  # fmt: skip
 
 
+#: What makes a written-out number vague (十几亿, 几十万, 数百万, 上万): its qualifier.
+_VAGUE_IN = re.compile("[几数上]")
 #: Verbs that change the amount of their object (增加投资500亿元, 减少贫困人口一千万, 裁减军队员额二十万).
 _CHANGE_VERB = re.compile(r"(增加|提高|减少|降低|裁减|削减|压减|压缩|扩大|缩小)了?$")
 #: A rise by so many times (增长一倍, 提高了近两倍), not to so many times (增长到三倍, 是…的三倍).
@@ -426,8 +440,9 @@ def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
     ``high``: for the low end of a range, its high end, whose scale and unit a bare low end shares
     (3—5万元 is 3万 to 5万元, 10至15万人 10万 to 15万人; 1万—2万元 has a scale of its own).
     """
-    if high is not None and not (m.group("scale") + m.group("scale2")) and (high.group("scale") + high.group("scale2")):
-        scale = high.group("scale") + high.group("scale2")
+    if m.group("unit") == "番" and not m.group("number"):  # 翻番 is one doubling
+        return 2.0
+    if high is not None and not (m.group("scale") + m.group("scale2")) and (scale := _shared_scale(m.group("number"), high)):
         return round(number_value(m.group("number"), scale) * _PER_UNIT.get(high.group("unit"), 1), 10)
     unit, number = m.group("unit"), m.group("number")
     if unit == "番":  # 翻番 is one doubling
@@ -438,6 +453,17 @@ def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
         lower = number.replace("几", "") if "十几" in number else number[1:] if number[0] == "上" else ""
         return number_value(lower, m.group("scale") + m.group("scale2")) if lower else float("nan")
     return round(number_value(number, m.group("scale") + m.group("scale2")) * _PER_UNIT.get(unit, 1), 10)
+
+
+def _shared_scale(low: str, high: re.Match[str]) -> str:
+    """The scale a range's low end takes from its high end: the high end's scale words, or, where it is written out,
+    the scales closing its number that are above any in the low end's (三至五万人: 万; 一千至两千万元: 万; 十至二十亿元: 亿)."""
+    scale = high.group("scale") + high.group("scale2")
+    if scale or re.search(r"\d", high.group("number") or "x") or re.search("[万亿]", low):  # 八千万至一亿人: its own
+        return scale
+    closing = re.search(f"[{CN_SCALES}]+$", high.group("number"))
+    own = max((SCALES[c] for c in low if c in SCALES), default=1)
+    return "".join(c for c in closing.group() if SCALES[c] > own) if closing else ""
 
 
 def _direction(clause: str) -> str:
