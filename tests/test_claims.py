@@ -207,21 +207,21 @@ def test_a_change_from_one_level_to_another_is_not_a_range():
 
 
 @pytest.mark.parametrize("sentence, surface, measured, direction", [
-    ("全县破案率比上年提高到92%。", "92%", "全县破案率", "比上年提高"),  # the subject before a comparison and 提高到
-    ("第三产业比重上升到55%。", "55%", "第三产业比重", "上升"),
+    ("全县破案率比上年提高到92%。", "92%", "全县破案率", "比上年提高到"),  # the subject before a comparison and 提高到
+    ("第三产业比重上升到55%。", "55%", "第三产业比重", "上升到"),  # the level reached: 到 kept
     ("国内生产总值年均增长百分之十二点一。", "百分之十二点一", "国内生产总值", "增长"),  # cpc_15
     ("基本医疗保险参保率稳定在百分之九十五。", "百分之九十五", "基本医疗保险参保率", ""),  # cpc_20
     ("我国经济总量占世界经济的比重达百分之十八点五，提高七点二个百分点。", "百分之十八点五", "经济总量占世界经济的比重", ""),
     ("我国经济总量占世界经济的比重达百分之十八点五，提高七点二个百分点。", "七点二个百分点", "经济总量占世界经济的比重", "提高"),
     ("城镇化率提高十一点六个百分点，达到百分之六十四点七。", "百分之六十四点七", "城镇化率", ""),  # cpc_20
-    ("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "五十四万亿元", "国内生产总值", "增长"),  # cpc_20: the start of a rise
-    ("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "一百一十四万亿元", "国内生产总值", "增长"),
-    ("居民人均可支配收入从一万六千五百元增加到三万五千一百元。", "三万五千一百元", "居民人均可支配收入", "增加"),  # cpc_20
+    ("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "五十四万亿元", "国内生产总值", "增长到"),  # cpc_20: the start of a rise
+    ("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "一百一十四万亿元", "国内生产总值", "增长到"),
+    ("居民人均可支配收入从一万六千五百元增加到三万五千一百元。", "三万五千一百元", "居民人均可支配收入", "增加到"),  # cpc_20
     ("二0一一年国内生产总值达到四十七点三万亿元。", "四十七点三万亿元", "国内生产总值", ""),  # the year is not part of it
-    ("粮食产量由三千亿公斤增加到五千亿公斤。", "五千亿公斤", "粮食产量", "增加"),
+    ("粮食产量由三千亿公斤增加到五千亿公斤。", "五千亿公斤", "粮食产量", "增加到"),
     ("全国八百三十二个贫困县全部摘帽。", "八百三十二个", "全国贫困县", ""),  # cpc_20
     ("全年粮食产量达到6.5亿吨，比上年增加1200万吨。", "1200万吨", "全年粮食产量", "比上年增加"),  # the clause continues
-    ("人均预期寿命增长到七十八点二岁。", "七十八点二岁", "人均预期寿命", "增长"),  # cpc_20
+    ("人均预期寿命增长到七十八点二岁。", "七十八点二岁", "人均预期寿命", "增长到"),  # cpc_20
     ("居民消费价格上涨2.1%。", "2.1%", "居民消费价格", "上涨"),  # the segmenter glues 价格上涨
     ("全国农村贫困人口减少了三千二百万。", "三千二百万", "全国农村贫困人口", "减少"),  # cpc_15: a count without a counter
     ("我们党有五千八百万党员。", "五千八百万", "党员", ""),  # cpc_15
@@ -229,6 +229,12 @@ def test_a_change_from_one_level_to_another_is_not_a_range():
 def test_what_a_claim_measures_is_read_from_the_sentence_grammar(sentence, surface, measured, direction):
     c = by_surface(sentence)
     assert (c.loc[surface, "measured"], c.loc[surface, "direction"]) == (measured, direction)
+
+
+def test_a_fall_to_a_level_and_a_fall_by_an_amount_are_told_apart():
+    to, by = claims_of("全市失业率下降到3.2%。").iloc[0], claims_of("全市失业率下降3.2%。").iloc[0]
+    assert (to["direction"], by["direction"], to["change"], by["change"]) == ("下降到", "下降", "down", "down")
+    assert claims_of("失业率降至4.5%以下。")["direction"].tolist() == ["降至"]
 
 
 def test_words_that_hold_a_number_and_a_unit_are_not_claims():

@@ -183,7 +183,8 @@ def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
       (超, 近, 约, 不到) or a bound after it (以上, 以下, 以内, 左右, 上下, 开外: 6500万吨以上, 两千户左右);
       '' for an exact number. ``value`` stays the number written (6500万吨以上 is 65000000 吨, qualifier 以上).
     - ``direction``: the comparison and direction word before the number (比上年提高, 同比下降,
-      增长, 比二〇一〇年翻番), or ''; ``change``: what it states, "up", "down" or '' (:func:`change_of`).
+      增长, 比二〇一〇年翻番), with 到 or 至 where the number is the level reached rather than the size of
+      the change (下降到3.2% against 下降3.2%), or ''; ``change``: what it states, "up", "down" or '' (:func:`change_of`).
     - ``measured``: what the number quantifies, read from the sentence's grammar (the noun a
       count counts, the indicator a direction word applies to, the subject of 达到/提高到, the
       object of the verb before an amount; the rules are listed above ``_reading`` in this
@@ -467,12 +468,14 @@ def _shared_scale(low: str, high: re.Match[str]) -> str:
 
 
 def _direction(clause: str) -> str:
-    """The comparison and direction word right before a number: 比上年提高, 较二〇一〇年增长, 下降, or ''."""
+    """The comparison and direction word right before a number: 比上年提高, 较二〇一〇年增长, 下降, or ''; with 到 or
+    至 where the number is the level reached (下降到3.2%, 降至, 提高到), not the size of the change (下降3.2%)."""
     verb = _DIRECTION.search(re.sub(r"[超近约逾]$|不到$", "", clause))
     if not verb:
         return ""
     comparison = _COMPARISON.search(clause)
-    return (comparison.group() if comparison else "") + verb.group(1)
+    reached = next((c for c in verb.group()[len(verb.group(1)) :] if c in "到至"), "")
+    return (comparison.group() if comparison else "") + verb.group(1) + reached
 
 
 # --------------------------------------------------------------------------- what a claim measures
