@@ -506,3 +506,26 @@ def test_myriad_idioms_are_not_numbers_and_hong_kong_dollars_are_money():
     assert not corpus.patterns.is_number_word("亿万") and not corpus.patterns.is_number_word("千百万")
     row = claims_of("全年投资100亿港币。").iloc[0]
     assert (row["kind"], row["value"], row["value_unit"]) == ("money", 1e10, "港币")
+
+
+def test_a_list_before_fenbie_gives_each_number_its_measure_in_order():
+    c = claims_of("规模以上工业增加值、固定资产投资、社会消费品零售总额比上年分别增长6.5%、8.2%、7.1%。")
+    assert c["measured"].tolist() == ["规模以上工业增加值", "固定资产投资", "社会消费品零售总额"]
+    assert c["direction"].tolist() == ["比上年增长"] * 3
+    c = claims_of("全年地区生产总值、一般公共预算收入分别达到1000亿元、80亿元，分别增长6%、8%。")
+    assert c["measured"].tolist() == ["全年地区生产总值", "一般公共预算收入"] * 2
+
+
+@pytest.mark.parametrize("text, surface, low, high", [
+    ("增速为5．1%。", "5．1%", 5.1, 5.1),  # a full-width decimal point between ASCII digits
+    ("满意度达七到八成。", "七到八成", 70, 80),  # a range of tenths, not a formula like 三严三实
+    ("出生率控制在3到5‰。", "3到5‰", 0.3, 0.5),  # the low end in the high end's unit
+    ("超八成群众表示满意。", "八成", 80, 80),  # 群众 after 成, not 成群
+])
+def test_shares_and_decimals_as_scraped_text_writes_them(text, surface, low, high):
+    row = claims_of(text).iloc[0]
+    assert (row["surface"], row["low"], row["high"]) == (surface, low, high)
+
+
+def test_an_idiom_with_cheng_qun_is_no_share():
+    assert claims_of("大家三五成群地交流学习体会。").empty

@@ -79,7 +79,7 @@ _UNIT_WORDS = (
 UNIT_WORDS = _UNIT_WORDS
 #: A number: Arabic digits (1,200, 16.9) or a written-out Chinese number (三千二百万, 三点五: the
 #: decimals after 点 are single digits, so neither 十 nor 两 appears there).
-NUMBER = (rf"(?:\d+(?:[,，]\d{{3}})*(?:\.\d+)?(?:[亿万]\d+(?:[千百](?=[万亿])|[千百](?!\d))?)*"  # 1亿2千万, 3万5千元, 3亿5000万
+NUMBER = (rf"(?:\d+(?:[,，]\d{{3}})*(?:[.．]\d+)?(?:[亿万]\d+(?:[千百](?=[万亿])|[千百](?!\d))?)*"  # 1亿2千万, 3万5千元, 3亿5000万
           rf"|[{CN_NUMERAL_CHARS}]+(?:点[{CN_ORDINALS[:-1]}{CN_ZERO}]+)?)")
 #: Scales written after a number, alone or composed (百万 = 10⁶, 千万 = 10⁷, 万亿 = 10¹²): 16.9亿,
 #: 5万亿, 四十七点三万亿, 1000余万. A scale multiplies everything before it: the whole scale of
@@ -118,7 +118,7 @@ def number_value(number: str, scale: str = "") -> float:
         exact = _mixed_value(number)
     elif arabic:
         chinese_numeral_value(number)  # a clear error for what is not a number
-        exact = Decimal(re.sub(r"[,，]", "", number))
+        exact = Decimal(re.sub(r"[,，]", "", number).replace("．", "."))
     else:
         chinese_numeral_value(number)
         whole, _, frac = number.partition("点")
@@ -601,12 +601,14 @@ _MEASURE_WORDS = frozenset("个只条张本件位名口头匹句部份种类批�
 
 
 def _rejected_multi(surface: str, form: str) -> bool:
-    """Numerals in a row that are a date, a congress session, a period, a repetition or a word (十分, 统一)."""
+    """Numerals in a row that are a date, a congress session, a period, a range, a repetition or a word (十分, 统一)."""
     if form != "multi":
         return False
     runs = list(_NUMERAL_RUN.finditer(surface))
     terms = [t for t in _NUMERAL_RUN.split(surface)[1:]]
     if any(len(r.group()) > 1 for r in runs) or re.search(r"十分|又|届|之|月|的", surface):
+        return True
+    if any(t in ("到", "至", "或") for t in terms[:-1]):  # a range: 七到八成, 三或四个
         return True
     if sum(t.startswith("大") for t in terms) > 1:  # congresses in a row: 七大和八大
         return True
@@ -744,7 +746,7 @@ def chinese_numeral_value(number: str) -> float:
     if not _NUMBER_RE.fullmatch(number):
         raise ValueError(f"not a number in Arabic digits or Chinese numerals: {number!r}")
     if re.search(r"\d", number):
-        return float(re.sub(r"[,，]", "", number))
+        return float(re.sub(r"[,，]", "", number).replace("．", "."))
     whole, _, frac = number.partition("点")
     value = _written_out(whole)
     return value + float("0." + "".join(str(cn_int(c)) for c in frac)) if frac else value

@@ -112,7 +112,7 @@ _WORDED = (
     re.compile(rf"(?P<unit>百分之|千分之)(?P<number>{NUMBER})"
                rf"(?:(?P<sep>[到至－\-—–~～])(?!百分之|千分之)(?P<high>{NUMBER})(?![{CN_NUMERAL_CHARS}\d年月日号]))?{_NO_SCALE}"),
     re.compile(rf"(?<![{CN_NUMERAL_CHARS}\d.．])(?P<number>[一二三四五六七八九两]|十|10|[1-9])(?P<unit>成)"
-               r"(?![为功立员果就本熟长绩效交型品群批套分份年人事家才活千片串色不])(?P<scale>)(?P<approx>)(?P<scale2>)(?P<alt>)"),
+               r"(?![为功立员果就本熟长绩效交型品批套分份年人事家才活千片串色不]|群(?!众))(?P<scale>)(?P<approx>)(?P<scale2>)(?P<alt>)"),
     re.compile(rf"翻了?(?P<number>[一两二三四五六七八九十]|\d+)?(?P<unit>番){_NO_SCALE}"),
     # 三分之一, 百分之 aside: a fraction, read as a percentage (33.33…)
     re.compile(rf"(?!百分之|千分之)(?P<number>(?P<den>{NUMBER})(?P<unit>分之)(?P<num>{NUMBER})){_NO_SCALE}"),
@@ -453,7 +453,8 @@ def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
     if re.search("[几数上]", number):  # 十几 → 10, 上百 → 100: the round figure it exceeds; 几十, 数百: unknown
         lower = number.replace("几", "") if "十几" in number else number[1:] if number[0] == "上" else ""
         return number_value(lower, m.group("scale") + m.group("scale2")) if lower else float("nan")
-    return round(number_value(number, m.group("scale") + m.group("scale2")) * _PER_UNIT.get(unit, 1), 10)
+    per = _PER_UNIT.get(unit or (high.group("unit") if high is not None else ""), 1)  # 七到八成: the low end's 成 too
+    return round(number_value(number, m.group("scale") + m.group("scale2")) * per, 10)
 
 
 def _shared_scale(low: str, high: re.Match[str]) -> str:
@@ -704,6 +705,8 @@ def _reading(sentence: str, start: int, end: int, kind: str, previous: list[dict
     after_words = _tagged(_after_region(sentence, end), tag)
     if prev is not None and _is_change_end(sentence, prev["_span"], start):
         return prev["_reading"]  # 从五十四万亿元增长到一百一十四万亿元: the end of the change the start began
+    if (listed := _listed_before_respectively(sentence, start, previous)) is not None:
+        return _Reading(listed)  # 工业增加值、固定资产投资比上年分别增长6.5%、8.2%: the item in the same place
     if kind == "duration":  # 粮食产量连续十年保持增长: the subject and what lasted
         return _Reading((subject + _text(after_words))[-30:], tuple(before))
     if kind in ("percent", "money", "multiple", "zero"):
@@ -772,6 +775,21 @@ def _after_relative(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
         last = max(i for i, (w, _) in enumerate(words) if w == "的")
         return words[last + 1 :]
     return words
+
+
+def _listed_before_respectively(sentence: str, start: int, previous: list[dict]) -> str | None:
+    """For A、B、C…分别 x、y、z (the usual shape of a work report's figures): the item of the list before 分别 in the
+    place this number holds among the numbers after it; None where the clause has no such list."""
+    clause_start = max(sentence.rfind(p, 0, start) for p in _CLAUSE_END) + 1
+    at = sentence.rfind("分别", clause_start, start)
+    if at < 0:
+        return None
+    head = _ANY_YEAR.sub("", _COMPARISON.sub("", sentence[clause_start:at]))
+    items = [item.strip() for item in re.sub(r"(?:同比|环比)$", "", head).split("、")]
+    place = sum(1 for p in previous if p["_span"][0] > at)
+    if len(items) < 2 or not all(items) or place >= len(items):
+        return None
+    return items[place]
 
 
 def _distributed(previous: list[dict]) -> str:
