@@ -163,6 +163,18 @@ def test_a_wechat_article_saved_before_its_scripts_ran_keeps_its_body_date_and_a
     assert (doc["title"], doc["date"], doc["site"]) == ("某某区召开社区治理工作推进会", "2023-07-01", "某某区融媒体中心")
 
 
+def test_the_menus_of_a_page_laid_out_in_tables_are_left_out_and_named_in_the_audit(tmp_path):
+    # An old portal puts its navigation bar and column list in the article's layout tables; trafilatura keeps them.
+    shutil.copy(SCRAPES / "table_layout_portal.htm", tmp_path)
+    c = _load(tmp_path, cache=False)
+    doc = c.documents().iloc[0]
+    assert doc["raw"].startswith("某某县人民政府关于做好春耕生产工作的通知\n发布时间：")
+    assert (doc["source"], doc["date"]) == ("县政府办公室", "2009-03-02")
+    assert doc["text"].startswith("各乡镇人民政府，县直各有关部门：") and doc["text"].endswith("二〇〇九年三月一日")
+    flagged = c.audit.query("step == '(read)' and action == 'flagged'")["note"].tolist()
+    assert flagged == ["7 line(s) of menu links left out of the page's text: 首页 / 政务公开 / 办事服务 / 互动交流 / 通知公告 / 政策文件 / 工作动态"]
+
+
 def test_an_error_page_is_a_problem_but_an_article_that_mentions_one_loads(tmp_path):
     shutil.copy(SCRAPES / "error_page.html", tmp_path)
     article = ("各单位：近期检查发现，部分网站栏目存在链接失效、“页面不存在”、信息已被删除后未及时更新索引等问题。"

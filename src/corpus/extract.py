@@ -128,7 +128,9 @@ def extract_html(page: str) -> Extracted:
         raise ExtractError("unreadable page", f"trafilatura could not read the page ({type(exc).__name__}: {exc})") from None
     if tree is None or found is None or not (found.text or "").strip():
         raise ExtractError("no main text", "trafilatura found no main content in the page (a list page, a frame set or an empty page?)")
-    text = found.text.strip()
+    text, menus = _without_menus(found.text.strip(), tree)
+    if not text:
+        raise ExtractError("no main text", "trafilatura found nothing in the page but its menus (a list or index page?)")
     visible = visible_lines(tree)
     title = page_title(found.title or "", visible)
     phrase = error_page_phrase(f"{title}\n{text}")
@@ -143,7 +145,33 @@ def extract_html(page: str) -> Extracted:
     date = found.date or labelled_date(visible) or script_date(tree) or address_date(tree, found.url)
     metadata = {"title": title, "date": date, "author": found.author or meta_content(tree, "author"),
                 "site": account_name(tree) or found.sitename, "url": found.url}  # fmt: skip
-    return Extracted(text, {k: v.strip() for k, v in metadata.items() if v and v.strip()}, extractor_name("trafilatura"))
+    notes = (f"{len(menus)} line(s) of menu links left out of the page's text: {' / '.join(menus)[:200]}",) if menus else ()
+    return Extracted(text, {k: v.strip() for k, v in metadata.items() if v and v.strip()}, extractor_name("trafilatura"), notes)
+
+
+#: The most characters a line of a menu holds (首页, 政务公开, 办事服务: a link's words, not a sentence).
+MENU_LINE_CHARS = 12
+
+
+def _without_menus(text: str, tree: HtmlElement) -> tuple[str, list[str]]:
+    """The text without the menus trafilatura kept from a page laid out in tables: lines that are each the whole text of
+    a link (of at most :data:`MENU_LINE_CHARS` characters) before the article, and runs of three or more at its end.
+
+    An old portal's navigation bar and column list sit in the same layout tables as its article; an
+    article's own lines are sentences, and a link at its end that names an attachment is long.
+    """
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    lines = text.splitlines()
+
+    def menu(line: str) -> bool:  # a link's words, or the separators between the links of a bar (首页 | 政务公开)
+        words = " ".join(line.split())
+        return (0 < len(words) <= MENU_LINE_CHARS and words in links) or not words.strip("|｜/·•-—>»")
+
+    first = next((k for k, line in enumerate(lines) if not menu(line)), len(lines))
+    last = next((k for k in range(len(lines), first, -1) if not menu(lines[k - 1])), first)
+    last = last if len(lines) - last >= 3 else len(lines)
+    gone = [" ".join(line.split()) for line in [*lines[:first], *lines[last:]]]
+    return "\n".join(lines[first:last]).strip(), [words for words in gone if words.strip("|｜/·•-—>»")]
 
 
 def visible_tree(page: str) -> HtmlElement | None:
