@@ -226,6 +226,23 @@ def test_a_column_named_twice_in_the_metadata_is_an_error_naming_it(tmp_path):
         corpus.load_corpus(folder, cache=False)
 
 
+def test_metadata_header_names_are_stripped_and_empty_unnamed_columns_left_out(tmp_path, caplog):
+    # What spreadsheets write: spaces after the commas of the header, and empty columns after the last (,,).
+    folder = write(tmp_path / "c", {"item.txt": DATED_ITEM, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id, province , date,,\nitem,河北,2022-01-01,,\nb,山东,2021,,\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        docs = corpus.load_corpus(folder, cache=False).documents().set_index("doc_id")
+    assert (docs.at["item", "date"], docs.at["b", "province"]) == ("2022-01-01", "山东")
+    assert "" not in docs.columns and any("2 empty column(s) without a name left out" in r.getMessage() for r in caplog.records)
+
+
+def test_a_metadata_column_with_values_and_no_name_is_an_error_naming_it(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": PLAIN, "b.txt": OTHER_ARTICLE})
+    (folder / "metadata.csv").write_text("doc_id,province,\na,河北,市级\nb,山东,\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"column\(s\) \[3\] hold values but have no name"):
+        corpus.load_corpus(folder, cache=False)
+
+
 def test_loading_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monkeypatch):
     """Cleaning pauses Python's cyclic collector while it makes its objects; after the load it is as it was, and after an error."""
     import corpus.pipeline

@@ -677,16 +677,24 @@ def read_metadata(path: Path) -> pd.DataFrame:
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise CorpusError(f"metadata file {path} is empty")
-    header, body = rows[0][1], [r for _, r in rows[1:]]
+    header, body = [name.strip() for name in rows[0][1]], [r for _, r in rows[1:]]  # "doc_id, date" names date, not " date"
     if "doc_id" not in header:
         raise CorpusError(f"metadata file {path} has no 'doc_id' column; its header is {header}")
-    repeated = sorted({name for name in header if name.strip() and header.count(name) > 1})
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
     if repeated:
         raise CorpusError(f"metadata file {path}: the header names column(s) {repeated} more than once; "
                           "give each column one name")  # fmt: skip
     for line_no, row in rows[1:]:
         if len(row) != len(header):
             raise CorpusError(f"metadata file {path}, line {line_no}: {len(row)} fields where the header has {len(header)}")
+    unnamed = [k for k, name in enumerate(header) if not name]
+    filled = [k + 1 for k in unnamed if any(row[k].strip() for row in body)]
+    if filled:
+        raise CorpusError(f"metadata file {path}: column(s) {filled} hold values but have no name in the header; name them")
+    if unnamed:  # the empty columns a spreadsheet writes after the last (doc_id,date,,)
+        log.warning("metadata file %s: %d empty column(s) without a name left out", display_path(path), len(unnamed))
+        header = [name for name in header if name]
+        body = [[cell for k, cell in enumerate(row) if k not in unnamed] for row in body]
     meta = pd.DataFrame(body, columns=header).apply(lambda col: col.str.strip())
     empty = [line_no for (line_no, _), doc_id in zip(rows[1:], meta["doc_id"]) if not doc_id]
     if empty:
