@@ -277,6 +277,15 @@ def test_mojibake_made_by_misreading_bytes_is_still_flagged_or_repaired(garble, 
         assert any(e.action == "flagged" for e in moji)
 
 
+def test_a_whole_text_read_as_latin1_is_repaired_even_where_its_bytes_look_like_a_soft_hyphen_or_a_space():
+    # 中 is E4 B8 AD and 加 E5 8A A0: read as Latin-1 they end in U+00AD and U+00A0, which the unicode step used to
+    # remove or make a space before the mojibake step ran, and the text stayed garbled (CPC 2022's first sentence).
+    sentence = "全面建设社会主义现代化国家，全面推进中华民族伟大复兴，加强党的建设。"
+    result = clean_text(sentence.encode("utf-8").decode("latin-1"))
+    assert result.text == sentence and [step for step, _ in result.edits] == ["mojibake"]
+    assert clean_text("co\xadoperate，版权所有 ©\xa02023").text == "cooperate，版权所有 © 2023"  # ordinary ones still go
+
+
 def test_control_characters_are_removed_and_recorded():
     raw = "坚持\x00党建引领，\x07推动基层治理。\r\n\x0c全面提升治理水平。"
     result = clean_text(raw)

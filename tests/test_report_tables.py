@@ -55,6 +55,18 @@ def test_an_index_and_column_names_that_are_not_text_survive_parquet(tmp_path, _
     assert back.columns.tolist() == ["0", "1"] and back.to_numpy().tolist() == [[1, 2], [3, 4]]
 
 
+def test_a_cell_longer_than_a_spreadsheet_holds_makes_the_table_parquet(tmp_path, _study):
+    paragraphs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["坚持和发展中国特色社会主义。" * 2_500, "短段落。"]})  # 35,000 characters
+    path = _study(tmp_path, 1e9).save(paragraphs, "paragraphs")
+    assert path.suffix == ".parquet" and pd.read_parquet(path)["text"].tolist() == paragraphs["text"].tolist()
+    assert _study(tmp_path, 1e9).save(paragraphs.tail(1), "paragraphs").suffix == ".csv"
+
+
+def test_a_column_name_in_a_table_name_becomes_a_file_name_on_any_system(tmp_path, lines, _study):
+    path = _study(tmp_path, 50.0).save(lines, "keyness_省/市")
+    assert path == tmp_path / "keyness_省_市.csv" and path.exists()
+
+
 def test_a_table_wider_than_a_spreadsheet_is_parquet_whatever_its_size(tmp_path, _study):
     wide = pd.DataFrame([[0] * 16_385], columns=[f"d{i}" for i in range(16_385)])
     assert _study(tmp_path, 1e9).save(wide, "audit_summary").suffix == ".parquet"

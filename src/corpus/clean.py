@@ -394,8 +394,8 @@ def step_unicode(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     A form feed (a page break in text taken from a PDF) is a line break, not a paragraph break:
     a page ends wherever the sentence was, and :func:`step_broken_lines` rejoins a sentence the
     page cut; beside a line break it is simply removed. A C1 code point (\\x80-\\x9f) right after
-    a Latin-1 character is left alone: it is part of UTF-8 read as Latin-1 (å\\x85¬ for 公),
-    which the mojibake step repairs.
+    a Latin-1 character, and a soft hyphen or no-break space after two, are left alone: they are
+    bytes of UTF-8 read as Latin-1 (å\\x85¬ for 公, ä¸\\xad for 中), which the mojibake step repairs.
     """
     normalized = unicodedata.is_normalized("NFC", text)
     edits: list[Edit] = []
@@ -404,6 +404,8 @@ def step_unicode(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         ch = m.group()
         if "\x80" <= ch <= "\x9f" and "\x80" <= text[m.start() - 1 : m.start()] <= "\xff":
             continue
+        if ch in "\xa0\xad" and m.start() >= 2 and all("\x80" <= c <= "\xff" for c in text[m.start() - 2 : m.start()]):
+            continue  # the last byte of a character in a run of UTF-8 read as Latin-1 (ä¸\xad: 中, å\x8a\xa0: 加)
         if not normalized:
             edits += _nfc_edits(text, pos, m.start())
         pos = m.end()

@@ -9,6 +9,7 @@ modules imports this.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 CSV_MAX_MB = 50.0
 #: What a spreadsheet program opens (Excel, LibreOffice Calc).
 SPREADSHEET_ROWS, SPREADSHEET_COLUMNS = 1_048_576, 16_384
+#: The most characters a spreadsheet cell holds (Excel cuts a longer one; LibreOffice splits it).
+SPREADSHEET_CELL_CHARS = 32_767
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,10 +103,11 @@ class Report:
         :attr:`csv_max_mb` MB, or a spreadsheet's 1,048,576 rows or 16,384 columns (a large
         corpus's concordance, passages or paragraphs), is written as ``<name>.parquet``
         (zstd; ``pd.read_parquet``; exact values) instead, and the other file of the same name
-        is removed.
+        is removed. ``name`` may hold a column's name (``keyness_省/市``): a character no file name
+        may hold becomes ``_`` (:func:`file_stem`). Returns the path written, for the page to link.
         """
         parquet = _too_large_for_csv(frame, index, self.csv_max_mb)
-        path = self.output_dir / f"{name}.{'parquet' if parquet else 'csv'}"
+        path = self.output_dir / f"{file_stem(name)}.{'parquet' if parquet else 'csv'}"
         path.with_suffix(".csv" if parquet else ".parquet").unlink(missing_ok=True)  # never two versions side by side
         if parquet:
             log.info("%s: %d rows, written as Parquet (its CSV would pass %g MB)", path, len(frame), self.csv_max_mb)
@@ -111,6 +115,19 @@ class Report:
         else:
             write_csv(frame, path, index=index)
         return path
+
+
+#: Characters no file name may hold on some system (/ and \ separate folders; Windows refuses the rest), and controls.
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def file_stem(name: str) -> str:
+    """``name`` made a file name on any system: each character a path cannot hold as ``_``, no leading dot or space.
+
+    >>> file_stem("keyness_省/市"), file_stem("dictionary_by_<b>level</b>")
+    ('keyness_省_市', 'dictionary_by__b_level__b_')
+    """
+    return _NOT_IN_FILE_NAMES.sub("_", name).lstrip(". ") or "_"
 
 
 def open_report(
@@ -175,10 +192,14 @@ def resolve_path(path: str | Path, *, must_exist: bool = True) -> Path:
 
 
 def _too_large_for_csv(frame: pd.DataFrame, index: bool, csv_max_mb: float) -> bool:
-    """Whether a table's CSV would pass ``csv_max_mb`` MB (estimated from its memory) or a spreadsheet's limits."""
+    """Whether a table's CSV would pass ``csv_max_mb`` MB (estimated from its memory) or a spreadsheet's limits (rows,
+    columns, the characters of a cell: a scraped page without line breaks is one paragraph of 200,000)."""
     if len(frame) >= SPREADSHEET_ROWS or frame.shape[1] > SPREADSHEET_COLUMNS:
         return True
-    return frame.memory_usage(index=index, deep=True).sum() / 1e6 > csv_max_mb
+    if frame.memory_usage(index=index, deep=True).sum() / 1e6 > csv_max_mb:
+        return True
+    texts = [frame[c] for c in frame.columns[(frame.dtypes == object) | (frame.dtypes == "string")]]
+    return any(col.map(lambda v: isinstance(v, str) and len(v) > SPREADSHEET_CELL_CHARS).any() for col in texts)
 
 
 def _parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
