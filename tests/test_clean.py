@@ -286,6 +286,16 @@ def test_a_whole_text_read_as_latin1_is_repaired_even_where_its_bytes_look_like_
     assert clean_text("co\xadoperate，版权所有 ©\xa02023").text == "cooperate，版权所有 © 2023"  # ordinary ones still go
 
 
+@pytest.mark.parametrize("raw, cleaned", [
+    ("会议指出：“We must uphold multilateralism, and oppose unilateralism.” 这一论述意义深远。",
+     "会议指出：“We must uphold multilateralism, and oppose unilateralism.”这一论述意义深远。"),
+    ("Annual report 2021. GDP growth 8.1%, CPI 0.9% (estimate).", "Annual report 2021. GDP growth 8.1%, CPI 0.9% (estimate)."),
+    ("推进工作 , 取得成效 。 抓好落实（ 第二次 ）", "推进工作,取得成效。抓好落实（第二次）"),  # beside Chinese: gone as before
+])
+def test_spaces_after_ascii_punctuation_in_latin_text_stay(raw, cleaned):
+    assert clean_text(raw).text == cleaned
+
+
 def test_control_characters_are_removed_and_recorded():
     raw = "坚持\x00党建引领，\x07推动基层治理。\r\n\x0c全面提升治理水平。"
     result = clean_text(raw)

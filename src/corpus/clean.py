@@ -1772,8 +1772,14 @@ _SPACES = re.compile(r"[ \t\u3000][ \t\u3000]*")  # not [...]+: a pattern that o
 _SPACE_PUNCT = frozenset(_PUNCT) | frozenset("，。、；：？！“”‘’（）《》【】")
 
 
+def _ascii_word(ch: str) -> bool:
+    """Whether a character is an ASCII letter or digit (the side of a space that makes it Latin text's)."""
+    return ch.isascii() and ch.isalnum()
+
+
 def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """One line per paragraph: no indentation, trailing or blank lines, no spaces beside CJK punctuation."""
+    """One line per paragraph: no indentation, trailing or blank lines, no spaces beside CJK punctuation (nor beside
+    ASCII punctuation, except between it and a Latin word: ``Mr. Smith``, ``8.1%, CPI`` keep their spaces)."""
     lines = _lines(text)
     blank = [not line.text or line.text.isspace() for line in lines]  # what str.strip() would leave empty
     last = len(blank) - 1 - blank[::-1].index(False) if False in blank else -1
@@ -1790,7 +1796,10 @@ def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         line = lines[i]
         if blank[i]:
             continue
-        beside_punct = (a > line.start and text[a - 1] in _SPACE_PUNCT) or (b < line.end and text[b] in _SPACE_PUNCT)
+        left, right = text[a - 1] if a > line.start else "", text[b] if b < line.end else ""
+        # Beside punctuation, unless it is ASCII punctuation in Latin text (Mr. Smith, 8.1%, CPI, CEO (ABC) keep theirs).
+        beside_punct = (left in _SPACE_PUNCT and bool(left) and not (left.isascii() and _ascii_word(right))) \
+            or (right in _SPACE_PUNCT and bool(right) and not (right.isascii() and _ascii_word(left)))  # fmt: skip
         after = "" if a == line.start or b == line.end or beside_punct else " "
         if after != m.group():
             edits.append(Edit(a, b, m.group(), after, "changed", "whitespace"))
