@@ -928,3 +928,12 @@ def test_every_near_copy_whose_estimate_passes_the_threshold_is_flagged(cpc_corp
         near += 0.85 <= estimate < 0.95
         assert (corpus.flag_duplicates(["a", "b"], [text, copy])[1] == "a") == (estimate >= 0.85), estimate
     assert near >= 20  # the pairs that decide it: at the threshold
+
+
+def test_a_text_with_almost_no_chinese_is_loaded_and_listed_as_a_problem_that_follows_it(tmp_path):
+    folder = write(tmp_path / "c", {"latin.txt": "Annual report 2021. GDP growth 8.1%, CPI 0.9%. See the tables.\n", "a.txt": PLAIN})
+    loaded = corpus.load_corpus(folder, cache=False)
+    found = corpus.problems(loaded)
+    assert loaded.doc_ids == ["a", "latin"] and found["doc_id"].tolist() == ["latin"]
+    assert found["problem"].tolist() == ["little chinese"] and found["detail"].iloc[0].startswith("0 Chinese characters of 52:")
+    assert corpus.problems(loaded.subset(doc_id=["a"])).empty

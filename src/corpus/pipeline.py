@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -25,10 +27,12 @@ import pandas as pd
 from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, Changes, CleanConfig, Edit, block_raw_offsets, block_text_spans,
                     clean_blocks, summarize_bulk, summarize_changes, to_simplified, warm_up)  # fmt: skip
 from .docvars import merge_metadata
-from .patterns import model_heads, plus_sign_lines
+from .patterns import CJK, model_heads, plus_sign_lines
 from .schedule import PROCESS_POOL_MIN_CHARS, collector_paused, small_pages, with_progress
 from .segment import TokenConfig, corpus_terms
 from .structure import paragraph_frame, paragraph_rows, paragraphs
+
+log = logging.getLogger(__name__)
 
 #: ``start``/``end``: offsets in ``raw`` as it was when the step ran; ``text_start``/``text_end``: where the
 #: edit's ``after`` lies in the cleaned ``text`` (empty where a bulk step's edits are summarised).
@@ -80,7 +84,7 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     docs = pd.concat([docs, pd.DataFrame(fresh, index=docs.index)], axis=1)  # the new columns at once, not one by one
     docs["n_chars"] = docs["n_chars"].astype(int)
     docs["duplicate_of"] = None
-    found: list[dict] = []
+    found: list[dict] = _without_chinese(docs)
     docs = merge_metadata(docs, metadata, found)
     if docs["doc_id"].tolist() == doc_ids:
         paras = pd.concat(para_parts, ignore_index=True) if para_parts else paragraph_frame([])
@@ -91,6 +95,35 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     signatures = pd.DataFrame({"doc_id": docs["doc_id"].to_numpy(), "digest": [d for d, _ in signed],
                                "minhash": [None if v is None else v.astype(np.uint64) for _, v in signed]})  # fmt: skip
     return Batch(docs, paras, audit, signatures, found, terms)
+
+
+#: A text with a smaller share of Chinese ideographs among its non-space characters is not Chinese text.
+MIN_CHINESE_SHARE = 0.05
+
+
+def _without_chinese(docs: pd.DataFrame) -> list[dict]:
+    """A problems row (the document is loaded) for each text that is not Chinese: English, leftover mojibake, numbers only.
+
+    Korean and Japanese are refused when decoded (``not chinese``); a text that decoded but holds almost
+    no ideograph would pass silently into every analysis, its words counted as Chinese words.
+    """
+    rows = []
+    for doc_id, path, text in zip(docs["doc_id"], docs["path"], docs["text"]):
+        letters = len(text) - len(_SPACE.findall(text)) if isinstance(text, str) else 0
+        if letters and (han := len(_IDEOGRAPH.findall(text))) < MIN_CHINESE_SHARE * letters:
+            rows.append({"path": path, "doc_id": doc_id, "problem": LITTLE_CHINESE,
+                         "detail": f"{han:,} Chinese characters of {letters:,}: not Chinese text (English, numbers, or mojibake "
+                                   "the cleaning could not repair); loaded all the same"})  # fmt: skip
+    if rows:
+        log.warning("%d document(s) loaded with almost no Chinese in them (see problems()): %s", len(rows),
+                    ", ".join(r["doc_id"] for r in rows[:10]) + (" …" if len(rows) > 10 else ""))  # fmt: skip
+    return rows
+
+
+#: The problem of a loaded text that is not Chinese.
+LITTLE_CHINESE = "little chinese"
+_IDEOGRAPH = re.compile(f"[{CJK}]")
+_SPACE = re.compile(r"\s")
 
 
 def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None = None, workers: int | None = 1,
