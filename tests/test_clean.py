@@ -296,6 +296,17 @@ def test_spaces_after_ascii_punctuation_in_latin_text_stay(raw, cleaned):
     assert clean_text(raw).text == cleaned
 
 
+def test_scripts_styles_and_every_html_tag_a_scrape_leaves_are_removed_not_only_formatting_tags():
+    raw = ("<script>alert(1)</script>关于开展安全检查的通知\n各单位：</td></tr></table>现将有关事项<b>通知</b>如下。\n"
+           "<h2>一、检查范围</h2>\n<ul><li>全市各单位</li></ul>\n<script>var a = 1;\nvar b = 2;</script><style>p{color:red}</style>"
+           "各单位要认真组织自查，确保不留死角。\n数值a<b且c>d时成立。")
+    result = clean_text(raw)
+    assert result.fields["title"] == "关于开展安全检查的通知"
+    assert result.text == "各单位：现将有关事项通知如下。\n一、检查范围\n全市各单位\n各单位要认真组织自查，确保不留死角。\n数值a<b且c>d时成立。"
+    notes = [e.note for step, e in result.edits if step == "markup"]
+    assert notes.count("script or style") == 3 and set(notes) == {"script or style", "markup"}
+
+
 def test_control_characters_are_removed_and_recorded():
     raw = "坚持\x00党建引领，\x07推动基层治理。\r\n\x0c全面提升治理水平。"
     result = clean_text(raw)

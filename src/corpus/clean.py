@@ -1001,7 +1001,14 @@ def step_captions(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 
 
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_HTML_TAG = re.compile(r"</?(?:br|p|div|span|img|a|strong|b|em|i|font|section|center|u)\b[^<>]*>", re.I)
+#: The elements of HTML a scrape leaves as tags in its text (a name after < or </, then attributes up to >).
+_HTML_ELEMENTS = ("a|abbr|article|aside|b|big|blockquote|body|br|button|caption|center|cite|code|col|colgroup|dd|del|div|dl|dt|em|"
+                  "figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|label|li|link|main|mark|"
+                  "meta|nav|noscript|o:p|ol|option|p|pre|q|s|section|select|small|span|strike|strong|sub|sup|table|tbody|td|"
+                  "textarea|tfoot|th|thead|title|tr|tt|u|ul")  # fmt: skip
+_HTML_TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?![\w:-])[^<>]*>", re.I)
+#: A script or style left in a scrape's text, with what it holds (code, never text to read).
+_SCRIPT_BLOCK = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>|<(script|style)\b[^<>]*/>", re.I | re.S)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 
 _MARKUP = re.compile(r"^\s*\|\s*|\s*\|\s*$|" + _IMAGE_MD.pattern + "|" + _HTML_TAG.pattern + "|" + _ENTITY.pattern, re.I)
@@ -1011,9 +1018,16 @@ _MARKUP_HINT = re.compile(r"[|<&!-](?:(?<=[|<&])|(?<=!)\[|(?<=-)--)")  # [|<&]|!
 
 @_bounded
 def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Web markup: image markdown, table pipes, formatting tags and entities."""
+    """Web markup: image markdown, table pipes, HTML tags and entities, scripts and styles with their code."""
+    blocks = [Edit(m.start(), m.end(), m.group(), "", "removed", "script or style") for m in _SCRIPT_BLOCK.finditer(text)]
     edits = []
     for line in _lines_holding(text, _MARKUP_HINT):
+        if any(b.start < line.end and line.start < b.end for b in blocks):  # its tags go with the block
+            outside = [(max(line.start, a), min(line.end, z)) for a, z in _gaps(blocks, line.start, line.end)]
+            edits += [Edit(line.start + m.start(), line.start + m.end(), m.group(), "", "removed", "markup")
+                      for m in _HTML_TAG.finditer(line.text)
+                      if any(a <= line.start + m.start() and line.start + m.end() <= z for a, z in outside)]  # fmt: skip
+            continue
         stripped = _IMAGE_MD.sub("", line.text).strip(" |\t")
         if (not stripped and line.text.strip()) or _TABLE_RULE.match(line.text):
             edits.append(_remove_line(line, text, "image / table markup line"))
@@ -1024,7 +1038,19 @@ def step_markup(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
                 edits.append(Edit(s, e, m.group(), _ODD_SPACE.sub(" ", html.unescape(m.group())), "changed", "HTML entity"))
             elif m.group():
                 edits.append(Edit(s, e, m.group(), "", "removed", "markup"))
-    return edits
+    return blocks + edits
+
+
+def _gaps(spans: list[Edit], start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches of ``start``–``end`` outside the (sorted, disjoint) edits' spans."""
+    out, pos = [], start
+    for e in spans:
+        if e.end <= pos or e.start >= end:
+            continue
+        if e.start > pos:
+            out.append((pos, e.start))
+        pos = max(pos, e.end)
+    return out + [(pos, end)] if pos < end else out
 
 
 _NAV_WORDS = (r"上一篇|下一篇|上一条|下一条|上一页|下一页|返回顶部|返回首页|返回列表|打印本页|打印|关闭窗口|关闭|"
