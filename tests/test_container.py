@@ -59,6 +59,13 @@ def test_group_gives_one_corpus_per_docvar_value(seeds):
     assert all(set(g.docs["level"]) == {value} for value, g in groups.items())
 
 
+def test_group_warns_of_the_documents_without_a_value(seeds):
+    partial = seeds.with_docvars(pd.DataFrame({"doc_id": seeds.doc_ids[:2], "batch": ["一", "二"]}))
+    with pytest.warns(UserWarning, match=rf"group\('batch'\): {len(seeds) - 2} of {len(seeds)} documents have no value"):
+        groups = partial.group("batch")
+    assert {k: len(g) for k, g in groups.items()} == {"一": 1, "二": 1}
+
+
 def test_reshape_gives_units_that_carry_their_documents_docvars(seeds):
     units = seeds.reshape("sentences")
     assert len(units) == len(seeds.sentences) and {"sent_no", "province", "level"} <= set(units.columns)

@@ -237,11 +237,11 @@ class Corpus:
         return self._restricted(kept)
 
     def group(self, by: str) -> dict[Any, Corpus]:
-        """One corpus per value of the docvar ``by`` (in order of first appearance); documents without a value are left out (logged)."""
+        """One corpus per value of the docvar ``by`` (in order of first appearance); documents without a value are left out (warned)."""
         values = self.docvars(by)[by]
         missing = int(values.isna().sum())
         if missing:
-            log.info("group(%r): %d documents without a value are in no group", by, missing)
+            warnings.warn(f"group({by!r}): {missing} of {len(values)} documents have no value and are in no group", stacklevel=2)
         return {value: self.subset(**{by: value}) for value in pd.unique(values.dropna())}
 
     def reshape(self, to: Literal["paragraphs", "sentences"]) -> pd.DataFrame:
