@@ -307,6 +307,19 @@ def test_scripts_styles_and_every_html_tag_a_scrape_leaves_are_removed_not_only_
     assert notes.count("script or style") == 3 and set(notes) == {"script or style", "markup"}
 
 
+@pytest.mark.parametrize("crumb", ["中新网首页 > 国内新闻 > 正文", "当前位置：首页 / 政务公开 / 通知公告", "首页>新闻中心>工作动态>", "您的位置："])
+def test_a_breadcrumb_line_is_page_navigation_and_the_title_after_it_is_the_title(crumb):
+    result = clean_text(f"{crumb}\n戈壁滩上种出光伏新产业\n{_BODY}\n{_BODY}")
+    assert result.text == f"{_BODY}\n{_BODY}" and result.fields["title"] == "戈壁滩上种出光伏新产业"
+    assert clean_text(f"{_BODY}\n当x>5时，y>3。\n{_BODY}").text == f"{_BODY}\n当x>5时，y>3。\n{_BODY}"  # comparisons stay
+
+
+def test_a_closing_credit_for_words_and_pictures_names_the_author_and_goes():
+    result = clean_text(f"某县召开述职评议会\n{_BODY}\n{_BODY}\n文字：王楠 图片：刘洋\n审核：赵强")
+    assert result.text == f"{_BODY}\n{_BODY}" and (result.fields["author"], result.fields["editor"]) == ("王楠", "赵强")
+    assert "credit" not in result.fields  # a photographer fills no column
+
+
 def test_control_characters_are_removed_and_recorded():
     raw = "坚持\x00党建引领，\x07推动基层治理。\r\n\x0c全面提升治理水平。"
     result = clean_text(raw)

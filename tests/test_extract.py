@@ -599,3 +599,52 @@ def test_a_line_break_inside_a_word_paragraph_keeps_it_one_line(tmp_path):
     path = tmp_path / "breaks.docx"
     document.save(path)
     assert corpus.extract.extract_docx(path.read_bytes()).text.split("\n") == ["某某省人民政府关于加强基层治理的意见", "Belt and Road，共建共享。"]
+
+
+# --------------------------------------------------------------------------- pages that are not one article (a review's pages)
+
+_PARAGRAPHS = ("<p>近年来，某省多地探索推行积分制管理，把人居环境整治、移风易俗、邻里互助等事项细化为积分项目，由村民小组每月评议、张榜公示。</p>"
+               "<p>据了解，该省已有三千多个行政村推行积分制管理，村民参与村级事务的积极性明显提高，乡村治理效能不断提升。</p>"
+               "<p>下一步，该省将总结推广典型经验，完善积分评价标准，推动积分制管理与网格化服务管理深度融合。</p>")
+
+
+def test_a_list_page_of_links_to_articles_is_a_problem_not_a_document(tmp_path):
+    items = "".join(f"<li><a href='/a{i}.html'>关于开展第{i + 1}批基层治理示范单位创建工作的通知</a><span>2023-05-{10 + i}</span></li>"
+                    for i in range(10))
+    (tmp_path / "index_1.html").write_text(f"<html><head><title>通知公告_某市人民政府</title></head><body><div class='list'>"
+                                           f"<h2>通知公告</h2><ul>{items}</ul></div></body></html>", encoding="utf-8")
+    (tmp_path / "article.html").write_text(f"<html><head><title>某省推行积分制管理</title></head><body><article><h1>某省推行积分制管理"
+                                           f"</h1>{_PARAGRAPHS}</article></body></html>", encoding="utf-8")
+    c = _load(tmp_path, cache=False)
+    assert c.doc_ids == ["article"]
+    found = corpus.problems(c)
+    assert found["problem"].tolist() == ["list page"] and "titles of links" in found["detail"].iloc[0]
+
+
+def test_a_page_that_only_shows_a_pdf_is_a_problem_naming_the_file(tmp_path):
+    (tmp_path / "report.html").write_text(
+        "<html><head><title>某市2022年政府信息公开工作年度报告</title></head><body><div class='article'><h1>某市2022年政府信息公开工作"
+        "年度报告</h1><div class='info'>发布时间：2023-01-31</div><div class='content'><iframe src='/pdfjs/web/viewer.html?file=/a.pdf'>"
+        "</iframe><p><a href='/a.pdf'>点击下载</a></p></div></div></body></html>", encoding="utf-8")
+    found = corpus.problems(_load(tmp_path, cache=False))
+    assert found["problem"].tolist() == ["linked document only"] and "/a.pdf" in found["detail"].iloc[0]
+
+
+def test_attachment_names_trafilatura_leaves_out_are_put_back_under_their_heading():
+    # trafilatura drops paragraphs that are only a link, or not, by the length of the rest of the page: the text it gave a
+    # reviewer's notice ended in a bare 附件： line. The names come back from the page's links to files, in order.
+    links = "".join(f"<p><a href='/f{i}.docx'>{i}.{name}.docx</a></p>" for i, name in enumerate(["项目申报书", "信用承诺书"], 1))
+    tree = extract.visible_tree(f"<html><body><article><h1>通知</h1>{_PARAGRAPHS}<p>附件：</p>{links}<p><a href='/'>首页</a></p>"
+                                "</article></body></html>")
+    text, put_back = extract._with_attachments("通知\n正文。\n附件：\n某市科学技术局", tree)
+    assert text == "通知\n正文。\n附件：\n1.项目申报书.docx\n2.信用承诺书.docx\n某市科学技术局"
+    assert put_back == ["1.项目申报书.docx", "2.信用承诺书.docx"]
+    assert extract._with_attachments(text, tree) == (text, [])  # names already there: nothing twice
+    assert extract._with_attachments("通知\n正文。", tree) == ("通知\n正文。", [])  # no bare 附件： line: no sidebar downloads added
+
+
+def test_fields_set_in_spans_of_their_own_all_reach_cleaning():
+    page = ("<html><head><title>某会议召开_警务动态_某省公安厅</title></head><body><div class='article'><h1>全省公安机关党建工作推进会在"
+            "省会召开</h1><div class='info'><span>发布时间：2023-04-07 17:45</span> <span>来源：省公安厅机关党委</span> "
+            f"<span>作者：韩冰</span></div><div class='content'>{_PARAGRAPHS}</div></div></body></html>")
+    assert extract.extract_html(page).text.splitlines()[1] == "发布时间：2023-04-07 17:45 来源：省公安厅机关党委 作者：韩冰"

@@ -1071,14 +1071,24 @@ _WIDGET_SCRAP = re.compile(r"^[\s【】\[\]|｜/·]*(?:[大中小]|默认)?[\s�
 _WIDGET_PREFIX = rf"(?:[【\[]\s*{_WIDGET}\s*[】\]]\s*)*"
 
 
+# A breadcrumb: the path of the page in its site (首页 > 国内新闻 > 正文, 当前位置：首页 / 政务公开 / 通知公告), on a line of its own.
+_CRUMB = r"[^\s>»＞›/／。，；！？]{1,12}"
+_BREADCRUMB = re.compile(rf"^\s*(?:(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]\s*(?:{_CRUMB}(?:\s*[>»＞›/／]\s*{_CRUMB}){{0,6}})?"
+                         rf"|{_CRUMB}(?:\s*[>»＞›]\s*{_CRUMB}){{2,6}})\s*[>»＞›]?\s*$")
+_BREADCRUMB_HINT = re.compile("[>»＞›]|当前位置|您的位置|你的位置|您现在的位置|所在位置")
+
+
 @_bounded
 def step_navigation(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """Page navigation and widgets (上一篇/下一篇, 【打印本页】【关闭窗口】, 分享到, 微信扫一扫 ...) on lines of their own.
+    """Page navigation and widgets (上一篇/下一篇, 【打印本页】【关闭窗口】, 分享到, 微信扫一扫 ...) and breadcrumbs
+    (首页 > 国内新闻 > 正文, 当前位置：…) on lines of their own.
 
     A row of widgets split over lines takes the scraps between its words with it (the brackets, 大/中/小):
     such a line goes only where it stands among navigation lines, blank lines between them aside.
     """
     nav = [line for line in _lines_holding(text, _NAV_HINT) if line.text.strip() and (_NAV.match(line.text) or _WIDGETS.match(line.text))]
+    crumbs = [line for line in _lines_holding(text, _BREADCRUMB_HINT) if _BREADCRUMB.match(line.text)]
+    nav = sorted({line.start: line for line in nav + crumbs}.values(), key=attrgetter("start"))
     if not nav:
         return []
     lines = _lines(text)
@@ -1131,7 +1141,7 @@ _FOOTER_LINE = re.compile(r"^\s*(?:(?:主办|承办|协办)(?:单位)?|技术支
 # A credit line closing a page (编辑：刘晓, （责编：孙立新、李娜）, 来源：某某派出所): a trailer where only such lines,
 # notices and footnote markers follow it. Its editor, source and author are kept.
 _CREDIT = re.compile(rf"^\s*{_WIDGET_PREFIX}[（(【\[]?\s*(?:责任编辑|责编|编辑|审核|审校|校对|编审|终审|初审|美编|作者|撰稿|"
-                     r"来源|稿源|文章来源|信息来源)\s*[:：]\s*[^。！？\n]{1,30}?[）)】\]]?\s*$")
+                     r"来源|稿源|文章来源|信息来源|文字|图文|图片|摄影|排版)\s*[:：]\s*[^。！？\n]{1,30}?[）)】\]]?\s*$")
 
 
 def _is_notice(line: str) -> bool:
@@ -1269,8 +1279,10 @@ def _trailer_start(text: str, line: _Line, closing: float) -> int | None:
 _FIELD_LABELS = {
     "source": r"来源|稿源|出处|信息来源|文章来源",
     "editor": r"责编|编辑|责任编辑|审核|校对|编审",
-    "author": r"作者|撰稿|记者|通讯员|供稿|文",
+    "author": r"作者|撰稿|记者|通讯员|供稿|文字|图文|文",
     "date": r"发布时间|发布日期|时间|日期|发表时间|更新时间",
+    # Credits for what is not the text (a WeChat post's 文字：王楠 图片：刘洋): they end the fields before them; no column.
+    "credit": r"图片|摄影|摄像|视频|排版|美编|设计|图",
 }
 # What a page shows beside its header fields and a value never runs into (来源：某报 浏览次数：386).
 _PAGE_COUNTERS = r"浏览次数|浏览量|点击数|点击量|点击率|阅读量|阅读次数|访问量|访问次数|字号|字体"
@@ -2005,7 +2017,7 @@ def _gate_table() -> tuple[dict[str, int], np.ndarray]:
         "plus_signs": _chars(" \u00a0\u3000"),  # a spaced sequence holds a space (a lost closing mark: tested apart)
         "captions": _chars("▲△▼▽图照摄!"),  # _CAPTION_HINT, and the ! of an image
         "markup": _chars("|<&!-"),  # _MARKUP_HINT
-        "navigation": _chars("篇条页返印闭享扫众相荐错言号体【阅浏击藏"),  # one character of each _NAV_WORDS word
+        "navigation": _chars("篇条页返印闭享扫众相荐错言号体【阅浏击藏>»＞›位"),  # one character of each _NAV_WORDS word, breadcrumbs
     }
     bits = {name: 1 << k for k, name in enumerate(chars)}
     table = np.zeros(0x10001, dtype=np.uint16)

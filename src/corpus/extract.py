@@ -131,12 +131,19 @@ def extract_html(page: str) -> Extracted:
     text, menus = _without_menus(found.text.strip(), tree)
     if not text:
         raise ExtractError("no main text", "trafilatura found nothing in the page but its menus (a list or index page?)")
+    if listed := _link_lines(text, tree):
+        raise ExtractError("list page", f"{listed} of the page's {len(text.splitlines())} lines are the titles of links (with their "
+                                        "dates): a list of other pages, not an article (load the pages it links to)")  # fmt: skip
+    text, attached = _with_attachments(text, tree)
     visible = visible_lines(tree)
     title = page_title(found.title or "", visible)
     phrase = error_page_phrase(f"{title}\n{text}")
     if phrase:
         raise ExtractError("error page", f"the page says “{phrase}” and holds little else: an error or deleted-item page "
                                          "saved in place of an article (fetch it again, or leave it out)")  # fmt: skip
+    if (linked := _linked_document(tree)) and len("".join(text.replace(title, "", 1).split())) < LINKED_ONLY_CHARS:
+        raise ExtractError("linked document only", f"the page holds little but a link to or a viewer of {linked}: fetch that "
+                                                   "file and load it instead")  # fmt: skip
     fields = fields_line(visible, text)
     if fields:
         text = f"{fields}\n{text}"
@@ -146,7 +153,74 @@ def extract_html(page: str) -> Extracted:
     metadata = {"title": title, "date": date, "author": found.author or meta_content(tree, "author"),
                 "site": account_name(tree) or found.sitename, "url": found.url}  # fmt: skip
     notes = (f"{len(menus)} line(s) of menu links left out of the page's text: {' / '.join(menus)[:200]}",) if menus else ()
+    if attached:
+        notes += (f"{len(attached)} attachment name(s) trafilatura left out put back under 附件：{' / '.join(attached)[:200]}",)
     return Extracted(text, {k: v.strip() for k, v in metadata.items() if v and v.strip()}, extractor_name("trafilatura"), notes)
+
+
+#: A line of a list page: what is left of it without its links' titles and dates is at most this share of it.
+_LIST_LINE_REST = 0.25
+#: A page is a list of other pages where at least this many of its lines, holding this share of its characters, are links.
+LIST_PAGE_LINES, LIST_PAGE_SHARE = 5, 0.6
+_LIST_DATE = re.compile(r"[\[(（【]?\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?[\])）】]?|[\s|｜·•>»]+")
+
+
+def _link_lines(text: str, tree: HtmlElement) -> int:
+    """How many lines of ``text`` are the titles of links with their dates, where they make it a list page (else 0)."""
+    titles = sorted({t for a in tree.iter("a") if len(t := " ".join(a.text_content().split())) >= 4}, key=len, reverse=True)
+    if not titles:
+        return 0
+    lines = [line for line in text.splitlines() if line.strip()]
+    listed = chars = 0
+    for line in lines:
+        rest = line
+        for title in titles:
+            if title in rest:
+                rest = rest.replace(title, "")
+        if len(_LIST_DATE.sub("", rest)) <= _LIST_LINE_REST * len(line.strip()):
+            listed, chars = listed + 1, chars + len(line)
+    total = sum(map(len, lines))
+    return listed if listed >= LIST_PAGE_LINES and chars >= LIST_PAGE_SHARE * total else 0
+
+
+#: What names a file a page offers for download: its suffix, in a link's text or address.
+_ATTACHMENT = re.compile(r"\.(?:docx?|xlsx?|pptx?|wps|et|pdf|ofd|zip|rar|7z|ceb)(?:$|[?#])", re.I)
+_ATTACHMENT_HEAD = re.compile(r"^\s*附件\s*[:：]?\s*$", re.M)
+
+
+def _with_attachments(text: str, tree: HtmlElement) -> tuple[str, list[str]]:
+    """The text with the names of the page's attachment links put back under a ``附件：`` line that trafilatura left bare.
+
+    trafilatura drops paragraphs that are nothing but a link, depending on the length of the rest of the page:
+    a notice lost the list of the documents it issues (1.项目申报书.docx …), its 附件： line left standing alone.
+    """
+    head = _ATTACHMENT_HEAD.search(text)
+    if head is None:
+        return text, []
+    names = [name for a in tree.iter("a") if (name := " ".join(a.text_content().split()))
+             and (_ATTACHMENT.search(name) or _ATTACHMENT.search(a.get("href") or ""))]  # fmt: skip
+    missing = [name for name in dict.fromkeys(names) if name not in text]
+    if not missing:
+        return text, []
+    return text[: head.end()] + "".join(f"\n{name}" for name in missing) + text[head.end() :], missing
+
+
+#: Fewer characters than this beside the title, and a link to or a viewer of a document file: the page is that file's wrapper.
+LINKED_ONLY_CHARS = 40
+
+
+def _linked_document(tree: HtmlElement) -> str | None:
+    """The address of the document file a page shows in a viewer (iframe, embed, object) or offers by a bare download
+    link (点击下载), None where it has none (a link named after its document is an attachment of the text)."""
+    for el in tree.iter("iframe", "embed", "object", "a"):
+        address = el.get("src") or el.get("data") or el.get("href") or ""
+        widget = el.tag != "a" or "".join(el.text_content().split()) in _DOWNLOAD_WORDS
+        if widget and _ATTACHMENT.search(address):
+            return address
+    return None
+
+
+_DOWNLOAD_WORDS = frozenset("点击下载 下载 下载附件 附件下载 原文下载 下载原文 点击查看 查看原文 查看全文 点击浏览 在线浏览 PDF下载 下载PDF".split())
 
 
 #: The most characters a line of a menu holds (首页, 政务公开, 办事服务: a link's words, not a sentence).
@@ -305,18 +379,21 @@ def fields_line(visible: list[str], text: str) -> str | None:
 
     trafilatura usually leaves this line out of the main text; put back in front of the text,
     it is read by cleaning's header step, as in a plain-text scrape. Of the blocks that hold a
-    source or author label, the shortest (the innermost) is the line, up to the counters and
-    widgets after the fields (:data:`_FIELDS_END`).
+    source or author label, the one that holds the most labels (a page may set each field in a
+    span of its own inside the line), then the shortest (the innermost) is the line, up to the
+    counters and widgets after the fields (:data:`_FIELDS_END`).
 
     >>> fields_line(["首页", "发布时间：2021-03-02 来源：区委组织部 浏览次数：386", "正文……"], "正文……")
     '发布时间：2021-03-02 来源：区委组织部'
     >>> fields_line(["来源：区委组织部"], "来源：区委组织部\\n正文……") is None, fields_line(["资金来源：财政拨款"], "正文") is None
     (True, True)
+    >>> fields_line(["发布时间：2023-04-07 来源：省公安厅 作者：韩冰", "来源：省公安厅", "作者：韩冰"], "正文……")
+    '发布时间：2023-04-07 来源：省公安厅 作者：韩冰'
     """
     lines = [line for line in visible if len(line) <= FIELDS_LINE_MAX and _FIELD_LABEL.search(line)]
     if not lines:
         return None
-    line = min(lines, key=len)
+    line = min(lines, key=lambda line: (-len(_FIELD_LABEL.findall(line)), len(line)))
     label = _FIELD_LABEL.search(line)
     end = _FIELDS_END.search(line, label.end())
     line = line[: end.start()] if end else line
