@@ -648,3 +648,9 @@ def test_fields_set_in_spans_of_their_own_all_reach_cleaning():
             "省会召开</h1><div class='info'><span>发布时间：2023-04-07 17:45</span> <span>来源：省公安厅机关党委</span> "
             f"<span>作者：韩冰</span></div><div class='content'>{_PARAGRAPHS}</div></div></body></html>")
     assert extract.extract_html(page).text.splitlines()[1] == "发布时间：2023-04-07 17:45 来源：省公安厅机关党委 作者：韩冰"
+
+
+def test_a_date_under_the_headline_without_a_label_dates_the_page():
+    page = ("<html><head><title>旧屋邨加装升降机</title></head><body><div id='main'><h1>旧屋邨加装升降机</h1>"
+            f"<div class='date'>2023年05月19日 星期五　记者 陈嘉欣</div><div id='content'>{_PARAGRAPHS}</div></div></body></html>")
+    assert extract.extract_html(page).metadata["date"] == "2023-05-19"

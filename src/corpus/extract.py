@@ -104,7 +104,8 @@ def extract_html(page: str) -> Extracted:
     (``include_tables=False``): Chinese portals lay whole pages out in tables, and with tables in,
     the navigation comes back. ``date`` is the one the page's markup declares (htmldate without its
     free-text search, which reads 2021年11月8日 as 2021-01-01), else a labelled date in the page's
-    text (发布时间：2021年11月8日), else one in the page's own address (.../202305/t20230517_1.html),
+    text (发布时间：2021年11月8日), else one opening a short line right under the headline, else one a script
+    holds (WeChat's ``var ct``), else one in the page's own address (.../202305/t20230517_1.html),
     parsed by :func:`corpus.dates.parse_date`; ``author`` is trafilatura's, else the page's
     ``<meta name="author">`` (trafilatura drops Chinese names). Raises :class:`ExtractError` for
     a page with no main content, or one that says it is an error or deleted page (:func:`error_page_phrase`).
@@ -149,7 +150,8 @@ def extract_html(page: str) -> Extracted:
         text = f"{fields}\n{text}"
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
-    date = found.date or labelled_date(visible) or script_date(tree) or address_date(tree, found.url)
+    date = (found.date or labelled_date(visible) or date_under_title(visible, title) or script_date(tree)
+            or address_date(tree, found.url))  # fmt: skip
     metadata = {"title": title, "date": date, "author": found.author or meta_content(tree, "author"),
                 "site": account_name(tree) or found.sitename, "url": found.url}  # fmt: skip
     notes = (f"{len(menus)} line(s) of menu links left out of the page's text: {' / '.join(menus)[:200]}",) if menus else ()
@@ -363,6 +365,34 @@ def labelled_date(visible: list[str]) -> str | None:
         parsed = parse_date(value.group()) if value else None
         if parsed:
             return parsed
+    return None
+
+
+#: How many of the lines a page shows right after its headline are read for a date without a label.
+DATE_UNDER_TITLE_LINES = 3
+_LEADING_DATE = re.compile(r"[0-9０-９]{4}\s*[-/.年]\s*[0-9０-９]{1,2}\s*[-/.月]\s*[0-9０-９]{1,2}\s*日?")
+
+
+def date_under_title(visible: list[str], title: str) -> str | None:
+    """The date a short line right under the page's headline opens with, as ISO (2023年05月19日 星期五　记者 陈嘉欣); None.
+
+    Many news pages set the date under the headline with no label; trafilatura leaves the line out.
+
+    >>> date_under_title(["首页", "旧屋邨加装升降机", "2023年05月19日 星期五 记者 陈嘉欣", "正文"], "旧屋邨加装升降机")
+    '2023-05-19'
+    >>> date_under_title(["旧屋邨加装升降机", "正文" * 61, "2023年05月19日"], "旧屋邨加装升降机") is None  # after the body began
+    True
+    """
+    from .dates import parse_date
+
+    if title not in visible:
+        return None
+    at = visible.index(title)
+    for line in visible[at + 1 : at + 1 + DATE_UNDER_TITLE_LINES]:
+        if len(line) <= FIELDS_LINE_MAX and (m := _LEADING_DATE.match(line)):
+            return parse_date(m.group())
+        if len(line) > FIELDS_LINE_MAX:  # the body has begun
+            return None
     return None
 
 
