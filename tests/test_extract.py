@@ -654,3 +654,16 @@ def test_a_date_under_the_headline_without_a_label_dates_the_page():
     page = ("<html><head><title>旧屋邨加装升降机</title></head><body><div id='main'><h1>旧屋邨加装升降机</h1>"
             f"<div class='date'>2023年05月19日 星期五　记者 陈嘉欣</div><div id='content'>{_PARAGRAPHS}</div></div></body></html>")
     assert extract.extract_html(page).metadata["date"] == "2023-05-19"
+
+
+def test_an_editors_credit_left_out_by_trafilatura_is_read_and_a_next_page_is_noted(tmp_path):
+    (tmp_path / "people.html").write_text(
+        "<html><head><title>让乡村治理更有温度--社会--人民网</title></head><body><div class='rm_txt_con cf'><h1>让乡村治理更有温度</h1>"
+        f"<div class='rm_txt_con cf'>{_PARAGRAPHS}<div class='edit cf'>(责编：李佳、赵明)</div></div>"
+        "<div class='page'>共3页 <a href='/p1.html'>1</a> <a href='/p2.html'>2</a> <a href='/p2.html'>下一页</a></div></div></body></html>",
+        encoding="utf-8")
+    c = _load(tmp_path, cache=False)
+    doc = c.documents().iloc[0]
+    assert doc["editor"] == "李佳、赵明" and "责编" not in doc["text"]
+    notes = c.audit.query("step == '(read)' and action == 'flagged'")["note"].tolist()
+    assert notes == ["the page links a next page (下一页): the article may go on there; load its other pages too"]
