@@ -356,9 +356,14 @@ def _start(folder: Path, notebooks: Path, out: Path, cache: Path, *extra: str):
     import subprocess
     import sys
 
+    import signal
+
     env = {**os.environ, "CORPUS_CACHE_DIR": str(cache)}
+    # Ctrl-C as a terminal delivers it: a test run started in the background (`pytest &`) ignores SIGINT, and its
+    # children would inherit that and never see the signal the tests send.
     return subprocess.Popen([sys.executable, "-m", "corpus.report", str(folder), "--notebooks", str(notebooks),
                              "--out", str(out), "--jobs", "1", *extra], env=env, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
