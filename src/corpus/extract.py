@@ -373,7 +373,8 @@ def labelled_date(visible: list[str]) -> str | None:
 
 
 #: An editor's credit closing a page, in brackets or not: (责编：李佳、赵明), 责任编辑：周晓晴.
-_CLOSING_CREDIT = re.compile(r"^[（(【\[]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*[^\s（）()【】\[\]。，]{2,20}(?:[、，,\s][^\s（）()【】\[\]。，]{2,10})*\s*[）)】\]]?$")
+_CLOSING_CREDIT = re.compile(r"^[（(【\[]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*[^\s（）()【】\[\]。，、,]{2,20}"
+                             r"(?:[、，,\s]+[^\s（）()【】\[\]。，、,]{2,10})*\s*[）)】\]]?$")  # names: no separator inside one
 
 
 def closing_credit(visible: list[str], text: str) -> str | None:
