@@ -1812,7 +1812,7 @@ _SPACE_PUNCT = frozenset(_PUNCT) | frozenset("，。、；：？！“”‘’�
 
 def _ascii_word(ch: str) -> bool:
     """Whether a character is a printed ASCII one (the side of a space that makes it Latin text's: Smith, 0.9% (est.))."""
-    return ch.isascii() and ch.isprintable() and not ch.isspace() and ch != ""
+    return bool(ch) and ch.isascii() and ch.isprintable() and not ch.isspace()
 
 
 def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
@@ -1836,8 +1836,8 @@ def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             continue
         left, right = text[a - 1] if a > line.start else "", text[b] if b < line.end else ""
         # Beside punctuation, unless it is ASCII punctuation in Latin text (Mr. Smith, 8.1%, CPI, CEO (ABC) keep theirs).
-        beside_punct = (left in _SPACE_PUNCT and bool(left) and not (left.isascii() and _ascii_word(right))) \
-            or (right in _SPACE_PUNCT and bool(right) and not (right.isascii() and _ascii_word(left)))  # fmt: skip
+        beside_punct = (left in _SPACE_PUNCT and not (left.isascii() and _ascii_word(right))) \
+            or (right in _SPACE_PUNCT and not (right.isascii() and _ascii_word(left)))  # fmt: skip
         after = "" if a == line.start or b == line.end or beside_punct else " "
         if after != m.group():
             edits.append(Edit(a, b, m.group(), after, "changed", "whitespace"))
