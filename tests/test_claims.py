@@ -155,6 +155,7 @@ def test_a_bare_baiwan_is_a_million_but_qianwan_and_yiwan_are_words():
     ("参加培训的有五六千人。", "五六千人", 5000, 6000),
     ("新增七八十万人就业。", "七八十万人", 7e5, 8e5),
     ("覆盖一千二三百万人。", "一千二三百万人", 1.2e7, 1.3e7),
+    ("全县有三五百家企业参与。", "三五百家", 300, 500),  # 三五: "three to five"
 ])  # fmt: skip
 def test_a_range_keeps_both_ends(text, surface, low, high):
     c = claims_of(text)

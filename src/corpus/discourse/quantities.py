@@ -422,15 +422,17 @@ _DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "�
 
 
 def _approximate_ends(number: str) -> tuple[str, str] | None:
-    """The two ends of an approximate figure written with two neighbouring digits, or None.
+    """The two ends of an approximate figure written with two neighbouring digits (or 三五, "three to five"), or None.
 
     >>> _approximate_ends("五六千"), _approximate_ends("一千二三百"), _approximate_ends("七八十"), _approximate_ends("二十三")
     (('五千', '六千'), ('一千二百', '一千三百'), ('七十', '八十'), None)
+    >>> _approximate_ends("三五百")
+    ('三百', '五百')
     """
     whole = number.split("点")[0]  # decimals are digits one by one: 三点五六 is no range
     for i in range(len(whole) - 1):
         a, b = _DIGIT_VALUES.get(whole[i]), _DIGIT_VALUES.get(whole[i + 1])
-        if a and b == a + 1:
+        if a and b and (b == a + 1 or (a, b) == (3, 5)):
             return number[: i + 1] + number[i + 2 :], number[:i] + number[i + 1 :]
     return None
 
