@@ -89,8 +89,8 @@ def test_a_removal_bound_counts_the_removed_text_as_its_pieces_add_up(share):
     cfg = clean.CleanConfig(max_removal_share=share)
     text = "坚持党的领导。\n（图为会场）\n全面建设社会主义现代化国家。\n▲ 资料图片\n" * 3
     removals = [Edit(m.start(), m.end(), m.group(), "", "removed") for m in re.finditer("（图为会场）|▲ 资料图片", text)]
-    removed = sum(clean._ideographs(e.before) for e in removals)
-    total = clean._ideographs(text)
+    removed = sum(clean.ideograph_count(e.before) for e in removals)
+    total = clean.ideograph_count(text)
     stop = clean._removal_bound(text, removals, cfg)
     assert (stop is None) == (removed <= share * total)
     assert stop is None or f"would remove {removed} of the document's {total}" in stop

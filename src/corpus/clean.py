@@ -311,7 +311,7 @@ _IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")  # 
 
 
 @lru_cache(maxsize=8)
-def _ideographs(text: str) -> int:
+def ideograph_count(text: str) -> int:
     """How many CJK ideographs a text holds (counted on its code points at once; cached, as several steps measure one text)."""
     if len(text) < 256:  # a removed line or phrase: a scan costs less than building the arrays
         return len(_IDEOGRAPH.findall(text))
@@ -323,7 +323,8 @@ def _ideographs(text: str) -> int:
     return int(count)
 
 
-def _nonspace(text: str) -> int:
+def nonspace_count(text: str) -> int:
+    """How many characters of a text are not spaces, tabs, line breaks or ideographic spaces (what a bound measures)."""
     return len(text) - sum(map(text.count, " \t\n\u3000"))
 
 
@@ -334,7 +335,7 @@ def _removal_bound(text: str, removals: list[Edit], cfg: CleanConfig) -> str | N
     ideographs: markup, pinyin syllables and blank lines weigh nothing), and never all of
     its text. A document without ideographs is measured in non-space characters.
     """
-    measure, unit = (_ideographs, "Chinese characters") if _ideographs(text) else (_nonspace, "non-space characters")
+    measure, unit = (ideograph_count, "Chinese characters") if ideograph_count(text) else (nonspace_count, "non-space characters")
     total = measure(text)
     # Both measures add up over pieces of text: one count of all the removed text instead of one per removal.
     removed = measure("".join([e.before for e in removals])) - measure("".join([e.after for e in removals]))

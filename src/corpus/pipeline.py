@@ -15,7 +15,6 @@ import functools
 import hashlib
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -25,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, Changes, CleanConfig, Edit, block_raw_offsets, block_text_spans,
-                    clean_blocks, summarize_bulk, summarize_changes, to_simplified, warm_up)  # fmt: skip
+                    clean_blocks, ideograph_count, nonspace_count, summarize_bulk, summarize_changes, to_simplified,
+                    warm_up)  # fmt: skip
 from .docvars import merge_metadata
-from .patterns import CJK, model_heads, plus_sign_lines
+from .patterns import model_heads, plus_sign_lines
 from .schedule import PROCESS_POOL_MIN_CHARS, collector_paused, small_pages, with_progress
 from .segment import TokenConfig, corpus_terms
 from .structure import paragraph_frame, paragraph_rows, paragraphs
@@ -109,8 +109,8 @@ def _without_chinese(docs: pd.DataFrame) -> list[dict]:
     """
     rows = []
     for doc_id, path, text in zip(docs["doc_id"], docs["path"], docs["text"]):
-        letters = len(text) - len(_SPACE.findall(text)) if isinstance(text, str) else 0
-        if letters and (han := len(_IDEOGRAPH.findall(text))) < MIN_CHINESE_SHARE * letters:
+        letters = nonspace_count(text) if isinstance(text, str) else 0  # counts, no list of characters (a 50 MB text)
+        if letters and (han := ideograph_count(text)) < MIN_CHINESE_SHARE * letters:
             rows.append({"path": path, "doc_id": doc_id, "problem": LITTLE_CHINESE,
                          "detail": f"{han:,} Chinese characters of {letters:,}: not Chinese text (English, numbers, or mojibake "
                                    "the cleaning could not repair); loaded all the same"})  # fmt: skip
@@ -122,8 +122,6 @@ def _without_chinese(docs: pd.DataFrame) -> list[dict]:
 
 #: The problem of a loaded text that is not Chinese.
 LITTLE_CHINESE = "little chinese"
-_IDEOGRAPH = re.compile(f"[{CJK}]")
-_SPACE = re.compile(r"\s")
 
 
 def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None = None, workers: int | None = 1,
