@@ -332,7 +332,7 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
         return False
     if unit in ("百分之", "千分之", "成", "番", "分之"):  # the patterns of _WORDED: always a claim
         return True
-    if re.search("[几数上]", number):  # 十几亿, 几十万, 十几个: a vague count, with a unit or 万/亿 (not 上千疮百孔)
+    if _VAGUE_IN.search(number):  # 十几亿, 几十万, 十几个: a vague count, with a unit or 万/亿 (not 上千疮百孔)
         return bool(unit or re.search("[万亿]", number + m.group("scale") + m.group("scale2")))
     if unit == "":  # _BARE_COUNT: 五千八百万党员
         opening = _BARE_COUNT_OPENING.match(number) or (number == "百万" and not m.group("scale"))
@@ -452,7 +452,7 @@ def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
         return float(2 ** (cn_int(number) if number else 1))
     if unit == "分之":
         return number_value(m.group("num")) / number_value(m.group("den")) * 100
-    if re.search("[几数上]", number):  # 十几 → 10, 上百 → 100: the round figure it exceeds; 几十, 数百: unknown
+    if _VAGUE_IN.search(number):  # 十几 → 10, 上百 → 100: the round figure it exceeds; 几十, 数百: unknown
         lower = number.replace("几", "") if "十几" in number else number[1:] if number[0] == "上" else ""
         return number_value(lower, m.group("scale") + m.group("scale2")) if lower else float("nan")
     per = _PER_UNIT.get(unit or (high.group("unit") if high is not None else ""), 1)  # 七到八成: the low end's 成 too
@@ -462,10 +462,10 @@ def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
 def _shared_scale(low: str, high: re.Match[str]) -> str:
     """The scale a range's low end takes from its high end: the high end's scale words, or, where it is written out,
     the scales closing its number that are above any in the low end's (三至五万人: 万; 一千至两千万元: 万; 十至二十亿元: 亿)."""
-    scale = high.group("scale") + high.group("scale2")
-    if scale or re.search(r"\d", high.group("number") or "x") or re.search("[万亿]", low):  # 八千万至一亿人: its own
+    scale, number = high.group("scale") + high.group("scale2"), high.group("number") or ""
+    if scale or re.search(r"\d", number) or re.search("[万亿]", low):  # 八千万至一亿人: its own
         return scale
-    closing = re.search(f"[{CN_SCALES}]+$", high.group("number"))
+    closing = re.search(f"[{CN_SCALES}]+$", number)
     own = max((SCALES[c] for c in low if c in SCALES), default=1)
     return "".join(c for c in closing.group() if SCALES[c] > own) if closing else ""
 
