@@ -636,11 +636,12 @@ def test_attachment_names_trafilatura_leaves_out_are_put_back_under_their_headin
     links = "".join(f"<p><a href='/f{i}.docx'>{i}.{name}.docx</a></p>" for i, name in enumerate(["项目申报书", "信用承诺书"], 1))
     tree = extract.visible_tree(f"<html><body><article><h1>通知</h1>{_PARAGRAPHS}<p>附件：</p>{links}<p><a href='/'>首页</a></p>"
                                 "</article></body></html>")
-    text, put_back = extract._with_attachments("通知\n正文。\n附件：\n某市科学技术局", tree)
+    links = extract._links(tree)
+    text, put_back = extract._with_attachments("通知\n正文。\n附件：\n某市科学技术局", links)
     assert text == "通知\n正文。\n附件：\n1.项目申报书.docx\n2.信用承诺书.docx\n某市科学技术局"
     assert put_back == ["1.项目申报书.docx", "2.信用承诺书.docx"]
-    assert extract._with_attachments(text, tree) == (text, [])  # names already there: nothing twice
-    assert extract._with_attachments("通知\n正文。", tree) == ("通知\n正文。", [])  # no bare 附件： line: no sidebar downloads added
+    assert extract._with_attachments(text, links) == (text, [])  # names already there: nothing twice
+    assert extract._with_attachments("通知\n正文。", links) == ("通知\n正文。", [])  # no bare 附件： line: no sidebar downloads added
 
 
 def test_fields_set_in_spans_of_their_own_all_reach_cleaning():

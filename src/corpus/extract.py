@@ -129,13 +129,14 @@ def extract_html(page: str) -> Extracted:
         raise ExtractError("unreadable page", f"trafilatura could not read the page ({type(exc).__name__}: {exc})") from None
     if tree is None or found is None or not (found.text or "").strip():
         raise ExtractError("no main text", "trafilatura found no main content in the page (a list page, a frame set or an empty page?)")
-    text, menus = _without_menus(found.text.strip(), tree)
+    links = _links(tree)
+    text, menus = _without_menus(found.text.strip(), {words for words, _ in links})
     if not text:
         raise ExtractError("no main text", "trafilatura found nothing in the page but its menus (a list or index page?)")
-    if listed := _link_lines(text, tree):
+    if listed := _link_lines(text, [words for words, _ in links]):
         raise ExtractError("list page", f"{listed} of the page's {len(text.splitlines())} lines are the titles of links (with their "
                                         "dates): a list of other pages, not an article (load the pages it links to)")  # fmt: skip
-    text, attached = _with_attachments(text, tree)
+    text, attached = _with_attachments(text, links)
     visible = visible_lines(tree)
     title = page_title(found.title or "", visible)
     phrase = error_page_phrase(f"{title}\n{text}")
@@ -159,7 +160,7 @@ def extract_html(page: str) -> Extracted:
     notes = (f"{len(menus)} line(s) of menu links left out of the page's text: {' / '.join(menus)[:200]}",) if menus else ()
     if attached:
         notes += (f"{len(attached)} attachment name(s) trafilatura left out put back under 附件：{' / '.join(attached)[:200]}",)
-    if any(" ".join(a.text_content().split()) in ("下一页", "下页") for a in tree.iter("a")):
+    if any(words in ("下一页", "下页") for words, _ in links):
         notes += ("the page links a next page (下一页): the article may go on there; load its other pages too",)
     return Extracted(text, {k: v.strip() for k, v in metadata.items() if v and v.strip()}, extractor_name("trafilatura"), notes)
 
@@ -171,9 +172,14 @@ LIST_PAGE_LINES, LIST_PAGE_SHARE = 5, 0.6
 _LIST_DATE = re.compile(r"[\[(（【]?\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?[\])）】]?|[\s|｜·•>»]+")
 
 
-def _link_lines(text: str, tree: HtmlElement) -> int:
+def _links(tree: HtmlElement) -> list[tuple[str, str]]:
+    """The page's links in order: the words each shows (spaces made one) and its address."""
+    return [(" ".join(a.text_content().split()), a.get("href") or "") for a in tree.iter("a")]
+
+
+def _link_lines(text: str, link_words: list[str]) -> int:
     """How many lines of ``text`` are the titles of links with their dates, where they make it a list page (else 0)."""
-    titles = sorted({t for a in tree.iter("a") if len(t := " ".join(a.text_content().split())) >= 4}, key=len, reverse=True)
+    titles = sorted({t for t in link_words if len(t) >= 4}, key=len, reverse=True)
     if not titles:
         return 0
     lines = [line for line in text.splitlines() if line.strip()]
@@ -194,7 +200,7 @@ _ATTACHMENT = re.compile(r"\.(?:docx?|xlsx?|pptx?|wps|et|pdf|ofd|zip|rar|7z|ceb)
 _ATTACHMENT_HEAD = re.compile(r"^\s*附件\s*[:：]?\s*$", re.M)
 
 
-def _with_attachments(text: str, tree: HtmlElement) -> tuple[str, list[str]]:
+def _with_attachments(text: str, links: list[tuple[str, str]]) -> tuple[str, list[str]]:
     """The text with the names of the page's attachment links put back under a ``附件：`` line that trafilatura left bare.
 
     trafilatura drops paragraphs that are nothing but a link, depending on the length of the rest of the page:
@@ -203,8 +209,7 @@ def _with_attachments(text: str, tree: HtmlElement) -> tuple[str, list[str]]:
     head = _ATTACHMENT_HEAD.search(text)
     if head is None:
         return text, []
-    names = [name for a in tree.iter("a") if (name := " ".join(a.text_content().split()))
-             and (_ATTACHMENT.search(name) or _ATTACHMENT.search(a.get("href") or ""))]  # fmt: skip
+    names = [name for name, href in links if name and (_ATTACHMENT.search(name) or _ATTACHMENT.search(href))]
     missing = [name for name in dict.fromkeys(names) if name not in text]
     if not missing:
         return text, []
@@ -233,14 +238,13 @@ _DOWNLOAD_WORDS = frozenset("点击下载 下载 下载附件 附件下载 原�
 MENU_LINE_CHARS = 12
 
 
-def _without_menus(text: str, tree: HtmlElement) -> tuple[str, list[str]]:
+def _without_menus(text: str, links: set[str]) -> tuple[str, list[str]]:
     """The text without the menus trafilatura kept from a page laid out in tables: lines that are each the whole text of
     a link (of at most :data:`MENU_LINE_CHARS` characters) before the article, and runs of three or more at its end.
 
     An old portal's navigation bar and column list sit in the same layout tables as its article; an
     article's own lines are sentences, and a link at its end that names an attachment is long.
     """
-    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
     lines = text.splitlines()
 
     def menu(line: str) -> bool:  # a link's words, or the separators between the links of a bar (首页 | 政务公开)
