@@ -530,3 +530,31 @@ def test_shares_and_decimals_as_scraped_text_writes_them(text, surface, low, hig
 
 def test_an_idiom_with_cheng_qun_is_no_share():
     assert claims_of("大家三五成群地交流学习体会。").empty
+
+
+@pytest.mark.parametrize("text, surface, value, qualifier, measured", [
+    ("全省三分之二以上的村完成了改造。", "三分之二", 200 / 3, "以上", "全省村"),  # a bound between the share and its 的
+    ("贫困人口减少了2/3。", "2/3", 200 / 3, "", "贫困人口"),  # a fraction in digits
+    ("半数以上的乡镇建立了服务中心。", "半数", 50.0, "以上", "乡镇"),
+    ("接近一半的农户参加了合作社。", "一半", 50.0, "接近", "农户"),
+])
+def test_halves_and_fractions_in_digits_are_shares(text, surface, value, qualifier, measured):
+    row = claims_of(text).iloc[0]
+    assert (row["surface"], row["kind"], row["value_unit"], row["qualifier"], row["measured"]) == (
+        surface, "percent", "%", qualifier, measured)
+    assert row["value"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", [
+    "一半是海水，一半是火焰。",  # 一半 without a bound: "one half ... the other"
+    "会议于2021/3/5召开。", "比分为3/3。", "提供7/24小时服务。", "执行3/2方案。",  # dates, scores, schedules, improper
+])
+def test_halves_and_slashes_that_are_no_shares(text):
+    assert claims_of(text).empty
+
+
+def test_digits_grouped_by_spaces_are_one_number_and_a_trailing_duo_is_a_qualifier():
+    c = by_surface("全市常住人口达到12 345 678人，地区生产总值1 234.5亿元，比上年增长两倍多。")
+    assert c.loc[["12 345 678人", "1 234.5亿元"], "value"].tolist() == [12_345_678, 1.2345e11]  # GB/T 15835's groups of three
+    assert c.loc["两倍", "qualifier"] == "多"
+    assert number_value("1 200", "万") == 12_000_000

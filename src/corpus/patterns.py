@@ -77,9 +77,12 @@ _UNIT_WORDS = (
 )
 #: The unit words a number may carry (an alternation for patterns that read numbers as :func:`iter_numbers` does).
 UNIT_WORDS = _UNIT_WORDS
-#: A number: Arabic digits (1,200, 16.9) or a written-out Chinese number (三千二百万, 三点五: the
+#: The space GB/T 15835 allows between groups of three digits (1 200 000): a space, a thin or a no-break one.
+GROUP_SPACE = "[ \u00a0\u2009\u202f]"
+#: A number: Arabic digits (1,200, 16.9; 1 200 with a space between groups of three, as GB/T 15835 allows for
+#: long numbers, a thin or no-break space too) or a written-out Chinese number (三千二百万, 三点五: the
 #: decimals after 点 are single digits, so neither 十 nor 两 appears there).
-NUMBER = (rf"(?:\d+(?:[,，]\d{{3}})*(?:[.．]\d+)?(?:[亿万]\d+(?:[千百](?=[万亿])|[千百](?!\d))?)*"  # 1亿2千万, 3万5千元, 3亿5000万
+NUMBER = (rf"(?:(?:(?<!\d)\d{{1,3}}(?:{GROUP_SPACE}\d{{3}}(?!\d))+|\d+(?:[,，]\d{{3}})*)(?:[.．]\d+)?(?:[亿万]\d+(?:[千百](?=[万亿])|[千百](?!\d))?)*"  # 1亿2千万, 3万5千元, 3亿5000万
           rf"|[{CN_NUMERAL_CHARS}]+(?:点[{CN_ORDINALS[:-1]}{CN_ZERO}]+)?)")
 #: Scales written after a number, alone or composed (百万 = 10⁶, 千万 = 10⁷, 万亿 = 10¹²): 16.9亿,
 #: 5万亿, 四十七点三万亿, 1000余万. A scale multiplies everything before it: the whole scale of
@@ -118,7 +121,7 @@ def number_value(number: str, scale: str = "") -> float:
         exact = _mixed_value(number)
     elif arabic:
         chinese_numeral_value(number)  # a clear error for what is not a number
-        exact = Decimal(re.sub(r"[,，]", "", number).replace("．", "."))
+        exact = Decimal(re.sub(rf"[,，]|{GROUP_SPACE}", "", number).replace("．", "."))
     else:
         chinese_numeral_value(number)
         whole, _, frac = number.partition("点")
@@ -746,7 +749,7 @@ def chinese_numeral_value(number: str) -> float:
     if not _NUMBER_RE.fullmatch(number):
         raise ValueError(f"not a number in Arabic digits or Chinese numerals: {number!r}")
     if re.search(r"\d", number):
-        return float(re.sub(r"[,，]", "", number).replace("．", "."))
+        return float(re.sub(rf"[,，]|{GROUP_SPACE}", "", number).replace("．", "."))
     whole, _, frac = number.partition("点")
     value = _written_out(whole)
     return value + float("0." + "".join(str(cn_int(c)) for c in frac)) if frac else value

@@ -62,7 +62,7 @@ def change_of(direction: str) -> str:
 
 #: Unit → kind of quantity, for charts of what each document chooses to quantify.
 UNIT_KINDS = {
-    "percent": ("%", "％", "‰", "个百分点", "百分点", "百分之", "千分之", "成", "分之"),
+    "percent": ("%", "％", "‰", "个百分点", "百分点", "百分之", "千分之", "成", "分之", "/", "／", "半"),
     "money": ("元", "美元", "欧元", "港元", "港币", "日元"),
     "people": ("人", "名", "人次", "户", "人口"),
     "cases": ("起", "件", "宗"),
@@ -116,12 +116,18 @@ _WORDED = (
     re.compile(rf"翻了?(?P<number>[一两二三四五六七八九十]|\d+)?(?P<unit>番){_NO_SCALE}"),
     # 三分之一, 百分之 aside: a fraction, read as a percentage (33.33…)
     re.compile(rf"(?!百分之|千分之)(?P<number>(?P<den>{NUMBER})(?P<unit>分之)(?P<num>{NUMBER})){_NO_SCALE}"),
+    # 2/3, 1／4: a proper fraction in digits, not a date (2021/3/5), a score or a code (checked in _is_claim)
+    re.compile(rf"(?<![\d/／.．:：A-Za-z])(?P<number>(?P<num>\d{{1,3}})(?P<unit>[/／])(?P<den>\d{{1,3}}))(?![\d/／.．:：年月日号]|小时)"
+               rf"{_NO_SCALE}"),
+    # 半数, and 一半 where a bound says it is a share (一半以上, 超过一半; not 一半是…, "on the one hand")
+    re.compile(r"(?P<number>(?<=超过|不到|不足|接近|将近)一|(?<=[超近约逾])一|一(?=半(?:以上|以下|左右))|(?=半数))(?P<unit>半)数?"
+               rf"{_NO_SCALE}"),
     # Vague numbers: 十几亿, 十几个, 几十万, 数百万, 上百万 (the value of 十几 is 10, of 上百 100; of 几十 unknown)
     re.compile(rf"(?<![{CN_NUMERAL_CHARS}以])(?P<number>[{CN_DIGITS}]?十几|[几数][十百千万亿]|上[百千万亿])(?P<scale>{SCALE})(?P<approx>余|多)?"
                rf"(?P<scale2>{SCALE})(?P<unit>{UNIT_WORDS}|)(?P<alt>)"),
 )
 #: What each pattern of _WORDED needs in a sentence to match there.
-_WORDED_TRIGGERS = tuple(re.compile(t) for t in ("分之", "成", "番", "分之", "[几数]|上[百千万亿]"))
+_WORDED_TRIGGERS = tuple(re.compile(t) for t in ("分之", "成", "番", "分之", r"\d[/／]\d", "半", "[几数]|上[百千万亿]"))
 #: A large count written without a counter (五千八百万党员, 减少了三千二百万, 3000万农民): a number with 万 or 亿
 #: and no unit after it; a count only where it opens with a digit (not 千万 "by all means", 亿万 "myriad"), or
 #: is 百万 alone, a million (裁军百万, 百万大军), which is never an adverb.
@@ -140,7 +146,7 @@ _RANGE_LEFT = re.compile(rf"(?:百分之|千分之)?(?P<number>{NUMBER})(?P<scal
 _QUALIFIER_BEFORE = re.compile(r"(超过|超|不到|不足|近|约|逾|将近|接近)$")
 #: A bound or approximation written after a number (6500万吨以上, 两千户左右, 百分之四以下, 五十岁开外): the number is
 #: not exact, as with 超 or 约 before it; read where nothing before or inside the number qualifies it already.
-_QUALIFIER_AFTER = re.compile(r"及?(?:以上|以下|以内|左右|上下|开外|有余)")
+_QUALIFIER_AFTER = re.compile(rf"及?(?:以上|以下|以内|左右|上下|开外|有余)|多(?=的|[^{CJK}]|$)")  # 增长两倍多
 _THRESHOLD_BEFORE = re.compile(r"(未达|不低于|不少于|不超过|不高于|低于|高于|达不到)$")
 _AGE_BOUND_AFTER = re.compile(r"以上|以下|以内|及以上|及以下|[至到—\-－]")
 _NOT_MONEY_AFTER = re.compile("[化论素首帅旦老气宵件勋凶月音]")
@@ -162,7 +168,7 @@ def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
 
     A claim is a number with a unit the text asserts about its subject's work (12.1%,
     四十七点三万亿元, 300余个, 18个月), a percentage, fraction or multiple in words (百分之九十五,
-    三分之一, 七成, 翻两番), a large count without a counter (五千八百万党员), a vague count
+    三分之一, 七成, 翻两番), a proper fraction in digits (2/3), a half (半数, 一半以上), a large count without a counter (五千八百万党员), a vague count
     (十几亿人, 几十万), a Chinese-numeral count of people (一名副主任), of eleven or more (八十三个乡镇:
     smaller written-out counts, 三个方面, are mostly rhetoric) or of a scale made a number (万余个, 近百个), or a
     zero outcome (零事故). Arabic digits with scales inside are one number (1亿2千万元). Not claims:
@@ -180,7 +186,8 @@ def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
       figure (十几亿 → 10亿), NaN where it has none (几十万).
     - ``low``, ``high``: the two ends of a range (5%－6%, 百分之五到百分之六); both ``value`` otherwise.
     - ``qualifier``: what makes the number inexact, as written: 余/多 inside it (300余个), a word before it
-      (超, 近, 约, 不到) or a bound after it (以上, 以下, 以内, 左右, 上下, 开外: 6500万吨以上, 两千户左右);
+      (超, 近, 约, 不到) or a bound after it (以上, 以下, 以内, 左右, 上下, 开外: 6500万吨以上, 两千户左右; 多 after
+      the unit: 两倍多);
       '' for an exact number. ``value`` stays the number written (6500万吨以上 is 65000000 吨, qualifier 以上).
     - ``direction``: the comparison and direction word before the number (比上年提高, 同比下降,
       增长, 比二〇一〇年翻番), with 到 or 至 where the number is the level reached rather than the size of
@@ -330,7 +337,9 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
         return False
     if _POINTING_BEFORE.search(before):  # 以上十四条, 上述三个方面: the count of what was just listed, no claim of its own
         return False
-    if unit in ("百分之", "千分之", "成", "番", "分之"):  # the patterns of _WORDED: always a claim
+    if unit in ("/", "／"):  # 2/3: a share only where it is a proper fraction (not 24/7, 3/3)
+        return 0 < int(m.group("num")) < int(m.group("den"))
+    if unit in ("百分之", "千分之", "成", "番", "分之", "半"):  # the patterns of _WORDED: always a claim
         return True
     if _VAGUE_IN.search(number):  # 十几亿, 几十万, 十几个: a vague count, with a unit or 万/亿 (not 上千疮百孔)
         return bool(unit or re.search("[万亿]", number + m.group("scale") + m.group("scale2")))
@@ -450,8 +459,10 @@ def _value(m: re.Match[str], high: re.Match[str] | None = None) -> float:
     unit, number = m.group("unit"), m.group("number")
     if unit == "番":  # 翻番 is one doubling
         return float(2 ** (cn_int(number) if number else 1))
-    if unit == "分之":
+    if unit in ("分之", "/", "／"):
         return number_value(m.group("num")) / number_value(m.group("den")) * 100
+    if unit == "半":  # 半数, 一半
+        return 50.0
     if _VAGUE_IN.search(number):  # 十几 → 10, 上百 → 100: the round figure it exceeds; 几十, 数百: unknown
         lower = number.replace("几", "") if "十几" in number else number[1:] if number[0] == "上" else ""
         return number_value(lower, m.group("scale") + m.group("scale2")) if lower else float("nan")
@@ -714,8 +725,9 @@ def _reading(sentence: str, start: int, end: int, kind: str, previous: list[dict
     if kind in ("percent", "money", "multiple", "zero"):
         phrase = before
         # After 的, a noun jieba tags zg (县, 村, 厂: elsewhere zg is also 掉 of 打掉) is a noun.
-        retagged = [(w, "n" if t == "zg" and i == 1 else t) for i, (w, t) in enumerate(after_words)]
-        share_of = _phrase_after(retagged[1:]) if kind == "percent" and after_words[:1] == [("的", "uj")] else []
+        unbound = after_words[1:] if after_words and after_words[0][0] in _BOUNDS else after_words  # 三分之二以上的村
+        retagged = [(w, "n" if t == "zg" and i == 1 else t) for i, (w, t) in enumerate(unbound)]
+        share_of = _phrase_after(retagged[1:]) if kind == "percent" and retagged[:1] == [("的", "uj")] else []
         after_zhan = len(words) > len(before) and words[-len(before) - 1][0] == "占"  # 占世界人口五分之一的国家
         if share_of and not stripped and not after_zhan and (not before or _nominal(*before[-1])):  # 全国三分之一的企业
             phrase = before + share_of
