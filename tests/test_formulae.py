@@ -43,6 +43,8 @@ FORMULAE = [
     ("贯彻中央八项规定精神，严格执行八项规定。落实八项规定开局良好，建设四大体系。", ["八项规定", "八项规定", "八项规定", "四大体系"]),
     # after 这, a set with a head of its own is still named (CPC reports 1987, 2002)
     ("坚持这四项基本原则和这两个基本点，完成这三大历史任务。", ["四项基本原则", "两个基本点", "三大历史任务"]),
+    # a set noun ends the head (两个文明|都, CPC report 1997); N化 alone is a formula (四化|必胜, CPC report 1982)
+    ("只有两个文明都搞好，前途是四化必胜。", ["两个文明", "四化"]),
 ]  # fmt: skip
 
 LOOK_ALIKES = [
@@ -70,6 +72,8 @@ LOOK_ALIKES = [
     "一靠教育，二靠制度，三靠监督。",
     # a count that points back after 这, prose heads (CPC reports 1987, 2002, 2017)
     "这两个目标已提前实现，这两大理论成果都很重要，有三个特点，在三个不同的层次上展开，解决好三个重要问题，开展两项试点。",
+    # what an organisation has, sets up or sends: places, offices, teams, sites (invented county report); a pest's name
+    "全县有三个乡镇、两个街道，下设三个科室，派出五个督导组，组建七个专班，建成四个工作站、两个示范区。防治三化螟。",
 ]  # fmt: skip
 
 

@@ -33,7 +33,7 @@ REFERENCE = re.compile(
     rf"|[{P.CJK}]{{1,2}}?(?=[{P.CN_DIGITS}]{P._COUNTER_AFTER_NUMERAL})))"
     rf"|(?P<bare>(?<=[“‘《])[{P.FORMULA_NUMERALS}]{P._T}{{1,4}}(?=[”’》])|双{P._T}{{1,2}}?{P._FORMULA_END}"
     rf"|[{P.CN_DIGITS[1:]}]{P._T}{{1,2}}(?=工作机制|工作法|工作模式|机制|模式)|[{P.CN_DIGITS[1:]}]{P._T}(?=问题|{P._FORMULA_HEAD_WORDS})"
-    rf"|[{P.CN_DIGITS[1:]}]{P._T}{{2}}(?=[^{P.CJK}]|$|的)|[两三四五]步走)"
+    rf"|[{P.CN_DIGITS[1:]}]{P._T}{{2}}(?=[^{P.CJK}]|$|的)|[两三四五]步走|[两三四五六七八九十]化(?!螟))"
     rf"|(?P<head_first>(?<=[“‘]){P._T}{{1,6}}[{P.FORMULA_NUMERALS}]{{1,2}}[条项点章](?=[”’])|约法[{P.CN_DIGITS}]{{1,2}}章)"
     rf")",
     re.MULTILINE,

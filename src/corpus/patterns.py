@@ -186,7 +186,7 @@ _FORMULA_HEAD_WORDS = (
 _FORMULA_SUFFIX = rf"{_FORMULA_HEAD_WORDS}|问题|场所|方式|的|和|与|及|等|为|中|上"
 #: Nouns that end a counted formula's head when no other head word follows (四项基本原则|以, 五项原则|基础上; but
 #: 四个全面|战略布局): the kinds of set a count names.
-_SET_NOUNS = "原则|方针|政策|制度|规定|任务|标准|要求|目标|工程|行动|战略|理论|思想|主张|条件"
+_SET_NOUNS = "原则|方针|政策|制度|规定|任务|标准|要求|目标|工程|行动|战略|理论|思想|主张|条件|文明"
 #: The head words that are no set nouns (精神, 机制, 工作: what a formula has or does, not what it counts): inside a counted
 #: formula's head they end it (八项规定|精神, 四大体系 aside: a head may open with one).
 _INNER_HEAD_WORDS = "|".join(w for w in _FORMULA_HEAD_WORDS.split("|") if w not in _SET_NOUNS.split("|"))
@@ -228,7 +228,7 @@ _FORMULA_NUMERAL_RE = re.compile(
     rf"|[{CJK}]{{1,2}}?(?=[{CN_DIGITS}]{_COUNTER_AFTER_NUMERAL})))"
     rf"|(?P<bare>(?<=[“‘《].){_T}{{1,4}}(?=[”’》])|(?<=双){_T}{{1,2}}?{_FORMULA_END}"
     rf"|(?<=[{CN_DIGITS[1:]}]){_T}{{1,2}}(?=工作机制|工作法|工作模式|机制|模式)|(?<=[{CN_DIGITS[1:]}]){_T}(?={_words('问题|' + _FORMULA_HEAD_WORDS)})"
-    rf"|(?<=[{CN_DIGITS[1:]}]){_T}{{2}}(?=[^{CJK}]|$|的)|(?<=[两三四五])步走)"
+    rf"|(?<=[{CN_DIGITS[1:]}]){_T}{{2}}(?=[^{CJK}]|$|的)|(?<=[两三四五])步走|(?<=[两三四五六七八九十])化(?!螟))"  # 四化; 三化螟 (LEXICALISED) is a pest
     rf")",
     re.MULTILINE,
 )
@@ -253,7 +253,9 @@ LEXICALISED = frozenset(
     "九死一生 十拿九稳 十室九空 十里八乡 四平八稳 四通八达 四舍五入 四大皆空 "
     "双方 双向 双重 双手 双边 双赢 双多边 双馨 双刃剑 双胞胎 两岸 两极 "
     # place names that open with a numeral
-    "四川 三峡 三亚 三明 九江 六安 十堰 五指山 三门峡 七台河 八一".split()
+    "四川 三峡 三亚 三明 九江 六安 十堰 五指山 三门峡 七台河 八一 "
+    # pests of rice named by their broods a year
+    "二化螟 三化螟".split()
 )
 _LEVEL_NAMES = "省市县乡镇村区"
 _LEXICALISED_BY_FIRST: dict[str, tuple[str, ...]] = {
@@ -563,7 +565,8 @@ def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
     # points back to items just named (这四项基本原则, 这两个基本点, 这三大历史任务 name a set)
     if not labelled and before != "" and before in "这那" and (counter in "种类件" or len(head) <= 2):
         return True
-    if not labelled and counter in "个项种件" and (_PROSE_HEAD.match(head) or _PROSE_HEAD_END.search(head) or _QUANTITY_HEAD.match(head)):
+    if not labelled and counter in "个项种件" and (_PROSE_HEAD.match(head) or _PROSE_HEAD_END.search(head) or _QUANTITY_HEAD.match(head)
+                                                  or _BODY_HEAD_END.search(head)):
         return True
     congress = counter == "大" and before in "的共党" and not head  # 党的九大; the heads of congresses are rejected above
     return before != "" and ((counter == "级" and before in _LEVEL_NAMES) or congress)
@@ -580,7 +583,10 @@ _PROSE_HEAD = re.compile("方面|措施|举措|工作|问题|环节|层面|部�
 #: The same nouns after a modifier: 三个重要问题, 两个突出特点.
 _PROSE_HEAD_END = re.compile("(?:问题|方面|特点|特征|环节|因素|情况)$")
 #: Heads that make N个 a quantity: people (两个孩子, 十个成员) and places or bodies (三个国家, 五个部门).
-_QUANTITY_HEAD = re.compile("人|孩子|子女|儿童|成员|同志|党员|干部|委员|家庭|国家|地区|城市|省|县|村|单位|部门|企业")
+_QUANTITY_HEAD = re.compile("人|孩子|子女|儿童|成员|同志|党员|干部|委员|家庭|国家|地区|城市|省|县|乡|镇|村|街道|社区|单位|部门|企业|科室")
+#: Heads ending in a body, office or site (五个督导组, 七个专班, 三个工作站, 两个示范区): a count of what an organisation
+#: set up or sent, never a label's set.
+_BODY_HEAD_END = re.compile("(?:组|班|队|站|室|科|所|分局|处|中心|医院|学校|区|基地|网格|项目)$")
 
 
 def _rejected_bare(surface: str, form: str, before: str) -> bool:
