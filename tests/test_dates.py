@@ -41,6 +41,9 @@ READ = [
     ("2022年10月16日上午10时", "2022-10-16"),
     ("（2022年10月16日）", "2022-10-16"),
     ("  2012-11-08\u3000", "2012-11-08"),
+    ("2022年10月16日 星期日", "2022-10-16"),  # a weekday after the date, as calendars and press releases add it
+    ("2019年2月5日（星期二）", "2019-02-05"),
+    ("2019-02-05 周二", "2019-02-05"),
 ]
 
 
@@ -53,7 +56,7 @@ def test_a_date_in_any_of_the_forms_is_read_to_iso_at_its_own_precision(value, i
     "2022-02-30", "2023年2月29日", "2022-13-01", "2022年13月", "2022-00", "2022年10月32日",  # impossible
     "22/10/16", "22年10月", "16/10/2022", "10/16/2022",  # two-digit years and day- or month-first: ambiguous
     "2022-10/16", "202210", "3022", "0999", "2022 10:00",  # mixed separators, six digits, no such year, a time with no day
-    "2022年秋", "2022年10月16日 星期日", "十月", "不详", "about 2022",  # words
+    "2022年秋", "星期日", "十月", "不详", "about 2022",  # words
 ])  # fmt: skip
 def test_a_value_that_is_not_a_date_or_is_ambiguous_is_not_read(value):
     assert parse_date(value) is None

@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .dates import find_dates
+from .dates import WEEKDAY_AFTER, find_dates, parse_date
 from .patterns import (CJK, CJK_CHAR, CN_DIGITS, CN_ORDINALS, CN_ZERO, DEFAULT_MODEL_HEADS, LINE_FINAL, MAX_HEADING_LEN,
                        SENTENCE_END, is_cjk, iter_spaced_sequences)  # fmt: skip
 
@@ -1361,15 +1361,24 @@ def step_header_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     edits = []
     for line in _front(text, cfg):
         fields_found = parse_header_line(line.text) if _LABEL_RE.search(line.text) else {}
-        bare = line.text.strip().strip("（）()[]【】 ")
+        bare = WEEKDAY_AFTER.sub("", line.text.strip().strip("（）()[]【】 "))
         bare_date = find_dates(bare) if not fields_found and len(bare) <= 40 else []
         if bare_date and bare_date[0].start == 0 and bare_date[0].end == len(bare):
             fields_found = {"date": bare_date[0].iso}
+        elif not fields_found and _MONTH_DATE.fullmatch(bare) and (month := parse_date(bare)):  # （2021年9月） under a title
+            fields_found = {"date": month}
+        elif not fields_found and (m := _EDITORIAL.fullmatch(bare)) and (when := find_dates(m.group("date"))):
+            fields_found = {"source": m.group("outlet"), "date": when[0].iso}  # 人民日报社论 一九五六年一月一日
         if fields_found:
             for name, value in fields_found.items():
                 ctx.setdefault(name, value)
             note = "; ".join(f"{k}={v}" for k, v in fields_found.items())
             edits.append(_remove_line(line, text, f"header line: {note}", "extracted"))
+        elif "date" not in ctx and (adopted := _ADOPTED.fullmatch(line.text.strip())) and (when := find_dates(adopted.group(1))):
+            ctx["date"] = when[0].iso  # a law's or regulation's adoption line: its history, kept in the text
+            at = line.start + line.text.index(adopted.group())
+            edits.append(Edit(at, at + len(adopted.group()), adopted.group(), adopted.group(), "flagged",
+                              f"adoption date: date={when[0].iso} (the day it was adopted; kept in the text)"))
     if "date" not in ctx and (closing := signed_date(text)):
         start, end, iso = closing
         ctx["date"] = iso
@@ -1378,8 +1387,15 @@ def step_header_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
+# A date at month precision alone on a line (2021年9月, 一九八二年九月): the date a white paper or a book is dated with.
+_MONTH_DATE = re.compile(r"[\d〇○零一二三四五六七八九]{4}\s*年\s*(?:[1-9]|1[0-2]|[一二三四五六七八九十]|十[一二])\s*月")
+# A law's adoption line under its title (（2019年11月28日某省人民代表大会常务委员会第十四次会议通过）): the first date is the day.
+_ADOPTED = re.compile(r"[（(]\s*([^（）()]{6,20}?日)[^（）()]{0,120}?(?:通过|批准|公布|发布|修正|修订)[^（）()]{0,80}[）)]")
+# A newspaper's editorial line with its date (人民日报社论 一九五六年一月一日, 某某日报评论员 2020年5月1日): the outlet is the source.
+_EDITORIAL = re.compile(rf"(?P<outlet>[{CJK}]{{2,12}}?)(?:社论|评论员文章|评论员|编辑部文章|短评|述评)\s*(?P<date>[\d〇○零一二三四五六七八九十年月日号\s]{{6,20}})")
 # Lines of a 公文's closing block after its signed date: copies sent (抄送), the printing line (…印发), notes.
 _AFTER_SIGNATURE = re.compile(r"^(?:抄送|主送|印发|主题词|[（(]此件|[（(]联系人|联系人|附件)|印发$")
+_COPIES_LINE = re.compile(r"^[ \t\u3000]*(?:抄送|主送)", re.MULTILINE)
 #: How many closing lines are read for a signed date, from the end.
 CLOSING_LINES = 6
 
@@ -1392,17 +1408,20 @@ def signed_date(text: str) -> tuple[int, int, str] | None:
     month at the foot of a text is never taken for it. Returns the line's span and the ISO date.
     """
     end, seen = len(text.rstrip()), 0
+    tail = text[max(0, end - 2000) : end]
+    copies = [m.start() for m in _COPIES_LINE.finditer(tail)]  # a 抄送 list may wrap: the lines below it are its own
+    block = end - len(tail) + copies[-1] if copies else end
     while end > 0 and seen < CLOSING_LINES:
         start = text.rfind("\n", 0, end) + 1
         stripped = text[start:end].strip()
         if stripped:
             seen += 1
-            bare = stripped.strip("（）() ")
+            bare = WEEKDAY_AFTER.sub("", stripped.strip("（）() "))
             dates = find_dates(bare) if len(bare) <= 24 else []
             if dates and dates[0].start == 0 and dates[0].end == len(bare):
                 at = start + text[start:end].index(stripped)
                 return at, at + len(stripped), dates[0].iso
-            if _is_body(stripped, MAX_HEADING_LEN) and not _AFTER_SIGNATURE.search(stripped):
+            if _is_body(stripped, MAX_HEADING_LEN) and not _AFTER_SIGNATURE.search(stripped) and start < block:
                 return None  # the body: no signed date below it
         end = start - 1
     return None
@@ -1426,7 +1445,7 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     edits, idx = [], 0
     first = front[0].text.strip()
     is_label = len(first) <= 6 and not re.search(f"[{_PUNCT}]", first) and len(front) > 1 and not _DOCUMENT_KIND.match(first)
-    if is_label and len(front[1].text.strip()) > len(first):
+    if is_label and len(front[1].text.strip()) > len(first) and _can_follow_label(front[1].text):
         ctx.setdefault("column_label", first)
         edits.append(_remove_line(front[0], text, f"column label: column_label={first}", "extracted"))
         idx = 1
@@ -1453,8 +1472,13 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         edits.append(_remove_line(rest[0], text, f"title line: title={title}", "extracted"))
         rest = rest[1:]
     if rest and re.match(r"^\s*(?:——|--|—)", rest[0].text):
-        ctx.setdefault("subtitle", rest[0].text.strip())
-        edits.append(_remove_line(rest[0], text, f"subtitle: subtitle={rest[0].text.strip()}", "extracted"))
+        subtitle = rest[0].text.strip()
+        ctx.setdefault("subtitle", subtitle)
+        note = f"subtitle: subtitle={subtitle}"
+        if "date" not in ctx and (when := find_dates(subtitle)):  # ——2017年3月5日在…会议上: the day the report was given
+            ctx["date"] = when[0].iso
+            note += f"; date={when[0].iso}"
+        edits.append(_remove_line(rest[0], text, note, "extracted"))
     ctx.setdefault("title", title)
     return edits
 
@@ -1486,13 +1510,31 @@ def _can_be_title(line: str) -> bool:
     )
 
 
+def _can_follow_label(line: str) -> bool:
+    """Whether the line under a short first line can be the title that makes it a column label: not a subtitle (——…),
+    a chapter heading, a date, a byline or a note in brackets (政府工作报告 over ——2017年3月5日在…: the title itself)."""
+    s = line.strip()
+    return _can_be_title(line) and not (re.match(r"(?:——|--|—)", s) or _CHAPTER_HEADING.match(s) or _OFFICE_NAME.match(s)
+                                         or _is_date_alone(s) or re.fullmatch(r"[（(].*[）)]", s))
+
+
+def _is_date_alone(line: str) -> bool:
+    """Whether a stripped line is one date and nothing else (2016年2月26日, 二〇二三年五月六日)."""
+    dates = find_dates(line)
+    return bool(dates) and dates[0].start == 0 and dates[0].end == len(line)
+
+
 def _is_title_continuation(line: str) -> bool:
     """The second line of a two-line title: long enough, no sentence punctuation or comma, not a byline, dateline,
-    breadcrumb or number."""
+    breadcrumb, number, chapter heading (第一章 总则), rule of symbols or note in brackets."""
     s = line.strip()
     return (
         len(s) >= 8
+        and ideograph_count(s) >= 4
         and not re.search(r"[。；：:！？!?，,]", s)
+        and not _CHAPTER_HEADING.match(s)
+        and not _OFFICE_NAME.match(s)
+        and not re.fullmatch(r"[（(].*[）)]", s)
         and not _NOT_TITLE.search(s)
         and not re.match(r"^\s*(?:——|--|—)", s)
         and not _REPORTER.match(s)
@@ -1502,12 +1544,21 @@ def _is_title_continuation(line: str) -> bool:
     )
 
 
+# A chapter, part or section heading (第一章 总则, 第三编, 第二节): the body's structure, never part of a title.
+_CHAPTER_HEADING = re.compile(rf"^第[\s\u3000]*[{CN_ORDINALS}\d]{{1,4}}[\s\u3000]*[编章节部篇]")
+# A speaker's or signatory's line: an office and a name apart (国务院总理　李克强, 中共某某县委书记 王建国, 副省长 李明华).
+_OFFICE_NAME = re.compile(
+    rf"^\s*(?P<office>[{CJK}]{{0,24}}(?:书记|主任|部长|省长|市长|县长|区长|州长|镇长|乡长|局长|厅长|总理|主席|院长|检察长|司长|处长|秘书长|"
+    rf"会长|行长|董事长|总经理|委员|主委|政委|司令员|校长))[\s\u3000]+(?P<name>[{CJK}·]{{2,4}})\s*$"
+)
 _REPORTER = re.compile(
     r"^\s*[□■●◆◇○]?\s*(?P<outlet>[^\s，,。记者通讯员]{1,20}?(?:报|网|台|社|电视台|日报|晚报|新闻|杂志))?\s*"
     r"(?P<names>(?:(?:特约|实习)?(?:记者|通讯员|实习生|作者)\s*[^\s，,。]{0,20}?\s*)+)(?:/|／)?\s*(?:文图|图文|文|摄|报道)?\s*$"
 )
 _AGENCY = re.compile(rf"^[{CJK}]{{2,14}}(?:厅|局|委|办|部|院|处|科|队|中心|支队|大队|分局|派出所|所|站|室)$")
 _SPACED_NAME = re.compile(rf"^\s*[{CJK}](?:[ \u3000]+[{CJK}]){{1,3}}\s*$")
+# Headings letter-spaced as names are (目　　录, 前　言): the body's, never an author.
+_SPACED_HEADINGS = frozenset("目录 前言 序言 引言 总则 附则 分则 附件 附录 说明 后记 结语 结束语 摘要 正文 注释 绪论 导言".split())
 _CLOSING = re.compile(  # the bracket first, the lookbehind after it: the scan skips to brackets
     rf"[（(](?<=[。！？”][（(])\s*(?:(?:作者|通讯员|记者|供稿|撰稿)[:：\s]*)?"
     rf"(?!(?:试行|暂行|草案|征求意见稿|修订|节选|摘编|续|完)\s*[）)])(?P<who>[{CJK}A-Za-z·\s、]{{2,20}})\s*[）)]\s*$"
@@ -1562,7 +1613,11 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             names = re.sub(r"(记者|通讯员|实习生|作者)", r"\1 ", names)
             ctx.setdefault("author", names)
             edits.append(_remove_line(line, text, f"reporter byline: author={names}", "extracted"))
-        elif ctx.get("title") and _SPACED_NAME.match(line.text):
+        elif ctx.get("title") and (office := _OFFICE_NAME.match(line.text)):
+            who = office.group("name")
+            ctx.setdefault("author", who)
+            edits.append(_remove_line(line, text, f"speaker / author line: author={who} ({office.group('office')})", "extracted"))
+        elif ctx.get("title") and _SPACED_NAME.match(line.text) and re.sub(r"\s+", "", line.text) not in _SPACED_HEADINGS:
             who = re.sub(r"\s+", "", line.text)
             ctx.setdefault("author", who)
             edits.append(_remove_line(line, text, f"speaker / author line: author={who}", "extracted"))
@@ -1668,7 +1723,8 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             reason = "quotation broken across lines"
         elif _CLOSERS_START.match(nxt_text):
             reason = "line starts with closing punctuation"
-        elif blank_separated and cur[-1] not in LINE_FINAL and not (starts_block and _is_heading_like(cur)):
+        elif blank_separated and cur[-1] not in LINE_FINAL and not (starts_block and _is_heading_like(cur)) \
+                and not _ends_a_block_line(cur.strip(), nxt_text):  # fmt: skip
             reason = "sentence broken across lines"
         elif _wrapped_inside_sentence(None if starts_block else lines[i - 1].text, cur, nxt.text):
             reason = "line wrapped inside a sentence"
@@ -1677,6 +1733,12 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             end = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
             edits.append(Edit(start, end, text[start:end], "", "changed", reason))
     return edits
+
+
+def _ends_a_block_line(cur: str, nxt: str) -> bool:
+    """Lines that stand alone even where a text's single line breaks are wraps: a chapter heading or a date alone
+    (第二章 附则; 2016年2月26日 over （此件公开发布）), or a line before a list item or a heading."""
+    return bool(_CHAPTER_HEADING.match(cur) or _LINE_ITEM.match(nxt) or _is_date_alone(cur))
 
 
 # What opens a list item or a heading at the start of a line: 一、 （一） 1. 一是 第一章 and bullets.

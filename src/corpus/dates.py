@@ -90,8 +90,8 @@ def parse_date(value: object) -> str | None:
 
     >>> [parse_date(v) for v in ["2022年7月26日", "2022/7/26", "2022-7-5", "2022.07", "1954年9月", "2022"]]
     ['2022-07-26', '2022-07-26', '2022-07-05', '2022-07', '1954-09', '2022']
-    >>> [parse_date(v) for v in ["二〇二二年七月二十六日", "２０２２年７月２６日", "20220726", "2022-07-26 10:30:00"]]
-    ['2022-07-26', '2022-07-26', '2022-07-26', '2022-07-26']
+    >>> [parse_date(v) for v in ["二〇二二年七月二十六日", "２０２２年７月２６日", "20220726", "2022-07-26 10:30:00", "2022年7月26日（星期二）"]]
+    ['2022-07-26', '2022-07-26', '2022-07-26', '2022-07-26', '2022-07-26']
     >>> [parse_date(v) for v in [pd.Timestamp("2022-07-26 08:00"), _dt.date(1954, 9, 15), 2022, 2022.0]]
     ['2022-07-26', '1954-09-15', '2022', '2022']
     >>> [parse_date(v) for v in ["2022-02-30", "2022-13", "22/7/26", "26/07/2022", "2022年夏", None, ""]]
@@ -170,8 +170,12 @@ def _given(value: object) -> bool:
 
 @lru_cache(maxsize=65536)
 def _parse_text(value: str) -> str | None:
-    m = _VALUE_RE.fullmatch(value.strip(_STRIP))
+    m = _VALUE_RE.fullmatch(WEEKDAY_AFTER.sub("", value.strip(_STRIP)).strip(_STRIP))
     return None if m is None else _from_match(m)
+
+
+#: A weekday after a date (2019年2月5日（星期二）, 2019-02-05 周二): read past, as a calendar does.
+WEEKDAY_AFTER = re.compile(r"\s*[（(]?\s*(?:星期|礼拜|周)[一二三四五六日天]\s*[）)]?\s*$")
 
 
 def _from_match(m: re.Match[str]) -> str | None:
