@@ -891,6 +891,20 @@ def test_an_edited_metadata_file_is_read_again_not_served_from_the_cache(tmp_pat
     assert first.docs["province"].tolist() == ["甲省"] and second.docs["province"].tolist() == ["乙省"]
 
 
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_copy_of_a_folder_is_served_its_own_paths_not_the_first_loads(tmp_path, streamed):
+    import shutil
+
+    english = "A note in English only, with no Chinese in it: the pipeline names its file in problems()."
+    folder = write(tmp_path / "first", {"a.txt": PLAIN, "b.txt": english})
+    shutil.copytree(folder, tmp_path / "second")
+    options = {"cache_dir": tmp_path / "cache", "stream_above_mb": 0 if streamed else float("inf")}
+    corpus.load_corpus(folder, **options)
+    copy = corpus.load_corpus(tmp_path / "second", **options)
+    assert [Path(p).parent.name for p in copy.docs["path"]] == ["second", "second"]
+    assert [Path(p).parent.name for p in corpus.problems(copy)["path"]] == ["second"]
+
+
 def test_a_long_texts_signature_fed_in_chunks_is_the_one_fed_at_once(monkeypatch):
     from corpus import pipeline
 

@@ -74,8 +74,8 @@ def load_corpus(
     above ``stream_above_mb`` MB on disk, or one on ``"threads"`` or ``"dask"``, is written as
     Parquet shards under the cache and read from them (the same tables, document for document).
     Results are cached under ``cache_dir`` (default :func:`corpus.cache.cache_root`) unless
-    ``cache=False``, keyed by the files' contents, the metadata file's contents, every setting
-    and the pipeline's code. ``progress=False`` hides progress bars.
+    ``cache=False``, keyed by the files' contents and paths, the metadata file's contents, every
+    setting and the pipeline's code. ``progress=False`` hides progress bars.
     """
     path = Path(path)
     if scheduler not in _SCHEDULERS:
@@ -175,13 +175,15 @@ def _metadata_files(path: Path, metadata: str | Path | None) -> list[Path]:
 
 def _batch_key(path: Path, metadata: str | Path | None, raw_docs: pd.DataFrame, table_meta: pd.DataFrame | None,
                cfg: CleanConfig, base: TokenConfig, threshold: float) -> str:  # fmt: skip
-    """Everything the pipeline's output depends on: its code, the texts, the metadata's bytes, the settings."""
+    """Everything the pipeline's output depends on: its code, the texts and the paths they were read from (the tables
+    name them: a copy of a folder, or the same folder by another path, is not served the first one's paths), the
+    metadata's bytes and path, the settings."""
     meta_path = metadata_file(path, metadata)
     meta_hash = io.file_sha256(meta_path) if meta_path else None
     table_hash = int(pd.util.hash_pandas_object(table_meta.astype(str), index=False).sum() % (1 << 63)) if table_meta is not None else None
     return store.stable_hash(store.stage_fingerprint("corpus.pipeline"), clean_config_json(cfg), threshold,
-                             (base.corpus_lexicon, base.max_quote_len), meta_hash, table_hash,
-                             list(zip(raw_docs["doc_id"], raw_docs["sha256"])))  # fmt: skip
+                             (base.corpus_lexicon, base.max_quote_len), meta_hash, str(meta_path), table_hash,
+                             list(zip(raw_docs["doc_id"], raw_docs["sha256"], raw_docs["path"].astype(str))))  # fmt: skip
 
 
 def _cached_batch(folder: Path, key: str, raw_docs: pd.DataFrame) -> dict[str, pd.DataFrame] | None:

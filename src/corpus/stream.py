@@ -86,7 +86,7 @@ def stream_corpus(
     columns, as :func:`corpus.load_corpus` reads it; documents in row order), which is read
     in batches and split into input shards first, so it never has to fit in memory.
     ``out_dir`` defaults to a folder under the cache (``<cache_dir>/shards/<key>``), keyed by the
-    files' names and contents (SHA-256), the metadata file's contents, every setting and the
+    files' paths and contents (SHA-256), the metadata file's contents, every setting and the
     code of this stage: a second call with the same inputs returns the shards already written.
     Builds of one folder take turns under an OS file lock beside it (``.<name>.lock``), so two
     at once give one build that the other reuses. A given ``out_dir`` must be empty, absent, or a folder this function made: any
@@ -109,10 +109,11 @@ def stream_corpus(
         raise io.CorpusError(f"{source}: no such folder or file")
     base = token_config or TokenConfig()
     meta_path = metadata_file(source, metadata)
-    names = [os.fsencode(p.name).decode("utf-8", "backslashreplace") for p in files]  # a name whose bytes are not UTF-8 too
+    # The paths as given, not only the names: the shards' tables name the files (a name whose bytes are not UTF-8 too)
+    names = [os.fsencode(p).decode("utf-8", "backslashreplace") for p in files]
     key = store.stable_hash(store.stage_fingerprint(__name__), [(n, io.file_sha256(p)) for n, p in zip(names, files)],
                             clean_config_json(clean) if clean else None, base.key(), near_duplicate_threshold,
-                            io.file_sha256(meta_path) if meta_path else None,
+                            io.file_sha256(meta_path) if meta_path else None, str(meta_path),
                             (text_column, id_column) if table else pattern)  # fmt: skip
     if out_dir is not None:
         folder = Path(out_dir)
