@@ -229,6 +229,20 @@ def test_two_documents_clustered_as_documents_fall_back_to_paragraphs_and_a_part
 
 
 @pytest.mark.slow
+def test_groups_whose_terms_never_reach_min_count_get_a_sentence_not_an_error(tmp_path, cache):
+    folder = tmp_path / "short"
+    folder.mkdir()
+    for i, (region, text) in enumerate([("东", "推进乡村振兴。"), ("西", "加强基层治理。"), ("南", "坚持绿色发展。"), ("北", "深化改革开放。")]):
+        (folder / f"d{i}.txt").write_text(text, encoding="utf-8")
+    (folder / "metadata.csv").write_text("doc_id,region\nd0,东\nd1,西\nd2,南\nd3,北\n", encoding="utf-8")
+    run = run_reports(folder, out_dir=tmp_path / "reports", only=["03_comparison"], overrides={"*": {"group_column": "region"}},
+                      command="pytest", cache_dir=cache)  # fmt: skip
+    assert not run.failures, [f"{r.name}: {r.error}" for r in run.results if r.error]
+    page = (tmp_path / "reports" / "short" / "03_comparison.html").read_text(encoding="utf-8")
+    assert "so no term can be compared" in page
+
+
+@pytest.mark.slow
 def test_the_discourse_report_renders_a_corpus_with_messy_and_duplicated_values(tmp_path, cache):
     """Metadata columns equal after NFKC, dates in several forms or missing, a value that starts a formula, a document
     twice and one line of text: the page renders (pandas' Styler once failed on such columns) and shows them as data."""
