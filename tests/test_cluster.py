@@ -317,6 +317,20 @@ def test_a_verdict_without_structure_says_so_first_and_calls_the_clusters_explor
     assert "k = 4, the only k tried" in fixed.sentence and fixed.level == "weak"  # no other k to compare with
 
 
+@pytest.mark.parametrize(("silhouette", "reference", "stability", "level"), [
+    (0.17, 0.02, 1.00, "weak"),   # below the first band, but above every structureless set and reproducible
+    (0.17, 0.02, 0.40, "none"),   # above the reference, not reproduced by reseeded reruns
+    (0.17, 0.20, 1.00, "none"),   # no higher than structureless sets reach
+    (0.17, np.nan, 1.00, "none"),  # no reference drawn (many units): the band alone
+])  # fmt: skip
+def test_a_low_silhouette_beyond_every_structureless_set_and_reproduced_is_weak_structure(silhouette, reference, stability, level):
+    verdict = structure_verdict(_scores([0.1, silhouette, 0.05], 3, stability).assign(reference=reference))
+    assert verdict.level == level
+    if level == "weak":
+        assert "above all 19 structureless sets of the same units (best 0.02)" in verdict.sentence
+        assert "beyond chance and reproducible" in verdict.sentence and "exploratory" not in verdict.sentence
+
+
 def test_the_seed_paragraphs_show_no_clear_cluster_structure(seeds):
     res = cluster_units(seeds, k="auto", k_range=(2, 8), stability_seeds=2)
     verdict = structure_verdict(res.k_scores)
