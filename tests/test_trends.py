@@ -294,6 +294,17 @@ def test_periods_that_overlap_or_name_no_bin_are_refused(cpc, cpc_counts):
         split_periods(_bins({"a": "2022", "b": "2022"}))
 
 
+def test_documents_dated_only_to_a_year_cut_at_a_month_belong_to_neither_period():
+    dates = pd.Series({**{f"m{i:02d}": f"2020-{i:02d}-15" for i in range(1, 13)}, "y1": "2020", "y2": "2020"})
+    rng = np.random.default_rng(0)
+    counts = DTM(sp.csr_matrix(rng.integers(1, 6, (len(dates), 6))), pd.DataFrame({"doc_id": dates.index}), np.array(list("甲乙丙丁戊己")))
+    bins = corpus.trends.time_bins(dates, "month")
+    with pytest.warns(UserWarning, match=r"2 document\(s\) dated only to 2020 are left out"):
+        table = corpus.trends.risers_fallers(counts, bins, min_count=1)
+    assert table["earlier"].iloc[0] == "2020-01–2020-06" and table["later"].iloc[0] == "2020-07–2020-12"
+    assert (table["n_earlier"] == 6).all() and (table["n_later"] == 6).all()
+
+
 # ----------------------------------------------------------------------------- dispersion
 
 

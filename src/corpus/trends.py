@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -500,9 +501,11 @@ def risers_fallers(
     two are equal (within rounding: such a term has t = 0 and p = 1); ``significant`` is
     ``q < fdr``. With too few documents no term can be significant (``tested`` False): the
     table then holds effect sizes only. Sorted as keyness sorts: risers first, fallers last.
+    Documents dated only to a bin that spans both periods (a year, where the cut falls at a month
+    of it: "2020" against "2020-05") belong to neither and are left out, with a warning.
     """
     if earlier is None or later is None:
-        early_default, late_default = split_periods(bins)
+        early_default, late_default = _split_finest(bins)
         earlier = early_default if earlier is None else earlier
         later = late_default if later is None else later
     earlier, later = [str(b) for b in _as_list(earlier)], [str(b) for b in _as_list(later)]
@@ -512,6 +515,13 @@ def risers_fallers(
         raise ValueError(f"not bins of `bins`: {unknown}; bins are {[str(c) for c in bins.cat.categories]}")
     if set(earlier) & set(later):
         raise ValueError(f"bins in both periods: {sorted(set(earlier) & set(later))}")
+    if straddling := _straddling(earlier, later):
+        n_docs = int(bins.astype(str).isin(straddling).sum())
+        warnings.warn(f"{n_docs} document(s) dated only to {', '.join(straddling)} are left out of the test: their dates "
+                      "span both periods (a year cut at a month), so neither side can claim them", stacklevel=2)
+        earlier, later = [b for b in earlier if b not in straddling], [b for b in later if b not in straddling]
+        if not earlier or not later:
+            raise ValueError("with the documents dated only to a coarser bin left out, one period has no bin left")
     names = (period_label(earlier), period_label(later))
     side = bins.astype(str).map({**{b: names[0] for b in earlier}, **{b: names[1] for b in later}})
     doc_ids = counts.rows["doc_id"].astype(str)
@@ -525,6 +535,28 @@ def risers_fallers(
     table["direction"] = np.where(level, "level", np.where(later_rate > earlier_rate, "rises", "falls"))
     table["significant"] = table["q"] < fdr
     return table
+
+
+def _split_finest(bins: pd.Series) -> tuple[list[str], list[str]]:
+    """:func:`split_periods` cut among the bins at the finest precision; a coarser bin ("2020" beside "2020-05") joins the
+    period that holds all the bins inside it, and stays out of both (for :func:`_straddling`) where they are split."""
+    present = [str(c) for c, n in zip(bins.cat.categories, bins.value_counts(sort=False).reindex(bins.cat.categories)) if n]
+    coarse = {b for b in present if any(o.startswith(b + "-") for o in present)}
+    if not coarse:
+        return split_periods(bins)
+    early, late = split_periods(bins[~bins.astype(str).isin(coarse)])
+    def side(b: str) -> int:  # 0 earlier, 1 later, 2 both
+        inside = {0 if o in early else 1 for o in early + late if o.startswith(b + "-")}
+        return inside.pop() if len(inside) == 1 else 2
+    sides = {b: side(b) for b in coarse}
+    early_all = [b for b in present if b in early or sides.get(b) in (0, 2)]
+    return early_all, [b for b in present if b in late or sides.get(b) == 1]
+
+
+def _straddling(earlier: list[str], later: list[str]) -> list[str]:
+    """Bins at a coarser precision than a bin of the other period that falls inside them: "2020" against "2020-05"."""
+    return [b for side, other in ((earlier, later), (later, earlier)) for b in side
+            if any(o.startswith(b + "-") for o in other)]
 
 
 def _as_list(value: str | Sequence[str]) -> list:
