@@ -558,3 +558,10 @@ def test_digits_grouped_by_spaces_are_one_number_and_a_trailing_duo_is_a_qualifi
     assert c.loc[["12 345 678人", "1 234.5亿元"], "value"].tolist() == [12_345_678, 1.2345e11]  # GB/T 15835's groups of three
     assert c.loc["两倍", "qualifier"] == "多"
     assert number_value("1 200", "万") == 12_000_000
+
+
+def test_a_currency_named_before_the_amount_is_its_unit_and_never_what_it_measures():
+    c = by_surface("特别预算约新台币8,824.9亿元，分四年编列。", "全年投资人民币5000亿元。", "全年举办活动2.3万场次。")
+    assert c.loc[["8,824.9亿元", "5000亿元"], "value_unit"].tolist() == ["新台币", "元"]
+    assert c.loc["8,824.9亿元", "measured"].endswith("预算") and c.loc["5000亿元", "measured"] == "全年投资"
+    assert (c.loc["2.3万场次", "unit"], c.loc["2.3万场次", "kind"]) == ("万场次", "events")

@@ -66,7 +66,7 @@ UNIT_KINDS = {
     "money": ("元", "美元", "欧元", "港元", "港币", "日元"),
     "people": ("人", "名", "人次", "户", "人口"),
     "cases": ("起", "件", "宗"),
-    "events": ("次", "场", "期", "批", "批次"),
+    "events": ("次", "场", "场次", "期", "批", "批次"),
     "measures": ("项", "条", "种", "篇"),
     "units": ("个", "家", "所", "支", "处", "块", "辆", "顶", "套", "份", "台", "张", "座", "艘"),
     "mass": ("吨", "公斤", "千克", "克", "斤"),
@@ -396,7 +396,9 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     elif not left and m.group("number") and (ends := _approximate_ends(m.group("number"))):  # 五六千人: from 五千 to 六千
         low, high = (round(number_value(n, m.group("scale") + m.group("scale2")) * _PER_UNIT.get(unit, 1), 10) for n in ends)
     low, high = sign * low, sign * high
-    reading = _reading(sentence, begin, m.end(), kind, previous, tag) if unit != "人口" else _Reading("人口", (("人口", "n"),))
+    currency = _CURRENCY_BEFORE.search(before) if kind == "money" else None  # 特别预算约新台币…亿元: what the amount is of
+    reading_start = begin - len(currency.group()) if currency else begin
+    reading = _reading(sentence, reading_start, m.end(), kind, previous, tag) if unit != "人口" else _Reading("人口", (("人口", "n"),))
     direction = _direction(item) or (prev["direction"] if joined and prev else "")
     if not direction and reading.text and item.endswith(reading.text):  # 裁减军队员额二十万: a change of what it measures
         verb = _CHANGE_VERB.search(item, 0, len(item) - len(reading.text))
@@ -410,7 +412,8 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
         change = "down" if change == "up" else "up"
     return {"surface": sentence[begin : m.end()], "number": number,
             "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or ""),
-            "value_unit": _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit), "low": low, "high": high, "kind": kind,
+            "value_unit": (currency.group(1) if currency and unit == "元" and currency.group(1) != "人民币" else
+                           _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit)), "low": low, "high": high, "kind": kind,
             "qualifier": m.group("approx") or (v.group() if (v := _VAGUE_IN.search(m.group("number") or "")) else "")
                          or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else "")
                          or (q.group() if (q := _QUALIFIER_AFTER.match(sentence, m.end())) else ""),
@@ -419,6 +422,9 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
 
 #: What makes a written-out number vague (十几亿, 几十万, 数百万, 上万): its qualifier.
 _VAGUE_IN = re.compile("[几数上]")
+#: A currency named before an amount (新台币8,824.9亿元, 港币50亿元: in that currency, not in renminbi; 人民币5000亿元): never
+#: what the amount measures.
+_CURRENCY_BEFORE = re.compile(r"(新台币|港币|澳门币|人民币)[约共计达为]{0,2}$")
 #: Verbs that change the amount of their object (增加投资500亿元, 减少贫困人口一千万, 裁减军队员额二十万).
 _CHANGE_VERB = re.compile(r"(增加|提高|减少|降低|裁减|削减|压减|压缩|扩大|缩小)了?$")
 #: A rise by so many times (增长一倍, 提高了近两倍), not to so many times (增长到三倍, 是…的三倍).
