@@ -574,3 +574,19 @@ def test_numbered_sentences_that_follow_each_other_are_one_list_not_headings_nes
     headed = corpus.paragraphs(pd.DataFrame({"doc_id": ["b"], "text": ["（一）保持总需求和总供给基本平衡，合理调整产业结构。\n"
                                                                       "这是经济发展的重要前提。\n（二）进一步扩大对外开放，发展经济技术合作。\n这是重要的方针。"]}))  # fmt: skip
     assert headed["kind"].tolist() == ["heading", "body", "heading", "body"]
+
+
+def test_a_laws_chapters_hold_its_numbered_items_and_a_lists_last_item_before_a_chapter_is_an_item():
+    """第…章 outranks （一）; items that end in ； (and the last, in 。) are one list; the last numbered sentence before
+    the next chapter is an item, not a heading over it (an invented regulation and plan)."""
+    law = ("第一章　总　　则\n第一条　为了保障饮水安全，制定本条例。\n第二章　水源保护\n第二条　禁止下列行为：\n"
+           "（一）向水体排放污水；\n（二）倾倒垃圾；\n（三）其他污染水源的活动。\n第三章　法律责任\n第三条　违反本条例的，依法处罚。")
+    paras = corpus.paragraphs(pd.DataFrame({"doc_id": ["law"], "text": [law]}))
+    assert paras["kind"].tolist() == ["heading", "body", "heading", "body", "list item", "list item", "list item", "heading", "body"]
+    assert paras["level"].tolist()[:3] == [-2, pd.NA, -2] and paras["section"].iloc[8] == "第三章　法律责任"
+    assert D.enumerations(paras)["n_items"].tolist() == [3, 3, 3]
+    plan = ("专栏1　主要指标\n1.国内生产总值：2015年67.7万亿元，年均增长6.5%。\n2.常住人口城镇化率：2015年56.1%，2020年60%。\n"
+            "3.森林覆盖率：2015年21.66%，2020年23.04%。\n第四章　发展理念\n必须牢固树立新的发展理念。")
+    paras = corpus.paragraphs(pd.DataFrame({"doc_id": ["plan"], "text": [plan]}))
+    assert paras["kind"].tolist() == ["heading", "list item", "list item", "list item", "heading", "body"]
+    assert paras["section"].iloc[5] == "第四章　发展理念"

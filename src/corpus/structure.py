@@ -29,7 +29,9 @@ _NUMBERED = re.compile("|".join(f"({pattern.pattern})" for pattern in _HEADING_L
 #: The level of a short line without a numbering (a title, a heading in words).
 _UNNUMBERED = len(_HEADING_LEVELS)
 #: A part, chapter or section number (第二章 总则, 第三节): such a line opens a heading of its own, never continues one.
-_CHAPTER = re.compile(rf"^第[{CN_ORDINALS}\d]{{1,4}}[编章节部篇]")
+_CHAPTER = re.compile(rf"^第[\s\u3000]*[{CN_ORDINALS}\d]{{1,4}}[\s\u3000]*([编章节部篇])")
+#: The level of each kind of chapter line, above the numberings (a law's 第二章 holds its （一） items).
+_CHAPTER_LEVELS = {"编": -3, "部": -3, "篇": -3, "章": -2, "节": -1}
 _STOP = re.compile("[。；]")
 _ITEM = re.compile(rf"^(?:[{CN_ORDINALS}]{{1,3}}是|第[{CN_ORDINALS}\d]{{1,3}}[，、,]|首先|其次|再次|最后|“[^”]{{1,8}}”[^，。]{{0,6}}。)")
 # A sentence ends at 。！？ or …, with the closing quotation marks and brackets after them. Not at
@@ -40,13 +42,19 @@ _SENTENCE = re.compile(rf"[^。！？!?…]*(?:(?<=[{CJK}])[!?]+[^。！？!?…
 
 
 def _heading_level(line: str) -> int | None:
-    """The level of a heading line (0 = outermost), or None for running text.
+    """The level of a heading line (0 = 一、, the outermost numbering; parts, chapters and sections of laws and
+    plans above it: 第…编 -3, 第…章 -2, 第…节 -1), or None for running text.
 
     >>> _heading_level("一、坚持用“政治建警”引领“业务建设”"), _heading_level("（一）抓党建"), _heading_level("突出党委带动")
     (0, 1, 5)
+    >>> _heading_level("第二章　水源保护"), _heading_level("第三节 生态保护"), _heading_level("第一编 总则")
+    (-2, -1, -3)
     >>> _heading_level("一是聚焦“引领融合”明方向。制定《全省公安机关“第一议题”学习制度》。") is None
     True
     """
+    chapter = _CHAPTER.match(line)
+    if chapter and len(line) <= MAX_HEADING_LEN and not _STOP.search(line):
+        return _CHAPTER_LEVELS[chapter.group(1)]
     numbered = _NUMBERED.match(line)  # the first numbering that matches; the test after it is the same for every one
     if numbered and len(line) <= MAX_HEADING_LEN * 2 and not _STOP.search(line, 0, len(line) - 1):
         return numbered.lastindex - 1
@@ -109,11 +117,14 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
         pos += len(line) + 1
     path: dict[int, str] = {}
     section = ""  # _section(path), joined again only when a heading changes the path
-    prev_heading, joined = None, False
+    prev_heading, joined, item_level = None, False, None
     for para_no, (start, end, line, level) in enumerate(lines, 1):
         stripped = line.strip()
-        if level is not None and level < _UNNUMBERED and _SENTENCE_LINE.search(stripped) and not _heads_text(lines, para_no, level):
-            level = None  # 一、…，…。 followed by its sibling 二、 or by nothing: an item of a list, not a heading
+        listed = level is not None and 0 <= level < _UNNUMBERED and not _heads_text(lines, para_no, level) and (
+            _SENTENCE_LINE.search(stripped) or (level == item_level and stripped[-1] in "。！？"))  # （三）…活动。 after （二）…；
+        item_level = level if listed else None
+        if listed:
+            level = None  # 一、…，…。 or （一）…； followed by its sibling 二、, a chapter or nothing: an item of a list, not a heading
         if level is not None:
             # The second line of a two-line heading: two short unnumbered lines, never a third (a run of short lines,
             # a table of contents, is one heading after another) and never a numbered sibling (一、 then 二、).
@@ -126,22 +137,27 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
             section = _section(path)
             kind, row_section = "heading", section
         else:
-            label = _item_label(line) or (_numbered_label(stripped) if _NUMBERED.match(stripped) and _SENTENCE_LINE.search(stripped) else None)
+            numbered_item = listed or (_NUMBERED.match(stripped) and _SENTENCE_LINE.search(stripped))  # long lines too
+            label = _item_label(line) or (_numbered_label(stripped) if numbered_item else None)
             kind = "list item" if label else "body"
             row_section = section if not label else " > ".join(p for p in (section, label) if p)
         rows.append((doc_id, para_no, kind, level, row_section, start, end, line))
         prev_heading = level
 
 
-# A numbered line written as a sentence: a clause, a comma, and the stop that ends it.
-_SENTENCE_LINE = re.compile("[，,].*[。！？]$")
+# A numbered line written as a sentence or a clause of one: a clause, a comma, and the stop that ends it; or a
+# clause ending in ；, or in 。 after a ； or a comma (（一）向水体排放污水； … （三）其他活动。: the items of a law's list).
+_SENTENCE_LINE = re.compile("[，,].*[。！？]$|[；;]$")
 
 
 def _heads_text(lines: list[tuple], para_no: int, level: int) -> bool:
     """Whether the numbered line ``para_no`` (1-based) heads text of its own: a next line numbered neither as its sibling nor higher."""
     if para_no >= len(lines):
         return False
-    numbered = _NUMBERED.match(lines[para_no][2].strip())
+    following = lines[para_no][2].strip()
+    if _CHAPTER.match(following):  # the last item of a list before the next chapter (3.…。 then 第四章)
+        return False
+    numbered = _NUMBERED.match(following)
     return not (numbered and numbered.lastindex - 1 <= level)
 
 
