@@ -565,3 +565,9 @@ def test_a_currency_named_before_the_amount_is_its_unit_and_never_what_it_measur
     assert c.loc[["8,824.9亿元", "5000亿元"], "value_unit"].tolist() == ["新台币", "元"]
     assert c.loc["8,824.9亿元", "measured"].endswith("预算") and c.loc["5000亿元", "measured"] == "全年投资"
     assert (c.loc["2.3万场次", "unit"], c.loc["2.3万场次", "kind"]) == ("万场次", "events")
+
+
+def test_a_rates_denominator_is_part_of_its_unit():
+    c = by_surface("全员劳动生产率达到8.7万元/人以上，日供水能力1000立方米/日。")
+    assert c.loc["8.7万元/人", ["value", "unit", "value_unit", "qualifier"]].tolist() == [87_000, "万元/人", "元/人", "以上"]
+    assert c.loc["1000立方米/日", "value_unit"] == "立方米/日"

@@ -1278,7 +1278,7 @@ def _trailer_start(text: str, line: _Line, closing: float) -> int | None:
 
 
 _FIELD_LABELS = {
-    "source": r"来源|稿源|出处|信息来源|文章来源",
+    "source": r"来源|稿源|出处|信息来源|文章来源|资料来源|新闻来源",
     "editor": r"责编|编辑|责任编辑|审核|校对|编审",
     "author": r"作者|撰稿|记者|通讯员|供稿|文字|图文|文",
     "date": r"发布时间|发布日期|时间|日期|发表时间|更新时间",
@@ -1336,6 +1336,9 @@ def parse_header_line(line: str) -> dict[str, str]:
     for m in _LABEL_RE.finditer(line):
         name, value = _label_field(m.group("label")), m.group("value").strip()
         dates = find_dates(value)
+        if name == "date" and not dates and (iso := parse_date(value)):  # 发布日期：106-03-23 (a year of the Republic of China)
+            found.setdefault("date", iso)
+            continue
         if dates:
             date = dates[0]
             found.setdefault("date", date.iso)
@@ -1479,7 +1482,7 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             ctx["date"] = when[0].iso
             note += f"; date={when[0].iso}"
         edits.append(_remove_line(rest[0], text, note, "extracted"))
-    ctx.setdefault("title", title)
+    ctx.setdefault("title", re.sub(r"[\s\u3000]+", " ", title))  # 中共中央　国务院: one space, as the text gets
     return edits
 
 
@@ -1490,7 +1493,7 @@ _DOCUMENT_KIND = re.compile(r"^(?:公\s*告|通\s*告|通\s*知|通\s*报|决\s*
 # A paragraph's first-line indent (two full-width spaces, GB/T 9704): with a comma, the line opens a paragraph, not a title.
 _INDENTED = re.compile(r"^(?:\u3000\u3000|\u3000? {2,4})(?=\S)")
 # The title of a 公文 (关于…的意见): one noun phrase, so its two lines join without a space (a headline's two clauses keep one).
-_DOCUMENT_TITLE = re.compile(r"关于.+的(?:通知|意见|实施意见|指导意见|决定|办法|规定|方案|报告|请示|批复|通报|公告|通告|函|纪要|决议|措施|若干措施|细则|规划|计划)$")
+_DOCUMENT_TITLE = re.compile(r"关于.+的(?:若干)?(?:通知|意见|实施意见|指导意见|决定|办法|规定|方案|报告|请示|批复|通报|公告|通告|函|纪要|决议|措施|若干措施|细则|规划|计划)$")
 # A line that is no part of a title: a breadcrumb (首页 > 通知公告), a document number.
 _NOT_TITLE = re.compile(r"[>＞»]|首页|当前位置|您的位置|[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
 

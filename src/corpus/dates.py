@@ -94,6 +94,8 @@ def parse_date(value: object) -> str | None:
     ['2022-07-26', '2022-07-26', '2022-07-26', '2022-07-26', '2022-07-26']
     >>> [parse_date(v) for v in [pd.Timestamp("2022-07-26 08:00"), _dt.date(1954, 9, 15), 2022, 2022.0]]
     ['2022-07-26', '1954-09-15', '2022', '2022']
+    >>> [parse_date(v) for v in ["民国106年3月23日", "106-03-23", "106/3/23"]]  # years of the Republic of China
+    ['2017-03-23', '2017-03-23', '2017-03-23']
     >>> [parse_date(v) for v in ["2022-02-30", "2022-13", "22/7/26", "26/07/2022", "2022年夏", None, ""]]
     [None, None, None, None, None, None, None]
     """
@@ -170,8 +172,18 @@ def _given(value: object) -> bool:
 
 @lru_cache(maxsize=65536)
 def _parse_text(value: str) -> str | None:
-    m = _VALUE_RE.fullmatch(WEEKDAY_AFTER.sub("", value.strip(_STRIP)).strip(_STRIP))
+    value = WEEKDAY_AFTER.sub("", value.strip(_STRIP)).strip(_STRIP)
+    if (roc := _ROC_DATE.fullmatch(value)) is not None:  # 民国106年3月23日, 106-03-23: the Republic of China's years
+        year, month, day = (roc.group(i) or roc.group(i + 3) for i in (1, 2, 3))
+        value = f"{int(year) + 1911}-{month}-{day}"
+    m = _VALUE_RE.fullmatch(value)
     return None if m is None else _from_match(m)
+
+
+#: A date in the years of the Republic of China (year 1 = 1912), as Taiwan's government pages write them: after 民国,
+#: or a three-digit year with - / . (no Gregorian year of the corpora has three digits; a two-digit one is ambiguous).
+_ROC_DATE = re.compile(r"(?:中华民国|民国|中華民國|民國)\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+                       r"|(1\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 
 
 #: A weekday after a date (2019年2月5日（星期二）, 2019-02-05 周二): read past, as a calendar does.

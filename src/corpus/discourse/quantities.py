@@ -269,7 +269,8 @@ def _sentence_claims(sentence: str, base: int, taken: list[tuple[int, int]], tag
         if found and not found[-1]["direction"] and _is_change_end(sentence, found[-1]["_span"], begin):
             # 从五十四万亿元增长到…: the start of a rise is part of it
             found[-1]["direction"], found[-1]["change"] = row["direction"], row["change"]
-        found.append(dict(row, start=base + begin, end=base + m.end(), sentence=sentence, _span=(begin, m.end())))
+        end = m.end() + len(row["_per"])  # 8.7万元/人: the rate's denominator is part of the claim
+        found.append(dict(row, start=base + begin, end=base + end, sentence=sentence, _span=(begin, end)))
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in found]
 
 
@@ -385,7 +386,8 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     if "zero" in m.re.groupindex:
         reading = _reading(sentence, m.start(), m.end(), "zero", previous, tag)
         return {"surface": m.group(), "number": "零", "value": 0.0, "unit": "", "value_unit": "", "low": 0.0, "high": 0.0,
-                "kind": "zero", "qualifier": "", "direction": "", "change": "", "measured": reading.text, "_reading": reading}  # fmt: skip
+                "kind": "zero", "qualifier": "", "direction": "", "change": "", "measured": reading.text, "_reading": reading,
+                "_per": ""}  # fmt: skip
     unit = m.group("unit")
     kind = _KIND_OF_UNIT.get(unit, "other")
     by = 1.0 if unit == "倍" and _INCREASE_BY.search(item) else 0.0  # 增长一倍: an increase by once the start, to twice it
@@ -410,18 +412,22 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
     change = change_of(direction)
     if sign < 0 and change:  # 增长-0.3%: a rise below zero is a fall
         change = "down" if change == "up" else "up"
-    return {"surface": sentence[begin : m.end()], "number": number,
-            "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or ""),
+    per = p.group() if kind != "percent" and (p := _PER_AFTER.match(sentence, m.end())) else ""
+    return {"surface": sentence[begin : m.end() + len(per)], "number": number,
+            "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or "") + per,
             "value_unit": (currency.group(1) if currency and unit == "元" and currency.group(1) != "人民币" else
-                           _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit)), "low": low, "high": high, "kind": kind,
+                           _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit)) + per, "low": low, "high": high, "kind": kind,
             "qualifier": m.group("approx") or (v.group() if (v := _VAGUE_IN.search(m.group("number") or "")) else "")
                          or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else "")
-                         or (q.group() if (q := _QUALIFIER_AFTER.match(sentence, m.end())) else ""),
-            "direction": direction, "change": change, "measured": reading.text, "_reading": reading}  # fmt: skip
+                         or (q.group() if (q := _QUALIFIER_AFTER.match(sentence, m.end() + len(per))) else ""),
+            "direction": direction, "change": change, "measured": reading.text, "_reading": reading, "_per": per}  # fmt: skip
 
 
 #: What makes a written-out number vague (十几亿, 几十万, 数百万, 上万): its qualifier.
 _VAGUE_IN = re.compile("[几数上]")
+#: The denominator of a rate written after its unit (8.7万元/人, 1000立方米/日, 35平方米/人): part of the unit, so the
+#: value is per that, never an amount to add up with others.
+_PER_AFTER = re.compile(rf"[/／](?:人|户|日|天|年|月|亩|公顷|吨|平方米|平方公里|千瓦时|小时|辆|次)(?=[^{CJK}]|$|{_QUALIFIER_AFTER.pattern})")
 #: A currency named before an amount (新台币8,824.9亿元, 港币50亿元: in that currency, not in renminbi; 人民币5000亿元): never
 #: what the amount measures.
 _CURRENCY_BEFORE = re.compile(r"(新台币|港币|澳门币|人民币)[约共计达为]{0,2}$")
