@@ -668,3 +668,18 @@ def test_an_editors_credit_left_out_by_trafilatura_is_read_and_a_next_page_is_no
     assert doc["editor"] == "李佳、赵明" and "责编" not in doc["text"]
     notes = c.audit.query("step == '(read)' and action == 'flagged'")["note"].tolist()
     assert notes == ["the page links a next page (下一页): the article may go on there; load its other pages too"]
+
+
+def test_a_subtitle_under_the_headline_that_the_main_text_leaves_out_is_the_documents_subtitle(tmp_path):
+    page = ("<html><head><meta charset='utf-8'><title>某市召开农村工作会议_某市人民政府</title></head><body>"
+            "<div class='nav'><a href='/'>首页</a> &gt; <a href='/zw/'>工作动态</a></div><div class='article'>"
+            "<h1>某市召开农村工作会议</h1><h2>部署全年乡村振兴重点任务</h2>"
+            "<div class='info'>发布时间：2021-03-05　来源：某市农业农村局</div><div class='content'>"
+            "<p>3月4日，某市召开农村工作会议，总结去年工作，部署今年乡村振兴重点任务。会议指出，去年全市粮食总产量稳定增长。</p>"
+            "<p>会议强调，要坚持农业农村优先发展，扎实推进乡村建设行动，加快补齐农村基础设施短板，确保各项任务落到实处。</p>"
+            "</div></div></body></html>")  # fmt: skip
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    row = corpus.load_corpus(tmp_path, cache=False).docs.iloc[0]
+    assert (row["title"], row["subtitle"], row["date"], row["source"]) == ("某市召开农村工作会议", "部署全年乡村振兴重点任务", "2021-03-05",
+                                                                         "某市农业农村局")  # fmt: skip
+    assert "部署全年乡村振兴重点任务" not in row["text"].splitlines()[0] and corpus.problems(corpus.load_corpus(tmp_path, cache=False)).empty

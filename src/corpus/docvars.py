@@ -30,7 +30,8 @@ CORE_COLUMNS = [
     "author", "editor", "encoding", "script", "n_chars", "duplicate_of", "raw_offsets",
 ]  # fmt: skip
 #: Metadata columns that replace an extracted column of the same meaning.
-METADATA_OVERRIDES = {"date": "date", "script": "script", "outlet": "source", "title": "title", "author": "author"}
+METADATA_OVERRIDES = {"date": "date", "script": "script", "outlet": "source", "title": "title", "subtitle": "subtitle",
+                      "author": "author"}
 #: Beside ``date``: the metadata's dates as written, where reading them to ISO changed any.
 DATE_ORIGINAL = "date_original"
 #: Put before the name of a metadata column that is named like a core column (``source`` → ``meta_source``).

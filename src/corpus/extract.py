@@ -155,7 +155,8 @@ def extract_html(page: str) -> Extracted:
         text = f"{title}\n{text}"
     date = (found.date or labelled_date(visible) or date_under_title(visible, title) or script_date(tree)
             or address_date(tree, found.url))  # fmt: skip
-    metadata = {"title": title, "date": date, "author": found.author or meta_content(tree, "author"),
+    metadata = {"title": title, "subtitle": page_subtitle(tree, title, text), "date": date,
+                "author": found.author or meta_content(tree, "author"),
                 "site": account_name(tree) or found.sitename or meta_content(tree, "SiteName"), "url": found.url}  # fmt: skip
     notes = (f"{len(menus)} line(s) of menu links left out of the page's text: {' / '.join(menus)[:200]}",) if menus else ()
     if attached:
@@ -398,6 +399,38 @@ def closing_credit(visible: list[str], text: str) -> str | None:
 #: How many of the lines a page shows right after its headline are read for a date without a label.
 DATE_UNDER_TITLE_LINES = 3
 _LEADING_DATE = re.compile(r"[0-9０-９]{4}\s*[-/.年]\s*[0-9０-９]{1,2}\s*[-/.月]\s*[0-9０-９]{1,2}\s*日?")
+
+
+#: What names a subtitle element in a page's markup (副标题: fbt, subtitle, sub-title, vice_title).
+_SUBTITLE_MARK = re.compile(r"sub-?title|subhead|vice.?title|fu.?title|\bfbt\b|\byt\b", re.I)
+#: How many elements after the headline a subtitle is looked for in.
+SUBTITLE_REACH = 6
+
+
+def page_subtitle(tree: HtmlElement, title: str, text: str) -> str | None:
+    """The subtitle a page sets right under its headline (an h2-h6, or an element marked as one) where the main text
+    left it out (trafilatura keeps the article body, not the heading block around it); None.
+
+    >>> from lxml import html
+    >>> page = html.fromstring("<div><h1>某市召开农村工作会议</h1><h2>部署全年乡村振兴重点任务</h2><p>发布时间：2021-03-05</p>"
+    ...                        "<div><p>正文</p></div></div>")
+    >>> page_subtitle(page, "某市召开农村工作会议", "正文"), page_subtitle(page, "某市召开农村工作会议", "部署全年乡村振兴重点任务\\n正文")
+    ('部署全年乡村振兴重点任务', None)
+    """
+    if not title:
+        return None
+    flat = "".join(title.split())
+    heads = [el for el in tree.iter("h1", "h2", "h3") if "".join(el.text_content().split()) == flat]
+    if not heads:
+        return None
+    for el in heads[0].xpath(f"following::*[position() <= {SUBTITLE_REACH}]"):
+        marked = el.tag in ("h2", "h3", "h4", "h5", "h6") or _SUBTITLE_MARK.search(f"{el.get('class', '')} {el.get('id', '')}")
+        words = " ".join(el.text_content().split())
+        if not marked or not 4 <= len(words) <= 80 or words[-1] in "。；：:，," or _FIELD_LABEL.search(words) \
+                or _LABELLED_DATE.search(words) or "".join(words.split()) in "".join(text.split()):  # fmt: skip
+            continue
+        return words
+    return None
 
 
 def date_under_title(visible: list[str], title: str) -> str | None:
