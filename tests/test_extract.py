@@ -683,3 +683,28 @@ def test_a_subtitle_under_the_headline_that_the_main_text_leaves_out_is_the_docu
     assert (row["title"], row["subtitle"], row["date"], row["source"]) == ("某市召开农村工作会议", "部署全年乡村振兴重点任务", "2021-03-05",
                                                                          "某市农业农村局")  # fmt: skip
     assert "部署全年乡村振兴重点任务" not in row["text"].splitlines()[0] and corpus.problems(corpus.load_corpus(tmp_path, cache=False)).empty
+
+
+def test_empty_word_paragraphs_are_spacing_and_a_signatures_date_after_a_soft_break_keeps_its_line(tmp_path):
+    """公文 typed in Word: empty paragraphs for spacing (they made cleaning read the text as blank-line paragraphs and glue
+    a heading to its paragraph and table rows together), a signature and its date in one paragraph (invented notice)."""
+    import docx
+
+    document = docx.Document()
+    for text in ["某市林业局关于做好秋冬季森林防火工作的通知", "", "各区县林业主管部门：", "当前已进入秋冬季森林防火期，现就有关事项通知如下。",
+                 "", "一、工作目标", "全年森林火灾受害率控制在0.9‰以内。", "", "二、重点区域", "各区县防火检查站设置如下：", ""]:
+        document.add_paragraph(text)
+    table = document.add_table(rows=3, cols=2)
+    for row, cells in zip(table.rows, [("区县", "检查站数量"), ("青河区", "12"), ("北山县", "20")]):
+        for cell, value in zip(row.cells, cells):
+            cell.text = value
+    document.add_paragraph("")
+    signature = document.add_paragraph("某市林业局")
+    signature.add_run().add_break()
+    signature.add_run("2022年10月8日")
+    document.save(tmp_path / "notice.docx")
+    lines = corpus.extract.extract_docx((tmp_path / "notice.docx").read_bytes()).text.split("\n")
+    assert "" not in lines and lines[-2:] == ["某市林业局", "2022年10月8日"]
+    row = corpus.load_corpus(tmp_path, cache=False).docs.iloc[0]
+    assert "一、工作目标\n全年森林火灾" in row["text"] and "区县\t检查站数量\n青河区\t12\n北山县\t20" in row["raw"]
+    assert row["date"] == "2022-10-08" and "青河区 12\n北山县 20" in row["text"]

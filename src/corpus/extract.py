@@ -741,7 +741,9 @@ def _docx_lines(container, numbering: _Numbering | None = None) -> list[str]:
     for child in container.iterchildren():
         if child.tag == f"{_W}p":
             text = _docx_paragraph(child)
-            label = numbering.label(child) if numbering is not None and text.strip() else ""
+            if not text.strip():  # an empty paragraph is spacing (公文 are typed so): no line, no blank-line layout for cleaning
+                continue
+            label = numbering.label(child) if numbering is not None else ""
             lines.append(f"{label}{'' if not label or label[-1] in _CLOSING_MARKS else ' '}{text}" if label else text)
         elif child.tag == f"{_W}tbl":
             for row in Table(child, None).rows:
@@ -877,10 +879,26 @@ def _docx_paragraph(p) -> str:
     """A paragraph's text: every shown run whose paragraph it is (a text box's runs belong to the box's own paragraphs).
 
     A line break inside the paragraph (Shift+Enter, ``w:br``: a title set on two lines) keeps
-    the paragraph one line: nothing between ideographs, a space between words of Latin script.
+    the paragraph one line: nothing between ideographs, a space between words of Latin script;
+    but a date set on a line of its own (a signature, 某某局 ⏎ 2022年10月8日) stays on its own line.
     """
     text = "".join(r.text for r in p.iter(f"{_W}r") if next(r.iterancestors(f"{_W}p"), None) is p and not _vanished(r))
+    if "\n" in text and _date_line_inside(text):
+        parts = [part.strip() for part in text.split("\n") if part.strip()]
+        return "\n".join(parts)
     return _SOFT_BREAK.sub(lambda m: "" if _WRAP_WITHOUT_SPACE.match(m.group(1) + m.group(2)) else " ", text).replace("\n", "")
+
+
+def _date_line_inside(text: str) -> bool:
+    """Whether a paragraph's soft-broken lines include one that is a date alone (a signature's 2022年10月8日)."""
+    from .dates import find_dates
+
+    for part in text.split("\n"):
+        part = part.strip()
+        dates = find_dates(part) if part else []
+        if dates and dates[0].start == 0 and dates[0].end == len(part):
+            return True
+    return False
 
 
 # A soft line break between two characters (python-docx writes w:br and w:cr as \n).
