@@ -1408,9 +1408,25 @@ def signed_date(text: str) -> tuple[int, int, str] | None:
 
     Read from the end, over the 抄送/印发 lines that may follow it and up to the first line of
     running text; a date at day precision only (二〇二三年五月六日, 2023年5月6日), so a year or a
-    month at the foot of a text is never taken for it. Returns the line's span and the ISO date.
+    month at the foot of a text is never taken for it; where none is there, from the line that opens
+    the first attachment set after the document (附件1 on a line of its own). Returns the line's
+    span and the ISO date.
     """
-    end, seen = len(text.rstrip()), 0
+    found = _signed_date_above(text, len(text))
+    if found is None and (attachment := _ATTACHMENT_OPENS.search(text)):
+        found = _signed_date_above(text, attachment.start())
+    return found
+
+
+# The line that opens an attachment set after a 公文's signature: 附件, 附件1, 附件二 alone on it.
+_ATTACHMENT_OPENS = re.compile(r"^[ \t\u3000]*附件\s*[0-9一二三四五六七八九十]{0,2}[ \t\u3000]*$", re.MULTILINE)
+
+
+def _signed_date_above(text: str, end: int) -> tuple[int, int, str] | None:
+    """:func:`signed_date` read upwards from ``end``."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    seen = 0
     tail = text[max(0, end - 2000) : end]
     copies = [m.start() for m in _COPIES_LINE.finditer(tail)]  # a 抄送 list may wrap: the lines below it are its own
     block = end - len(tail) + copies[-1] if copies else end
@@ -1447,15 +1463,17 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         return []  # no running text follows: these lines are the document, not its header
     edits, idx = [], 0
     first = front[0].text.strip()
-    is_label = len(first) <= 6 and not re.search(f"[{_PUNCT}]", first) and len(front) > 1 and not _DOCUMENT_KIND.match(first)
+    is_label = (len(first) <= 6 and not re.search(f"[{_PUNCT}]", first) and len(front) > 1 and not _DOCUMENT_KIND.match(first)
+                and not _HEAD_MARK.match(first))  # fmt: skip
     if is_label and len(front[1].text.strip()) > len(first) and _can_follow_label(front[1].text):
         ctx.setdefault("column_label", first)
         edits.append(_remove_line(front[0], text, f"column label: column_label={first}", "extracted"))
         idx = 1
     if idx >= len(front):
         return edits
-    while idx < len(front) - 1 and _DOCUMENT_HEAD.match(front[idx].text):
-        idx += 1  # left in the text: the issuer's red head (某某厅文件) and the document number (某发〔2023〕12号)
+    while idx < len(front) - 1 and (_DOCUMENT_HEAD.match(front[idx].text) or _HEAD_MARK.match(front[idx].text)
+                                    or (_ISSUER.match(front[idx].text) and _DOCUMENT_HEAD.match(front[idx + 1].text))):
+        idx += 1  # left in the text: the red head (某某厅文件, or the issuer alone over its number), 份号, 密级, 紧急程度, 文号
     title_line = front[idx]
     title = title_line.text.strip()
     if not _can_be_title(title_line.text):
@@ -1486,8 +1504,15 @@ def step_title(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return edits
 
 
-# The red head of a 公文 (its issuer, then 文件, often letter-spaced) and a document number (国办发〔2023〕12号, 〔2023〕5号).
-_DOCUMENT_HEAD = re.compile(rf"^\s*(?:[{CJK}\s]{{2,40}}文\s*件|[{CJK}]{{0,12}}\s*[〔\[［【(（]\s*\d{{4}}\s*[〕\]］】)）]\s*(?:第\s*)?\d{{1,5}}\s*号)\s*$")
+# The red head of a 公文 (its issuer, then 文件, often letter-spaced) and a document number (国办发〔2023〕12号, 〔2023〕5号),
+# with its signer where a report upwards names one (某发〔2021〕12号　签发人：王某).
+_DOCUMENT_HEAD = re.compile(rf"^\s*(?:[{CJK}\s]{{2,40}}文\s*件|[{CJK}]{{0,12}}\s*[〔\[［【(（]\s*\d{{4}}\s*[〕\]］】)）]\s*(?:第\s*)?\d{{1,5}}\s*号"
+                            rf"(?:\s+签发人\s*[:：]\s*[{CJK}·\s]{{2,30}})?)\s*$")
+# The marks above a 公文's red head (GB/T 9704): its copy number (份号 000128), secrecy (秘密★1年) and urgency (特急).
+_HEAD_MARK = re.compile(r"^\s*(?:(?:份号\s*[:：]?\s*)?\d{5,8}|(?:绝密|机密|秘密|内部)(?:\s*★\s*\S{1,6})?|特急|加急|特提|平急|急件)\s*$")
+# An issuer's name alone (a red head without 文件: 某市农业农村局), read as such over a document number only.
+_ISSUER = re.compile(rf"^\s*(?![^\n]*关于)[{CJK}（）()、\s]{{1,38}}(?:局|厅|委员会|委|办公室|办公厅|政府|部|院|中心|党委|党组|常委会|政协|"
+                     rf"联合会|协会|公司|小组|总队|支队|大队)\s*$")
 # The kind of a 公文 written alone as its title (公告, 通  知): a title, not a column label.
 _DOCUMENT_KIND = re.compile(r"^(?:公\s*告|通\s*告|通\s*知|通\s*报|决\s*定|命\s*令|公\s*报|批\s*复|意\s*见|决\s*议|纪\s*要|请\s*示|报\s*告|函)$")
 # A paragraph's first-line indent (two full-width spaces, GB/T 9704): with a comma, the line opens a paragraph, not a title.
@@ -1922,7 +1947,7 @@ _PAGE_NUMBER_MARK = re.compile(r"[\-—–－─·•第页/／共]")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 #: How many lines at the top and at the foot of each page are read for page numbers and running heads.
 PAGE_EDGE_LINES = 2
-#: A line at a page's edge is a running head or foot where it repeats on at least this share of the pages (three at least).
+#: A line at a page's edge is a running head or foot where it repeats on at least this share of the pages (three at least; two word for word).
 RUNNING_SHARE = 0.5
 #: The longest line that can be a running head or foot.
 RUNNING_MAX_CHARS = 30
@@ -1936,7 +1961,9 @@ def step_page_furniture(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     is a page number set off as one (— 3 —, -3-, ·3·, 第3页, 3/12), a bare number that counts the
     pages along with another (3 on one page, 4 on the next), or a line of at most
     :data:`RUNNING_MAX_CHARS` characters, not ending as a sentence or clause does, that repeats, numbers aside, at the edges of at least
-    :data:`RUNNING_SHARE` of three pages or more (a document number, an issuer's name). Each goes
+    :data:`RUNNING_SHARE` of the pages and three or more (a document number, an issuer's name), or word for word on
+    that share and two or more but not on the first page (a 文号 atop pages 2-3 of three); never an attachment's 附件1
+    nor, word for word, a numbered heading. Each goes
     with its line break, so a sentence the page cut joins again (the unicode step makes the form
     feed a line break, broken_lines joins the halves). A text without form feeds is left alone.
     """
@@ -1953,12 +1980,19 @@ def step_page_furniture(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     offsets = Counter(int(m["n"].translate(_ASCII_DIGITS)) - k for (k, _), m in zip(edges, numbers) if m)
     shapes = [_running_shape(line.text) for _, line in edges]
     pages_with = Counter(shape for _, shape in {(k, shape) for (k, _), shape in zip(edges, shapes) if shape})
-    running = max(3, math.ceil(RUNNING_SHARE * n_pages)) if n_pages >= 3 else None
+    # The same words exactly (no number set aside) on fewer pages, where the first page lacks them and they number
+    # nothing: a 文号 atop pages 2-3 of a 3-page 公文, whose first page carries the red head instead.
+    words = ["".join(line.text.split()) if shape and not _LINE_ITEM.match(line.text) else None
+             for (_, line), shape in zip(edges, shapes)]  # fmt: skip
+    on_first = {w for (k, _), w in zip(edges, words) if w and k == 0}
+    pages_with_words = Counter(w for _, w in {(k, w) for (k, _), w in zip(edges, words) if w and w not in on_first})
+    share = math.ceil(RUNNING_SHARE * n_pages)
     spans = []
-    for (k, line), m, shape in zip(edges, numbers, shapes):
+    for (k, line), m, shape, w in zip(edges, numbers, shapes, words):
         if m and (_PAGE_NUMBER_MARK.search(line.text) or offsets[int(m["n"].translate(_ASCII_DIGITS)) - k] >= 2):
             note = "page number"
-        elif running and shape and shape != "#" and pages_with[shape] >= running:
+        elif shape and shape != "#" and not shape.startswith("附件") and (
+                pages_with[shape] >= max(3, share) or pages_with_words[w] >= max(2, share)):  # fmt: skip
             note = "running head or foot"
         else:
             continue
@@ -1984,7 +2018,8 @@ def _sentences_across_pages(text: str, removed: list[Edit]) -> list[Edit]:
 
     A break joins where the line before it (of :data:`PAGE_JOIN_MIN_CHARS` characters at least)
     ends on an ideograph or a comma, and the line after it opens with an ideograph or a quotation
-    mark and no numbering (一、 （一） 1.): the rest of the sentence.
+    mark and no numbering (一、 （一） 1.): the rest of the sentence. Never after an attachment line
+    (附件：…) or before a line over a date alone (a signature: 某某局 ⏎ 2021年3月5日).
     """
     gone = [(e.start, e.end) for e in removed]  # sorted, none overlapping
     starts = [a for a, _ in gone]
@@ -2002,9 +2037,12 @@ def _sentences_across_pages(text: str, removed: list[Edit]) -> list[Edit]:
         while (span := removal_at(after_start)) is not None:
             after_start = span[1]
         before = text[text.rfind("\n", 0, before_end) + 1 : before_end].strip()
-        after = text[after_start : (text.find("\n", after_start) + 1 or len(text) + 1) - 1].strip()
+        after_end = (text.find("\n", after_start) + 1 or len(text) + 1) - 1
+        after = text[after_start:after_end].strip()
+        below = text[after_end + 1 : (text.find("\n", after_end + 1) + 1 or len(text) + 1) - 1].strip()
         if (len(before) >= PAGE_JOIN_MIN_CHARS and after and (is_cjk(before[-1]) or before[-1] in "，、")
-                and (is_cjk(after[0]) or after[0] in "“‘《") and not _LINE_ITEM.match(after)):  # fmt: skip
+                and (is_cjk(after[0]) or after[0] in "“‘《" or re.match(r"\d+(?![\d\s.．、])", after)) and not _LINE_ITEM.match(after)
+                and not before.startswith("附件") and not _is_date_alone(below)):  # fmt: skip  # a signature over its date
             joins.append(Edit(m.start(), m.end(), "\f", "", "removed", "page break inside a sentence: joined"))
     return joins
 
