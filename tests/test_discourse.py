@@ -590,3 +590,14 @@ def test_a_laws_chapters_hold_its_numbered_items_and_a_lists_last_item_before_a_
     paras = corpus.paragraphs(pd.DataFrame({"doc_id": ["plan"], "text": [plan]}))
     assert paras["kind"].tolist() == ["heading", "list item", "list item", "list item", "heading", "body"]
     assert paras["section"].iloc[5] == "第四章　发展理念"
+
+
+def test_table_rows_attachments_signature_date_and_notes_are_never_sections():
+    """A 公文's head and foot (GB/T 9704) read from a PDF: none of it is a heading over what follows (invented notice)."""
+    head = "000128\n特急\n某某省人民政府文件\n某政发〔2021〕8号\n各市、县人民政府：\n现将有关事项通知如下。\n"
+    text = (head + "三、保障措施\n各地要加强组织领导，确保各项任务落到实处。\n序号 重点任务 牵头单位 完成时限\n1 网络设施升级 省通信管理局 2022年12月\n"
+            "附件：1．某某实施方案\n2．某某试点县名单\n某某省人民政府\n2021年3月5日\n（此件公开发布）\n抄送：省委各部门。\n"
+            "某某省人民政府办公厅 2021年3月6日印发")
+    paras = corpus.paragraphs(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    assert paras.loc[paras["kind"] == "heading", "text"].tolist() == ["三、保障措施"]
+    assert set(paras["section"].iloc[6:].str.split(" > ").str[0]) == {"三、保障措施"} and (paras["section"].iloc[:6] == "").all()

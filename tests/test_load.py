@@ -811,7 +811,8 @@ def test_a_heading_joins_two_lines_at_most_and_never_a_numbered_sibling():
     # run of short lines became one growing heading (300,000 short lines: 24 GB of section strings).
     text = "目录\n第一章 总则\n第二章 规划管理\n一、总体要求\n二、主要任务\n第三条 为了保障实施，制定本细则。"
     sections = corpus.paragraphs(pd.DataFrame({"doc_id": ["d"], "text": [text]}))["section"].tolist()
-    assert sections == ["目录", "第一章 总则", "第二章 规划管理", "一、总体要求", "二、主要任务", "二、主要任务"]
+    chapter = "第二章 规划管理"  # a chapter holds the numbered headings under it
+    assert sections == ["目录", "第一章 总则", chapter, f"{chapter} > 一、总体要求", f"{chapter} > 二、主要任务", f"{chapter} > 二、主要任务"]
     short = "\n".join(["加强管理", "落实责任", "健全机制"] * 2000)
     longest = corpus.paragraphs(pd.DataFrame({"doc_id": ["d"], "text": [short]}))["section"].str.len().max()
     assert longest == len("加强管理 落实责任")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .dates import find_dates
 from .patterns import CJK, CN_ORDINALS, MAX_HEADING_LEN
 
 PARAGRAPH_COLUMNS = ["doc_id", "para_no", "kind", "level", "section", "start", "end", "text"]
@@ -33,6 +34,8 @@ _CHAPTER = re.compile(rf"^第[\s\u3000]*[{CN_ORDINALS}\d]{{1,4}}[\s\u3000]*([编
 #: The level of each kind of chapter line, above the numberings (a law's 第二章 holds its （一） items).
 _CHAPTER_LEVELS = {"编": -3, "部": -3, "篇": -3, "章": -2, "节": -1}
 _STOP = re.compile("[。；]")
+_ATTACHMENT_HEAD = re.compile(r"^附件\s*[:：]")
+_NUMBER_LINE = re.compile(r"^[^\s]{0,12}\s*[〔\[［]\s*\d{4}\s*[〕\]］]\s*(?:第\s*)?\d{1,5}\s*号")
 _ITEM = re.compile(rf"^(?:[{CN_ORDINALS}]{{1,3}}是|第[{CN_ORDINALS}\d]{{1,3}}[，、,]|首先|其次|再次|最后|“[^”]{{1,8}}”[^，。]{{0,6}}。)")
 # A sentence ends at 。！？ or …, with the closing quotation marks and brackets after them. Not at
 # ；: in Chinese usage (GB/T 15834-2011) the semicolon joins the clauses of one sentence, as in
@@ -58,9 +61,27 @@ def _heading_level(line: str) -> int | None:
     numbered = _NUMBERED.match(line)  # the first numbering that matches; the test after it is the same for every one
     if numbered and len(line) <= MAX_HEADING_LEN * 2 and not _STOP.search(line, 0, len(line) - 1):
         return numbered.lastindex - 1
-    if len(line) <= MAX_HEADING_LEN and line[-1] not in "。；！？!?：:，," and not _ITEM.match(line):
+    if (len(line) <= MAX_HEADING_LEN and line[-1] not in "。；！？!?：:，," and not _ITEM.match(line)
+            and not _CLOSING_MATTER.search(line) and not _is_table_row(line) and not _is_date_alone(line)):  # fmt: skip
         return len(_HEADING_LEVELS)
     return None
+
+
+# A 公文's head and closing matter (GB/T 9704) and notes in brackets: never a heading over what follows. The head: its
+# red head (某某局文件), number (某发〔2021〕8号), copy number (000128), secrecy and urgency (秘密★1年, 特急).
+_CLOSING_MATTER = re.compile(r"^(?:附件|抄送|主送|印发|[（(].*[）)]$|\d{5,8}$|(?:绝密|机密|秘密|特急|加急|特提|平急|急件)(?:\s*★.{0,6})?$)"
+                             r"|印发$|文\s*件$|[〔\[［]\s*\d{4}\s*[〕\]］]\s*(?:第\s*)?\d{1,5}\s*号")
+
+
+def _is_table_row(line: str) -> bool:
+    """A row of a table as extraction writes it: three cells or more apart (a letter-spaced heading, 结 束 语, is none)."""
+    cells = line.split()
+    return len(cells) >= 3 and any(len(c) > 1 for c in cells)
+
+
+def _is_date_alone(line: str) -> bool:
+    dates = find_dates(line)
+    return bool(dates) and dates[0].start == 0 and dates[0].end == len(line)
 
 
 def _numbered_label(line: str) -> str | None:
@@ -117,11 +138,17 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
         pos += len(line) + 1
     path: dict[int, str] = {}
     section = ""  # _section(path), joined again only when a heading changes the path
-    prev_heading, joined, item_level = None, False, None
+    prev_heading, joined, item_level, attached = None, False, None, False
     for para_no, (start, end, line, level) in enumerate(lines, 1):
         stripped = line.strip()
         listed = level is not None and 0 <= level < _UNNUMBERED and not _heads_text(lines, para_no, level) and (
             _SENTENCE_LINE.search(stripped) or (level == item_level and stripped[-1] in "。！？"))  # （三）…活动。 after （二）…；
+        following = lines[para_no][2].strip() if para_no < len(lines) else ""
+        if level == _UNNUMBERED and (_is_date_alone(following) or _NUMBER_LINE.search(following)):
+            level = None  # a signature over its date (某某局 ⏎ 2021年3月5日), an issuer over its document number
+        if level is not None and 0 <= level < _UNNUMBERED and (attached or _ATTACHMENT_HEAD.match(stripped)):
+            listed = True  # 附件：1．… 2．…: the attachments listed, not sections
+        attached = bool(_ATTACHMENT_HEAD.match(stripped)) or (attached and listed)
         item_level = level if listed else None
         if listed:
             level = None  # 一、…，…。 or （一）…； followed by its sibling 二、, a chapter or nothing: an item of a list, not a heading
