@@ -21,7 +21,7 @@ CPC = ROOT.parent / "shared" / "corpora" / "cpc"
 
 _NUM_COUNTER = rf"(?:[{P.CN_DIGITS}][{P._FORMULA_COUNTERS}]|[{P.CN_DIGITS}]{{2}}[{P._FORMULA_COUNTERS.replace('大', '')}]|[{P.CN_DIGITS}]{{3}}条)"
 REFERENCE = re.compile(
-    rf"(?=[{P.FORMULA_NUMERALS}]|(?<=[“‘])|约法|第)(?<![{P._NOT_BEFORE_FORMULA}])(?:"
+    rf"(?=[{P.FORMULA_NUMERALS}]|(?<=[“‘])|约法|第)(?<![{P.NOT_BEFORE_FORMULA}])(?:"
     rf"(?P<plan>{P._PLAN_IN_FULL}|十[{P._PLAN_ORDINALS}]五(?![{P.CN_NUMERAL_CHARS}{P.CN_VAGUE}点年岁个])"
     rf"|(?<=[“‘《])[{P._PLAN_ORDINALS}十]五(?=[”’》])|[{P._PLAN_ORDINALS}十]五(?=计划|规划|时期|期间))"
     rf"|(?P<multi>[{P.FORMULA_NUMERALS}]{P._T}{{1,2}}?(?:（[{P.FORMULA_NUMERALS}]{P._T}{{1,3}}?）)?(?:{P._PART}){{1,4}}{P._FORMULA_END}"

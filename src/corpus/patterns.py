@@ -181,7 +181,7 @@ _T = _ideographs_except(FORMULA_NUMERALS + CN_ZERO + CN_SCALES)
 _FORMULA_HEAD_WORDS = (
     "工作法|工作|机制|制度|体制|活动|行动|工程|体系|模式|总要求|要求|奋斗目标|目标|清单|部署|格局|总体布局|战略布局|布局|"
     "品牌|做法|举措|措施|理念|建设|专项|任务|标准|经验|战略|原则|方针|政策|方略|重要思想|思想|理论|精神|框架|倡议|"
-    "学习教育|专题教育|相互|协同|联动|并举|并重"
+    "学习教育|专题教育|运动|相互|协同|联动|并举|并重"
 )
 _FORMULA_SUFFIX = rf"{_FORMULA_HEAD_WORDS}|问题|场所|方式|的|和|与|及|等|为|中|上"
 #: Nouns that end a counted formula's head when no other head word follows (四项基本原则|以, 五项原则|基础上; but
@@ -206,7 +206,7 @@ _PART = rf"[{FORMULA_NUMERALS}]{_T}{{1,3}}?(?:（[{FORMULA_NUMERALS}]{_T}{{1,3}}
 _COUNTER_AFTER_NUMERAL = rf"(?:[{_FORMULA_COUNTERS}]|[{CN_DIGITS}][{_FORMULA_COUNTERS.replace('大', '')}]|[{CN_DIGITS}]{{2}}条)"
 # A formula's first numeral never follows a numeral, a zero (二〇三五), 第 (第三个五年计划), the dot
 # of a date (五·七指示, 一二·九运动) or 之 of a fraction or percentage (百分之十以上, 三分之一).
-_NOT_BEFORE_FORMULA = FORMULA_NUMERALS + CN_ZERO + "第·之"
+NOT_BEFORE_FORMULA = FORMULA_NUMERALS + CN_ZERO + "第·之"
 # The ordinals of five-year plans: 十一五 to 十九五 always name a plan (no number is written so);
 # 一五 to 十五 only quoted or before 计划/规划/时期/期间 (三五年, 十五年 are periods).
 _PLAN_ORDINALS = CN_ORDINALS[:9]
@@ -216,7 +216,7 @@ _PLAN_ORDINALS = CN_ORDINALS[:9]
 # what came before it by lookbehind, and one for the head-first form, tried after each
 # opening quotation mark. At any position at most one of them can match.
 _FORMULA_NUMERAL_RE = re.compile(
-    rf"[{FORMULA_NUMERALS}](?<![{_NOT_BEFORE_FORMULA}].)(?:"
+    rf"[{FORMULA_NUMERALS}](?<![{NOT_BEFORE_FORMULA}].)(?:"
     rf"(?P<plan>(?<=十)[{_PLAN_ORDINALS}]五(?![{CN_NUMERAL_CHARS}{CN_VAGUE}点年岁个])"
     rf"|(?<=[“‘《][{_PLAN_ORDINALS}十])五(?=[”’》])|(?<=[{_PLAN_ORDINALS}十])五(?=计划|规划|时期|期间))"
     rf"|(?P<multi>{_T}{{1,2}}?(?:（[{FORMULA_NUMERALS}]{_T}{{1,3}}?）)?(?:{_PART}){{1,4}}{_FORMULA_END}"
@@ -236,9 +236,9 @@ _FORMULA_HEAD_FIRST_RE = re.compile(rf"(?P<head_first>{_T}{{1,6}}[{FORMULA_NUMER
 # The set phrase that puts its count after the head unquoted (约法三章: a pledge of N rules), found by its head;
 # and a five-year plan named in full by its ordinal (第六个五年计划), found by 五年.
 # (Each opens with its literal and tests what came before it by lookbehind: re scans fast for a literal.)
-_SET_PHRASE_RE = re.compile(rf"(?P<head_first>约(?<![{_NOT_BEFORE_FORMULA}].)法[{CN_DIGITS}]{{1,2}}章)")
+_SET_PHRASE_RE = re.compile(rf"(?P<head_first>约(?<![{NOT_BEFORE_FORMULA}].)法[{CN_DIGITS}]{{1,2}}章)")
 _PLAN_IN_FULL = rf"第[{CN_ORDINALS}]{{1,3}}个五年(?:计划|规划)"
-_PLAN_IN_FULL_RE = re.compile(rf"(?P<plan>第(?<![{_NOT_BEFORE_FORMULA}].){_PLAN_IN_FULL[1:]})")
+_PLAN_IN_FULL_RE = re.compile(rf"(?P<plan>第(?<![{NOT_BEFORE_FORMULA}].){_PLAN_IN_FULL[1:]})")
 #: Words that open with a numeral but name no set: lexicalised words, idioms, metaphors, and the
 #: idioms built like a multi-part formula (三令五申, 五花八门): their numerals count nothing.
 LEXICALISED = frozenset(
@@ -487,12 +487,19 @@ def iter_formulae(text: str) -> Iterator[re.Match[str]]:
     []
     """
     for m in _formula_candidates(text):
+        if m.lastgroup == "multi" and m.group()[:2] in _ONE_TIME:  # 开展一次三严三实: the formula follows the article
+            m = _FORMULA_NUMERAL_RE.search(text, m.start() + 2, m.end() + _ONE_TIME_REACH)
+            if m is None:
+                continue
         start, end = m.span()
         if _is_formula(m.group(), m.lastgroup, text[start - 1] if start else "", text[end : end + 1]) \
                 and not _continues_enumeration(text, m):  # fmt: skip
             yield m
 
 
+#: An article before a formula (一次, 一场, 一轮 …三严三实): the candidate that opens with it starts after it.
+_ONE_TIME = frozenset(f"一{c}" for c in "次场轮回遍")
+_ONE_TIME_REACH = 20
 #: How far back (characters) the item before an enumerator (一靠 before 二靠) is looked for.
 _ENUMERATION_REACH = 40
 
@@ -565,9 +572,10 @@ def _rejected_count(surface: str, form: str, before: str, after: str) -> bool:
     # points back to items just named (这四项基本原则, 这两个基本点, 这三大历史任务 name a set)
     if not labelled and before != "" and before in "这那" and (counter in "种类件" or len(head) <= 2):
         return True
-    if not labelled and counter in "个项种件" and (_PROSE_HEAD.match(head) or _PROSE_HEAD_END.search(head) or _QUANTITY_HEAD.match(head)
-                                                  or _BODY_HEAD_END.search(head)):
+    if not labelled and counter in "个项种件" and (_PROSE_HEAD.match(head) or _PROSE_HEAD_END.search(head) or _QUANTITY_HEAD.match(head)):
         return True
+    if not labelled and (counter in "个项种件条" and _BODY_HEAD_END.search(head) or counter == "场"):
+        return True  # 五个督导组, 三条公交线路; 五场宣讲 (场 counts events: a label of them is quoted)
     congress = counter == "大" and before in "的共党" and not head  # 党的九大; the heads of congresses are rejected above
     return before != "" and ((counter == "级" and before in _LEVEL_NAMES) or congress)
 
@@ -579,14 +587,15 @@ _BETWEEN_HEAD = re.compile("(?:之间|之中|之内|之外|中间)$")
 _PAIR = re.compile("[、，]两")  # 一个中心、两个基本点: one formula, not an article and a formula
 #: Heads that make N个/N项/N种/N件 a count in running prose, not a label: 三个方面, 五项措施, 两项工作, 两种可能.
 _PROSE_HEAD = re.compile("方面|措施|举措|工作|问题|环节|层面|部分|阶段|步骤|因素|方法|办法|事情|可能|情况|形式|途径|手段|结果|现象|类型|"
-                         "特点|特征|不同|试点")
+                         "特点|特征|不同|试点|重点|批次")
 #: The same nouns after a modifier: 三个重要问题, 两个突出特点.
 _PROSE_HEAD_END = re.compile("(?:问题|方面|特点|特征|环节|因素|情况)$")
 #: Heads that make N个 a quantity: people (两个孩子, 十个成员) and places or bodies (三个国家, 五个部门).
 _QUANTITY_HEAD = re.compile("人|孩子|子女|儿童|成员|同志|党员|干部|委员|家庭|国家|地区|城市|省|县|乡|镇|村|街道|社区|单位|部门|企业|科室")
 #: Heads ending in a body, office or site (五个督导组, 七个专班, 三个工作站, 两个示范区): a count of what an organisation
 #: set up or sent, never a label's set.
-_BODY_HEAD_END = re.compile("(?:组|班|队|站|室|科|所|分局|处|中心|医院|学校|区|基地|网格|项目)$")
+_BODY_HEAD_END = re.compile("(?:组|班|队|站|室|科|所|分局|处|中心|医院|学校|区|基地|网格|项目|村|园|厂|馆|桥|楼|企业|公司|平台|窗口|"
+                            "(?<!市)场|会|(?<!条)件|案|口|生产线|线路|文件|课题|品牌|典型|线索|难题|重点)$")
 
 
 def _rejected_bare(surface: str, form: str, before: str) -> bool:
@@ -623,7 +632,9 @@ def _rejected_multi(surface: str, form: str) -> bool:
         return True
     if all(len(t) == 1 and (t in _MEASURE_WORDS or t in "夜晚") for t in terms):  # durations and counts: 三天两夜, 两人一组
         return True
-    if terms[-1] in _PERIOD_WORDS or any(b and a and b.startswith(a) and len(a) == 1 for a, b in zip(terms, terms[1:])):
+    numerals = [r.group() for r in runs]
+    if terms[-1] in _PERIOD_WORDS or any(b and a and b.startswith(a) and len(a) == 1 and m == n  # 一步一步 (三反五反 counts)
+                                         for a, b, m, n in zip(terms, terms[1:], numerals, numerals[1:])):
         return True
     return any(r.group() == "一" and r.start() and surface[r.start() - 1] in _WORD_BEFORE_ONE for r in runs)
 

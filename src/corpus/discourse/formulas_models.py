@@ -11,7 +11,8 @@ import re
 
 import pandas as pd
 
-from ..patterns import CJK, FORMULA_NUMERALS, cn_int, formula_head, formula_numbers, iter_formulae, iter_models, model_parts
+from ..patterns import (CJK, FORMULA_NUMERALS, NOT_BEFORE_FORMULA, cn_int, formula_head, formula_numbers, iter_formulae, iter_models,
+                        model_parts)
 from .units import iter_paragraphs, paragraph_units
 
 FORMULA_COLUMNS = ["doc_id", "para_no", "start", "end", "surface", "form", "kind", "numbers", "total", "head", "quoted",
@@ -33,6 +34,14 @@ def formulae(units: pd.DataFrame) -> pd.DataFrame:
     number); ``members`` the items the same paragraph spells out (see :func:`formula_members`),
     joined by '；'. A formula inside a longer one (两学 in 两学一做) is not listed again.
 
+    A formula the detector finds anywhere in ``units`` is a formula wherever else they write it:
+    the detector reads a label from where it ends (做到两个维护。, “四风”, 四风问题), and the same
+    label before a verb (推动两个维护落到实处, 纠治四风，) is the same label, so its count does not
+    depend on the syntax around it. Only labels found unquoted at least once are so read (quoted,
+    any phrase is a label: “十条” does not make 以上十条 one). Those further occurrences keep the
+    form of the label (never after a numeral, 第 or a dot, as the detector's own, nor after 这, 那,
+    以上 or 上述, which point back to items just listed; never inside another formula).
+
     Numeric models are X+Y models whose parts are all digits or letters, at least one a digit
     (1+N, 3+2, 1+3+5, 4+X). They are listed here and in :func:`models`: each such row is the
     same occurrence (same ``doc_id``, ``start``, ``end``) as a :func:`models` row with
@@ -43,14 +52,24 @@ def formulae(units: pd.DataFrame) -> pd.DataFrame:
     that the texts seldom spell out item by item.
     """
     rows = []
-    for doc_id, para_no, offset, text in iter_paragraphs(paragraph_units(units)):
+    paras = list(iter_paragraphs(paragraph_units(units)))
+    detected = [list(iter_formulae(text)) for *_, text in paras]
+    labels = {m.group(): m.lastgroup for (*_, text), found in zip(paras, detected) for m in found
+              if m.lastgroup != "plan" and not _quoted(text, m.start(), m.end())}  # a quotation makes any phrase a label
+    elsewhere = _label_pattern(labels)
+    for (doc_id, para_no, offset, text), matches in zip(paras, detected):
         found = []
-        for m in iter_formulae(text):
+        spans = [m.span() for m in matches]
+        if elsewhere is not None:
+            matches = sorted([*matches, *(m for m in elsewhere.finditer(text)
+                                          if not any(a < m.end() and m.start() < b for a, b in spans))], key=lambda m: m.start())  # fmt: skip
+        for m in matches:
+            form = m.lastgroup if m.re is not elsewhere else labels[m.group()]
             nums = formula_numbers(m.group())
             values = [cn_int(n.replace("双", "两")) or 0 for n in nums]
             members = formula_members(text, m.start(), m.end(), values)
-            found.append({"start": m.start(), "end": m.end(), "surface": m.group(), "form": m.lastgroup,
-                          "kind": _kind(m.lastgroup, nums), "numbers": "/".join(nums), "total": sum(values), "head": formula_head(m.group()),
+            found.append({"start": m.start(), "end": m.end(), "surface": m.group(), "form": form,
+                          "kind": _kind(form, nums), "numbers": "/".join(nums), "total": sum(values), "head": formula_head(m.group()),
                           "members": "；".join(members), "n_members": len(members)})  # fmt: skip
         for m in iter_models(text):
             parts = model_parts(m.group())
@@ -62,6 +81,15 @@ def formulae(units: pd.DataFrame) -> pd.DataFrame:
             rows.append({"doc_id": doc_id, "para_no": para_no, **row, "start": offset + row["start"], "end": offset + row["end"],
                          "quoted": _quoted(text, row["start"], row["end"])})  # fmt: skip
     return pd.DataFrame(rows, columns=FORMULA_COLUMNS)
+
+
+def _label_pattern(labels: dict[str, str]) -> re.Pattern[str] | None:
+    """Where the labels found are written elsewhere: longest first, never after a numeral, 第, a date's dot (十四风 has no
+    四风) or a word that points back (这两个, 以上十条)."""
+    if not labels:
+        return None
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=lambda w: (-len(w), w)))
+    return re.compile(f"(?<![{re.escape(NOT_BEFORE_FORMULA)}这那])(?<!以上|上述)(?:{alternatives})")
 
 
 def _kind(form: str | None, numbers: list[str]) -> str:
