@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .dates import WEEKDAY_AFTER, find_dates, parse_date
+from .dates import WEEKDAY_AFTER, find_dates, is_date_alone, parse_date
 from .patterns import (CJK, CJK_CHAR, CN_DIGITS, CN_ORDINALS, CN_ZERO, DEFAULT_MODEL_HEADS, LINE_FINAL, MAX_HEADING_LEN,
                        SENTENCE_END, is_cjk, iter_spaced_sequences)  # fmt: skip
 
@@ -1543,13 +1543,7 @@ def _can_follow_label(line: str) -> bool:
     a chapter heading, a date, a byline or a note in brackets (政府工作报告 over ——2017年3月5日在…: the title itself)."""
     s = line.strip()
     return _can_be_title(line) and not (re.match(r"(?:——|--|—)", s) or _CHAPTER_HEADING.match(s) or _OFFICE_NAME.match(s)
-                                         or _is_date_alone(s) or re.fullmatch(r"[（(].*[）)]", s))
-
-
-def _is_date_alone(line: str) -> bool:
-    """Whether a stripped line is one date and nothing else (2016年2月26日, 二〇二三年五月六日)."""
-    dates = find_dates(line)
-    return bool(dates) and dates[0].start == 0 and dates[0].end == len(line)
+                                         or is_date_alone(s) or re.fullmatch(r"[（(].*[）)]", s))
 
 
 def _is_title_continuation(line: str) -> bool:
@@ -1766,7 +1760,7 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 def _ends_a_block_line(cur: str, nxt: str) -> bool:
     """Lines that stand alone even where a text's single line breaks are wraps: a chapter heading or a date alone
     (第二章 附则; 2016年2月26日 over （此件公开发布）), or a line before a list item or a heading."""
-    return bool(_CHAPTER_HEADING.match(cur) or _LINE_ITEM.match(nxt) or _is_date_alone(cur))
+    return bool(_CHAPTER_HEADING.match(cur) or _LINE_ITEM.match(nxt) or is_date_alone(cur))
 
 
 # What opens a list item or a heading at the start of a line: 一、 （一） 1. 一是 第一章 and bullets.
@@ -2042,7 +2036,7 @@ def _sentences_across_pages(text: str, removed: list[Edit]) -> list[Edit]:
         below = text[after_end + 1 : (text.find("\n", after_end + 1) + 1 or len(text) + 1) - 1].strip()
         if (len(before) >= PAGE_JOIN_MIN_CHARS and after and (is_cjk(before[-1]) or before[-1] in "，、")
                 and (is_cjk(after[0]) or after[0] in "“‘《" or re.match(r"\d+(?![\d\s.．、])", after)) and not _LINE_ITEM.match(after)
-                and not before.startswith("附件") and not _is_date_alone(below)):  # fmt: skip  # a signature over its date
+                and not before.startswith("附件") and not is_date_alone(below)):  # fmt: skip  # a signature over its date
             joins.append(Edit(m.start(), m.end(), "\f", "", "removed", "page break inside a sentence: joined"))
     return joins
 

@@ -160,6 +160,16 @@ def find_dates(text: str, min_precision: Precision = "day") -> list[DateSpan]:
     return found
 
 
+def is_date_alone(line: str) -> bool:
+    """Whether a (stripped) line is one date at day precision and nothing else: a signature's date, a dateline.
+
+    >>> is_date_alone("2016年2月26日"), is_date_alone("二〇二三年五月六日"), is_date_alone("2016年2月26日印发"), is_date_alone("")
+    (True, True, False, False)
+    """
+    dates = find_dates(line) if line else []
+    return bool(dates) and dates[0].start == 0 and dates[0].end == len(line)
+
+
 def _given(value: object) -> bool:
     """Whether a value is there at all: not None, NaN, NaT or blank text."""
     if isinstance(value, str):
@@ -170,6 +180,14 @@ def _given(value: object) -> bool:
         return True
 
 
+#: A weekday after a date (2019年2月5日（星期二）, 2019-02-05 周二): read past, as a calendar does.
+WEEKDAY_AFTER = re.compile(r"\s*[（(]?\s*(?:星期|礼拜|周)[一二三四五六日天]\s*[）)]?\s*$")
+#: A date in the years of the Republic of China (year 1 = 1912), as Taiwan's government pages write them: after 民国,
+#: or a three-digit year with - / . (no Gregorian year of the corpora has three digits; a two-digit one is ambiguous).
+_ROC_DATE = re.compile(r"(?:中华民国|民国|中華民國|民國)\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+                       r"|(1\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+
+
 @lru_cache(maxsize=65536)
 def _parse_text(value: str) -> str | None:
     value = WEEKDAY_AFTER.sub("", value.strip(_STRIP)).strip(_STRIP)
@@ -178,16 +196,6 @@ def _parse_text(value: str) -> str | None:
         value = f"{int(year) + 1911}-{month}-{day}"
     m = _VALUE_RE.fullmatch(value)
     return None if m is None else _from_match(m)
-
-
-#: A date in the years of the Republic of China (year 1 = 1912), as Taiwan's government pages write them: after 民国,
-#: or a three-digit year with - / . (no Gregorian year of the corpora has three digits; a two-digit one is ambiguous).
-_ROC_DATE = re.compile(r"(?:中华民国|民国|中華民國|民國)\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-                       r"|(1\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
-
-
-#: A weekday after a date (2019年2月5日（星期二）, 2019-02-05 周二): read past, as a calendar does.
-WEEKDAY_AFTER = re.compile(r"\s*[（(]?\s*(?:星期|礼拜|周)[一二三四五六日天]\s*[）)]?\s*$")
 
 
 def _from_match(m: re.Match[str]) -> str | None:

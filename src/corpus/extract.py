@@ -882,23 +882,13 @@ def _docx_paragraph(p) -> str:
     the paragraph one line: nothing between ideographs, a space between words of Latin script;
     but a date set on a line of its own (a signature, 某某局 ⏎ 2022年10月8日) stays on its own line.
     """
+    from .dates import is_date_alone
+
     text = "".join(r.text for r in p.iter(f"{_W}r") if next(r.iterancestors(f"{_W}p"), None) is p and not _vanished(r))
-    if "\n" in text and _date_line_inside(text):
+    if "\n" in text and any(is_date_alone(part.strip()) for part in text.split("\n")):
         parts = [part.strip() for part in text.split("\n") if part.strip()]
         return "\n".join(parts)
     return _SOFT_BREAK.sub(lambda m: "" if _WRAP_WITHOUT_SPACE.match(m.group(1) + m.group(2)) else " ", text).replace("\n", "")
-
-
-def _date_line_inside(text: str) -> bool:
-    """Whether a paragraph's soft-broken lines include one that is a date alone (a signature's 2022年10月8日)."""
-    from .dates import find_dates
-
-    for part in text.split("\n"):
-        part = part.strip()
-        dates = find_dates(part) if part else []
-        if dates and dates[0].start == 0 and dates[0].end == len(part):
-            return True
-    return False
 
 
 # A soft line break between two characters (python-docx writes w:br and w:cr as \n).

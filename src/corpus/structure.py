@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .dates import find_dates
+from .dates import is_date_alone
 from .patterns import CJK, CN_ORDINALS, MAX_HEADING_LEN
 
 PARAGRAPH_COLUMNS = ["doc_id", "para_no", "kind", "level", "section", "start", "end", "text"]
@@ -62,7 +62,7 @@ def _heading_level(line: str) -> int | None:
     if numbered and len(line) <= MAX_HEADING_LEN * 2 and not _STOP.search(line, 0, len(line) - 1):
         return numbered.lastindex - 1
     if (len(line) <= MAX_HEADING_LEN and line[-1] not in "。；！？!?：:，," and not _ITEM.match(line)
-            and not _CLOSING_MATTER.search(line) and not _is_table_row(line) and not _is_date_alone(line)):  # fmt: skip
+            and not _CLOSING_MATTER.search(line) and not _is_table_row(line) and not is_date_alone(line)):  # fmt: skip
         return len(_HEADING_LEVELS)
     return None
 
@@ -77,11 +77,6 @@ def _is_table_row(line: str) -> bool:
     """A row of a table as extraction writes it: three cells or more apart (a letter-spaced heading, 结 束 语, is none)."""
     cells = line.split()
     return len(cells) >= 3 and any(len(c) > 1 for c in cells)
-
-
-def _is_date_alone(line: str) -> bool:
-    dates = find_dates(line)
-    return bool(dates) and dates[0].start == 0 and dates[0].end == len(line)
 
 
 def _numbered_label(line: str) -> str | None:
@@ -144,7 +139,7 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
         listed = level is not None and 0 <= level < _UNNUMBERED and not _heads_text(lines, para_no, level) and (
             _SENTENCE_LINE.search(stripped) or (level == item_level and stripped[-1] in "。！？"))  # （三）…活动。 after （二）…；
         following = lines[para_no][2].strip() if para_no < len(lines) else ""
-        if level == _UNNUMBERED and (_is_date_alone(following) or _NUMBER_LINE.search(following)):
+        if level == _UNNUMBERED and (is_date_alone(following) or _NUMBER_LINE.search(following)):
             level = None  # a signature over its date (某某局 ⏎ 2021年3月5日), an issuer over its document number
         if level is not None and 0 <= level < _UNNUMBERED and (attached or _ATTACHMENT_HEAD.match(stripped)):
             listed = True  # 附件：1．… 2．…: the attachments listed, not sections
@@ -172,8 +167,8 @@ def _doc_paragraphs(doc_id: str, text: str, rows: list[tuple]) -> None:
         prev_heading = level
 
 
-# A numbered line written as a sentence or a clause of one: a clause, a comma, and the stop that ends it; or a
-# clause ending in ；, or in 。 after a ； or a comma (（一）向水体排放污水； … （三）其他活动。: the items of a law's list).
+# A numbered line written as a sentence or a clause of one: a clause, a comma, and the stop that ends it; or a clause
+# ending in ； (（一）向水体排放污水；: an item of a law's list, whose last item, in 。, follows its sibling).
 _SENTENCE_LINE = re.compile("[，,].*[。！？]$|[；;]$")
 
 

@@ -168,8 +168,8 @@ def claims(sentences: pd.DataFrame, *, config: TokenConfig) -> pd.DataFrame:
 
     A claim is a number with a unit the text asserts about its subject's work (12.1%,
     四十七点三万亿元, 300余个, 18个月), a percentage, fraction or multiple in words (百分之九十五,
-    三分之一, 七成, 翻两番), a proper fraction in digits (2/3), a half (半数, 一半以上), a large count without a counter (五千八百万党员), a vague count
-    (十几亿人, 几十万), a Chinese-numeral count of people (一名副主任), of eleven or more (八十三个乡镇:
+    三分之一, 七成, 翻两番), a proper fraction in digits (2/3), a half (半数, 一半以上), a large
+    count without a counter (五千八百万党员), a vague count (十几亿人, 几十万), a Chinese-numeral count of people (一名副主任), of eleven or more (八十三个乡镇:
     smaller written-out counts, 三个方面, are mostly rhetoric) or of a scale made a number (万余个, 近百个), or a
     zero outcome (零事故). Arabic digits with scales inside are one number (1亿2千万元). Not claims:
     dates, ranks (第三, 前三名), codes (7×24小时), thresholds (不低于5%), bounds of a category (60岁以上),
