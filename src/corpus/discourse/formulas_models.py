@@ -61,8 +61,8 @@ def formulae(units: pd.DataFrame) -> pd.DataFrame:
         found = []
         spans = [m.span() for m in matches]
         if elsewhere is not None:
-            matches = sorted([*matches, *(m for m in elsewhere.finditer(text)
-                                          if not any(a < m.end() and m.start() < b for a, b in spans))], key=lambda m: m.start())  # fmt: skip
+            matches = sorted([*matches, *(m for m in elsewhere.finditer(text) if not _points_back(text, m.start())
+                                          and not any(a < m.end() and m.start() < b for a, b in spans))], key=lambda m: m.start())  # fmt: skip
         for m in matches:
             form = m.lastgroup if m.re is not elsewhere else labels[m.group()]
             nums = formula_numbers(m.group())
@@ -84,12 +84,17 @@ def formulae(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def _label_pattern(labels: dict[str, str]) -> re.Pattern[str] | None:
-    """Where the labels found are written elsewhere: longest first, never after a numeral, 第, a date's dot (十四风 has no
-    四风) or a word that points back (这两个, 以上十条)."""
+    """Where the labels found are written elsewhere, longest first (a bare alternation, which re scans for by its first
+    characters; what may come before is checked by :func:`_points_back`)."""
     if not labels:
         return None
-    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=lambda w: (-len(w), w)))
-    return re.compile(f"(?<![{re.escape(NOT_BEFORE_FORMULA)}这那])(?<!以上|上述)(?:{alternatives})")
+    return re.compile("|".join(re.escape(label) for label in sorted(labels, key=lambda w: (-len(w), w))))
+
+
+def _points_back(text: str, start: int) -> bool:
+    """Whether a label at ``start`` follows a numeral, 第, a date's dot (十四风 has no 四风) or a word that points back to
+    items just listed (这两个, 以上十条)."""
+    return (start > 0 and text[start - 1] in NOT_BEFORE_FORMULA + "这那") or text[max(0, start - 2) : start] in ("以上", "上述")
 
 
 def _kind(form: str | None, numbers: list[str]) -> str:
