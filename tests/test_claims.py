@@ -571,3 +571,23 @@ def test_a_rates_denominator_is_part_of_its_unit():
     c = by_surface("全员劳动生产率达到8.7万元/人以上，日供水能力1000立方米/日。")
     assert c.loc["8.7万元/人", ["value", "unit", "value_unit", "qualifier"]].tolist() == [87_000, "万元/人", "元/人", "以上"]
     assert c.loc["1000立方米/日", "value_unit"] == "立方米/日"
+
+
+@pytest.mark.parametrize("text, surface, value, value_unit, qualifier", [
+    ("增速高出全国平均水平5个多百分点。", "5个多百分点", 5, "%", "多"),  # 多 inside the unit
+    ("工程历时3个多月。", "3个多月", 3, "个月", "多"),
+    ("全年生猪出栏520万头。", "520万头", 5_200_000, "头", ""),  # units of bulletins and discipline reports
+    ("集装箱吞吐量达到320万标箱。", "320万标箱", 3_200_000, "标箱", ""),
+    ("全省共开展巡察12轮。", "12轮", 12, "轮", ""),
+    ("受理信访举报5.3万件次。", "5.3万件次", 53_000, "件次", ""),
+    ("进出口总额突破1万亿元。", "1万亿元", 1e12, "元", "突破"),  # 突破: more than
+    ("存款余额逾千亿元。", "千亿元", 1e11, "元", "逾"),  # a scale made a number, with its qualifier
+    ("建成农村公路2100千米。", "2100千米", 2100, "公里", ""),  # 千 of 千米 is the unit's, as 公里
+])
+def test_units_of_bulletins_and_reports_and_numbers_inside_them(text, surface, value, value_unit, qualifier):
+    row = claims_of(text).iloc[0]
+    assert (row["surface"], row["value"], row["value_unit"], row["qualifier"]) == (surface, value, value_unit, qualifier)
+
+
+def test_a_scale_of_money_that_names_a_class_of_firms_is_no_claim():
+    assert claims_of("年产值超亿元企业达到120家。")["surface"].tolist() == ["120家"]

@@ -71,7 +71,8 @@ _TITLE_RE = re.compile(r"《([^《》\n]{1,100})》")
 # Units carry no scale (亿元 is the scale 亿 and the unit 元: see SCALES); a longer unit comes before
 # a unit it starts with (个百分点 before 个, 个月 before 个).
 _UNIT_WORDS = (
-    "元|美元|欧元|港元|港币|日元|人次|人口|人|名|户|家|起|件|宗|个百分点|个月|个|项|条|批次|次|场次|场|批|处|所|支|辆|岁|"
+    "元|美元|欧元|港元|港币|日元|人次|人口|人|名|户|家|起|件次|件|宗|个多百分点|个百分点|个多月|个月|个|项|条|批次|次|场次|场|批|处|所|"
+    "支次|支|辆|岁|头|只|册|笔|轮|标箱|"
     "顶|篇|块|种|期|天|小时|分钟|年|月|平方公里|公里|千瓦时|千瓦|千米|平方米|立方米|米|公斤|千克|克|斤|吨|公顷|亩|套|份|台|张|座|艘|倍|"
     "百分点|%|％|‰"
 )
@@ -88,7 +89,7 @@ NUMBER = (rf"(?:(?:(?<!\d)\d{{1,3}}(?:{GROUP_SPACE}\d{{3}}(?!\d))+|\d+(?:[,，]\
 #: 5万亿, 四十七点三万亿, 1000余万. A scale multiplies everything before it: the whole scale of
 #: 1万多亿 is 万亿. (Inside a written-out number the scales are part of the number: 二万八千亿.)
 SCALES = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000}
-SCALE = "[百千]?万?亿?"
+SCALE = "(?:百|千(?![米瓦克]))?万?亿?"  # 2100千米 is 2100 km, not 2,100,000 m (千 of 千米, 千瓦, 千克 is the unit's)
 _NUMBER_RE = re.compile(NUMBER)
 _NUMBER_UNIT_RE = re.compile(
     rf"(?P<number>{NUMBER})\s*(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})(?P<unit>{_UNIT_WORDS})"

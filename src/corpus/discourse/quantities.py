@@ -62,17 +62,17 @@ def change_of(direction: str) -> str:
 
 #: Unit → kind of quantity, for charts of what each document chooses to quantify.
 UNIT_KINDS = {
-    "percent": ("%", "％", "‰", "个百分点", "百分点", "百分之", "千分之", "成", "分之", "/", "／", "半"),
+    "percent": ("%", "％", "‰", "个百分点", "个多百分点", "百分点", "百分之", "千分之", "成", "分之", "/", "／", "半"),
     "money": ("元", "美元", "欧元", "港元", "港币", "日元"),
     "people": ("人", "名", "人次", "户", "人口"),
-    "cases": ("起", "件", "宗"),
-    "events": ("次", "场", "场次", "期", "批", "批次"),
+    "cases": ("起", "件", "宗", "件次"),
+    "events": ("次", "场", "场次", "期", "批", "批次", "轮", "支次", "笔"),
     "measures": ("项", "条", "种", "篇"),
-    "units": ("个", "家", "所", "支", "处", "块", "辆", "顶", "套", "份", "台", "张", "座", "艘"),
+    "units": ("个", "家", "所", "支", "处", "块", "辆", "顶", "套", "份", "台", "张", "座", "艘", "头", "只", "册", "标箱"),
     "mass": ("吨", "公斤", "千克", "克", "斤"),
     "physical": ("公里", "平方公里", "千米", "米", "平方米", "立方米", "公顷", "亩"),
     "energy": ("千瓦时", "千瓦"),  # 千 is part of the unit here, never a scale: 29.2亿千瓦 is 2.92e9 千瓦
-    "duration": ("个月", "天", "小时", "分钟"),
+    "duration": ("个月", "个多月", "天", "小时", "分钟"),
     "age": ("岁",),
     "multiple": ("倍", "番"),
     "count": ("",),  # a large count without a counter (五千八百万党员): ``measured`` names what it counts
@@ -83,7 +83,7 @@ _KIND_OF_UNIT = {u: k for k, units in UNIT_KINDS.items() if k != "zero" for u in
 #: (12.1% → 12.1, 3个百分点 → 3, 5‰ → 0.5, 三成 → 30), money in 元 (another currency in its own:
 #: 5亿美元 → 500000000 美元), multiples as the factor of the end over the start (是…的3倍 → 3, 翻两番 → 4,
 #: 增长一倍 → 2), masses in 吨 (一万二千亿斤 → 600000000); a count without a counter in what ``measured`` names (五千八百万党员 → 58000000, ''); any
-#: other kind in its unit without scale (3.6万户 → 36000 户, 5千米 → 5000 米, 12万人次 → 120000 人次).
+#: other kind in its unit without scale (3.6万户 → 36000 户, 12万人次 → 120000 人次; 千米 as 公里: 2100千米 → 2100 公里).
 BASE_UNITS = {"percent": "%", "money": "元", "mass": "吨", "multiple": "倍", "count": "", "zero": ""}
 #: Units whose value is a multiple of the number: per mille and 成 (tenths) in percentage points, masses in 吨.
 _PER_UNIT = {"‰": 0.1, "千分之": 0.1, "成": 10, "公斤": 0.001, "千克": 0.001, "斤": 0.0005, "克": 0.000001}
@@ -143,7 +143,7 @@ _BARE_COUNT_IDIOMS = re.compile(r"火急|分之|之一|之众|年|富翁|富豪|
 #: What joins the two ends of a range: 5%－6%, 5—6%, 百分之五到百分之六, 八千万至一亿人.
 _RANGE_LEFT = re.compile(rf"(?:百分之|千分之)?(?P<number>{NUMBER})(?P<scale>{SCALE})(?P<approx>余|多)?(?P<scale2>{SCALE})"
                          rf"(?P<unit>%|％|‰|[{CJK}]{{0,3}}?)\s*(?P<sep>[－\-—–~～至到])\s*$")  # fmt: skip
-_QUALIFIER_BEFORE = re.compile(r"(超过|超|不到|不足|近|约|逾|将近|接近)$")
+_QUALIFIER_BEFORE = re.compile(r"(超过|超|不到|不足|近|约|逾|将近|接近|突破)$")
 #: A bound or approximation written after a number (6500万吨以上, 两千户左右, 百分之四以下, 五十岁开外): the number is
 #: not exact, as with 超 or 约 before it; read where nothing before or inside the number qualifies it already.
 _QUALIFIER_AFTER = re.compile(rf"及?(?:以上|以下|以内|左右|上下|开外|有余)|多(?=的|[^{CJK}]|$)")  # 增长两倍多
@@ -155,6 +155,8 @@ _CODE_BEFORE = re.compile(r"[A-Za-z0-9.．€$£¥#＃/_\-—×＊*]$")  # 7×24
 _SIGN_BEFORE = re.compile(r"(?<![A-Za-z0-9.．€$£¥#＃/_\-—－−])[-－−]$")
 #: Where 是…的三倍 puts a multiple written in numerals: the multiple of what came before (出口额是十年前的三倍).
 _TIMES_OF = re.compile(r"(?:是|为|相当于|达到?|[增提]\w?到)[^，。；：]{0,15}的$")
+#: Nouns a scale of money names a class of (超亿元企业, 过千万元项目), not an amount.
+_CATEGORY_AFTER = re.compile(r"(?:企业|项目|工程|大项目|园区|集团|产业|村|镇|县|级)")
 _POINTING_BEFORE = re.compile(r"(?:以上|上述|前述|下列|下述|以下|下面)$")
 _ARTICLE_BEFORE = re.compile(r"(作为|成为|是|为|每|无|任何|第|当|做)$")
 
@@ -349,7 +351,9 @@ def _is_claim(sentence: str, m: re.Match[str]) -> bool:
         return bool(opening) and not re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}第上]$", before) \
             and not _BARE_COUNT_IDIOMS.match(sentence, m.end())  # fmt: skip
     if not re.search(r"\d", number):  # Chinese numerals: a count of people, an amount, a rate, a written-out large number
-        scale_alone = number in SCALES and bool(m.group("approx") or _QUALIFIER_BEFORE.search(before))  # 万余个, 近百个
+        scale_alone = all(ch in SCALES for ch in number) and bool(m.group("approx") or _QUALIFIER_BEFORE.search(before))  # 万余个, 逾千亿元
+        if scale_alone and _KIND_OF_UNIT.get(unit) == "money" and _CATEGORY_AFTER.match(sentence, m.end()):  # 超亿元企业: a class
+            return False
         if not (re.match(f"[{CN_DIGITS}]|零点", number) or scale_alone) or re.search(f"[{CN_VAGUE}{CN_NUMERAL_CHARS}]$", before):
             return False
         if unit == "倍":  # 增长一倍, 是上年的三倍 (claims), 凶猛十倍 (a figure of speech)
@@ -417,7 +421,8 @@ def _claim_row(sentence: str, m: re.Match[str], previous: list[dict], tag: Tagge
             "value": (low + high) / 2, "unit": m.group("scale") + m.group("scale2") + unit + (m.group("alt") or "") + per,
             "value_unit": (currency.group(1) if currency and unit == "元" and currency.group(1) != "人民币" else
                            _BASE_OF.get(unit) or BASE_UNITS.get(kind, unit)) + per, "low": low, "high": high, "kind": kind,
-            "qualifier": m.group("approx") or (v.group() if (v := _VAGUE_IN.search(m.group("number") or "")) else "")
+            "qualifier": m.group("approx") or ("多" if unit in ("个多百分点", "个多月") else "")  # 5个多百分点, 3个多月
+                         or (v.group() if (v := _VAGUE_IN.search(m.group("number") or "")) else "")
                          or (q.group(1) if (q := _QUALIFIER_BEFORE.search(before)) else "")
                          or (q.group() if (q := _QUALIFIER_AFTER.match(sentence, m.end() + len(per))) else ""),
             "direction": direction, "change": change, "measured": reading.text, "_reading": reading, "_per": per}  # fmt: skip
@@ -436,7 +441,7 @@ _CHANGE_VERB = re.compile(r"(增加|提高|减少|降低|裁减|削减|压减|�
 #: A rise by so many times (增长一倍, 提高了近两倍), not to so many times (增长到三倍, 是…的三倍).
 _INCREASE_BY = re.compile(r"(?:增长|增加|提高|上升|提升|扩大)了?(?:近|约|超过|逾)?$")
 #: The unit ``value`` counts in where it is not the unit as written (see :data:`BASE_UNITS`).
-_BASE_OF = {"名": "人", "人口": "人", **{c: c for c in UNIT_KINDS["money"][1:]}}
+_BASE_OF = {"名": "人", "人口": "人", "千米": "公里", "个多月": "个月", **{c: c for c in UNIT_KINDS["money"][1:]}}
 
 
 _DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
