@@ -539,24 +539,24 @@ def risers_fallers(
 
 def _split_finest(bins: pd.Series) -> tuple[list[str], list[str]]:
     """:func:`split_periods` cut among the bins at the finest precision; a coarser bin ("2020" beside "2020-05") joins the
-    period that holds all the bins inside it, and stays out of both (for :func:`_straddling`) where they are split."""
+    later period where every bin inside it is there, else the earlier (where :func:`_straddling` finds it if it spans the cut)."""
     present = [str(c) for c, n in zip(bins.cat.categories, bins.value_counts(sort=False).reindex(bins.cat.categories)) if n]
-    coarse = {b for b in present if any(o.startswith(b + "-") for o in present)}
+    coarse = {b for b in present if _inside(b, present)}
     if not coarse:
         return split_periods(bins)
     early, late = split_periods(bins[~bins.astype(str).isin(coarse)])
-    def side(b: str) -> int:  # 0 earlier, 1 later, 2 both
-        inside = {0 if o in early else 1 for o in early + late if o.startswith(b + "-")}
-        return inside.pop() if len(inside) == 1 else 2
-    sides = {b: side(b) for b in coarse}
-    early_all = [b for b in present if b in early or sides.get(b) in (0, 2)]
-    return early_all, [b for b in present if b in late or sides.get(b) == 1]
+    later_only = {b for b in coarse if set(_inside(b, present)) <= set(late)}
+    return [b for b in present if b in early or b in coarse - later_only], [b for b in present if b in late or b in later_only]
 
 
 def _straddling(earlier: list[str], later: list[str]) -> list[str]:
     """Bins at a coarser precision than a bin of the other period that falls inside them: "2020" against "2020-05"."""
-    return [b for side, other in ((earlier, later), (later, earlier)) for b in side
-            if any(o.startswith(b + "-") for o in other)]
+    return [b for side, other in ((earlier, later), (later, earlier)) for b in side if _inside(b, other)]
+
+
+def _inside(coarse: str, bins: list[str]) -> list[str]:
+    """The bins that fall inside a coarser one ("2020-05" inside "2020")."""
+    return [b for b in bins if b.startswith(coarse + "-")]
 
 
 def _as_list(value: str | Sequence[str]) -> list:
