@@ -351,14 +351,14 @@ def _sleeping_project(tmp_path: Path) -> tuple[Path, Path, Path]:
     return folder, notebooks, tmp_path / "reports"
 
 
-def _start(folder: Path, notebooks: Path, out: Path, cache: Path, *extra: str):
+def _start(folder: Path, notebooks: Path, out: Path, cache: Path, *extra: str, temp: Path | None = None):
     import os
     import subprocess
     import sys
 
     import signal
 
-    env = {**os.environ, "CORPUS_CACHE_DIR": str(cache)}
+    env = {**os.environ, "CORPUS_CACHE_DIR": str(cache), **({"TMPDIR": str(temp)} if temp else {})}
     # Ctrl-C as a terminal delivers it: a test run started in the background (`pytest &`) ignores SIGINT, and its
     # children would inherit that and never see the signal the tests send.
     return subprocess.Popen([sys.executable, "-m", "corpus.report", str(folder), "--notebooks", str(notebooks),
@@ -386,7 +386,9 @@ def test_ctrl_c_stops_the_run_kills_its_kernels_and_marks_what_is_missing(tmp_pa
     import psutil
 
     folder, notebooks, out = _sleeping_project(tmp_path)
-    run = _start(folder, notebooks, out, tmp_path / "cache")
+    temp = tmp_path / "temp"  # the run's temporary folder: its kernels' sockets go there
+    temp.mkdir()
+    run = _start(folder, notebooks, out, tmp_path / "cache", temp=temp)
     pid_file = out / "mini" / "01_sleep.pid"
     _wait_for(pid_file)
     _wait_for(out / "mini" / "00_fast.html")
@@ -406,6 +408,7 @@ def test_ctrl_c_stops_the_run_kills_its_kernels_and_marks_what_is_missing(tmp_pa
     assert statuses == {"00_fast": ("ok", "00_fast.html"), "01_sleep": ("interrupted", None), "02_sleep": ("interrupted", None)}
     assert record["interrupted"] is True and not list((out / "mini").glob(".*running*"))
     assert 'class="interrupted"' in (out / "mini" / "index.html").read_text(encoding="utf-8")
+    assert not list(temp.iterdir())  # the killed kernel's socket folder went with the run's
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ import contextlib
 import ast
 import hashlib
 import inspect
+import itertools
 import json
 import logging
 import logging.handlers
@@ -307,17 +308,34 @@ class QuietKernelManager(AsyncKernelManager):
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
+#: In a pool worker, the run's private folder where its kernels' sockets are (see :func:`_run_jobs`).
+_KERNEL_FOLDER: str | None = None
+_KERNELS = itertools.count()
+
+
 class IpcKernelManager(QuietKernelManager):
-    """A kernel reached through IPC sockets in a private temporary folder (see :func:`local_kernel_manager`)."""
+    """A kernel reached through IPC sockets in a private temporary folder (see :func:`local_kernel_manager`).
+
+    In a run, the run's folder, with the kernel's connection file (both named by worker and
+    kernel: a socket's path must stay under about 100 bytes, and a deep temporary folder leaves
+    little room); alone, a folder of its own, removed when the kernel shuts down.
+    """
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if _KERNEL_FOLDER and not self.connection_file:  # else a temporary file a killed kernel leaves behind
+            self.connection_file = os.path.join(_KERNEL_FOLDER, f"{os.getpid()}-{next(_KERNELS)}.json")
+
     def _ip_default(self) -> str:
+        if _KERNEL_FOLDER:
+            return self.connection_file.removesuffix(".json")
         return os.path.join(tempfile.mkdtemp(prefix="corpus-kernel-"), "kernel")
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
-        if not restart and self.transport == "ipc":  # the sockets are gone: remove their folder
+        if not restart and self.transport == "ipc" and not _KERNEL_FOLDER:  # the sockets are gone: remove their folder
             with contextlib.suppress(OSError):
                 os.rmdir(os.path.dirname(self.ip))
 
@@ -365,6 +383,13 @@ def _configure_logging(level: int) -> None:
     """Send this package's progress lines to stderr at ``level`` (used by main and pool workers)."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr)
     logging.getLogger("corpus").setLevel(level)
+
+
+def _start_worker(level: int, kernel_folder: str) -> None:
+    """A pool worker: logging as in the main process, its kernels' sockets in the run's folder."""
+    global _KERNEL_FOLDER
+    _configure_logging(level)
+    _KERNEL_FOLDER = kernel_folder
 
 
 def _one_line(exc: BaseException) -> str:
@@ -564,11 +589,18 @@ def _run_jobs(jobs: Sequence[_Job], workers: int) -> tuple[list[NotebookResult],
 
     On Ctrl-C (or SIGINT to this process alone) no queued notebook starts: the workers and
     every process they started (the Jupyter kernels) are killed by process id, and the jobs
-    not finished come back as "interrupted", their half-written files removed.
+    not finished come back as "interrupted", their half-written files removed. The kernels'
+    socket folders sit in one folder of the run, removed at its end: a kernel killed, or a
+    worker that crashed, leaves nothing in the temporary folder.
     """
+    with tempfile.TemporaryDirectory(prefix="corpus-kernels-", ignore_cleanup_errors=True) as kernel_folder:
+        return _run_pool(jobs, workers, kernel_folder)
+
+
+def _run_pool(jobs: Sequence[_Job], workers: int, kernel_folder: str) -> tuple[list[NotebookResult], bool]:
     context = multiprocessing.get_context("spawn")  # no fork of a possibly threaded parent
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_configure_logging,
-                               initargs=(logger.getEffectiveLevel(),))  # fmt: skip
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=(logger.getEffectiveLevel(), kernel_folder))  # fmt: skip
     futures = [pool.submit(_run_job, job) for job in jobs]
     results: list[NotebookResult] = []
     try:
