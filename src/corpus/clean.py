@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache, wraps
 from itertools import accumulate, groupby, repeat
@@ -1525,11 +1525,13 @@ _NOT_TITLE = re.compile(r"[>＞»]|首页|当前位置|您的位置|[〔\[［]\s
 
 def _can_be_title(line: str) -> bool:
     """Whether a first line can be a title: not navigation, a byline or a clause (ending in a sentence mark or comma,
-    holding two commas, or indented as a paragraph with one), and of four characters at least or a 公文's kind (公告)."""
+    holding a full stop or two commas, or indented as a paragraph with one), and of four characters at least or a
+    公文's kind (公告)."""
     title = line.strip()
     return not (
         _NAV.match(title)
         or title[-1] in "。；：:，,、"
+        or "。" in title[:-1]  # a sentence ended inside: a paragraph's first line
         or title.count("，") > 1
         or (_INDENTED.match(line) and "，" in title)
         or (title[-1] in "！!" and len(title) <= 6)
@@ -1733,7 +1735,8 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     """
     lines = _lines(text)
     filled = [line for line in lines if line.text.strip()]
-    blank_separated = len(lines) - len(filled) >= max(2, len(filled) // 3)
+    blank_separated = _blank_separated(lines, len(filled))
+    wrap_width = _wrap_width(filled)
     edits = []
     for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
         cur, nxt_text = line.text.rstrip(), nxt.text.strip()
@@ -1748,13 +1751,23 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         elif blank_separated and cur[-1] not in LINE_FINAL and not (starts_block and _is_heading_like(cur)) \
                 and not _ends_a_block_line(cur.strip(), nxt_text):  # fmt: skip
             reason = "sentence broken across lines"
-        elif _wrapped_inside_sentence(None if starts_block else lines[i - 1].text, cur, nxt.text):
+        elif _wrapped_inside_sentence(None if starts_block else lines[i - 1].text, cur, nxt.text, wrap_width):
             reason = "line wrapped inside a sentence"
         if reason:
             start = line.start + len(cur)
             end = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
             edits.append(Edit(start, end, text[start:end], "", "changed", reason))
     return edits
+
+
+def _blank_separated(lines: Sequence[_Line], n_filled: int) -> bool:
+    """Whether a text's paragraphs are separated by blank lines: a third as many blank lines as filled ones, in as many
+    runs between text as one per eight filled lines at least (and two). An empty page (a run of blank lines where a
+    scan had no text) is one run: it makes no hard-wrapped text a blank-separated one."""
+    blank = [not line.text.strip() for line in lines]
+    inner = "".join("b" if b else "t" for b in blank).strip("b")
+    runs = len(re.findall("b+", inner))
+    return sum(blank) >= max(2, n_filled // 3) and runs >= max(2, n_filled // 8)
 
 
 def _ends_a_block_line(cur: str, nxt: str) -> bool:
@@ -1770,25 +1783,27 @@ _LINE_ITEM = re.compile(
 )
 
 
-def _wrapped_inside_sentence(prev: str | None, cur: str, nxt: str) -> bool:
+def _wrapped_inside_sentence(prev: str | None, cur: str, nxt: str, wrap_width: int | None = None) -> bool:
     """Whether the break between lines ``cur`` and ``nxt`` is a hard wrap inside a sentence (适当控\\n制信贷).
 
     ``cur`` ends in the middle of a sentence (an ideograph, or a comma or enumeration comma,
-    after which no paragraph ends) and ``nxt`` goes on with an ideograph, unindented; ``cur``
+    after which no paragraph ends) and ``nxt`` goes on with an ideograph, unindented, or the
+    break cuts a number or what it counts (see :func:`_number_wrapped`); ``cur``
     is no heading (it has sentence punctuation or is longer than a heading) and ``nxt`` opens
     no list item or heading; and ``cur`` is as wide as the lines of its paragraph: no narrower
     than ``nxt`` (the last line of a paragraph may be short) and as wide as ``prev`` where
     that line also continues the paragraph. A list item's first line must also be longer than
-    a heading (一、坚持党的领导，加强组织建设 stays a heading). ``prev`` is None where ``cur``
-    opens a block.
+    a heading (一、坚持党的领导，加强组织建设 stays a heading), unless it holds a comma and is
+    exactly as wide as the text's wrapped lines (``wrap_width``, see :func:`_wrap_width`).
+    ``prev`` is None where ``cur`` opens a block.
     """
-    if not (cur and nxt and (cur[-1] in "，、" or is_cjk(cur[-1])) and is_cjk(nxt[0])):
+    if not (cur and nxt and (cur[-1] in "，、" or is_cjk(cur[-1])) and is_cjk(nxt[0]) or _number_wrapped(cur, nxt)):
         return False
     if _is_heading_like(cur) or _LINE_ITEM.match(nxt):
         return False
-    if _LINE_ITEM.match(cur) and len(cur.strip()) <= MAX_HEADING_LEN:
-        return False
     width = _width(cur)
+    if _LINE_ITEM.match(cur) and len(cur.strip()) <= MAX_HEADING_LEN and not (width == wrap_width and "，" in cur):
+        return False
     rest = nxt.rstrip()
     if len(rest) > width + _WRAP_SLACK or _width(rest) > width + _WRAP_SLACK:  # a character is a column at least
         return False
@@ -1799,10 +1814,39 @@ def _wrapped_inside_sentence(prev: str | None, cur: str, nxt: str) -> bool:
 #: How many columns the lines of one hard-wrapped paragraph may differ by (a Latin letter or digit is half a column).
 _WRAP_SLACK = 2
 
+#: The fewest characters a line cut inside a number is: a full line of prose, not a table's row (东山县 1200).
+NUMBER_WRAP_MIN_CHARS = 12
+
+
+def _number_wrapped(cur: str, nxt: str) -> bool:
+    """Whether a prose line breaks inside a number or between it and what it counts (共12 ⏎ 6人, 增长3 ⏎ 0%, 4. ⏎ 56亿斤,
+    4, ⏎ 600万元, 1978年12 ⏎ 月, 共 ⏎ 126人): a digit (or a decimal point or comma after one) on one side of the break, a digit, an
+    ideograph or a per cent sign on the other; ``cur`` prose (a clause mark in it) and no space inside it or at the
+    start of ``nxt`` (a table's rows and cells: 东山县 1200, 粮食产量（万斤）1250)."""
+    c, n = cur.rstrip(), nxt.strip()
+    if (len(c.strip()) < NUMBER_WRAP_MIN_CHARS or not n or not re.search("[，。、；：]", c)
+            or re.search(r"\s", c.strip()) or re.search(r"\s", n[:NUMBER_WRAP_MIN_CHARS])):
+        return False
+    digit_before = c[-1].isdigit() or (c[-1] in ".．," and c[-2:-1].isdigit())
+    digit_after = n[0].isdigit()
+    return (digit_before and (digit_after or is_cjk(n[0]) or n[0] in "%％")) or (
+        digit_after and (is_cjk(c[-1]) or c[-1] in "，、"))
+
+
+def _wrap_width(lines: Sequence[_Line]) -> int | None:
+    """The width (columns) of a hard-wrapped text's lines: the most common width of lines that end inside a sentence,
+    where three such lines at least share it."""
+    widths = Counter(_width(line.text.rstrip()) for line in lines if line.text.strip() and line.text.rstrip()[-1] not in LINE_FINAL)
+    if not widths:
+        return None
+    width, n = widths.most_common(1)[0]
+    return width if n >= 3 else None
+
 
 def _width(line: str) -> int:
-    """Display width in columns: two for an ideograph or full-width form, one for anything else."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    """Display width in columns: two for an ideograph or full-width form, or for a mark of ambiguous width as Chinese
+    sets it (“ ” ① —), one for anything else."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in line)
 
 
 _ITEM_START = re.compile(rf"^\s*([{CN_ORDINALS}])是")
@@ -1934,10 +1978,10 @@ def step_whitespace(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
 
 # --------------------------------------------------------------------------- page furniture
 
-#: A line that is a page number and nothing else: 3, - 3 -, — 3 —, ·3·, 第3页, 第3页 共5页, 3/5.
-_PAGE_NUMBER_LINE = re.compile(r"[\s\-—–－─·•]*(?:第\s*)?(?P<n>[0-9０-９]{1,4})(?:\s*页)?(?:\s*(?:[/／]|[，,]?\s*共)\s*[0-9０-９]{1,4}\s*页?)?[\s\-—–－─·•]*")
+#: A line that is a page number and nothing else: 3, - 3 -, — 3 —, ·3·, 第3页 (第3頁), 第3页 共5页, 3/5.
+_PAGE_NUMBER_LINE = re.compile(r"[\s\-—–－─·•]*(?:第\s*)?(?P<n>[0-9０-９]{1,4})(?:\s*[页頁])?(?:\s*(?:[/／]|[，,]?\s*共)\s*[0-9０-９]{1,4}\s*[页頁]?)?[\s\-—–－─·•]*")
 # What sets a page number off as one: a dash or a dot around it, 第…页, a slash or 共 before the count of pages.
-_PAGE_NUMBER_MARK = re.compile(r"[\-—–－─·•第页/／共]")
+_PAGE_NUMBER_MARK = re.compile(r"[\-—–－─·•第页頁/／共]")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 #: How many lines at the top and at the foot of each page are read for page numbers and running heads.
 PAGE_EDGE_LINES = 2
@@ -1981,9 +2025,14 @@ def step_page_furniture(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     on_first = {w for (k, _), w in zip(edges, words) if w and k == 0}
     pages_with_words = Counter(w for _, w in {(k, w) for (k, _), w in zip(edges, words) if w and w not in on_first})
     share = math.ceil(RUNNING_SHARE * n_pages)
+    title = _title_as_running_head(edges, words)
     spans = []
     for (k, line), m, shape, w in zip(edges, numbers, shapes, words):
-        if m and (_PAGE_NUMBER_MARK.search(line.text) or offsets[int(m["n"].translate(_ASCII_DIGITS)) - k] >= 2):
+        if title is not None and w == title[1]:
+            if line is title[0]:  # the title itself, on the first page
+                continue
+            note = "running head or foot"  # the title repeated atop a later page, even on one
+        elif m and (_PAGE_NUMBER_MARK.search(line.text) or offsets[int(m["n"].translate(_ASCII_DIGITS)) - k] >= 2):
             note = "page number"
         elif shape and shape != "#" and not shape.startswith("附件") and (
                 pages_with[shape] >= max(3, share) or pages_with_words[w] >= max(2, share)):  # fmt: skip
@@ -2003,6 +2052,26 @@ def step_page_furniture(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     return sorted(edits + _sentences_across_pages(text, edits), key=attrgetter("start"))
 
 
+def _title_as_running_head(edges: list[tuple[int, _Line]], words: list[str | None]) -> tuple[_Line, str] | None:
+    """The text's first line and its words, where it is a title that later pages repeat as their running head.
+
+    A long 公报 or 规划 set in pages repeats its title atop each later page: there the line is
+    furniture, on the first page it is the title. It is taken for the title where the line under
+    it cannot be one (a note in brackets, a heading, a date, a salutation or a sentence:
+    see :func:`_can_follow_label`); a gazette's name over the title of the document it prints
+    (国务院公报 ⏎ 国务院关于…的通知) or a document number (某防指〔2023〕3号) stays furniture on every page.
+    """
+    if not edges or edges[0][0] != 0 or not words[0] or _LINE_ITEM.match(edges[0][1].text):
+        return None
+    first, title = edges[0][1], words[0]
+    if not _can_be_title(first.text) or _NOT_TITLE.search(first.text) or not any(k > 0 and w == title for (k, _), w in zip(edges, words)):
+        return None
+    under = next((line for k, line in edges[1:] if k == 0), None)
+    if under is None or (_can_follow_label(under.text) and not _LINE_ITEM.match(under.text)):
+        return None
+    return first, title
+
+
 #: The shortest line that ends a page inside a sentence: a shorter one without a stop is a heading (二、重点任务).
 PAGE_JOIN_MIN_CHARS = 20
 
@@ -2012,7 +2081,8 @@ def _sentences_across_pages(text: str, removed: list[Edit]) -> list[Edit]:
 
     A break joins where the line before it (of :data:`PAGE_JOIN_MIN_CHARS` characters at least)
     ends on an ideograph or a comma, and the line after it opens with an ideograph or a quotation
-    mark and no numbering (一、 （一） 1.): the rest of the sentence. Never after an attachment line
+    mark and no numbering (一、 （一） 1.): the rest of the sentence; or where it cuts a number
+    (:func:`_number_wrapped`). Never after an attachment line
     (附件：…) or before a line over a date alone (a signature: 某某局 ⏎ 2021年3月5日).
     """
     gone = [(e.start, e.end) for e in removed]  # sorted, none overlapping
@@ -2034,8 +2104,10 @@ def _sentences_across_pages(text: str, removed: list[Edit]) -> list[Edit]:
         after_end = (text.find("\n", after_start) + 1 or len(text) + 1) - 1
         after = text[after_start:after_end].strip()
         below = text[after_end + 1 : (text.find("\n", after_end + 1) + 1 or len(text) + 1) - 1].strip()
-        if (len(before) >= PAGE_JOIN_MIN_CHARS and after and (is_cjk(before[-1]) or before[-1] in "，、")
-                and (is_cjk(after[0]) or after[0] in "“‘《" or re.match(r"\d+(?![\d\s.．、])", after)) and not _LINE_ITEM.match(after)
+        if (len(before) >= PAGE_JOIN_MIN_CHARS and after
+                and ((is_cjk(before[-1]) or before[-1] in "，、")
+                     and (is_cjk(after[0]) or after[0] in "“‘《" or re.match(r"\d+(?![\d\s.．、])", after))
+                     or _number_wrapped(before, after)) and not _LINE_ITEM.match(after)
                 and not before.startswith("附件") and not is_date_alone(below)):  # fmt: skip  # a signature over its date
             joins.append(Edit(m.start(), m.end(), "\f", "", "removed", "page break inside a sentence: joined"))
     return joins
