@@ -1776,10 +1776,10 @@ def _ends_a_block_line(cur: str, nxt: str) -> bool:
     return bool(_CHAPTER_HEADING.match(cur) or _LINE_ITEM.match(nxt) or is_date_alone(cur))
 
 
-# What opens a list item or a heading at the start of a line: 一、 （一） 1. 一是 第一章 and bullets.
+# What opens a list item, a heading or a note at the start of a line: 一、 （一） 1. 一是 第一章, bullets and ① ⑴ ⒈.
 _LINE_ITEM = re.compile(
     rf"\s*(?:[{CN_ORDINALS}]{{1,3}}[、．.是]|[（(](?:[{CN_ORDINALS}]{{1,3}}|\d{{1,2}})[）)]|\d{{1,2}}[、．.)）]|"
-    rf"第[{CN_ORDINALS}百零〇\d]{{1,4}}[章节条部篇编卷，、]|[•·●■◆▲△□○◎★☆※\-*])"
+    rf"第[{CN_ORDINALS}百零〇\d]{{1,4}}[章节条部篇编卷，、]|[•·●■◆▲△□○◎★☆※\-*]|[\u2460-\u249b])"  # ①-⑳ ⑴-⒇ ⒈-⒛
 )
 
 
@@ -1805,10 +1805,14 @@ def _wrapped_inside_sentence(prev: str | None, cur: str, nxt: str, wrap_width: i
     if _LINE_ITEM.match(cur) and len(cur.strip()) <= MAX_HEADING_LEN and not (width == wrap_width and "，" in cur):
         return False
     rest = nxt.rstrip()
-    if len(rest) > width + _WRAP_SLACK or _width(rest) > width + _WRAP_SLACK:  # a character is a column at least
-        return False
     continues = prev is not None and prev.strip() and prev.rstrip()[-1] not in LINE_FINAL
-    return not continues or abs(_width(prev.rstrip()) - width) <= _WRAP_SLACK
+
+    def full(measure: Callable[[str], int], slack: int) -> bool:  # as wide as its paragraph's lines, by this measure
+        return measure(rest) <= measure(cur) + slack and (not continues or abs(measure(prev.rstrip()) - measure(cur)) <= slack)
+
+    # In columns (a digit or Latin letter half an ideograph, as a typeset page sets it), or in characters (as a
+    # typewriter's or a grid's page does, a digit one cell): the line is full by either.
+    return full(_width, _WRAP_SLACK) or full(len, _WRAP_SLACK // 2)
 
 
 #: How many columns the lines of one hard-wrapped paragraph may differ by (a Latin letter or digit is half a column).
@@ -2039,10 +2043,12 @@ def step_page_furniture(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             note = "running head or foot"
         else:
             continue
-        at = line.start
-        if line.stop == line.end:  # a page's last line: the line break before it goes with it
+        at, to = line.start, line.stop
+        page_end = text.find("\f", to) % (len(text) + 1)  # -1 (the last page): the end of the text
+        if not text[to:page_end].strip():  # a page's last line: the line break before it goes with it, and any after it
             at -= 2 if text[at - 2 : at] == "\r\n" else 1 if text[at - 1 : at] == "\n" else 0
-        spans.append((at, line.stop, note))
+            to = page_end
+        spans.append((at, to, note))
     edits: list[Edit] = []
     for at, to, note in sorted(spans):
         if edits and at <= edits[-1].end:  # two lines at one edge of a page: one removal
