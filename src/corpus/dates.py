@@ -39,15 +39,17 @@ _PRECISIONS = ("year", "month", "day")
 #: The years a date may have: four digits, and a typo such as 3022 or 0022 is not a year.
 MIN_YEAR, MAX_YEAR = 1000, 2999
 
-# Look-alikes of 〇 typed in dates (○ white circle, O and full-width Ｏ) besides the numerals' zeros.
-_CN_YEAR_DIGITS = CN_ZERO + "○OＯ" + CN_ORDINALS[:9]
-_CN_VALUE = dict(zip(CN_ZERO + "○OＯ", [0] * 5)) | {c: i + 1 for i, c in enumerate(CN_ORDINALS[:9])}
+# Look-alikes of 〇 typed or scanned in dates among Chinese numerals (○ white circle, O, full-width Ｏ, a zero digit:
+# 一九五O年, 十月二0日) besides the numerals' zeros.
+_ZERO_LIKE = "○OＯ0０"
+_CN_YEAR_DIGITS = CN_ZERO + _ZERO_LIKE + CN_ORDINALS[:9]
+_CN_VALUE = dict.fromkeys(CN_ZERO + _ZERO_LIKE, 0) | {c: i + 1 for i, c in enumerate(CN_ORDINALS[:9])}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
 
 _D = "[0-9０-９]"
 _YEAR = rf"(?:{_D}{{4}}|[{_CN_YEAR_DIGITS}]{{4}})"
-# A month or a day: one or two digits, or a Chinese numeral (七, 十二, 二十六, 廿六, 卅一).
-_PART = rf"(?:{_D}{{1,2}}|[{CN_ZERO}{CN_ORDINALS}廿卅]{{1,3}})"
+# A month or a day: one or two digits, or a Chinese numeral (七, 十二, 二十六, 廿六, 卅一, 二〇 and its look-alikes 二O 二0).
+_PART = rf"(?:{_D}{{1,2}}|[{CN_ZERO}{CN_ORDINALS}廿卅][{CN_ZERO}{_ZERO_LIKE}{CN_ORDINALS}廿卅]{{0,2}})"
 _SEP = "[-/.－／．]"
 _AMPM = "(?:上午|下午|凌晨|早上|晚上|中午)"
 _TIME = (rf"(?:T|\s*){_AMPM}?\s*{_D}{{1,2}}(?:[:：]{_D}{{2}}(?:[:：]{_D}{{2}}(?:[.,]{_D}+)?)?"
