@@ -1372,6 +1372,8 @@ def step_header_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             fields_found = {"date": month}
         elif not fields_found and (m := _EDITORIAL.fullmatch(bare)) and (when := find_dates(m.group("date"))):
             fields_found = {"source": m.group("outlet"), "date": when[0].iso}  # 人民日报社论 一九五六年一月一日
+        elif not fields_found and (m := _MASTHEAD.fullmatch(bare)) and (when := find_dates(m.group("date"))):
+            fields_found = {"source": m.group("outlet"), "date": when[0].iso}  # 某某日报 2013年1月1日 星期二
         if fields_found:
             for name, value in fields_found.items():
                 ctx.setdefault(name, value)
@@ -1396,6 +1398,11 @@ _MONTH_DATE = re.compile(r"[\d〇○零一二三四五六七八九]{4}\s*年\s*(
 _ADOPTED = re.compile(r"[（(]\s*([^（）()]{6,20}?日)[^（）()]{0,120}?(?:通过|批准|公布|发布|修正|修订)[^（）()]{0,80}[）)]")
 # A newspaper's editorial line with its date (人民日报社论 一九五六年一月一日, 某某日报评论员 2020年5月1日): the outlet is the source.
 _EDITORIAL = re.compile(rf"(?P<outlet>[{CJK}]{{2,12}}?)(?:社论|评论员文章|评论员|编辑部文章|短评|述评)\s*(?P<date>[\d〇○零一二三四五六七八九十年月日号\s]{{6,20}})")
+# A newspaper page's masthead line, the paper's name and the day's date (某某日报 2013年1月1日, its weekday and page aside):
+# the paper is the source.
+_MASTHEAD = re.compile(rf"(?P<outlet>[{CJK}]{{1,10}}(?:日报|晚报|时报|早报|商报|导报|青年报|法制报|农民报|周刊|画报))"
+                       rf"\s*(?P<date>[\d〇○零一二三四五六七八九十]{{4}}\s*年[\d〇○零一二三四五六七八九十\s]{{1,3}}月[\d〇○零一二三四五六七八九十\s]{{1,4}}[日号])"
+                       r"(?:\s*第\s*[\d０-９一二三四五六七八九十]+\s*版)?")
 # Lines of a 公文's closing block after its signed date: copies sent (抄送), the printing line (…印发), notes.
 _AFTER_SIGNATURE = re.compile(r"^(?:抄送|主送|印发|主题词|[（(]此件|[（(]联系人|联系人|附件)|印发$")
 _COPIES_LINE = re.compile(r"^[ \t\u3000]*(?:抄送|主送)", re.MULTILINE)
