@@ -945,6 +945,16 @@ def test_every_near_copy_whose_estimate_passes_the_threshold_is_flagged(cpc_corp
     assert near >= 20  # the pairs that decide it: at the threshold
 
 
+def test_a_text_set_one_character_a_line_is_loaded_and_listed_as_a_problem(tmp_path):
+    vertical = "\n".join("为人民服务是我们党的根本宗旨全心全意") + "\n"  # a column of vertical text, as a PDF copy gives it
+    folder = write(tmp_path / "c", {"vertical.txt": vertical, "a.txt": PLAIN})
+    loaded = corpus.load_corpus(folder, cache=False)
+    found = corpus.problems(loaded)
+    assert loaded.doc_ids == ["a", "vertical"] and found["problem"].tolist() == ["one character a line"]
+    assert found["doc_id"].tolist() == ["vertical"] and found["detail"].iloc[0].startswith("18 of 18 lines hold one character")
+    assert corpus.problems(loaded.subset(doc_id=["a"])).empty
+
+
 def test_a_text_with_almost_no_chinese_is_loaded_and_listed_as_a_problem_that_follows_it(tmp_path):
     folder = write(tmp_path / "c", {"latin.txt": "Annual report 2021. GDP growth 8.1%, CPI 0.9%. See the tables.\n", "a.txt": PLAIN})
     loaded = corpus.load_corpus(folder, cache=False)

@@ -443,7 +443,7 @@ def _problems_of(frame: pd.DataFrame, kept: frozenset[str] | None) -> pd.DataFra
 
 #: Problems that concern a loaded document (they follow it into a subset); the others concern files.
 _DOCUMENT_PROBLEMS = frozenset({"metadata disagrees with text", "document without metadata", "unparseable date",
-                                "file name not UTF-8", "little chinese"})
+                                "file name not UTF-8", "little chinese", "one character a line"})
 
 
 def _token_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -84,7 +85,7 @@ def process_batch(raw_docs: pd.DataFrame, metadata: pd.DataFrame | None, clean_c
     docs = pd.concat([docs, pd.DataFrame(fresh, index=docs.index)], axis=1)  # the new columns at once, not one by one
     docs["n_chars"] = docs["n_chars"].astype(int)
     docs["duplicate_of"] = None
-    found: list[dict] = _without_chinese(docs)
+    found: list[dict] = _without_chinese(docs) + _one_character_lines(docs)
     docs = merge_metadata(docs, metadata, found)
     if docs["doc_id"].tolist() == doc_ids:
         paras = pd.concat(para_parts, ignore_index=True) if para_parts else paragraph_frame([])
@@ -122,6 +123,36 @@ def _without_chinese(docs: pd.DataFrame) -> list[dict]:
 
 #: The problem of a loaded text that is not Chinese.
 LITTLE_CHINESE = "little chinese"
+
+#: The problem of a loaded text set one character a line (vertical text, a one-character column), after cleaning.
+ONE_CHARACTER_LINES = "one character a line"
+#: The fewest lines, and the share of them holding one character, that make a text one set a character a line.
+ONE_CHARACTER_MIN_LINES, ONE_CHARACTER_SHARE = 10, 0.5
+_ONE_CHARACTER_LINE = re.compile(r"^[ \t\u3000]*\S[ \t\u3000]*$", re.MULTILINE)
+_FILLED_LINE = re.compile(r"\S.*$", re.MULTILINE)
+
+
+def _one_character_lines(docs: pd.DataFrame) -> list[dict]:
+    """A problems row (the document is loaded) for each text most of whose lines hold one character.
+
+    Vertical text copied out of a PDF or a scan comes one character a line: cleaning cannot
+    tell its columns apart from headings, and each character becomes a paragraph.
+    """
+    rows = []
+    for doc_id, path, text in zip(docs["doc_id"], docs["path"], docs["text"]):
+        if not isinstance(text, str) or text.count("\n") + 1 < ONE_CHARACTER_MIN_LINES:
+            continue
+        single = sum(1 for _ in _ONE_CHARACTER_LINE.finditer(text))
+        filled = sum(1 for _ in _FILLED_LINE.finditer(text))
+        if single >= ONE_CHARACTER_MIN_LINES and single >= ONE_CHARACTER_SHARE * filled:
+            rows.append({"path": path, "doc_id": doc_id, "problem": ONE_CHARACTER_LINES,
+                         "detail": f"{single:,} of {filled:,} lines hold one character: text set vertically, or a column one "
+                                   "character wide, read as a paragraph a character; join its lines or extract it again "
+                                   "before analysing it; loaded all the same"})  # fmt: skip
+    if rows:
+        log.warning("%d document(s) loaded set one character a line (see problems()): %s", len(rows),
+                    ", ".join(r["doc_id"] for r in rows[:10]) + (" …" if len(rows) > 10 else ""))  # fmt: skip
+    return rows
 
 
 def clean_and_sign(raws: list[str], config: CleanConfig, *, lexicon: int | None = None, workers: int | None = 1,
