@@ -1706,11 +1706,19 @@ _MARKER = re.compile(rf"^\s*(?:[A-Za-z]|[0-9]{{1,2}}|[ⅠⅡⅢⅣⅤⅥⅦⅧ�
 
 
 def step_section_markers(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
-    """A lone section letter or number (A / B / 1) on its own line joins the heading it numbers."""
+    """A lone section letter or number (A / B / 1) on its own line joins the heading it numbers.
+
+    Only where a section can begin: at the start of the text, after a blank line or after a line
+    that ends a sentence; a number between two cells of a table dumped a cell a line
+    (乱贴乱画 ⏎ 50 ⏎ 占道经营) or a character of vertical text stays where it is.
+    """
     lines = _lines(text)
     edits = []
     for i, line in enumerate(lines):
         if not _MARKER.match(line.text):
+            continue
+        above = lines[i - 1].text.rstrip() if i else ""
+        if above and above[-1] not in LINE_FINAL:
             continue
         nxt = next((later for later in lines[i + 1 :] if later.text.strip()), None)
         if nxt is None or _MARKER.match(nxt.text) or len(nxt.text.strip()) > cfg.max_title_len:
