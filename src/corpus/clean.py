@@ -1751,7 +1751,7 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     lines = _lines(text)
     filled = [line for line in lines if line.text.strip()]
     blank_separated = _blank_separated(lines, len(filled))
-    wrap_width = _wrap_width(filled)
+    wrap_width = _wrap_width(filled) if any(_LINE_ITEM.match(line.text) and "，" in line.text for line in filled) else None
     edits = []
     for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
         cur, nxt_text = line.text.rstrip(), nxt.text.strip()
@@ -1812,7 +1812,10 @@ def _wrapped_inside_sentence(prev: str | None, cur: str, nxt: str, wrap_width: i
     exactly as wide as the text's wrapped lines (``wrap_width``, see :func:`_wrap_width`).
     ``prev`` is None where ``cur`` opens a block.
     """
-    if not (cur and nxt and (cur[-1] in "，、" or is_cjk(cur[-1])) and is_cjk(nxt[0]) or _number_wrapped(cur, nxt)):
+    if not (cur and nxt):
+        return False
+    if not ((cur[-1] in "，、" or is_cjk(cur[-1])) and is_cjk(nxt[0])
+            or (cur[-1] in _DIGIT_END or nxt[0] in _DIGITS) and _number_wrapped(cur, nxt)):
         return False
     if _is_heading_like(cur) or _LINE_ITEM.match(nxt):
         return False
@@ -1843,13 +1846,20 @@ def _number_wrapped(cur: str, nxt: str) -> bool:
     ideograph or a per cent sign on the other; ``cur`` prose (a clause mark in it) and no space inside it or at the
     start of ``nxt`` (a table's rows and cells: 东山县 1200, 粮食产量（万斤）1250)."""
     c, n = cur.rstrip(), nxt.strip()
-    if (len(c.strip()) < NUMBER_WRAP_MIN_CHARS or not n or not re.search("[，。、；：]", c)
-            or re.search(r"\s", c.strip()) or re.search(r"\s", n[:NUMBER_WRAP_MIN_CHARS])):
+    if not c or not n:
         return False
-    digit_before = c[-1].isdigit() or (c[-1] in ".．," and c[-2:-1].isdigit())
-    digit_after = n[0].isdigit()
-    return (digit_before and (digit_after or is_cjk(n[0]) or n[0] in "%％")) or (
-        digit_after and (is_cjk(c[-1]) or c[-1] in "，、"))
+    digit_before = c[-1] in _DIGITS or (c[-1] in ".．," and c[-2:-1] in _DIGITS)
+    digit_after = n[0] in _DIGITS
+    if not (digit_before and (digit_after or is_cjk(n[0]) or n[0] in "%％") or digit_after and (is_cjk(c[-1]) or c[-1] in "，、")):
+        return False
+    return (len(c.strip()) >= NUMBER_WRAP_MIN_CHARS and _CLAUSE_MARK.search(c) is not None
+            and _SPACE.search(c.strip()) is None and _SPACE.search(n, 0, NUMBER_WRAP_MIN_CHARS) is None)
+
+
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_DIGIT_END = _DIGITS | frozenset(".．,")
+_CLAUSE_MARK = re.compile("[，。、；：]")
+_SPACE = re.compile(r"\s")
 
 
 def _wrap_width(lines: Sequence[_Line]) -> int | None:
@@ -1865,7 +1875,21 @@ def _wrap_width(lines: Sequence[_Line]) -> int | None:
 def _width(line: str) -> int:
     """Display width in columns: two for an ideograph or full-width form, or for a mark of ambiguous width as Chinese
     sets it (“ ” ① —), one for anything else."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in line)
+    return 2 * len(line) - _narrow_re().subn("", line)[1]
+
+
+@lru_cache(maxsize=1)
+def _narrow_re() -> re.Pattern[str]:
+    """The characters one column wide (East Asian width neither W, F nor A; every one below U+10000), as a class."""
+    ranges, start = [], None
+    for cp in range(0x10001):
+        narrow = cp < 0x10000 and unicodedata.east_asian_width(chr(cp)) not in "WFA"
+        if narrow and start is None:
+            start = cp
+        elif not narrow and start is not None:
+            ranges.append(re.escape(chr(start)) + (f"-{re.escape(chr(cp - 1))}" if cp - 1 > start else ""))
+            start = None
+    return re.compile(f"[{''.join(ranges)}]")
 
 
 _ITEM_START = re.compile(rf"^\s*([{CN_ORDINALS}])是")
@@ -2257,6 +2281,7 @@ def warm_up(raws: Iterable[str] = ()) -> None:
     """
     _gate_table()
     _mark_re()
+    _narrow_re()
     _variant_re()
     _converter("t2s")
     _converter("s2t")

@@ -716,7 +716,10 @@ def is_cjk(char: str) -> bool:
     >>> is_cjk("党"), is_cjk("A")
     (True, False)
     """
-    return bool(re.fullmatch(CJK_CHAR, char))
+    return _CJK_CHAR_RE.fullmatch(char) is not None
+
+
+_CJK_CHAR_RE = re.compile(CJK_CHAR)
 
 
 _CN_VALUES = {**dict.fromkeys(CN_ZERO, 0), **{c: i for i, c in enumerate(CN_ORDINALS[:9], start=1)}, "两": 2}
