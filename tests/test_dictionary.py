@@ -268,3 +268,35 @@ def test_a_category_defined_twice_is_refused(tmp_path):
     path.write_text("党的建设:\n  作风: [四风]\n党的建设.作风: [八项规定]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'党的建设.作风'.*defined twice"):
         load_dictionary(path)
+
+
+
+def test_a_category_written_twice_in_yaml_is_refused_naming_the_file_the_category_and_both_lines(tmp_path):
+    path = tmp_path / "twice.yml"
+    path.write_text("从严治党:\n  - 全面从严治党\n  - 管党治党\n治理:\n  - 社会治理\n从严治党:\n  - 党要管党\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"twice\.yml, line 6: category '从严治党' is defined twice \(first at line 1\)"):
+        load_dictionary(path)
+    nested = tmp_path / "nested.yml"  # a sub-category written twice under one parent
+    nested.write_text("党的建设:\n  作风: [四风]\n  纪律: [政治纪律]\n  作风: [八项规定]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"nested\.yml, line 4: category '作风' is defined twice \(first at line 2\)"):
+        load_dictionary(nested)
+
+
+@pytest.mark.parametrize(("content", "line", "entry"), [
+    ("治理:\n  - 国家治理\n  - *治理\n", 3, "*治理"),
+    ("治理: [社会治理, *治理]\n", 1, "*治理"),
+    ("改革:\n  - 深化改革\n  - *reform  # English\n", 3, "*reform"),
+])  # fmt: skip
+def test_an_unquoted_glob_in_yaml_is_named_with_the_quoting_it_needs(tmp_path, content, line, entry):
+    path = tmp_path / "globs.yml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        load_dictionary(path)
+    assert str(err.value) == f"{path}, line {line}: an entry starting with * must be quoted in YAML: '{entry}'"
+
+
+def test_an_unclosed_quote_in_yaml_is_reported_at_the_line_it_opens(tmp_path):
+    path = tmp_path / "quote.yml"
+    path.write_text("从严治党:\n  - 全面从严治党\n  - \"国家治理\n治理:\n  - 社会治理\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"quote\.yml, line 3: not valid YAML \(while scanning a quoted scalar"):
+        load_dictionary(path)

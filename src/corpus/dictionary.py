@@ -212,15 +212,79 @@ def load_dictionary(path: str | Path) -> Dictionary:
     raise ValueError(f"{path}: a dictionary file must end in .yml, .yaml, .csv or .txt; got {suffix or 'no suffix'!r}")
 
 
+class _DuplicateKey(Exception):
+    """A key written twice in one YAML mapping: the key and both lines (1-based)."""
+
+    def __init__(self, key: Any, first: int, again: int) -> None:
+        super().__init__(key, first, again)
+        self.key, self.first, self.again = key, first, again
+
+
+@lru_cache(maxsize=1)
+def _yaml_loader() -> type:
+    """PyYAML's safe loader, refusing a key written twice in a mapping (PyYAML keeps the last silently).
+
+    A category written twice in a long codebook is the likeliest slip; keeping the last would drop
+    the first one's entries without a word.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        loader.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key: the base constructor says so
+                break
+            if first != key_node.start_mark.line + 1:
+                raise _DuplicateKey(key, first, key_node.start_mark.line + 1)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+#: What follows a YAML alias (*name) or anchor (&name) that the scanner read from an unquoted entry.
+_YAML_ALIAS_ENTRY = re.compile(r"[*&][^,\]\}\n#]*")
+
+
+def _yaml_error(err: Exception, text: str, path: Path) -> ValueError:
+    """A YAML error in a researcher's words: the file, the line where the trouble starts, the cause.
+
+    An entry that begins with ``*`` (a glob: *治理) is, unquoted, a YAML alias; PyYAML then says
+    "expected alphabetic or numeric character" or "found undefined alias". Where a token is being
+    scanned (an unclosed quote, an alias), the line it begins on is the one to look at, not the end
+    of the file where the scanner gave up; otherwise the line of the problem.
+    """
+    context, problem = getattr(err, "context", None) or "", getattr(err, "problem", None) or ""
+    mark = getattr(err, "problem_mark", None)
+    if context.startswith("while scanning a") and getattr(err, "context_mark", None) is not None:
+        mark = err.context_mark
+    where = f", line {mark.line + 1}" if mark is not None else ""
+    if mark is not None and (context in ("while scanning an alias", "while scanning an anchor") or problem.startswith("found undefined alias")):
+        line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+        found = _YAML_ALIAS_ENTRY.match(line, mark.column)
+        entry = found.group().strip() if found else line.strip()
+        return ValueError(f"{path}{where}: an entry starting with {entry[:1]} must be quoted in YAML: '{entry}'")
+    cause = f"{context}: {problem}" if context and problem else problem or str(err)
+    return ValueError(f"{path}{where}: not valid YAML ({cause})")
+
+
 def _from_yaml(text: str, path: Path) -> Dictionary:
     import yaml
 
     try:
-        value = yaml.safe_load(text)
+        value = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 (a SafeLoader)
+    except _DuplicateKey as twice:
+        raise ValueError(f"{path}, line {twice.again}: category {twice.key!r} is defined twice (first at line {twice.first}); "
+                         "write its entries in one list") from None  # fmt: skip
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise ValueError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', None) or err})") from None
+        raise _yaml_error(err, text, path) from None
     if not isinstance(value, Mapping):
         raise ValueError(f"{path}: a YAML dictionary maps category names to lists of entries; got {type(value).__name__}")
     return Dictionary(_flatten(value, "", str(path)), str(path))
