@@ -300,3 +300,24 @@ def test_an_unclosed_quote_in_yaml_is_reported_at_the_line_it_opens(tmp_path):
     path.write_text("从严治党:\n  - 全面从严治党\n  - \"国家治理\n治理:\n  - 社会治理\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"quote\.yml, line 3: not valid YAML \(while scanning a quoted scalar"):
         load_dictionary(path)
+
+
+def test_full_width_wildcards_are_wildcards():
+    d = dictionary_from({"治理": ["＊治理"], "党建": ["党建？"]})
+    assert d.entries()["kind"].tolist() == ["glob", "glob"]
+    full = lookup(DOCS, d)
+    half = lookup(DOCS, dictionary_from({"治理": ["*治理"], "党建": ["党建?"]}))
+    assert full["surface"].tolist() == half["surface"].tolist() and "基层治理" in full["surface"].tolist()
+    with pytest.raises(ValueError, match="only wildcards"):
+        dictionary_from({"x": ["＊"]})
+
+
+def test_full_and_half_width_plus_match_each_other_and_the_text_stays_as_written():
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["推进互联网＋政务服务，发展互联网+医疗健康，开展党建＋警务。"]})
+    for entry in ("互联网+", "互联网＋"):
+        m = lookup(docs, dictionary_from({"模式": [entry]}))
+        assert m["surface"].tolist() == ["互联网＋", "互联网+"] and m["entry"].tolist() == [entry, entry]
+        assert [docs["text"][0][s:e] for s, e in zip(m["start"], m["end"])] == ["互联网＋", "互联网+"]
+    both = lookup(docs, dictionary_from({"模式": ["党建+警务", "党建＋警务"]}))
+    assert both["surface"].tolist() == ["党建＋警务"]  # one position, counted once in its category
+    assert len(lookup(docs, dictionary_from({"模式": ["互联网+*"]}))) == 1  # a glob: the token 互联网+医疗健康

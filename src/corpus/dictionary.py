@@ -69,7 +69,11 @@ COUNT_COLUMNS = ["category", "count", "tokens", "rate", "documents", "documents_
 RATE_BASE = 10_000
 #: The shipped example dictionary (party-building and governance 提法), used by the reports by default.
 EXAMPLE = "party_building_governance.yml"
-_GLOB_CHARS = frozenset("*?")
+#: Wildcards, as typed on an English keyboard and on a Chinese one (full-width ＊ and ？ act as * and ?).
+_GLOB_CHARS = frozenset("*?＊？")
+#: Full-width forms of ASCII characters → ASCII. Matching reads both widths as one (互联网＋ is 互联网+): cleaning makes
+#: letters and digits half-width but keeps a full-width ＋, －, ／ as written, and a keyboard may give either.
+_HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
@@ -128,10 +132,10 @@ def _from(source: str | None) -> str:
 
 
 def entry_kind(entry: str) -> Literal["word", "multiword", "glob"]:
-    """How an entry is looked up: ``glob`` (has ``*`` or ``?``: on tokens), ``multiword`` (has spaces) or ``word`` (on the text).
+    """How an entry is looked up: ``glob`` (has ``*`` or ``?``, either width: on tokens), ``multiword`` (has spaces) or ``word`` (on the text).
 
-    >>> entry_kind("党建*"), entry_kind("全面 从严 治党"), entry_kind("两个维护")
-    ('glob', 'multiword', 'word')
+    >>> entry_kind("党建*"), entry_kind("＊治理"), entry_kind("全面 从严 治党"), entry_kind("两个维护")
+    ('glob', 'glob', 'multiword', 'word')
     """
     if _GLOB_CHARS & set(entry):
         return "glob"
@@ -329,7 +333,7 @@ class _Plan:
     entry_category: np.ndarray = field(repr=False)
     #: Per glob: its entry number and one LIKE pattern per token.
     globs: tuple[tuple[int, tuple[str, ...]], ...]
-    #: The distinct strings searched in the text (the text entries as the cleaned texts write them).
+    #: The distinct strings searched in the text (the text entries as the cleaned texts write them, full-width ASCII made half-width).
     finder: _Finder | None = field(repr=False)
     #: Per searched string (by number), the entries that search for it: ``owner_entry[owner_start[i]:owner_start[i + 1]]``.
     owner_start: np.ndarray = field(repr=False)
@@ -343,9 +347,9 @@ def _plan(dictionary: Dictionary, clean_config: CleanConfig) -> _Plan:
     globs = []
     for number, (entry, kind) in enumerate(zip(table["entry"], table["kind"])):
         if kind == "glob":
-            globs.append((number, tuple(_like(_glob_form(p, clean_config)) for p in entry.split(" "))))
-        else:
-            owners.setdefault(text_form(entry, clean_config), []).append(number)
+            globs.append((number, tuple(_like(_glob_form(p, clean_config).translate(_HALF_WIDTH)) for p in entry.split(" "))))
+        else:  # one searched string for the entries that differ only in width (互联网+, 互联网＋)
+            owners.setdefault(text_form(entry, clean_config).translate(_HALF_WIDTH), []).append(number)
     forms = sorted(owners)
     return _Plan(names, tuple(table["entry"]), pd.Index(names).get_indexer(table["category"]).astype(np.int64), tuple(globs),
                  _Finder(forms) if forms else None, np.cumsum([0] + [len(owners[f]) for f in forms]),
@@ -363,6 +367,10 @@ class _Finder:
     never character by character in Python. Python's ``re`` is no use here: a pattern of many
     alternatives (even factored as a trie) tries them one by one at every position, about 1.8
     MB/s for 900 strings against 15 MB/s here (benchmarks/bench_dictionary.py).
+
+    Widths are one: the text's full-width forms of ASCII characters (＋, －, ＊) are read as the
+    ASCII ones, so the strings are given half-width (``_HALF_WIDTH``); the text is not changed
+    and offsets are the text's.
     """
 
     #: Hash base (a 64-bit odd constant; arithmetic wraps modulo 2**64).
@@ -407,6 +415,8 @@ class _Finder:
     def find(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(start, form number) of every occurrence of every form in ``text``, overlapping ones included, in no set order."""
         codes = np.concatenate((_code_points(text), np.zeros(self.max_len, dtype=np.uint32)))  # zeros: no form runs off the end
+        full = (codes >= 0xFF01) & (codes <= 0xFF5E)
+        codes[full] -= 0xFEE0  # as _HALF_WIDTH: one character for one, so offsets stay
         n = len(text)
         first = self.first[codes[:n]]
         at = np.flatnonzero(first >= 0)
@@ -471,11 +481,12 @@ def text_form(entry: str, clean_config: CleanConfig) -> str:
 def _glob_form(glob: str, clean_config: CleanConfig) -> str:
     """A glob with its literal pieces cleaned as the texts are (the wildcards left alone).
 
-    >>> _glob_form("黨建*", CleanConfig())
-    '党建*'
+    >>> _glob_form("黨建*", CleanConfig()), _glob_form("＊治理", CleanConfig())
+    ('党建*', '*治理')
     """
-    pieces = re.split(r"([*?])", glob)
-    return "".join(p if p in _GLOB_CHARS or not p else (clean_text(p, clean_config).text or to_simplified(p)) for p in pieces)
+    pieces = re.split(r"([*?＊？])", glob)
+    return "".join(p.translate(_HALF_WIDTH) if p in _GLOB_CHARS else (clean_text(p, clean_config).text or to_simplified(p)) if p else ""
+                   for p in pieces)  # fmt: skip
 
 
 def _like(glob: str) -> str:
@@ -605,7 +616,7 @@ def _token_hits(plan: _Plan, toks: pd.DataFrame, doc_index: Mapping[str, int]) -
     if not plan.globs or not len(toks):
         return _hits()
     token = pd.Categorical(toks["token"])
-    vocabulary = pa.array(np.asarray(token.categories, dtype=object), type=pa.string())
+    vocabulary = pa.array([t.translate(_HALF_WIDTH) for t in token.categories], type=pa.string())  # widths are one, as in _Finder
     codes = token.codes
     docs = _doc_numbers(toks["doc_id"], doc_index)
     starts, ends = toks["start"].to_numpy(dtype=np.int64), toks["end"].to_numpy(dtype=np.int64)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..clean import CleanConfig
 from ..dates import parse_dates
-from ..dictionary import text_form
+from ..dictionary import entry_kind, text_form
 from ..patterns import CJK, CN_NUMERAL_CHARS
 from .units import iter_paragraphs, paragraph_units
 
@@ -435,7 +435,7 @@ def item_list(source: str | Path | Mapping[str, Iterable[str]] | Iterable[str], 
     → entries, or a list of strings (category ``category`` or ''). A multiword entry (全面 从严
     治党) is tracked as the text writes it, without the spaces; every entry is cleaned as the texts
     are (``clean_config``, the corpus's; default settings where None), so 楓橋經驗 is tracked as
-    the 枫桥经验 a Traditional text is cleaned into. Globs (*主义) name no one form
+    the 枫桥经验 a Traditional text is cleaned into. Globs (*主义, ＊主义) name no one form
     and are left out (:func:`corpus.dictionary.lookup` counts them on tokens); the log says which.
     """
     if isinstance(source, (str, Path)):
@@ -453,7 +453,7 @@ def item_list(source: str | Path | Mapping[str, Iterable[str]] | Iterable[str], 
             entries.append((entry.strip(), category or ""))
     else:
         raise TypeError(f"a list of 提法 is a file, a dictionary or a list of strings; got {type(source).__name__}")
-    globs = [e for e, _ in entries if re.search(r"[*?]", e)]
+    globs = [e for e, _ in entries if entry_kind(e) == "glob"]  # * and ?, either width
     cleaning = clean_config or CleanConfig()
     entries = [(e if e in globs else text_form(e, cleaning), c) for e, c in entries]
     if globs:
