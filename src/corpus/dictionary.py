@@ -766,12 +766,41 @@ def _aligned(toks: pd.DataFrame, doc: np.ndarray, start: np.ndarray, end: np.nda
     return ~inside(start) & ~inside(end)
 
 
-def unmatched_entries(matches: pd.DataFrame, dictionary: Dictionary) -> pd.DataFrame:
-    """The dictionary's entries that matched nothing (category, entry, kind), in dictionary order: typos, other scripts, dead 提法."""
+def unmatched_entries(matches: pd.DataFrame, dictionary: Dictionary, docs: Corpus | pd.DataFrame | None = None, *,
+                      config: segment.TokenConfig | None = None) -> pd.DataFrame:  # fmt: skip
+    """The dictionary's entries no text writes (category, entry, kind), in dictionary order: typos, other scripts, dead 提法.
+
+    An entry can have no row in ``matches`` and still be written: within a category a position
+    counts once, for the longest entry starting leftmost, so 治理能力现代化 written only inside
+    国家治理体系和治理能力现代化 (same category) counts for the longer entry. Such an entry is not
+    unmatched; the log names them. With ``docs`` (the corpus, or table of documents, the matches
+    came from; ``config`` as for :func:`lookup`) each entry without a row is looked up alone, so an
+    entry is listed exactly when it occurs nowhere, as :func:`lookup` finds it. Without ``docs`` the
+    match table is all there is: a text entry written inside the surface of a match of its
+    category is not listed; one that only overlaps a longer match (starts inside it, ends past
+    it), and a glob whose tokens always lie inside a text match of its category, still are.
+    """
     table = dictionary.entries()
     found = set(zip(matches["category"].astype(str), matches["entry"].astype(str)))
-    hit = [(c, e) in found for c, e in zip(table["category"], table["entry"])]
-    return table[~np.asarray(hit, dtype=bool)].reset_index(drop=True)
+    missing = table[[(c, e) not in found for c, e in zip(table["category"], table["entry"])]]
+    if not len(missing):
+        return missing.reset_index(drop=True)
+    if docs is not None:
+        alone = Dictionary({str(row): (entry,) for row, entry in zip(missing.index, missing["entry"])})  # a category each: no overlap to resolve
+        written = set(lookup(docs, alone, config=config)["category"].astype(str).unique())
+        absorbed = np.asarray([str(row) in written for row in missing.index], dtype=bool)
+    else:
+        surfaces: dict[str, list[str]] = {}
+        for category, surface in zip(matches["category"].astype(str), matches["surface"].astype(str)):
+            surfaces.setdefault(category, []).append(surface.translate(_HALF_WIDTH))
+        joined = {c: "\n".join(dict.fromkeys(v)) for c, v in surfaces.items()}
+        absorbed = np.asarray([kind != "glob" and text_form(e, CleanConfig()).translate(_HALF_WIDTH) in joined.get(c, "")
+                               for c, e, kind in zip(missing["category"], missing["entry"], missing["kind"])], dtype=bool)  # fmt: skip
+    if absorbed.any():
+        inside = missing[absorbed]
+        log.info("%d entries are written only where a longer entry of their category starts at or before them, and count for it: %s",
+                 len(inside), "、".join(f"{c}: {e}" for c, e in zip(inside["category"][:30], inside["entry"][:30])))  # fmt: skip
+    return missing[~absorbed].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- counts
