@@ -4,7 +4,9 @@ A :class:`Dictionary` maps categories to entries, as quanteda's ``dictionary()``
 YAML (quanteda's format, nested categories flattened to ``parent.child``), from a CSV table
 (``category,entry``) or from a plain list of 提法 (one entry a line, ``#`` comments: one category).
 Entries are words (党的建设), multiword expressions written with spaces (全面 从严 治党) and glob
-patterns with ``*`` and ``?`` (党建*, *治理).
+patterns with ``*`` and ``?`` (党建*, *治理; the full-width ＊ and ？ a Chinese keyboard types are
+wildcards too). In YAML an entry that begins with ``*`` is quoted (``- "*治理"``: unquoted, YAML
+reads an alias), and a category written twice is refused, naming both lines.
 
 :func:`lookup` finds every entry in the corpus and gives one row per match with its offsets into
 the cleaned ``text``, its paragraph and sentence, so every count traces back to where it was
@@ -28,12 +30,13 @@ category each position counts once, for the longest entry that starts leftmost; 
 count for several categories. Entries are written as the corpus's texts are after cleaning:
 each is cleaned with the corpus's :class:`~corpus.clean.CleanConfig` (so a Traditional or
 full-width codebook matches the Simplified, half-width text), the entry as written stays in the
-table.
+table. Widths are one in matching: a full-width form of an ASCII character (＋ － ／) matches
+the ASCII one either way round (互联网+ finds 互联网＋), though cleaning leaves the text as written.
 
 :func:`dictionary_counts` gives counts and rates per 10,000 tokens per document or group as a tidy
 table; :func:`dictionary_dtm` the same counts as a :class:`~corpus.features.DTM` with the categories
-as features (for keyness, similarity, trends); :func:`unmatched_entries` the entries that matched
-nothing.
+as features (for keyness, similarity, trends); :func:`unmatched_entries` the entries no text
+writes.
 """
 
 from __future__ import annotations
