@@ -334,3 +334,21 @@ def test_an_entry_written_only_inside_a_longer_entry_of_its_category_is_not_unma
     assert "治理能力现代化" in caplog.text and "國家治理" in caplog.text
     # Without the texts: an entry inside a longer match is known written; one that straddles a match's end, or a glob, is not.
     assert unmatched_entries(m, d)["entry"].tolist() == ["社会治理", "开放", "改革*"]
+
+
+def test_an_entry_with_a_bracketed_part_counts_in_the_discourse_report_only_where_written_as_lookup_counts_it():
+    from corpus import discourse as D
+
+    docs = pd.DataFrame({"doc_id": ["a", "b"],
+                         "text": ["修订干部选拔任用条例，各地执行条例。", "印发《党内监督条例（试行）》，推行一县（一区）一特色和（试行）办法。"]})  # fmt: skip
+    d = dictionary_from({"法规": ["党内监督条例（试行）", "干部选拔任用条例（试行）", "（试行）"], "模式": ["一县（一区）一特色"]})
+    tifa = D.item_list(d)
+    occ = D.item_occurrences(docs, tifa["item"])
+    m = lookup(docs, d)
+    # Per item, the discourse report's uses equal lookup's matches where each entry is looked up alone.
+    alone = {e: len(lookup(docs, dictionary_from({"x": [e]}))) for e in tifa["item"]}
+    assert occ.groupby("item").size().to_dict() == {e: n for e, n in alone.items() if n}
+    assert alone == {"党内监督条例（试行）": 1, "干部选拔任用条例（试行）": 0, "（试行）": 2, "一县（一区）一特色": 1}
+    assert unmatched_entries(m, d, docs)["entry"].tolist() == ["干部选拔任用条例（试行）"]
+    # An insertion inside a term is still set aside: the bare form is the same item.
+    assert D.variant_key("一县（一区）一特色") == D.variant_key("一县一特色") != D.variant_key("条例（试行）")

@@ -231,13 +231,15 @@ def variant_key(phrase: str) -> str:
     """The form an item's variants share: no bracketed insertion, quotation mark, space or punctuation; half-width letters.
 
     Items with one key are one item (:func:`item_occurrences`): 一县一特色, 一县（一区）一特色 and
-    “一县一特色”; 斗批改 and 斗、批、改.
+    “一县一特色”; 斗批改 and 斗、批、改. Only an insertion is set aside (a short bracket with an
+    ideograph on each side, as :func:`item_occurrences` reads the text): a bracket that ends or
+    opens the item is part of its name, so 条例（试行） is another document than 条例, and is
+    counted only where （试行） is written.
 
-    >>> variant_key("一县（一区）一特色"), variant_key("斗、批、改"), variant_key("“科技＋农业”")
-    ('一县一特色', '斗批改', '科技+农业')
+    >>> variant_key("一县（一区）一特色"), variant_key("斗、批、改"), variant_key("“科技＋农业”"), variant_key("条例（试行）")
+    ('一县一特色', '斗批改', '科技+农业', '条例(试行)')
     """
-    phrase = phrase.translate(_FULL_WIDTH)
-    phrase = re.sub(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕", "", phrase)
+    phrase = _INSERTION.sub("", phrase.translate(_FULL_WIDTH))
     return _PUNCTUATION.sub("", _TRANSPARENT.sub("", phrase))
 
 
@@ -260,10 +262,16 @@ def item_occurrences(units: pd.DataFrame, items: Iterable[str], *, min_len: int 
     if min_len < 1:
         raise ValueError(f"`min_len` must be a positive integer; got {min_len!r}")
     groups: dict[str, list[str]] = {}
+    short = []
     for form in dict.fromkeys(_TRANSPARENT_ENDS.sub("", str(i)) for i in items):  # “四人帮” is the item 四人帮
         key = variant_key(form)
         if len(key) >= min_len:
             groups.setdefault(key, []).append(form)
+        else:
+            short.append(form)
+    if short:
+        log.info("%d items are shorter than %d characters once quotation marks, punctuation and insertions are set aside, "
+                 "and are not searched: %s", len(short), min_len, "、".join(short[:20]) + (" …" if len(short) > 20 else ""))  # fmt: skip
     if not groups:
         return pd.DataFrame(columns=OCCURRENCE_COLUMNS)
     patterns = {form.translate(_FULL_WIDTH): key for key, forms in groups.items() for form in forms} | {k: k for k in groups}
@@ -368,12 +376,15 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 def _found_in(text: str, regex: re.Pattern, patterns: dict[str, str]) -> list[tuple[str, int, int]]:
     """(key, start, end) of every item in one paragraph: searched with the transparent characters and insertions set aside,
-    and inside each insertion set aside (an item may stand in brackets alone)."""
+    and inside each insertion set aside (an item may stand in brackets alone). Where there are insertions, the text is
+    searched with them kept as well: an item whose name holds the bracket (条例（试行）) is written there as it is."""
     view, starts, origins, insertions = _searchable_view(text)
+    views = [(view, starts, origins)] + ([_searchable_view(text, insertions=False)[:3]] if insertions else [])
     hits = []
-    for w, a, b in _all_matches(view, regex, patterns):
-        i, j = bisect.bisect_right(starts, a) - 1, bisect.bisect_right(starts, b - 1) - 1
-        hits.append((patterns[w], origins[i] + a - starts[i], origins[j] + b - starts[j]))
+    for view, starts, origins in views:
+        for w, a, b in _all_matches(view, regex, patterns):
+            i, j = bisect.bisect_right(starts, a) - 1, bisect.bisect_right(starts, b - 1) - 1
+            hits.append((patterns[w], origins[i] + a - starts[i], origins[j] + b - starts[j]))
     for lo, hi in insertions:
         inside = text[lo + 1 : hi - 1].translate(_FULL_WIDTH)
         hits += [(patterns[w], lo + 1 + a, lo + 1 + b) for w, a, b in _all_matches(inside, regex, patterns)]
@@ -403,10 +414,11 @@ def _all_matches(text: str, regex: re.Pattern, patterns: dict[str, str]) -> list
     return out
 
 
-def _searchable_view(text: str) -> tuple[str, list[int], list[int], list[tuple[int, int]]]:
+def _searchable_view(text: str, *, insertions: bool = True) -> tuple[str, list[int], list[int], list[tuple[int, int]]]:
     """The text without transparent characters and bracketed insertions (full-width letters made half-width), where each
-    kept stretch starts in it and in the text, and the insertions set aside (their spans in the text, brackets included)."""
-    insertions = [m.span() for m in _INSERTION.finditer(text)]
+    kept stretch starts in it and in the text, and the insertions set aside (their spans in the text, brackets included).
+    ``insertions=False``: the insertions are kept in the view (and none is returned)."""
+    insertions = [m.span() for m in _INSERTION.finditer(text)] if insertions else []
     cuts = sorted([m.span() for m in _TRANSPARENT.finditer(text)] + insertions)
     if not cuts:
         return text.translate(_FULL_WIDTH), [0], [0], []
