@@ -232,6 +232,35 @@ def test_the_runner_passes_the_cache_folder_and_no_progress_bars_as_parameters(t
         notebook_parameters([notebook], {"*": {"cache_dir": "elsewhere"}}, **given)
 
 
+def test_a_bad_codebook_stops_the_run_before_any_notebook_naming_the_file_and_line(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    (folder / "a.txt").write_text("全面建成小康社会。\n", encoding="utf-8")
+    (tmp_path / "codebook.yml").write_text("治理:\n  - 国家治理\n党建:\n  - 党的建设\n治理:\n  - 基层治理\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # a path given from where the user stands, as on the command line
+    with pytest.raises(ReportError) as refused:
+        run_reports(folder, out_dir=tmp_path / "reports", only=["05_trends"], cache_dir=tmp_path / "cache",
+                    overrides={"*": {"dictionary_path": "codebook.yml"}})
+    message = str(refused.value)
+    assert message.startswith("dictionary_path: ") and str(tmp_path / "codebook.yml") in message
+    assert "line 5" in message and "'治理' is defined twice" in message
+    assert not (tmp_path / "reports" / "mini").exists()  # nothing ran
+    with pytest.raises(ReportError, match="tifa_path: no such file: .*missing.txt"):
+        run_reports(folder, out_dir=tmp_path / "reports", only=["04_discourse"], overrides={"*": {"tifa_path": "missing.txt"}})
+
+
+def test_file_parameters_are_read_from_where_the_user_stands(tmp_path: Path, monkeypatch) -> None:
+    from corpus.report.runner import default_notebooks_dir, find_notebooks, notebook_parameters
+
+    (tmp_path / "mine.txt").write_text("全过程人民民主\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    notebooks = find_notebooks(default_notebooks_dir(), ["04_discourse", "01_tfidf"])
+    given = notebook_parameters(notebooks, {"04_discourse": {"tifa_path": "mine.txt"}, "01_tfidf": {"stopword_paths": ["mine.txt"]}},
+                                corpus_path=tmp_path, metadata_path=None, report_dir=tmp_path / "r")  # fmt: skip
+    assert given["04_discourse"]["tifa_path"] == str(tmp_path / "mine.txt")
+    assert given["01_tfidf"]["stopword_paths"] == [str(tmp_path / "mine.txt")]
+
+
 def test_parse_overrides_handles_global_and_per_notebook_forms() -> None:
     items = ["top_n=20", "01_tfidf:top_n=3", "label=中文", "01_tfidf:ngram=(1, 2)"]
     assert parse_overrides(items) == {"*": {"top_n": 20, "label": "中文"},

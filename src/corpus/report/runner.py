@@ -273,6 +273,7 @@ def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mappi
         # A parameter set for all notebooks goes to those that declare it.
         given = {**{k: v for k, v in for_all.items() if k in declared or k in INJECTED_PARAMETERS}, **overrides.get(path.stem, {})}
         errors += _parameter_errors(path.stem, declared, given)
+        given = {k: _from_here(v) if k.endswith(("_path", "_paths")) else v for k, v in given.items()}
         parameters[path.stem] = {"corpus_path": str(corpus_path),
                                  "metadata_path": str(metadata_path) if metadata_path else None,
                                  "output_dir": str(report_dir / path.stem),
@@ -280,6 +281,52 @@ def notebook_parameters(notebooks: Sequence[Path], overrides: Mapping[str, Mappi
     if errors:
         raise ReportError("\n".join(errors))
     return parameters
+
+
+def _from_here(value: Any) -> Any:
+    """A file parameter's path (or list of paths) made absolute where it names a file from the working directory.
+
+    The notebooks run in their own folder; ``-p dictionary_path=my_codebook.yml`` means the file
+    beside the user, as the corpus and ``--metadata`` paths do. A path found nowhere here is
+    passed as given (the notebook also looks under the repository root, and names it if missing).
+    """
+    if isinstance(value, (list, tuple)):
+        return [_from_here(v) for v in value]
+    if isinstance(value, str) and value and Path(value).expanduser().exists():
+        return str(Path(value).expanduser().resolve())
+    return value
+
+
+#: Notebook parameters naming a codebook (dictionary) or list of 提法, read before any notebook runs.
+CODEBOOK_PARAMETERS = ("dictionary_path", "tifa_path")
+
+
+def check_codebooks(parameters: Mapping[str, Mapping[str, Any]]) -> None:
+    """Read every codebook the notebooks are given, so a missing or malformed one stops the run before it starts.
+
+    A bad codebook would otherwise be found minutes in, by each notebook that reads it, and cost
+    the sections after it. One :class:`ReportError` names the parameter, the file and the cause.
+    """
+    from ..dictionary import load_dictionary
+    from .context import resolve_path
+
+    errors, seen = [], set()
+    for given in parameters.values():
+        for key in CODEBOOK_PARAMETERS:
+            value = given.get(key)
+            if not value or (key, str(value)) in seen:
+                continue
+            seen.add((key, str(value)))
+            path = resolve_path(str(value))
+            if not path.is_file():
+                errors.append(f"{key}: no such file: {path}")
+                continue
+            try:
+                load_dictionary(path)
+            except (ValueError, OSError) as exc:  # the loader's messages name the file, the line and the cause
+                errors.append(f"{key}: {str(exc).strip() or type(exc).__name__}")
+    if errors:
+        raise ReportError("\n".join(errors))
 
 
 def local_kernel_manager() -> type[AsyncKernelManager]:
@@ -872,6 +919,7 @@ def run_reports(corpus_path: str | os.PathLike[str], *,
     parameters = notebook_parameters(notebooks, overrides or {}, corpus_path=corpus,
                                      metadata_path=metadata_file, report_dir=report_dir,
                                      cache_dir=Path(cache_dir) if cache_dir is not None else None)
+    check_codebooks(parameters)
 
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
