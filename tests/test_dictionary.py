@@ -281,6 +281,15 @@ def test_a_category_written_twice_in_yaml_is_refused_naming_the_file_the_categor
         load_dictionary(nested)
 
 
+def test_yaml_entries_are_read_as_written_not_as_numbers_or_booleans(tmp_path):
+    path = tmp_path / "scalars.yml"
+    path.write_text("规划:\n  - 3.10\n  - 010\n  - yes\n  - 十四五\n待定:\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="待定"):  # an empty category is still refused, not read as the text 'null'
+        load_dictionary(path)
+    path.write_text("规划:\n  - 3.10\n  - 010\n  - yes\n  - 十四五\n", encoding="utf-8")
+    assert load_dictionary(path).entries()["entry"].tolist() == ["3.10", "010", "yes", "十四五"]
+
+
 @pytest.mark.parametrize(("content", "line", "entry"), [
     ("治理:\n  - 国家治理\n  - *治理\n", 3, "*治理"),
     ("治理: [社会治理, *治理]\n", 1, "*治理"),

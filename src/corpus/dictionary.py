@@ -229,15 +229,18 @@ class _DuplicateKey(Exception):
 
 @lru_cache(maxsize=1)
 def _yaml_loader() -> type:
-    """PyYAML's safe loader, refusing a key written twice in a mapping (PyYAML keeps the last silently).
+    """PyYAML's safe loader, refusing a key written twice in a mapping (PyYAML keeps the last silently), every scalar
+    read as the text written.
 
     A category written twice in a long codebook is the likeliest slip; keeping the last would drop
-    the first one's entries without a word.
+    the first one's entries without a word. Entries are words: YAML 1.1 would read ``3.10`` as the
+    number 3.1, ``010`` as 8 and ``yes`` or ``on`` as true; only an empty value stays empty.
     """
     import yaml
 
     class Loader(yaml.SafeLoader):
-        pass
+        yaml_implicit_resolvers = {first: [(tag, pattern) for tag, pattern in resolvers if tag == "tag:yaml.org,2002:null"]
+                                   for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}  # fmt: skip
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
         loader.flatten_mapping(node)
