@@ -48,8 +48,8 @@ def test_csv_and_plain_list_files_load_and_a_list_is_one_category_named_after_it
     table.write_text("category,entry\n作风,八项规定\n作风,四风\n治理,*治理\n", encoding="utf-8")
     assert load_dictionary(table).categories == {"作风": ("八项规定", "四风"), "治理": ("*治理",)}
     listing = tmp_path / "tifa.txt"
-    listing.write_text("# 提法 to follow\n全面从严治党\n\n自我革命  # 19th report\n", encoding="utf-8")
-    assert dict(load_dictionary(listing).categories) == {"tifa": ("全面从严治党", "自我革命")}
+    listing.write_text("# 提法 to follow\n全面从严治党\n\n自我革命  # 19th report\nC#\n", encoding="utf-8")
+    assert dict(load_dictionary(listing).categories) == {"tifa": ("全面从严治党", "自我革命", "C#")}  # a # inside a word is the word's
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

@@ -195,7 +195,7 @@ def _flatten(value: Mapping[str, Any], prefix: str, source: str | None) -> dict[
 def load_dictionary(path: str | Path) -> Dictionary:
     """Read a dictionary: YAML (``.yml``/``.yaml``, quanteda's format), CSV (``category,entry``) or a plain list (``.txt``).
 
-    A plain list holds one entry a line (``#`` starts a comment) and becomes one category named
+    A plain list holds one entry a line (``#`` at the start or after a space starts a comment) and becomes one category named
     after the file (``tifa.txt`` → ``tifa``). A CSV file needs the header ``category,entry``.
     """
     path = Path(path)
@@ -211,7 +211,7 @@ def load_dictionary(path: str | Path) -> Dictionary:
     if suffix == ".csv":
         return _from_csv(text, path)
     if suffix == ".txt":
-        entries = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+        entries = [_COMMENT.sub("", line).strip() for line in text.splitlines()]
         entries = [e for e in entries if e]
         if not entries:
             raise ValueError(f"{path}: the list holds no entries")
@@ -225,6 +225,10 @@ class _DuplicateKey(Exception):
     def __init__(self, key: Any, first: int, again: int) -> None:
         super().__init__(key, first, again)
         self.key, self.first, self.again = key, first, again
+
+
+#: A comment in a plain list: ``#`` opening the line or after a space (C# and 第#号 are entries).
+_COMMENT = re.compile(r"(?:^|\s)#.*")
 
 
 @lru_cache(maxsize=1)
