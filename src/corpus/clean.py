@@ -1746,12 +1746,16 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
     bracket, before punctuation that never starts a line, in texts whose paragraphs are
     separated by blank lines at single line breaks inside a paragraph (names a page set on
     lines of their own: 工贼\\n刘少奇\\n为首), and in a hard-wrapped paragraph at a break
-    inside a word (适当控\\n制信贷规模: see :func:`_wrapped_inside_sentence`).
+    inside a word (适当控\\n制信贷规模: see :func:`_wrapped_inside_sentence`) or, where paragraphs
+    open indented, after a full line that ends a sentence (:func:`_wrapped_at_sentence_end`).
     """
     lines = _lines(text)
     filled = [line for line in lines if line.text.strip()]
     blank_separated = _blank_separated(lines, len(filled))
-    wrap_width = _wrap_width(filled) if any(_LINE_ITEM.match(line.text) and "，" in line.text for line in filled) else None
+    indented = sum(1 for line in filled if _INDENTED.match(line.text))
+    indent_marked = INDENT_MARKED_MIN_LINES <= indented < len(filled)  # paragraphs open indented; some lines go on unindented
+    needs_width = indent_marked or any(_LINE_ITEM.match(line.text) and "，" in line.text for line in filled)
+    wrap_width = _wrap_width(filled) if needs_width else None
     edits = []
     for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
         cur, nxt_text = line.text.rstrip(), nxt.text.strip()
@@ -1768,11 +1772,30 @@ def step_broken_lines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
             reason = "sentence broken across lines"
         elif _wrapped_inside_sentence(None if starts_block else lines[i - 1].text, cur, nxt.text, wrap_width):
             reason = "line wrapped inside a sentence"
+        elif indent_marked and wrap_width and _wrapped_at_sentence_end(cur, nxt.text, wrap_width):
+            reason = "line wrapped inside an indented paragraph"
         if reason:
             start = line.start + len(cur)
             end = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
             edits.append(Edit(start, end, text[start:end], "", "changed", reason))
     return edits
+
+
+#: The fewest indented lines that make a text one whose paragraphs open indented (　　), as a PDF's text keeps them.
+INDENT_MARKED_MIN_LINES = 3
+
+
+def _wrapped_at_sentence_end(cur: str, nxt: str, wrap_width: int) -> bool:
+    """Whether, in a text whose paragraphs open indented, a full line that ends a sentence goes on in ``nxt``.
+
+    The line is as wide as the text's wrapped lines (``wrap_width``), and ``nxt`` starts at the
+    margin, unindented (a new paragraph would be indented, a centred line starts further in), with
+    an ideograph or an opening mark, and is no list item, heading, signature or date.
+    """
+    rest = nxt.rstrip()
+    return bool(cur and rest and cur[-1] in "。；！？" and abs(_width(cur) - wrap_width) <= _WRAP_SLACK
+                and not rest[0].isspace() and (is_cjk(rest[0]) or rest[0] in "“‘《")
+                and not _LINE_ITEM.match(rest) and not is_date_alone(rest) and not (_is_heading_like(rest) and rest[-1] not in LINE_FINAL))
 
 
 def _blank_separated(lines: Sequence[_Line], n_filled: int) -> bool:
