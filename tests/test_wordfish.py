@@ -140,12 +140,15 @@ def test_dispersion_is_near_one_for_poisson_counts_and_above_for_overdispersed_o
     assert "too narrow" in caplog.text
 
 
-def test_pole_words_rank_common_words_by_beta():
-    words = pd.DataFrame({"term": ["改革", "开放", "阶级", "斗争", "罕见"], "beta": [1.2, 0.8, -1.5, -0.9, 4.0],
-                          "psi": [2.0, 1.5, 1.8, 1.6, -6.0]})  # fmt: skip
-    poles = pole_words(words, 2, min_psi_quantile=0.2)
-    assert poles[poles["pole"] == "left"]["term"].tolist() == ["阶级", "斗争"]
+def test_pole_words_rank_frequent_words_by_beta_and_keep_a_frequent_word_one_pole_alone_uses():
+    words = pd.DataFrame({"term": ["改革", "开放", "阶级", "斗争", "罕见", "无产阶级"], "beta": [1.2, 0.8, -1.5, -0.9, 4.0, -4.4],
+                          "psi": [2.0, 1.5, 1.8, 1.6, -6.0, -3.0], "count": [400, 300, 200, 150, 3, 321]})  # fmt: skip
+    poles = pole_words(words, 2, min_count_quantile=0.2)
+    # 无产阶级: frequent, but the right pole never uses it, so its ψ (log rate at θ = 0) is low; a ψ filter dropped it
+    assert poles[poles["pole"] == "left"]["term"].tolist() == ["无产阶级", "阶级"]
     assert poles[poles["pole"] == "right"]["term"].tolist() == ["改革", "开放"]  # 罕见 is too rare to define a pole
+    with pytest.raises(ValueError, match="no count column"):
+        pole_words(words.drop(columns="count"), 2)
 
 
 def test_position_correlates_reads_years_dates_and_groups():

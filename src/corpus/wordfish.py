@@ -6,7 +6,8 @@ Positions from Texts", *American Journal of Political Science* 52(3): 705–722)
     y_ij ~ Poisson(λ_ij),    log λ_ij = α_i + ψ_j + β_j · θ_i
 
 ``y_ij`` is the count of word ``j`` in document ``i``; ``θ_i`` the document's position, ``α_i`` its
-fixed effect (length), ``ψ_j`` the word's fixed effect (how common it is) and ``β_j`` its weight
+fixed effect (length), ``ψ_j`` the word's fixed effect (its log expected count at θ = 0 where α = 0: not its
+frequency, since a word one pole uses often and the other never has a low ψ) and ``β_j`` its weight
 (how strongly its use rises, β > 0, or falls, β < 0, along θ). Assumptions: one dimension; counts
 Poisson given the parameters (variance = mean); words independent given θ. The dimension is the
 main axis of variation in word use, whatever drives it (time, topic, author, genre or ideology):
@@ -49,7 +50,8 @@ class WordfishResult:
     """A fitted Wordfish model: tidy tables and how the fit went.
 
     ``documents``: the row ids of the input (``doc_id`` [, ``para_no`` …]), ``theta``, ``se``,
-    ``lower``, ``upper`` (the ``level`` interval), ``alpha``. ``words``: ``term``, ``beta``, ``psi``.
+    ``lower``, ``upper`` (the ``level`` interval), ``alpha``. ``words``: ``term``, ``beta``, ``psi``,
+    ``count`` (the word's total count in the fitted matrix, what :func:`pole_words` filters on).
     ``log_likelihood`` is the Poisson log-likelihood at the estimates (with the ln y! term);
     ``dispersion`` is Pearson's χ² over its residual degrees of freedom (1 under the Poisson
     model; above 1, every interval here is too narrow, roughly by √dispersion).
@@ -170,7 +172,8 @@ def wordfish(
         log.warning("the counts vary %.1f times as much as the Poisson model allows: the intervals are too narrow, roughly by "
                     "a factor %.1f (the bootstrap assumes Poisson counts too)", dispersion, np.sqrt(dispersion))  # fmt: skip
     documents = rows.reset_index(drop=True).assign(theta=est.theta, se=se_theta, lower=lower, upper=upper, alpha=est.alpha)
-    words = pd.DataFrame({"term": term_array, "beta": est.beta, "psi": est.psi})
+    words = pd.DataFrame({"term": term_array, "beta": est.beta, "psi": est.psi,
+                          "count": np.asarray(matrix.sum(axis=0)).ravel().round().astype(np.int64)})
     return WordfishResult(documents, words, (ids[left], ids[right]), se, level, est.iterations, est.converged,
                           est.log_likelihood, dispersion, beta_sd, tol, max_iter,
                           n_boot if se == "bootstrap" else 0, boot_failed)  # fmt: skip
@@ -281,25 +284,30 @@ def top_features(counts: DTM, n: int) -> DTM:
     return DTM(counts.matrix[:, cols].tocsr(), counts.rows, counts.terms[cols])
 
 
-def pole_words(words: pd.DataFrame, n: int = 15, *, min_psi_quantile: float = 0.5) -> pd.DataFrame:
-    """The words that define each pole: the ``n`` most negative and ``n`` most positive β.
+def pole_words(words: pd.DataFrame, n: int = 15, *, min_count_quantile: float = 0.5) -> pd.DataFrame:
+    """The words that define each pole: the ``n`` most negative and ``n`` most positive β among the frequent words.
 
-    Only words whose ψ (how common the word is) is at or above the ``min_psi_quantile`` quantile of
-    all ψ are ranked: a rare word gets an extreme β from a few occurrences (the tip of the
-    "Eiffel tower" of β against ψ), a common one says what the pole is about. Columns: ``pole``
-    ("left", "right"), ``rank``, ``term``, ``beta``, ``psi``; ties by term.
+    Only words whose observed total ``count`` is at or above the ``min_count_quantile`` quantile
+    of all the words' counts are ranked: a rare word gets an extreme β from a few occurrences (the
+    wide base of the "Eiffel tower" of ψ against β), a frequent one says what the pole is about. The
+    filter is on the count, not on ψ: ψ is a word's log rate at θ = 0, so a frequent word that one
+    pole uses and the other never (its strongest words) has a low ψ and would pass for a rare one.
+    Columns: ``pole`` ("left", "right"), ``rank``, ``term``, ``beta``, ``psi``, ``count``; ties by term.
 
-    >>> w = pd.DataFrame({"term": ["甲", "乙", "丙", "丁"], "beta": [-2.0, -0.5, 0.5, 3.0], "psi": [1.0, 1.0, 1.0, -5.0]})
+    >>> w = pd.DataFrame({"term": ["甲", "乙", "丙", "丁"], "beta": [-2.0, -0.5, 0.5, 3.0], "psi": [-3.0, 1.0, 1.0, -5.0],
+    ...                   "count": [300, 120, 150, 2]})
     >>> pole_words(w, 1)[["pole", "term"]].values.tolist()
     [['left', '甲'], ['right', '丙']]
     """
-    if not 0 <= min_psi_quantile <= 1:
-        raise ValueError(f"`min_psi_quantile` must be between 0 and 1; got {min_psi_quantile!r}")
-    common = words[words["psi"] >= words["psi"].quantile(min_psi_quantile)]
+    if not 0 <= min_count_quantile <= 1:
+        raise ValueError(f"`min_count_quantile` must be between 0 and 1; got {min_count_quantile!r}")
+    if "count" not in words.columns:
+        raise ValueError("`words` has no count column: pass the words table of a wordfish() fit (term, beta, psi, count)")
+    common = words[words["count"] >= words["count"].quantile(min_count_quantile)]
     left = common.sort_values(["beta", "term"], ascending=[True, True], kind="stable").head(n)
     right = common.sort_values(["beta", "term"], ascending=[False, True], kind="stable").head(n)
     parts = [part.assign(pole=pole, rank=np.arange(1, len(part) + 1)) for pole, part in (("left", left), ("right", right))]
-    return pd.concat(parts, ignore_index=True)[["pole", "rank", "term", "beta", "psi"]]
+    return pd.concat(parts, ignore_index=True)[["pole", "rank", "term", "beta", "psi", "count"]]
 
 
 def position_correlates(documents: pd.DataFrame, docvars: pd.DataFrame, *, max_groups: int | None = None,

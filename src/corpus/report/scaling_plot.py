@@ -83,13 +83,16 @@ def word_weights_figure(words: pd.DataFrame, poles: pd.DataFrame, *, title: str 
     """Every word's β (x) against its ψ (y), the "Eiffel tower" of Wordfish, with the pole words named.
 
     ``poles`` is a :func:`corpus.wordfish.pole_words` table: its words are marked, left pole in red,
-    right pole in blue, and up to ``max_labels`` of each (the most common) named in a column at
-    that pole's side. Above ``max_points`` words, the most common ``max_points`` are drawn.
+    right pole in blue, and up to ``max_labels`` of each (the most frequent) named in a column at
+    that pole's side. Above ``max_points`` words, the ``max_points`` most frequent are drawn. Frequent
+    means the observed ``count`` where ``words`` has it, else ψ; ψ is the word's log rate at θ = 0,
+    which is low for a frequent word one pole alone uses, so the y axis is not a frequency.
     """
+    often = "count" if "count" in words.columns else "psi"
     drawn = words
     if len(words) > max_points:
-        drawn = words.sort_values(["psi", "term"], ascending=[False, True], kind="stable").head(max_points)
-        title = f"{title}\n(the {max_points:,} most common of {len(words):,} words)"
+        drawn = words.sort_values([often, "term"], ascending=[False, True], kind="stable").head(max_points)
+        title = f"{title}\n(the {max_points:,} most frequent of {len(words):,} words)"
     colours = {"left": "#b2182b", "right": "#2166ac"}
     with cjk_style():
         fig, ax = plt.subplots(figsize=(8, 6))
@@ -98,7 +101,8 @@ def word_weights_figure(words: pd.DataFrame, poles: pd.DataFrame, *, title: str 
             colour = colours.get(str(pole), "black")
             ax.scatter(part["beta"], part["psi"], s=10, color=colour)
             # Pole words sit in a tight cluster: their names go in a column at the pole's side, each joined to its point.
-            part = part.sort_values(["psi", "term"], ascending=[False, True], kind="stable").head(max_labels)
+            part = part.sort_values([often if often in part else "psi", "term"], ascending=[False, True],
+                                    kind="stable").head(max_labels)
             step = min(0.05, 0.9 / max(len(part), 1))
             x_text, align = (0.02, "left") if pole == "left" else (0.98, "right")
             for k, (b, p, term) in enumerate(zip(part["beta"], part["psi"], part["term"])):
@@ -108,6 +112,6 @@ def word_weights_figure(words: pd.DataFrame, poles: pd.DataFrame, *, title: str 
         ax.axvline(0, color="#bbbbbb", linewidth=0.8, zorder=0)
         ax.set_title(drawable(title))
         ax.set_xlabel("词权重 word weight β (← left pole · right pole →)")
-        ax.set_ylabel("词固定效应 word fixed effect ψ (common ↑)")
+        ax.set_ylabel("词固定效应 word fixed effect ψ (log rate at θ = 0)")
         fig.tight_layout()
     return fig
