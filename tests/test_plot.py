@@ -157,3 +157,24 @@ def test_lengths_of_many_documents_are_drawn_as_distributions():
     fig = doc_length_figure(lengths, max_bars=40)
     assert len(fig.axes) == 2 and fig.get_size_inches()[1] < 6 and "500 documents" in fig._suptitle.get_text()
     assert len(doc_length_figure(lengths.head(5), max_bars=40).axes[0].get_yticklabels()) == 5
+
+
+def test_keyness_note_gives_log_ratio_its_pooled_token_totals_the_prior_and_the_sign_disagreements():
+    import scipy.sparse as sp
+
+    from corpus.features import DTM
+    from corpus.keyterms import keyness
+    from corpus.report.plot import keyness_note
+
+    # 革命 falls, 无产阶级 disappears, 经济: one long later document writes it less often per token than the short ones
+    terms = np.array(["革命", "无产阶级", "经济", "发展"])
+    counts = sp.csr_matrix(np.array([[9, 6, 1, 4], [8, 5, 1, 6], [2, 0, 2, 16], [1, 0, 1, 98]]))
+    dtm = DTM(counts, pd.DataFrame({"doc_id": ["a", "b", "c", "d"]}), terms)
+    table = keyness(dtm, pd.Series({"a": "早", "b": "早", "c": "晚", "d": "晚"}), target="晚", min_count=1)
+    note = keyness_note(table, stat="z", names=("晚", "早"))
+    assert "((a + 0.5) / 120) / ((b + 0.5) / 40)" in note  # the later documents' 20 + 100 tokens, the earlier 20 + 20
+    assert "α₀ = 100 tokens" in note and "无产阶级: 11 uses in 早, none in the other" in note
+    row = table.set_index("term").loc["经济"]
+    assert row["log_ratio"] < 0 < row["mean_rate_target"] - row["mean_rate_reference"]  # pooled and per-document disagree
+    assert "its sign differs from theirs for 1 of the 4 terms compared (e.g. 经济" in note
+    assert "α₀" not in keyness_note(table, stat="chi2", names=("晚", "早"))

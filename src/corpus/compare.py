@@ -17,7 +17,7 @@ from scipy.stats import chi2_contingency
 
 from .docvars import CORE_COLUMNS, DATE_ORIGINAL
 from .features import DTM
-from .keyterms import ALL_OTHER_DOCUMENTS, ROUNDING, keyness_table
+from .keyterms import ALL_OTHER_DOCUMENTS, PRIOR, ROUNDING, keyness_table
 
 
 def each_against_rest(
@@ -27,7 +27,7 @@ def each_against_rest(
     n: int = 10,
     measure: str = "log_odds",
     min_count: int = 3,
-    prior: float = 100.0,
+    prior: float = PRIOR,
 ) -> pd.DataFrame:
     """The ``n`` terms most key to each target against all the other documents, one row per term.
 

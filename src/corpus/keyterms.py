@@ -51,6 +51,9 @@ PERMUTATION_COLUMNS = [
 ]  # fmt: skip
 #: The columns of :func:`keyness`: which groups were compared, then both of the above.
 KEYNESS_COLUMNS = ["target", "reference", *PERMUTATION_COLUMNS[:2], *TOKEN_COLUMNS, *PERMUTATION_COLUMNS[2:]]
+#: Total mass α₀ of the log-odds' informative Dirichlet prior (Monroe et al. 2008) unless ``prior`` is given: 100
+#: pseudo-tokens shared among the terms in proportion to their corpus counts (α_w = α₀ f_w / F).
+PRIOR = 100.0
 #: The reference recorded when it is every document outside the target.
 ALL_OTHER_DOCUMENTS = "all other documents"
 #: Besag & Clifford's h: a term's Monte Carlo permutations stop once this many permuted statistics reach its own.
@@ -71,7 +74,7 @@ def keyness(
     target: Hashable | Sequence[str],
     reference: Hashable | Sequence[str] | None = None,
     measure: Measure = "log_odds",
-    prior: float = 100.0,
+    prior: float = PRIOR,
     min_count: int = 5,
     yates: bool = False,
     unit: pd.Series | None = None,
@@ -126,7 +129,10 @@ def keyness(
     Terms with count_target + count_reference < ``min_count`` are left out (terms that never
     occur always are). Rows are sorted by the statistic of ``measure`` signed by direction
     (z for ``log_odds``): terms key to the target first, terms key to the reference last.
-    ``prior`` is the total pseudo-count of the prior; larger values shrink rare terms harder.
+    ``prior`` is the total pseudo-count of the prior (:data:`PRIOR`); larger values shrink rare terms harder. A term
+    one side never uses has that side's variance term 1/α_w, the prior's alone, so |z| ≤ |δ_w|·√α_w however often
+    the other side uses it, and it can rank below terms that are only rarer on that side: read ``log_ratio`` and
+    the counts for such terms.
     """
     _check_options(measure, prior, min_count)
     _check_test_options(fdr, permutations, random_state)
@@ -191,7 +197,7 @@ def keyness_table(
     *,
     total: np.ndarray | None = None,
     measure: Measure = "log_odds",
-    prior: float = 100.0,
+    prior: float = PRIOR,
     min_count: int = 5,
     yates: bool = False,
 ) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from matplotlib import font_manager
 from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 
 from ..cluster import SILHOUETTE_BANDS
+from ..keyterms import PRIOR
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -420,3 +421,56 @@ def keyness_figure(table: pd.DataFrame, *, stat: str, target: str, reference: st
         ax.set_ylabel("词 term")
         fig.tight_layout()
     return fig
+
+
+def keyness_note(table: pd.DataFrame, *, stat: str, sides: tuple[str, str] = ("target", "reference"),
+                 names: tuple[str, str] | None = None, prior: float = PRIOR) -> str:
+    """Sentences that give ``log_ratio`` (and ``z``) of a :func:`corpus.keyterms.keyness` table their formulas, with its numbers.
+
+    ``sides``: the suffixes of the table's columns (``count_<side>``, ``freq_<side>``,
+    ``mean_rate_<side>``; "later", "earlier" for :func:`corpus.trends.risers_fallers`); ``names``
+    the groups as the page names them. Each side's pooled tokens are read back from the table
+    (``freq_<side>`` = count / tokens × 10,000), so the formula shows the denominators
+    ``log_ratio`` used. Says for how many terms ``log_ratio`` and the mean per-document rates
+    differ in sign (pooled tokens against each document one voice) and, for ``z``, the prior's
+    total mass and why a term one side never uses gets a small z (Monroe et al. 2008: the zero
+    side's variance term is 1/α_w, the prior's alone).
+    """
+    (s1, s2), (n1, n2) = sides, names or sides
+    a, b = table[f"count_{s1}"].to_numpy(), table[f"count_{s2}"].to_numpy()
+
+    def tokens(counts: np.ndarray, side: str, name: str) -> str:
+        k = int(np.argmax(counts)) if len(counts) else 0
+        return f"{round(counts[k] / table[f'freq_{side}'].iloc[k] * 1e4):,}" if len(counts) and counts[k] > 0 else f"the tokens of {name}"
+
+    t1, t2 = tokens(a, s1, n1), tokens(b, s2, n2)
+    text = (f"log_ratio is Hardie's (2014) Log Ratio of the pooled rates, log₂(((a + 0.5) / {t1}) / ((b + 0.5) / {t2})): a and b "
+            f"the term's counts in {n1} and {n2}, each over all its side's tokens ({t1} and {t2}), 0.5 added to each count so "
+            "that a term one side never uses stays finite. Pooled, long documents weigh more in it than in the mean "
+            "per-document rates beside it (each document one voice, as the test compares them)")
+    gap = table[f"mean_rate_{s1}"].to_numpy() - table[f"mean_rate_{s2}"].to_numpy()
+    flips = table[np.sign(table["log_ratio"].to_numpy()) * np.sign(gap) < 0]
+    if len(flips):
+        top = flips.assign(_n=flips[f"count_{s1}"] + flips[f"count_{s2}"]).sort_values(["_n", "term"], ascending=[False, True]).head(3)
+        text += (f", and its sign differs from theirs for {len(flips):,} of the {len(table):,} terms compared (e.g. "
+                 + "; ".join(f"{r.term}: log_ratio {r.log_ratio:+.2f}, rates {getattr(r, f'mean_rate_{s1}'):.1f} against "
+                             f"{getattr(r, f'mean_rate_{s2}'):.1f}" for r in top.itertuples()) + ").")
+    else:
+        text += "; here its sign agrees with theirs for every term compared."
+    if stat != "z":
+        return text
+    text += (f" z = δ / √(1/(a + α_w) + 1/(b + α_w)), δ the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi "
+             f"& Quinn 2008) of total mass α₀ = {prior:,g} tokens, α_w = α₀ × the term's share of the corpus's tokens. A term one "
+             "side never uses keeps the prior's variance 1/α_w on that side, so its z stays small however often the other side "
+             "uses it")
+    absent = table[(a == 0) | (b == 0)]
+    if len(absent):
+        r = absent.assign(_n=absent[f"count_{s1}"] + absent[f"count_{s2}"]).sort_values(["_n", "term"], ascending=[False, True]).iloc[0]
+        used, side = (r[f"count_{s1}"], n1) if r[f"count_{s1}"] else (r[f"count_{s2}"], n2)
+        both = table[(a > 0) & (b > 0) & (np.sign(table["z"]) == np.sign(r["z"]))]
+        text += f" ({r['term']}: {used:,} uses in {side}, none in the other, z = {r['z']:.2f}"
+        if len(both):
+            o = both.loc[both["z"].abs().idxmax()]
+            text += f", against {o['z']:.2f} for {o['term']}, {o[f'count_{s1}']:,} and {o[f'count_{s2}']:,} uses"
+        text += ")"
+    return text + ": sort the table's file by log_ratio or the counts to find such terms."
