@@ -173,6 +173,22 @@ def test_the_suite_renders_the_party_congress_corpus(tmp_path, cache):
     assert "两个维护" not in tifa.index  # a Central Committee formula of 2018, in no Congress report
     page = (tmp_path / "cpc" / "04_discourse.html").read_text(encoding="utf-8")
     assert "appear in no document: 两个维护、两个确立" in page
+    # the keyness figures count the significant terms among their bars, not all of them (a term one side never uses,
+    # 无产阶级 or 专政, has a small z and ranks below the bars): the bars keyness_figure draws, recounted from the tables
+    from bs4 import BeautifulSoup
+
+    for name, table in (("03_comparison", "keyness_period.csv"), ("05_trends", "risers_fallers.csv")):
+        key = pd.read_csv(tmp_path / "cpc" / name / table, encoding="utf-8-sig")
+        bars = pd.concat([key.head(15), key.tail(15)]).drop_duplicates("term")
+        alts = [img.get("alt", "") for img in BeautifulSoup((tmp_path / "cpc" / f"{name}.html").read_text(encoding="utf-8"),
+                                                            "html.parser").find_all("img")]  # fmt: skip
+        said = [re.search(r"(\d+) terms significant at q < 0.05, (\d+) of them among these bars", a) for a in alts]
+        said = [m for m in said if m]
+        assert len(said) == 1 and said[0].groups() == (str((key["q"] < 0.05).sum()), str((bars["q"] < 0.05).sum())), name
+    overview = (tmp_path / "cpc" / "00_corpus_overview.html").read_text(encoding="utf-8")
+    assert "at most 6.5% of one document" in overview  # cpc_10: 688 of 10,578 characters, rounded, not cut to 6%
+    poles = (tmp_path / "cpc" / "06_wordfish.html").read_text(encoding="utf-8")
+    assert re.search(r"Left-pole words: [^;]*无产阶级", poles)  # 321 uses, none after 1992: frequent, though its ψ is low
 
 
 @pytest.mark.slow
