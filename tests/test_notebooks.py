@@ -164,7 +164,8 @@ def test_a_hostile_corpus_is_shown_as_text_and_nothing_runs(tmp_path, cache):
 @pytest.mark.slow
 @pytest.mark.skipif(not CPC.is_dir(), reason="../shared/corpora/cpc is absent (a user's clone); the second corpus is not shipped")
 def test_the_suite_renders_the_party_congress_corpus(tmp_path, cache):
-    run = run_reports(CPC, out_dir=tmp_path, command="pytest", cache_dir=cache)
+    # with its labels (year, congress): the pages then compare an earlier with a later period
+    run = run_reports(CPC, metadata_path=CPC / "labels.csv", out_dir=tmp_path, command="pytest", cache_dir=cache)
     assert not run.failures, [f"{r.name}: {r.error}" for r in run.failures]
     assert (tmp_path / "cpc" / "index.html").is_file()
     # the discourse report follows the example codebook's 提法 through the twelve reports
