@@ -396,6 +396,32 @@ def _start(folder: Path, notebooks: Path, out: Path, cache: Path, *extra: str, t
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
+@pytest.fixture
+def start_run():
+    """:func:`_start`, and at the test's end the kill of every run it started that still runs, with its workers and kernels.
+
+    A test that fails before its run ends would otherwise leave the run and its sleeping kernels behind.
+    """
+    import psutil
+
+    started = []
+
+    def start(*args, **kwargs):
+        started.append(_start(*args, **kwargs))
+        return started[-1]
+
+    yield start
+    for run in started:
+        if run.poll() is None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                doomed = psutil.Process(run.pid).children(recursive=True) + [psutil.Process(run.pid)]
+                for process in doomed:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        process.kill()
+                psutil.wait_procs(doomed, timeout=10)
+            run.communicate()
+
+
 def _wait_for(path: Path, seconds: float = 120) -> None:
     import time
 
@@ -407,7 +433,7 @@ def _wait_for(path: Path, seconds: float = 120) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("whom", ["group", "main"])
-def test_ctrl_c_stops_the_run_kills_its_kernels_and_marks_what_is_missing(tmp_path: Path, whom: str) -> None:
+def test_ctrl_c_stops_the_run_kills_its_kernels_and_marks_what_is_missing(tmp_path: Path, whom: str, start_run) -> None:
     import os
     import signal
     import time
@@ -417,7 +443,7 @@ def test_ctrl_c_stops_the_run_kills_its_kernels_and_marks_what_is_missing(tmp_pa
     folder, notebooks, out = _sleeping_project(tmp_path)
     temp = tmp_path / "temp"  # the run's temporary folder: its kernels' sockets go there
     temp.mkdir()
-    run = _start(folder, notebooks, out, tmp_path / "cache", temp=temp)
+    run = start_run(folder, notebooks, out, tmp_path / "cache", temp=temp)
     pid_file = out / "mini" / "01_sleep.pid"
     _wait_for(pid_file)
     _wait_for(out / "mini" / "00_fast.html")
@@ -441,12 +467,12 @@ def test_ctrl_c_stops_the_run_kills_its_kernels_and_marks_what_is_missing(tmp_pa
 
 
 @pytest.mark.slow
-def test_a_second_run_into_the_same_folder_is_refused_naming_the_lock(tmp_path: Path) -> None:
+def test_a_second_run_into_the_same_folder_is_refused_naming_the_lock(tmp_path: Path, start_run) -> None:
     import os
     import signal
 
     folder, notebooks, out = _sleeping_project(tmp_path)
-    first = _start(folder, notebooks, out, tmp_path / "cache")
+    first = start_run(folder, notebooks, out, tmp_path / "cache")
     try:
         _wait_for(out / "mini" / "01_sleep.pid")
         with pytest.raises(ReportError, match=r"another run is writing .*mini \(it holds .*\.mini\.lock\).*--wait"):
@@ -496,7 +522,7 @@ def test_kernels_listen_on_local_sockets_in_a_private_folder_not_on_tcp_ports():
 
 
 @pytest.mark.slow
-def test_the_console_prints_one_line_per_notebook_and_no_kernel_or_nbconvert_warnings(tmp_path: Path) -> None:
+def test_the_console_prints_one_line_per_notebook_and_no_kernel_or_nbconvert_warnings(tmp_path: Path, start_run) -> None:
     """The command's own output, workers included: start, finish, time and failure per notebook, nothing else noisy."""
     folder = tmp_path / "mini"
     folder.mkdir()
@@ -506,7 +532,7 @@ def test_the_console_prints_one_line_per_notebook_and_no_kernel_or_nbconvert_war
     write_notebook(notebooks / "00_plot.ipynb", parameters_cell(), new_markdown_cell("## 图 Figure"),
                    new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\nplt.show()"))
     write_notebook(notebooks / "01_broken.ipynb", parameters_cell(), new_code_cell('raise KeyError("no such column")'))
-    run = _start(folder, notebooks, tmp_path / "reports", tmp_path / "cache", "--jobs", "2")
+    run = start_run(folder, notebooks, tmp_path / "reports", tmp_path / "cache", "--jobs", "2")
     out, err = run.communicate(timeout=300)
     console = out + err
     assert run.returncode != 0
