@@ -128,8 +128,9 @@ LITTLE_CHINESE = "little chinese"
 ONE_CHARACTER_LINES = "one character a line"
 #: The fewest lines, and the share of them holding one character, that make a text one set a character a line.
 ONE_CHARACTER_MIN_LINES, ONE_CHARACTER_SHARE = 10, 0.5
-_ONE_CHARACTER_LINE = re.compile(r"^[ \t\u3000]*\S[ \t\u3000]*$", re.MULTILINE)
-_FILLED_LINE = re.compile(r"\S.*$", re.MULTILINE)
+# A line holding one character, after a line break (a scan for the break is fast; ^ in MULTILINE tries every position).
+_ONE_CHARACTER_LINE = re.compile(r"\n[ \t\u3000]*\S[ \t\u3000]*(?=\n)")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*(?=\n)")
 
 
 def _one_character_lines(docs: pd.DataFrame) -> list[dict]:
@@ -142,9 +143,12 @@ def _one_character_lines(docs: pd.DataFrame) -> list[dict]:
     for doc_id, path, text in zip(docs["doc_id"], docs["path"], docs["text"]):
         if not isinstance(text, str) or text.count("\n") + 1 < ONE_CHARACTER_MIN_LINES:
             continue
-        single = sum(1 for _ in _ONE_CHARACTER_LINE.finditer(text))
-        filled = sum(1 for _ in _FILLED_LINE.finditer(text))
-        if single >= ONE_CHARACTER_MIN_LINES and single >= ONE_CHARACTER_SHARE * filled:
+        framed = f"\n{text}\n"  # every line between two breaks
+        single = len(_ONE_CHARACTER_LINE.findall(framed))
+        if single < ONE_CHARACTER_MIN_LINES:
+            continue
+        filled = framed.count("\n") - 1 - len(_BLANK_LINE.findall(framed))
+        if single >= ONE_CHARACTER_SHARE * filled:
             rows.append({"path": path, "doc_id": doc_id, "problem": ONE_CHARACTER_LINES,
                          "detail": f"{single:,} of {filled:,} lines hold one character: text set vertically, or a column one "
                                    "character wide, read as a paragraph a character; join its lines or extract it again "
