@@ -387,7 +387,10 @@ def _start(folder: Path, notebooks: Path, out: Path, cache: Path, *extra: str, t
 
     import signal
 
-    env = {**os.environ, "CORPUS_CACHE_DIR": str(cache), **({"TMPDIR": str(temp)} if temp else {})}
+    if temp is None:  # a run a test kills leaves its kernels' folder there, not in the machine's temporary folder
+        temp = cache.parent / "temp"
+        temp.mkdir(exist_ok=True)
+    env = {**os.environ, "CORPUS_CACHE_DIR": str(cache), "TMPDIR": str(temp)}
     # Ctrl-C as a terminal delivers it: a test run started in the background (`pytest &`) ignores SIGINT, and its
     # children would inherit that and never see the signal the tests send.
     return subprocess.Popen([sys.executable, "-m", "corpus.report", str(folder), "--notebooks", str(notebooks),
