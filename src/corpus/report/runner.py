@@ -637,8 +637,8 @@ def _run_jobs(jobs: Sequence[_Job], workers: int) -> tuple[list[NotebookResult],
     On Ctrl-C (or SIGINT to this process alone) no queued notebook starts: the workers and
     every process they started (the Jupyter kernels) are killed by process id, and the jobs
     not finished come back as "interrupted", their half-written files removed. The kernels'
-    socket folders sit in one folder of the run, removed at its end: a kernel killed, or a
-    worker that crashed, leaves nothing in the temporary folder.
+    sockets and connection files sit in one folder of the run, removed at its end: a kernel
+    killed, or a worker that crashed, leaves nothing in the temporary folder.
     """
     with tempfile.TemporaryDirectory(prefix="corpus-kernels-", ignore_cleanup_errors=True) as kernel_folder:
         return _run_pool(jobs, workers, kernel_folder)
