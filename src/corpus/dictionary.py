@@ -76,7 +76,7 @@ EXAMPLE = "party_building_governance.yml"
 _GLOB_CHARS = frozenset("*?＊？")
 #: Full-width forms of ASCII characters → ASCII. Matching reads both widths as one (互联网＋ is 互联网+): cleaning makes
 #: letters and digits half-width but keeps a full-width ＋, －, ／ as written, and a keyboard may give either.
-_HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
@@ -357,9 +357,9 @@ def _plan(dictionary: Dictionary, clean_config: CleanConfig) -> _Plan:
     globs = []
     for number, (entry, kind) in enumerate(zip(table["entry"], table["kind"])):
         if kind == "glob":
-            globs.append((number, tuple(_like(_glob_form(p, clean_config).translate(_HALF_WIDTH)) for p in entry.split(" "))))
+            globs.append((number, tuple(_like(_glob_form(p, clean_config).translate(HALF_WIDTH)) for p in entry.split(" "))))
         else:  # one searched string for the entries that differ only in width (互联网+, 互联网＋)
-            owners.setdefault(text_form(entry, clean_config).translate(_HALF_WIDTH), []).append(number)
+            owners.setdefault(text_form(entry, clean_config).translate(HALF_WIDTH), []).append(number)
     forms = sorted(owners)
     return _Plan(names, tuple(table["entry"]), pd.Index(names).get_indexer(table["category"]).astype(np.int64), tuple(globs),
                  _Finder(forms) if forms else None, np.cumsum([0] + [len(owners[f]) for f in forms]),
@@ -379,7 +379,7 @@ class _Finder:
     MB/s for 900 strings against 15 MB/s here (benchmarks/bench_dictionary.py).
 
     Widths are one: the text's full-width forms of ASCII characters (＋, －, ＊) are read as the
-    ASCII ones, so the strings are given half-width (``_HALF_WIDTH``); the text is not changed
+    ASCII ones, so the strings are given half-width (``HALF_WIDTH``); the text is not changed
     and offsets are the text's.
     """
 
@@ -426,7 +426,7 @@ class _Finder:
         """(start, form number) of every occurrence of every form in ``text``, overlapping ones included, in no set order."""
         codes = np.concatenate((_code_points(text), np.zeros(self.max_len, dtype=np.uint32)))  # zeros: no form runs off the end
         full = (codes >= 0xFF01) & (codes <= 0xFF5E)
-        codes[full] -= 0xFEE0  # as _HALF_WIDTH: one character for one, so offsets stay
+        codes[full] -= 0xFEE0  # as HALF_WIDTH: one character for one, so offsets stay
         n = len(text)
         first = self.first[codes[:n]]
         at = np.flatnonzero(first >= 0)
@@ -495,7 +495,7 @@ def _glob_form(glob: str, clean_config: CleanConfig) -> str:
     ('党建*', '*治理')
     """
     pieces = re.split(r"([*?＊？])", glob)
-    return "".join(p.translate(_HALF_WIDTH) if p in _GLOB_CHARS else (clean_text(p, clean_config).text or to_simplified(p)) if p else ""
+    return "".join(p.translate(HALF_WIDTH) if p in _GLOB_CHARS else (clean_text(p, clean_config).text or to_simplified(p)) if p else ""
                    for p in pieces)  # fmt: skip
 
 
@@ -626,7 +626,7 @@ def _token_hits(plan: _Plan, toks: pd.DataFrame, doc_index: Mapping[str, int]) -
     if not plan.globs or not len(toks):
         return _hits()
     token = pd.Categorical(toks["token"])
-    vocabulary = pa.array([t.translate(_HALF_WIDTH) for t in token.categories], type=pa.string())  # widths are one, as in _Finder
+    vocabulary = pa.array([t.translate(HALF_WIDTH) for t in token.categories], type=pa.string())  # widths are one, as in _Finder
     codes = token.codes
     docs = _doc_numbers(toks["doc_id"], doc_index)
     starts, ends = toks["start"].to_numpy(dtype=np.int64), toks["end"].to_numpy(dtype=np.int64)
@@ -802,9 +802,9 @@ def unmatched_entries(matches: pd.DataFrame, dictionary: Dictionary, docs: Corpu
     else:
         surfaces: dict[str, list[str]] = {}
         for category, surface in zip(matches["category"].astype(str), matches["surface"].astype(str)):
-            surfaces.setdefault(category, []).append(surface.translate(_HALF_WIDTH))
+            surfaces.setdefault(category, []).append(surface.translate(HALF_WIDTH))
         joined = {c: "\n".join(dict.fromkeys(v)) for c, v in surfaces.items()}
-        absorbed = np.asarray([kind != "glob" and text_form(e, CleanConfig()).translate(_HALF_WIDTH) in joined.get(c, "")
+        absorbed = np.asarray([kind != "glob" and text_form(e, CleanConfig()).translate(HALF_WIDTH) in joined.get(c, "")
                                for c, e, kind in zip(missing["category"], missing["entry"], missing["kind"])], dtype=bool)  # fmt: skip
     if absorbed.any():
         inside = missing[absorbed]

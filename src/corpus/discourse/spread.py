@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..clean import CleanConfig
 from ..dates import parse_dates
-from ..dictionary import entry_kind, text_form
+from ..dictionary import HALF_WIDTH, entry_kind, text_form
 from ..patterns import CJK, CN_NUMERAL_CHARS
 from .units import iter_paragraphs, paragraph_units
 
@@ -216,7 +216,7 @@ def _variants(uses: pd.DataFrame, items: pd.Index) -> np.ndarray:
 
 # --------------------------------------------------------------------------- every use of each item
 
-_FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+_FULL_WIDTH = HALF_WIDTH | str.maketrans({"\u3000": " "})
 #: A bracketed insertion inside a term (一县（一区）一特色): short, with an ideograph right before and after it.
 _INSERTION = re.compile(rf"(?<=[{CJK}])(?:（[^（）\n]{{1,8}}）|\([^()\n]{{1,8}}\)|【[^【】\n]{{1,8}}】|〔[^〔〕\n]{{1,8}}〕)(?=[{CJK}])")
 #: Characters a term may be written with or without: quotation marks, interpuncts, spaces.

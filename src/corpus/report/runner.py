@@ -47,7 +47,7 @@ from traitlets import CaselessStrEnum
 from ..cache import cache_root, write_text
 from ..io import CorpusError, display_path, file_sha256
 from ..schedule import SCHEDULERS, check_scheduler
-from .context import open_report, repository_root
+from .context import open_report, repository_root, resolve_path
 
 logger = logging.getLogger("corpus.report.runner")  # named, so `python -m corpus.report` logs like the command
 
@@ -287,13 +287,14 @@ def _from_here(value: Any) -> Any:
     """A file parameter's path (or list of paths) made absolute where it names a file from the working directory.
 
     The notebooks run in their own folder; ``-p dictionary_path=my_codebook.yml`` means the file
-    beside the user, as the corpus and ``--metadata`` paths do. A path found nowhere here is
-    passed as given (the notebook also looks under the repository root, and names it if missing).
+    beside the user, as the corpus and ``--metadata`` paths do; where it is not there, under the
+    repository root, as the notebook would look (:func:`~corpus.report.context.resolve_path`). A
+    path found nowhere is passed as given, and the notebook names it.
     """
     if isinstance(value, (list, tuple)):
         return [_from_here(v) for v in value]
-    if isinstance(value, str) and value and Path(value).expanduser().exists():
-        return str(Path(value).expanduser().resolve())
+    if isinstance(value, str) and value and (found := resolve_path(value)).exists():
+        return str(found)
     return value
 
 
@@ -308,7 +309,6 @@ def check_codebooks(parameters: Mapping[str, Mapping[str, Any]]) -> None:
     the sections after it. One :class:`ReportError` names the parameter, the file and the cause.
     """
     from ..dictionary import load_dictionary
-    from .context import resolve_path
 
     errors, seen = [], set()
     for given in parameters.values():
