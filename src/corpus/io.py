@@ -695,15 +695,18 @@ def read_metadata(path: Path) -> pd.DataFrame:
         log.warning("metadata file %s: %d empty column(s) without a name left out", display_path(path), len(unnamed))
         header = [name for name in header if name]
         body = [[cell for k, cell in enumerate(row) if k not in unnamed] for row in body]
-    meta = pd.DataFrame(body, columns=header).apply(lambda col: col.str.strip())
-    empty = [line_no for (line_no, _), doc_id in zip(rows[1:], meta["doc_id"]) if not doc_id]
+    if body:  # each cell stripped, a blank one missing: columns of strings
+        meta = pd.DataFrame({name: pd.array([row[k].strip() or None for row in body], dtype="str") for k, name in enumerate(header)})
+    else:
+        meta = pd.DataFrame([], columns=header)
+    empty = [line_no for (line_no, _), doc_id in zip(rows[1:], meta["doc_id"]) if pd.isna(doc_id)]
     if empty:
         raise CorpusError(f"metadata file {path}: no doc_id on line(s) {', '.join(map(str, empty[:10]))}"
                           + (f" … ({len(empty)} in all)" if len(empty) > 10 else ""))  # fmt: skip
     dupes = repeated_ids(meta["doc_id"])
     if dupes:
         raise CorpusError(f"metadata file {path}: duplicate doc_id {dupes}")
-    return meta.replace("", None)
+    return meta
 
 
 def _problem(path: Path | str, doc_id: str | None, problem: str, detail: str, *, loaded: bool = False) -> dict:

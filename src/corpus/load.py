@@ -212,8 +212,8 @@ def _cached_batch(folder: Path, key: str, raw_docs: pd.DataFrame) -> dict[str, p
 
 def _missing_as_none(docs: pd.DataFrame) -> pd.DataFrame:
     """The documents' columns of Python objects (dates, metadata, extracted fields) with None, never NaN, where a value is missing."""
-    for column in docs.columns:
-        if docs[column].dtype == object and docs[column].isna().any():
+    for column, dtype in docs.dtypes.items():
+        if dtype == object and docs[column].isna().any():
             docs[column] = _as_objects(docs[column])
     return docs
 
@@ -231,7 +231,7 @@ def _missing(value: object) -> bool:
 
 def _object_columns(docs: pd.DataFrame) -> pd.DataFrame:
     """The documents' columns of Python objects: Parquet gives them back typed otherwise (see :func:`_as_first_built`)."""
-    return pd.DataFrame({"column": [c for c in docs.columns if docs[c].dtype == object]}, dtype=object)
+    return pd.DataFrame({"column": [c for c, dtype in docs.dtypes.items() if dtype == object]}, dtype=object)
 
 
 def _as_first_built(docs: pd.DataFrame, objects: pd.DataFrame) -> None:

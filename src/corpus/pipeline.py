@@ -30,7 +30,7 @@ from .clean import (BULK_STEPS, FIELDS, STEP_NAMES, Changes, CleanConfig, Edit, 
 from .docvars import merge_metadata
 from .patterns import model_heads, plus_sign_lines
 from .schedule import PROCESS_POOL_MIN_CHARS, collector_paused, small_pages, with_progress
-from .segment import TokenConfig, corpus_terms
+from .segment import TokenConfig, corpus_term_set
 from .structure import paragraph_frame, paragraph_rows, paragraphs
 
 log = logging.getLogger(__name__)
@@ -225,7 +225,7 @@ def _terms(paragraph_texts: list[str], lexicon: int | None) -> frozenset[str]:
     """The terms paragraphs mark themselves (:func:`corpus.segment.corpus_terms`); none without a lexicon."""
     if lexicon is None:
         return frozenset()
-    return frozenset(corpus_terms(paragraph_texts, max_quote_len=lexicon)["term"])
+    return corpus_term_set(paragraph_texts, max_quote_len=lexicon)
 
 
 def cleaned_columns(docs: pd.DataFrame, cfg: CleanConfig, *, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

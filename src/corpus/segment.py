@@ -224,7 +224,13 @@ def corpus_terms(texts: Iterable[str], *, max_quote_len: int = 10) -> pd.DataFra
     >>> corpus_terms(["推行“党建+警务”模式，落实“三会一课”，坚持“枫桥经验”"])["term"].tolist()
     ['三会一课', '党建+警务', '枫桥经验']
     """
-    texts = list(texts)
+    rows = _term_counts(list(texts), max_quote_len).values()
+    frame = pd.DataFrame(list(rows), columns=["term", "kind", "count"])
+    return frame.sort_values(["count", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _term_counts(texts: list[str], max_quote_len: int) -> dict[str, dict]:
+    """:func:`corpus_terms`' rows by term, unsorted (the loader wants the terms alone)."""
     joined = "\n".join(texts)  # the detectors never match across a line break
     quotes = Counter(m.group(1) or m.group(2) for m in iter_quotes(joined, max_len=max_quote_len))
     formulae = Counter(m.group() for m in iter_formulae(joined))
@@ -240,8 +246,16 @@ def corpus_terms(texts: Iterable[str], *, max_quote_len: int = 10) -> pd.DataFra
         prev = rows.get(term)
         rows[term] = {"term": term, "kind": kind if prev is None or prev["kind"] == "quotation" else prev["kind"],
                       "count": n + (prev["count"] if prev else 0)}  # fmt: skip
-    frame = pd.DataFrame(list(rows.values()), columns=["term", "kind", "count"])
-    return frame.sort_values(["count", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return rows
+
+
+def corpus_term_set(texts: list[str], *, max_quote_len: int = 10) -> frozenset[str]:
+    """The terms of :func:`corpus_terms` alone, without the table.
+
+    >>> sorted(corpus_term_set(["坚持“一国两制”方针，推进“互联网+政务服务”"]))
+    ['一国两制', '互联网+政务服务']
+    """
+    return frozenset(_term_counts(texts, max_quote_len))
 
 
 def _is_quoted_term(inner: str) -> bool:
