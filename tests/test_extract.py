@@ -4,7 +4,8 @@ The pages in ``fixtures/scrapes`` are written for these tests in the layouts Chi
 and county news sites use (a meta-tag portal page in UTF-8; a table-laid-out page in GBK with a
 ``charset=gb2312`` declaration; a page with hidden share and mobile blocks; a site's "deleted
 or not found" page; a GBK table page whose 发布日期/作者/来源 line trafilatura leaves out; a page
-dated only by its address); their text is invented. PDF and Word files are generated here, but
+dated only by its address; policy pages with an information-disclosure table: gov.cn's two fields a row,
+a GBK ``xxgk`` block of 标签：值 lines, spans without colons); their text is invented. PDF and Word files are generated here, but
 for ``fixtures/pdf`` (see its README).
 """
 
@@ -708,3 +709,54 @@ def test_empty_word_paragraphs_are_spacing_and_a_signatures_date_after_a_soft_br
     row = corpus.load_corpus(tmp_path, cache=False).docs.iloc[0]
     assert "一、工作目标\n全年森林火灾" in row["text"] and "区县\t检查站数量\n青河区\t12\n北山县\t20" in row["raw"]
     assert row["date"] == "2022-10-08" and "青河区 12\n北山县 20" in row["text"]
+
+
+# --------------------------------------------------------------------------- information-disclosure tables
+
+
+def test_a_policy_pages_disclosure_table_gives_its_fields_and_the_publication_date_is_the_date(tmp_path):
+    """gov.cn's layout: two label cells and their values a row, labels spaced out (索 引 号, 标　　题), an empty 主题词."""
+    shutil.copy(SCRAPES / "govcn_policy_table.html", tmp_path)
+    doc = _load(tmp_path, cache=False).docs.iloc[0]
+    assert (doc["date"], doc["written_date"]) == ("2023-06-19", "2023-06-12")  # 发布日期, and 成文日期 beside it
+    assert (doc["issuer"], doc["document_number"], doc["index_number"]) == ("某省人民政府办公厅", "某政办发〔2023〕27号",
+                                                                            "11530000MB0A12345X/2023-00158")  # fmt: skip
+    assert doc["topic_category"] == "农业、林业、水利\\农业、畜牧业、渔业" and "keywords" not in doc.index  # 主题词 is empty
+    assert doc["title"] == "某省人民政府办公厅关于加快推进数字乡村建设的实施意见" and doc["site"] == "某省人民政府门户网站"
+    assert doc["text"].startswith("各市、县人民政府，省政府各部门、各直属机构：") and doc["text"].endswith("某省人民政府办公厅\n2023年6月12日")
+
+
+def test_disclosure_lines_a_gbk_page_sets_in_paragraphs_leave_its_text_for_its_metadata(tmp_path):
+    """An ``xxgk`` block of 标签：值 paragraphs (索　引　号, half- and full-width colons), which trafilatura kept in the text."""
+    shutil.copy(SCRAPES / "xxgk_fields_gbk.htm", tmp_path)
+    c = _load(tmp_path, cache=False)
+    doc = c.docs.iloc[0]
+    assert doc["encoding"] == "gb18030" and doc["date"] == "2021-09-14"
+    assert (doc["issuer"], doc["document_number"], doc["keywords"]) == ("某市人民政府办公室", "某政办函〔2021〕45号", "秸秆 综合利用 通知")
+    assert "written_date" not in doc.index  # the table gives no 成文日期; the text's signature date stays the text's
+    assert not [w for w in ("索", "发布机构", "发文字号", "主 题 词", "43010000") if w in doc["raw"]], doc["raw"][:120]
+    assert doc["text"].startswith("各县（市、区）人民政府，市直各单位：") and corpus.problems(c).empty
+
+
+def test_disclosure_fields_in_spans_without_colons_are_read_and_left_out_of_the_text():
+    page = (SCRAPES / "policy_span_pairs.html").read_text(encoding="utf-8")
+    got = extract.extract_html(page)
+    assert got.metadata == {"title": "某省公共数据管理办法", "date": "2024-01-30", "index_number": "000000-0102-2024-00009",
+                            "issuer": "某省人民政府", "document_number": "某省人民政府令第302号", "written_date": "2024-01-22",
+                            "validity": "现行有效"}  # fmt: skip
+    assert got.text.splitlines()[:2] == ["某省公共数据管理办法", "各设区市人民政府，省政府各部门："]
+
+
+def test_a_page_without_a_disclosure_table_keeps_its_text_and_gains_no_fields():
+    """A number line under the title (公文's 发文字号) and a news page's fields line are no table: nothing is taken or left out."""
+    policy = ("<html><head><meta charset='utf-8'><title>某省人民政府关于印发生态环境保护规划的通知_某省人民政府</title></head><body>"
+              "<div class='article'><h1>某省人民政府关于印发生态环境保护规划的通知</h1><div class='info'>发布时间：2021-12-20　来源：省生态"
+              f"环境厅</div><div class='content'><p class='wh'>某政发〔2021〕33号</p>{_PARAGRAPHS}</div></div></body></html>")
+    got = extract.extract_html(policy)
+    assert set(got.metadata) == {"title", "date"} and got.text.splitlines()[2] == "某政发〔2021〕33号"
+    news = ("<html><head><title>某区召开安全生产工作推进会</title></head><body><h1>某区召开安全生产工作推进会</h1><div class='info'>"
+            "<span>发布日期：2023-06-19</span> <span>信息来源：区应急管理局</span> <span>关键词：安全生产</span></div>"
+            f"<div class='content'>{_PARAGRAPHS}</div><p>主题词：安全生产　会议</p></body></html>")  # two labels: no table
+    tree = extract.visible_tree(news)
+    assert extract.disclosure_fields(tree) == ({}, tree)
+    assert extract.extract_html(news).text.endswith("主题词：安全生产 会议")

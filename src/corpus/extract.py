@@ -51,7 +51,8 @@ class Extracted:
     """A file's text as its extractor gives it, the metadata found beside the text, and who extracted it."""
 
     text: str
-    #: Column → value (title, date, author, site, url …); empty values left out.
+    #: Column → value (title, date, author, site, url, a disclosure table's issuer, document_number … :data:`DISCLOSURE_LABELS`);
+    #: empty values left out.
     metadata: dict[str, str] = field(default_factory=dict)
     #: The extractor and its version, as the audit records it (``trafilatura 2.3.1``).
     extractor: str = ""
@@ -102,11 +103,14 @@ def extract_html(page: str) -> Extracted:
     cleaning to take source, author and editor from. What a browser does not show (``hidden``,
     ``display:none``, ``visibility:hidden``) is left out. Tables are left out of the main text
     (``include_tables=False``): Chinese portals lay whole pages out in tables, and with tables in,
-    the navigation comes back. ``date`` is the one the page's markup declares (htmldate without its
-    free-text search, which reads 2021年11月8日 as 2021-01-01), else a labelled date in the page's
-    text (发布时间：2021年11月8日), else one opening a short line right under the headline, else one a script
-    holds (WeChat's ``var ct``), else one in the page's own address (.../202305/t20230517_1.html),
-    parsed by :func:`corpus.dates.parse_date`; ``author`` is trafilatura's, else the page's
+    the navigation comes back. A government page's information-disclosure table (索引号, 发文机关, 成文日期,
+    发文字号 …) is left out of the text and gives its fields as metadata (:func:`disclosure_fields`).
+    ``date`` is the date of publication: the table's 发布日期, else the one the page's markup declares
+    (htmldate without its free-text search, which reads 2021年11月8日 as 2021-01-01), else a labelled
+    date in the page's text (发布时间：2021年11月8日), else one opening a short line right under the
+    headline, else one a script holds (WeChat's ``var ct``), else one in the page's own address
+    (.../202305/t20230517_1.html), else the table's 成文日期 (also kept as ``written_date``), parsed by
+    :func:`corpus.dates.parse_date`; ``author`` is trafilatura's, else the page's
     ``<meta name="author">`` (trafilatura drops Chinese names). Raises :class:`ExtractError` for
     a page with no main content, or one that says it is an error or deleted page (:func:`error_page_phrase`).
 
@@ -122,8 +126,9 @@ def extract_html(page: str) -> Extracted:
 
     try:
         tree = visible_tree(page)
+        disclosed, body = disclosure_fields(tree) if tree is not None else ({}, None)
         found = None if tree is None else trafilatura.bare_extraction(
-            tree, with_metadata=True, include_comments=False, include_tables=False,
+            body, with_metadata=True, include_comments=False, include_tables=False,
             date_extraction_params={"original_date": True, "extensive_search": False})  # fmt: skip
     except (ValueError, TypeError, RecursionError, AttributeError, IndexError, KeyError) as exc:  # a page lxml or trafilatura cannot take
         raise ExtractError("unreadable page", f"trafilatura could not read the page ({type(exc).__name__}: {exc})") from None
@@ -138,7 +143,7 @@ def extract_html(page: str) -> Extracted:
                                         "dates): a list of other pages, not an article (load the pages it links to)")  # fmt: skip
     text, attached = _with_attachments(text, links)
     visible = visible_lines(tree)
-    title = page_title(found.title or "", visible)
+    title = page_title(found.title or "", visible) or disclosed.get("title", "")
     phrase = error_page_phrase(f"{title}\n{text}")
     if phrase:
         raise ExtractError("error page", f"the page says “{phrase}” and holds little else: an error or deleted-item page "
@@ -153,11 +158,12 @@ def extract_html(page: str) -> Extracted:
         text = f"{text}\n{credit}"
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
-    date = (found.date or labelled_date(visible) or date_under_title(visible, title) or script_date(tree)
-            or address_date(tree, found.url))  # fmt: skip
+    date = (disclosed.get("date") or found.date or labelled_date(visible) or date_under_title(visible, title) or script_date(tree)
+            or address_date(tree, found.url) or disclosed.get("written_date"))  # fmt: skip
     metadata = {"title": title, "subtitle": page_subtitle(tree, title, text), "date": date,
                 "author": found.author or meta_content(tree, "author"),
-                "site": account_name(tree) or found.sitename or meta_content(tree, "SiteName"), "url": found.url}  # fmt: skip
+                "site": account_name(tree) or found.sitename or meta_content(tree, "SiteName"), "url": found.url,
+                **{k: v for k, v in disclosed.items() if k not in ("title", "date")}}  # fmt: skip
     notes = (f"{len(menus)} line(s) of menu links left out of the page's text: {' / '.join(menus)[:200]}",) if menus else ()
     if attached:
         notes += (f"{len(attached)} attachment name(s) trafilatura left out put back under 附件：{' / '.join(attached)[:200]}",)
@@ -489,6 +495,132 @@ def fields_line(visible: list[str], text: str) -> str | None:
     line = line[: end.start()] if end else line
     kept = "".join(line[label.start() :].split())[:12]  # the label and its value: trafilatura may have kept them on lines of their own
     return None if kept in "".join(text.split()) else line
+
+
+#: The labels of a government page's information-disclosure table (政府信息公开: 索引号, 发文机关, 成文日期 …) and the
+#: metadata column each fills; None: a label of the table whose value is not kept (公开方式：主动公开).
+DISCLOSURE_LABELS = {
+    "索引号": "index_number", "主题分类": "topic_category", "发文机关": "issuer", "发文机构": "issuer", "发布机构": "issuer",
+    "发布机关": "issuer", "发文单位": "issuer", "发布单位": "issuer", "制发机关": "issuer", "成文日期": "written_date",
+    "发文日期": "written_date", "发文字号": "document_number", "文号": "document_number", "标题": "title",
+    "发布日期": "date", "公开日期": "date", "主题词": "keywords", "关键词": "keywords", "有效性": "validity", "时效性": "validity",
+    "公开方式": None, "公开范围": None, "公开形式": None, "信息分类": None, "公开类别": None, "体裁分类": None, "组配分类": None,
+}  # fmt: skip
+#: A table is at least this many of its labels, each next to the last (a page's single 关键词： or 主题词： line is none).
+DISCLOSURE_MIN_LABELS = 3
+#: The most characters of other text between two of a table's fields (an unknown label with its value, 服务对象：企业).
+DISCLOSURE_GAP = 30
+#: The longest value a table's field has (a long title); a longer text beside a label is the article.
+DISCLOSURE_VALUE_CHARS = 200
+# A label opening a text or following a space, spaced out or not (索 引 号, 标　　题), or another short word, and its colon.
+_DISCLOSURE_FIELD = re.compile(r"(?:^|(?<=\s))(" + "|".join(r"\s*".join(label) for label in sorted(DISCLOSURE_LABELS, key=len, reverse=True))
+                               + r"|[\u3400-\u9fff]{2,6})\s*[:：]\s*")  # fmt: skip
+# Elements that lay out blocks: a label or a label：value text has none inside it.
+_LAYOUT_TAGS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tbody", "thead", "tr", "td", "th", "section", "article",
+                "h1", "h2", "h3", "h4", "h5", "h6", "form", "iframe")  # fmt: skip
+
+
+def disclosure_fields(page: HtmlElement) -> tuple[dict[str, str], HtmlElement]:
+    """The fields of a government page's information-disclosure table (索引号, 发文机关, 成文日期, 发文字号 …) as metadata
+    (:data:`DISCLOSURE_LABELS`; dates in ISO, empty fields left out), and the page without the table, for its text.
+
+    The table sits above or under the title of a policy page (国务院政策文件库, 政府信息公开), in table cells, in spans or
+    in lines of ``label：value``; its labels are spaced out or not, with a colon or in a cell of their own. It is a run of
+    at least :data:`DISCLOSURE_MIN_LABELS` labels; a page without one comes back as it is (the same tree).
+
+    >>> from lxml.html import fromstring
+    >>> page = fromstring("<html><body><table><tr><td>索 引 号：</td><td>000014349/2023-00158</td><td>发文字号：</td>"
+    ...                   "<td>某政发〔2023〕9号</td></tr><tr><td>成文日期：</td><td>2023年06月12日</td></tr></table>"
+    ...                   "<p>各区人民政府：现将有关事项通知如下。</p></body></html>")
+    >>> fields, text = disclosure_fields(page)
+    >>> fields, text.text_content()
+    ({'index_number': '000014349/2023-00158', 'document_number': '某政发〔2023〕9号', 'written_date': '2023-06-12'}, '各区人民政府：现将有关事项通知如下。')
+    """
+    import copy
+
+    from .dates import parse_date
+
+    flat = "".join("".join(page.xpath(_SHOWN_TEXT)).split())
+    if sum(label in flat for label in DISCLOSURE_LABELS) < DISCLOSURE_MIN_LABELS:
+        return {}, page  # most pages: no table, nothing copied
+    tree = copy.deepcopy(page)
+    run = _disclosure_run(tree, _labelled_elements(tree))
+    if not run:
+        return {}, page
+    metadata: dict[str, str] = {}
+    for elements, pairs in run:
+        for label, value in pairs:
+            column = DISCLOSURE_LABELS[label]
+            value = parse_date(value) if column in ("date", "written_date") and value else value
+            if column and value and column not in metadata:
+                metadata[column] = value
+        for el in elements:
+            el.drop_tree()
+    return metadata, tree
+
+
+#: What :func:`_labelled_elements` finds: the elements of one or more fields (a label's cell and its value's), and the fields.
+_Labelled = tuple[list["HtmlElement"], list[tuple[str, str]]]
+
+
+def _labelled_elements(tree: HtmlElement) -> list[_Labelled]:
+    """The elements of a page, in its order, that are a disclosure label beside its value's element (<td>索 引 号</td><td>…</td>),
+    or that hold ``label：value`` (<p>发文字号：…</p>, several in one: 索引号：… 发文字号：…); none inside another."""
+    found: list[_Labelled] = []
+    taken: set = set()
+    for el in tree.iter():
+        if el in taken or not isinstance(el.tag, str) or next(el.iterdescendants(*_LAYOUT_TAGS), None) is not None:
+            continue
+        text = _shown_words(el)
+        label = "".join(text.split()).rstrip(":：")
+        if label in DISCLOSURE_LABELS:
+            value = next((v for v in el.itersiblings() if isinstance(v.tag, str)), None)
+            words = _shown_words(value) if value is not None else ""
+            if len(words) > DISCLOSURE_VALUE_CHARS:
+                continue
+            if "".join(words.split()).rstrip(":：") in DISCLOSURE_LABELS:  # an empty field: the next cell is the next label
+                value, words = None, ""
+            found.append(([el] if value is None else [el, value], [(label, words)]))
+        elif len(text) <= 2 * DISCLOSURE_VALUE_CHARS and (fields := list(_DISCLOSURE_FIELD.finditer(text))) and fields[0].start() == 0:
+            ends = [m.start() for m in fields[1:]] + [len(text)]
+            pairs = [(name, text[m.end() : end].strip()) for m, end in zip(fields, ends)
+                     if (name := "".join(m.group(1).split())) in DISCLOSURE_LABELS]  # fmt: skip
+            if not pairs:  # other fields only (来源：…, 浏览次数：…)
+                continue
+            found.append(([el], pairs))
+        else:
+            continue
+        for kept in found[-1][0]:
+            taken.update(kept.iter())
+    return found
+
+
+def _disclosure_run(tree: HtmlElement, found: list[_Labelled]) -> list[_Labelled]:
+    """The first run of labelled elements with at most :data:`DISCLOSURE_GAP` characters of other text between each two and at
+    least :data:`DISCLOSURE_MIN_LABELS` labels: the table (a 主题词： line closing the article, far below, is none of it)."""
+    from lxml import etree
+
+    at, before = {}, 0  # each element's first and last character in the page's shown text, spaces left out
+    for event, el in etree.iterwalk(tree, events=("start", "end")):
+        if event == "start":
+            at[el] = [before, before]
+            shown = isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template")
+            before += len("".join((el.text or "").split())) if shown else 0
+        else:
+            at[el][1] = before
+            before += len("".join((el.tail or "").split()))
+    runs = [found[:1]]
+    for prev, item in zip(found, found[1:]):
+        if at[item[0][0]][0] - at[prev[0][-1]][1] <= DISCLOSURE_GAP:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return next((run for run in runs if len({label for _, pairs in run for label, _ in pairs}) >= DISCLOSURE_MIN_LABELS), [])
+
+
+def _shown_words(el: HtmlElement) -> str:
+    """An element's shown text, spaces made one, a line break (``<br>``) a space: 索引号：… <br>发文字号：… are two fields."""
+    return " ".join("".join(t if isinstance(t, str) else " " for t in el.xpath(f"{_SHOWN_TEXT}|.//br")).split())
 
 
 #: Phrases of the pages a site serves for an address with no article (not found, deleted, expired).
