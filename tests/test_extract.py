@@ -760,3 +760,97 @@ def test_a_page_without_a_disclosure_table_keeps_its_text_and_gains_no_fields():
     tree = extract.visible_tree(news)
     assert extract.disclosure_fields(tree) == ({}, tree)
     assert extract.extract_html(news).text.endswith("主题词：安全生产 会议")
+
+
+# --------------------------------------------------------------------------- PDF pages set in columns
+
+#: Sentences of the 18th Party Congress report (2012), each set as a paragraph of its own in the column tests.
+CPC18 = ("为人民服务是党的根本宗旨，以人为本、执政为民是检验党一切执政活动的最高标准。",
+         "任何时候都要把人民利益放在第一位，始终与人民心连心、同呼吸、共命运，始终依靠人民推动历史前进。",
+         "支持工会、共青团、妇联等人民团体充分发挥桥梁纽带作用，更好反映群众呼声，维护群众合法权益。",
+         "完善党内选举制度，规范差额提名、差额选举，形成充分体现选举人意志的程序和环境。",
+         "坚持和发展中国特色社会主义，关键在于建设一支政治坚定、能力过硬、作风优良、奋发有为的执政骨干队伍。",
+         "健全干部管理体制，从严管理监督干部，加强党政正职、关键岗位干部培养选拔，完善公务员制度。",
+         "优化领导班子配备和干部队伍结构，注重从基层一线培养选拔干部，拓宽社会优秀人才进入党政干部队伍渠道。",
+         "加大培养选拔优秀年轻干部力度，重视培养选拔女干部和少数民族干部，鼓励年轻干部到基层和艰苦地区锻炼成长。",
+         "党的基层组织是团结带领群众贯彻党的理论和路线方针政策、落实党的任务的战斗堡垒。")  # fmt: skip
+_PT, _A4 = 10.5, (595.44, 841.68)  # a character's width (10.5 pt ideographs), an A4 page in points
+
+
+def write_layout_pdf(path: Path, pages: list[list[tuple]], rules: list[list[tuple]] | None = None) -> Path:
+    """A PDF of text placed by hand (matplotlib, embedded CJK font): per page, ``(x, y, text[, size[, ha]])`` in points from
+    the page's top left corner (y of the baseline), and horizontal rules ``(x0, x1, y)``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.lines import Line2D
+
+    from corpus.report.plot import cjk_font_family
+
+    (w, h), family = _A4, cjk_font_family()
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        for k, items in enumerate(pages):
+            fig = plt.figure(figsize=(w / 72, h / 72))
+            for x, y, text, *style in items:
+                fig.text(x / w, 1 - y / h, text, fontfamily=family, fontsize=(style or [_PT])[0], ha=style[1] if len(style) > 1 else "left")
+            for x0, x1, y in (rules or [[]] * len(pages))[k]:
+                fig.add_artist(Line2D([x0 / w, x1 / w], [1 - y / h] * 2, color="black", linewidth=0.5))
+            pdf.savefig(fig)
+            plt.close(fig)
+    return path
+
+
+def _flowed(paragraphs, x: float, chars: int, top: float, pitch: float = 17.0) -> list[tuple]:
+    """Paragraphs set in a column ``chars`` characters wide from ``(x, top)``: the first line of each indented two, the rest justified."""
+    rows = []
+    for text in paragraphs:
+        cut = [0, chars - 2, *range(2 * chars - 2, len(text), chars), len(text)]
+        rows += [(x + (2 * _PT if a == 0 else 0), top + pitch * (len(rows) + n), text[a:b]) for n, (a, b) in enumerate(zip(cut, cut[1:])) if b > a]
+    return rows
+
+
+def test_a_page_set_in_two_columns_is_read_column_by_column_under_its_full_width_title(tmp_path):
+    """A gazette page (政府公报): running head, a full-width title and lead paragraph, two columns, a page number. pdfplumber
+    joined the columns' lines that share a baseline into one (the columns' text interleaved); each paragraph comes back
+    whole, the left column's before the right's."""
+    lead, flowed = CPC18[0] + CPC18[1], _flowed(CPC18[2:8], 56, 20, 180)
+    half = 10  # the paragraph cut here (CPC18[5], not at its first line) runs on from the left column's foot to the right's top
+    assert flowed[half][0] == 56 and len(flowed) < 2 * half
+    columns = [*flowed[:half], *((x + 231, y - 17 * half, text) for x, y, text in flowed[half:])]
+    page = [(56, 50, "某省人民政府公报"), (539, 50, "2023年第5期", _PT, "right"), (297.7, 80, "关于加强干部队伍建设的意见", 15, "center"),
+            *_flowed([lead], 56, 46, 110), *columns, (297.7, 800, "— 3 —", _PT, "center")]  # fmt: skip
+    got = extract.extract_pdf(write_layout_pdf(tmp_path / "gazette.pdf", [page, page]).read_bytes())
+    assert got.text.split("\f")[1].split("\n") == ["某省人民政府公报 2023年第5期", "关于加强干部队伍建设的意见", lead, *CPC18[2:8], "— 3 —"]
+    assert got.metadata["columns"] == "2 on pages 1, 2" and any("set in columns" in note for note in got.notes)
+
+
+def test_columns_of_unequal_length_off_each_others_baselines_and_three_columns_keep_their_reading_order(tmp_path):
+    short = [*_flowed(CPC18[:4], 56, 20, 80), *_flowed(CPC18[4:5], 287, 20, 80 + 8.5)]  # the right column half a line lower
+    three = [*_flowed(CPC18[0:3], 56, 13, 80), *_flowed(CPC18[3:6], 208.25, 13, 80), *_flowed(CPC18[6:9], 360.5, 13, 80)]
+    got = extract.extract_pdf(write_layout_pdf(tmp_path / "columns.pdf", [short, three]).read_bytes())
+    assert [page.split("\n") for page in got.text.split("\f")] == [list(CPC18[:5]), list(CPC18)]
+    assert got.metadata["columns"] == "2 on page 1; 3 on page 2"
+
+
+def test_single_column_pages_tables_and_centred_titles_are_not_read_as_columns(tmp_path):
+    """What is no column layout reads as it did before columns were looked for: a document of indented paragraphs, a cover
+    of centred lines, tables of short cells in two and three columns, a ruled table whose cells hold wrapped sentences."""
+    document = [(297.7, 80, "某市人民政府关于推进基层治理现代化的实施意见", 15, "center"), (56, 120, "各区县人民政府，市政府各部门："),
+                *_flowed(CPC18[:4], 56, 46, 140), (539, 260, "某市人民政府", _PT, "right"), (539, 277, "2023年3月15日", _PT, "right")]  # fmt: skip
+    cover = [(297.7, y, text, size, "center") for y, text, size in [(200, "某省人民政府公报", 26), (260, "2023年第5期（总第三百期）", 14),
+                                                                    (300, "某省人民政府办公厅主办", 12)]]  # fmt: skip
+    cells = [("区县", "检查站数量", "备注"), ("青河区", "12", "新建3个"), ("北山县", "20", "无"), ("南湖区", "9", "撤并2个"), ("西岭县", "15", "无")]
+    table3 = [(x, 120 + 24 * k, cell) for k, row in enumerate(cells) for x, cell in zip((76, 216, 386), row)]
+    table2 = [(x, 120 + 24 * k, cell) for k, row in enumerate(cells) for x, cell in zip((76, 276), row[::2])]
+    ruled = [row for k in range(4) for row in _flowed(CPC18[2 * k : 2 * k + 1], 56, 20, 100 + 60 * k) + _flowed(CPC18[2 * k + 1 : 2 * k + 2], 287, 20, 100 + 60 * k)]
+    pages = [document, cover, table3, table2, ruled]
+    path = write_layout_pdf(tmp_path / "single.pdf", pages, rules=[[]] * 4 + [[(50, 540, 100 + 60 * k - 14) for k in range(5)]])
+    got = extract.extract_pdf(path.read_bytes())
+    assert "columns" not in got.metadata and not got.notes
+    text = got.text.split("\f")
+    assert text[0].split("\n") == ["某市人民政府关于推进基层治理现代化的实施意见", "各区县人民政府，市政府各部门：", *CPC18[:4], "某市人民政府", "2023年3月15日"]
+    assert text[1].split("\n") == ["某省人民政府公报", "2023年第5期（总第三百期）", "某省人民政府办公厅主办"]
+    assert text[2].startswith("区县 检查站数量 备注") and text[3].startswith("区县 备注")
+    assert text[4].startswith(CPC18[0][:18] + " " + CPC18[1][:18])  # the ruled table's rows as pdfplumber gives them

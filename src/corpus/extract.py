@@ -21,6 +21,7 @@ import io as _io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
@@ -738,7 +739,8 @@ def extract_pdf(data: bytes) -> Extracted:
     bytes that are not a readable PDF. Where only some pages have no text (scanned pages in a
     text PDF), or some glyphs have no character (``(cid:N)`` placeholders: a heading font
     without a map to Unicode), the text is kept and ``notes`` and the metadata
-    (``pages_without_text``: "2, 5"; ``unmapped_glyphs``: their number) say so.
+    (``pages_without_text``: "2, 5"; ``unmapped_glyphs``: their number) say so; so do they where pages are set in
+    columns and read column by column (``columns``: "2 on pages 1, 2; 3 on page 4").
     """
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -746,7 +748,7 @@ def extract_pdf(data: bytes) -> Extracted:
 
     try:
         with pdfplumber.open(_io.BytesIO(data)) as pdf:
-            pages = [page_text(page) for page in pdf.pages]
+            pages, columns = zip(*(_page_text(page) for page in pdf.pages)) if pdf.pages else ((), ())
     except PDFPasswordIncorrect:
         raise ExtractError("encrypted", "the PDF needs a password; save an unprotected copy") from None
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
@@ -774,6 +776,13 @@ def extract_pdf(data: bytes) -> Extracted:
         metadata["pages_without_text"] = ", ".join(map(str, empty))
         notes.append(f"no text on page(s) {metadata['pages_without_text']} of {len(pages)} (scanned pages?): "
                      "their content is missing; run OCR on the file (e.g. ocrmypdf -l chi_sim) to read them")  # fmt: skip
+    set_in: dict[int, list[int]] = {}  # number of columns → the pages set in as many
+    for n, k in [(n, k) for n, k in enumerate(columns, 1) if k > 1]:
+        set_in.setdefault(k, []).append(n)
+    if set_in:
+        metadata["columns"] = "; ".join(f"{k} on page{'s' if len(on) > 1 else ''} {', '.join(map(str, on))}" for k, on in sorted(set_in.items()))
+        notes.append(f"{sum(map(len, set_in.values()))} of {len(pages)} page(s) set in columns ({metadata['columns']}): read column by "
+                     "column, the left first, full-width parts (titles, page numbers) in their place")  # fmt: skip
     if unmapped:
         on = ", ".join(str(n) for n, page in enumerate(pages, 1) if _CID.search(page))
         metadata["unmapped_glyphs"] = str(unmapped)
@@ -792,14 +801,53 @@ def page_text(page) -> str:
     no page number; it
     joins without a space between ideographs (with one between words of Latin script). Headings,
     centred and indented lines, the last line of a paragraph (short of the margin) and table
-    cells keep their own lines.
+    cells keep their own lines. A part of the page set in columns (:func:`column_parts`: a gazette,
+    a newspaper, whose columns' lines pdfplumber joins where they share a baseline) is read column
+    by column, left first, each column between its own margins; a paragraph that runs on from the
+    foot of one column (a full line) to the top of the next (not indented, in the same font) is joined likewise.
     """
+    return _page_text(page)[0]
+
+
+def _page_text(page) -> tuple[str, int]:
+    """:func:`page_text`, and the most columns a part of the page is set in (1: none)."""
     lines = [line for line in page.extract_text_lines(strip=True) if line["text"]]
     if len(lines) < 2:
-        return "\n".join(line["text"] for line in lines)
+        return "\n".join(line["text"] for line in lines), 1
     widths = sorted((line["x1"] - line["x0"]) / len(line["text"]) for line in lines if len(line["text"]) >= 5)
     char = widths[len(widths) // 2] if widths else 10.0
     left, right = min(line["x0"] for line in lines), max(line["x1"] for line in lines)
+    parts = column_parts(lines, char)
+    if parts:  # the rules only where columns were found: making edges of a chart's curves is slow
+        parts = column_parts(lines, char, [(e["x0"], e["x1"], e["top"]) for e in page.horizontal_edges if e["x1"] - e["x0"] > char])
+    out, at = [], 0
+    for start, end, gutters in parts:
+        out += [_joined(lines[at:start], left, right, char)] if start > at else []
+        bounds, runs_on = [-float("inf"), *((a + b) / 2 for a, b in gutters), float("inf")], False
+        for lo, hi in zip(bounds, bounds[1:]):
+            keep = {id(c) for line in lines[start:end] for c in line["chars"] if lo <= (c["x0"] + c["x1"]) / 2 < hi}
+            column = [line for line in page.filter(lambda obj: id(obj) in keep).extract_text_lines(strip=True) if line["text"]]
+            if not column:
+                continue
+            x0, x1 = min(line["x0"] for line in column), max(line["x1"] for line in column)
+            text = _joined(column, x0, x1, char)
+            if runs_on == _font(column[0]["chars"][0]) and column[0]["x0"] <= x0 + 0.5 * char:  # a paragraph goes on
+                out[-1] += ("" if _WRAP_WITHOUT_SPACE.match(out[-1][-1] + text[0]) else " ") + text
+            else:
+                out.append(text)
+            runs_on = _font(column[-1]["chars"][-1]) if column[-1]["x1"] >= x1 - 1.5 * char else False
+        at = end
+    out += [_joined(lines[at:], left, right, char)] if at < len(lines) else []
+    return "\n".join(out), max((len(gutters) + 1 for _, _, gutters in parts), default=1)
+
+
+def _font(char: dict) -> tuple[str, float]:
+    """A character's font and size: a paragraph that runs on into the next column keeps them, a heading there most often not."""
+    return char["fontname"], round(char["size"], 1)
+
+
+def _joined(lines: list[dict], left: float, right: float, char: float) -> str:
+    """The lines of one block (a page, a full-width part, a column) between its margins, those the layout wrapped joined."""
     pitches = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
     pitch = pitches[len(pitches) // 2] if pitches else 0.0
     out = [lines[0]["text"]]
@@ -811,6 +859,103 @@ def page_text(page) -> str:
         else:
             out.append(line["text"])
     return "\n".join(out)
+
+
+#: A gutter between columns: an x-band at least this many characters wide that no line of the part crosses.
+GUTTER_CHARS = 0.8
+#: Each column holds at least this many lines, spans at least this many characters, is at least this share of the widest
+#: column's width, and has a sentence mark (，。、；：) in at least this share of its lines and a full line in at least
+#: this share: running text, not a table's cells (short, unpunctuated, ragged) or the aligned gaps of a few short lines.
+COLUMN_LINES, COLUMN_CHARS, COLUMN_RATIO, COLUMN_MARKED, COLUMN_FULL = 3, 6, 0.5, 0.34, 0.4
+_SENTENCE_MARK = re.compile(r"[，。、；：！？,.;:!?]")
+
+
+def column_parts(lines: list[dict], char: float, rules: list[tuple[float, float, float]] = ()) -> list[tuple[int, int, list]]:
+    """The parts of a page set in columns, top to bottom: ``(start, end, gutters)`` where ``lines[start:end]`` (pdfplumber's
+    text lines, with their ``chars``) leave the x-bands ``gutters`` clear; [] for a page in one column.
+
+    ``char`` is the width of a character; ``rules`` the page's horizontal rules ``(x0, x1, y)``. A run of lines that share
+    clear x-bands is a part in columns where each column holds running text (:func:`_running_text`) and no rule runs
+    across its gutters between its lines (a ruled table's rows). Lines standing apart above or below the run (a running
+    head, a page number in a corner), and short lines above every column but the first (a full-width paragraph's last
+    line), are left to the full-width parts.
+    """
+    left, right = min(line["x0"] for line in lines), max(line["x1"] for line in lines)
+    gaps = [_gaps(line["chars"], left, right, GUTTER_CHARS * char) for line in lines]
+    height = sorted(line["bottom"] - line["top"] for line in lines)[len(lines) // 2]
+    parts, start = [], 0
+    while start < len(lines) - 1:
+        clear, end = gaps[start], start + 1
+        while end < len(lines) and (common := _common(clear, gaps[end], GUTTER_CHARS * char)):
+            clear, end = common, end + 1
+        part = _trimmed(lines, start, end, clear, height)
+        if part is None:
+            start += 1
+            continue
+        (start, end, gutters), top, bottom = part, lines[part[0]]["top"], lines[part[1] - 1]["top"]
+        if any(x0 <= a and b <= x1 and top < y < bottom for x0, x1, y in rules for a, b in gutters):
+            start = end  # a ruled table: none of its rows is a part in columns
+        elif _running_text(lines[start:end], gutters, char):
+            parts.append(part)
+            start = end
+        else:
+            start += 1
+    return parts
+
+
+def _gaps(chars: list[dict], left: float, right: float, least: float) -> list[tuple[float, float]]:
+    """The x-bands between ``left`` and ``right`` at least ``least`` wide that a line's characters (but spaces) leave clear."""
+    out, at = [], left
+    for c in sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"]):
+        if c["x0"] - at >= least:
+            out.append((at, c["x0"]))
+        at = max(at, c["x1"])
+    return [*out, (at, right)] if right - at >= least else out
+
+
+def _common(a: list[tuple[float, float]], b: list[tuple[float, float]], least: float) -> list[tuple[float, float]]:
+    """The x-bands at least ``least`` wide that two lists of clear x-bands share."""
+    return [(max(x0, y0), min(x1, y1)) for x0, x1 in a for y0, y1 in b if min(x1, y1) - max(x0, y0) >= least]
+
+
+def _trimmed(lines: list[dict], start: int, end: int, clear: list, height: float) -> tuple[int, int, list] | None:
+    """``(start, end, gutters)``: a run of lines sharing the clear x-bands ``clear`` without the lines that stand apart
+    above or below it or end before its first gutter above its other columns; gutters are the bands with text on both sides."""
+    while True:
+        gutters = [(a, b) for a, b in clear if any(c["x1"] <= a for line in lines[start:end] for c in line["chars"])
+                   and any(c["x0"] >= b for line in lines[start:end] for c in line["chars"])]  # fmt: skip
+        if end - start < COLUMN_LINES or not gutters:
+            return None
+        lowest = list(accumulate((line["bottom"] for line in lines[start:end]), max))
+        apart = [k for k in range(start + 1, end) if lines[k]["top"] - lowest[k - start - 1] > 1.5 * height]
+        later = min(line["top"] for line in lines[start:end] if line["x1"] > gutters[0][1])
+        if apart and apart[0] - start < COLUMN_LINES:
+            start = apart[0]
+        elif apart and end - apart[-1] < COLUMN_LINES:
+            end = apart[-1]
+        elif lines[start]["x1"] <= gutters[0][0] and lines[start]["bottom"] < later:
+            start += 1
+        else:
+            return start, end, gutters
+
+
+def _running_text(lines: list[dict], gutters: list[tuple[float, float]], char: float) -> bool:
+    """Whether each column between the ``gutters`` holds running text: enough lines, of similar widths, punctuated, most of
+    them full (see :data:`COLUMN_LINES`)."""
+    bounds = [-float("inf"), *((a + b) / 2 for a, b in gutters), float("inf")]
+    widths = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        rows = [[c for c in line["chars"] if lo <= (c["x0"] + c["x1"]) / 2 < hi and c["text"].strip()] for line in lines]
+        rows = [row for row in rows if row]
+        if len(rows) < COLUMN_LINES:
+            return False
+        x0, x1 = min(c["x0"] for row in rows for c in row), max(c["x1"] for row in rows for c in row)
+        full = sum(max(c["x1"] for c in row) >= x1 - 1.5 * char for row in rows)
+        marked = sum(bool(_SENTENCE_MARK.search("".join(c["text"] for c in row))) for row in rows)
+        if x1 - x0 < COLUMN_CHARS * char or full < COLUMN_FULL * len(rows) or marked < COLUMN_MARKED * len(rows):
+            return False
+        widths.append(x1 - x0)
+    return min(widths) >= COLUMN_RATIO * max(widths)
 
 
 # Two characters that meet at a wrapped line's end with no space between them: any but two of Latin script.
