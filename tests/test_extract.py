@@ -854,3 +854,43 @@ def test_single_column_pages_tables_and_centred_titles_are_not_read_as_columns(t
     assert text[1].split("\n") == ["某省人民政府公报", "2023年第5期（总第三百期）", "某省人民政府办公厅主办"]
     assert text[2].startswith("区县 检查站数量 备注") and text[3].startswith("区县 备注")
     assert text[4].startswith(CPC18[0][:18] + " " + CPC18[1][:18])  # the ruled table's rows as pdfplumber gives them
+
+
+def test_the_issuing_organ_is_the_issuer_where_the_table_names_the_publishing_office_first():
+    """发布机构 (the office that put the page up) before 发文机关 (the organ that issued the document): the latter is the issuer."""
+    rows = ("<tr><th>索引号</th><td>001/2022-00088</td><th>发布机构</th><td>某市人民政府办公室</td></tr>"
+            "<tr><th>发文机关</th><td>某市人民政府</td><th>成文日期</th><td>2022年04月01日</td></tr>"
+            "<tr><th>发文字号</th><td>某政发〔2022〕7号</td><th>发布日期</th><td>2022年04月06日</td></tr>")
+    page = f"<html><body><table>{rows}</table><h1>某市人民政府关于印发行动计划的通知</h1><div>{_PARAGRAPHS}</div></body></html>"
+    got = extract.extract_html(page).metadata
+    assert (got["issuer"], got["date"], got["written_date"]) == ("某市人民政府", "2022-04-06", "2022-04-01")
+
+
+def test_a_signature_set_right_past_the_margin_neither_moves_it_nor_joins_the_lines_of_a_page_it_holds_alone(tmp_path):
+    """The right margin is where lines of running text end: a signature and a date aligned right beyond it (a file exported
+    from Word) leave the wrapped paragraph above them joined, and on a page of their own they stay two lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from corpus.report.plot import cjk_font_family
+
+    paragraph = ("我们要坚持以推动高质量发展为主题，把实施扩大内需战略同深化供给侧结构性改革有机结合起来，"
+                 "增强国内大循环内生动力和可靠性，提升国际循环质量和水平。")  # the 20th Congress report (2022)
+    body = [paragraph[i : i + 38] for i in range(0, len(paragraph), 38)]
+    family, path = cjk_font_family(), tmp_path / "signed.pdf"
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        for page, lines in enumerate((body, body, [])):
+            fig = plt.figure(figsize=(8.27, 11.69))
+            for i, line in enumerate(lines):
+                fig.text(0.08, 0.92 - 0.045 * i, line, fontfamily=family, fontsize=11)
+            if page:  # the signature block, set right past the body's margin (0.78 of the width)
+                for i, line in enumerate(("某市人民政府", "2022年10月16日")):
+                    fig.text(0.85, 0.92 - 0.045 * (len(lines) + 1 + i), line, fontfamily=family, fontsize=11, ha="right")
+            pdf.savefig(fig)
+            plt.close(fig)
+    pages = extract.extract_pdf(path.read_bytes()).text.split("\f")
+    assert pages[0] == pages[1].split("\n")[0] == paragraph
+    assert pages[1].split("\n")[1:] == pages[2].split("\n") == ["某市人民政府", "2022年10月16日"]

@@ -499,10 +499,12 @@ def fields_line(visible: list[str], text: str) -> str | None:
 
 
 #: The labels of a government page's information-disclosure table (政府信息公开: 索引号, 发文机关, 成文日期 …) and the
-#: metadata column each fills; None: a label of the table whose value is not kept (公开方式：主动公开).
+#: metadata column each fills; None: a label of the table whose value is not kept (公开方式：主动公开). Of two labels
+#: of one column, the first here wins wherever it stands in the table: the organ that issued the document (发文机关)
+#: over the office that published the page (发布机构).
 DISCLOSURE_LABELS = {
-    "索引号": "index_number", "主题分类": "topic_category", "发文机关": "issuer", "发文机构": "issuer", "发布机构": "issuer",
-    "发布机关": "issuer", "发文单位": "issuer", "发布单位": "issuer", "制发机关": "issuer", "成文日期": "written_date",
+    "索引号": "index_number", "主题分类": "topic_category", "发文机关": "issuer", "制发机关": "issuer", "发文机构": "issuer",
+    "发文单位": "issuer", "发布机构": "issuer", "发布机关": "issuer", "发布单位": "issuer", "成文日期": "written_date",
     "发文日期": "written_date", "发文字号": "document_number", "文号": "document_number", "标题": "title",
     "发布日期": "date", "公开日期": "date", "主题词": "keywords", "关键词": "keywords", "有效性": "validity", "时效性": "validity",
     "公开方式": None, "公开范围": None, "公开形式": None, "信息分类": None, "公开类别": None, "体裁分类": None, "组配分类": None,
@@ -548,16 +550,17 @@ def disclosure_fields(page: HtmlElement) -> tuple[dict[str, str], HtmlElement]:
     run = _disclosure_run(tree, _labelled_elements(tree))
     if not run:
         return {}, page
-    metadata: dict[str, str] = {}
+    rank = {label: k for k, label in enumerate(DISCLOSURE_LABELS)}
+    chosen: dict[str, tuple[int, str]] = {}  # column → (its label's rank, value)
     for elements, pairs in run:
         for label, value in pairs:
             column = DISCLOSURE_LABELS[label]
             value = parse_date(value) if column in ("date", "written_date") and value else value
-            if column and value and column not in metadata:
-                metadata[column] = value
+            if column and value and (column not in chosen or rank[label] < chosen[column][0]):
+                chosen[column] = (rank[label], value)
         for el in elements:
             el.drop_tree()
-    return metadata, tree
+    return {column: value for column, (_, value) in chosen.items()}, tree
 
 
 #: What :func:`_labelled_elements` finds: the elements of one or more fields (a label's cell and its value's), and the fields.
@@ -748,7 +751,9 @@ def extract_pdf(data: bytes) -> Extracted:
 
     try:
         with pdfplumber.open(_io.BytesIO(data)) as pdf:
-            pages, columns = zip(*(_page_text(page) for page in pdf.pages)) if pdf.pages else ((), ())
+            page_lines = [_text_lines(page) for page in pdf.pages]
+            margins = _margins(sum(page_lines, []), _char_width(sum(page_lines, [])))  # the body's, for pages with little of it
+            pages, columns = zip(*(_page_text(page, lines, margins) for page, lines in zip(pdf.pages, page_lines))) if pdf.pages else ((), ())
     except PDFPasswordIncorrect:
         raise ExtractError("encrypted", "the PDF needs a password; save an unprotected copy") from None
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
@@ -796,7 +801,8 @@ def page_text(page) -> str:
 
     pdfplumber gives a page's text line by line as set, so a paragraph of an official document
     (GB/T 9704: lines of 28 characters, the first indented by two) comes out as broken lines.
-    A line continues the one before it where that one runs to the right margin and this one
+    A line continues the one before it where that one starts at the left margin (or indented) and runs to the right margin (that of
+    the lines starting at the left margin: a signature or date set right, past it, moves it not) and this one
     starts at the left margin, not indented, at most one and a half line pitches below it, and is
     no page number; it
     joins without a space between ideographs (with one between words of Latin script). Headings,
@@ -809,14 +815,17 @@ def page_text(page) -> str:
     return _page_text(page)[0]
 
 
-def _page_text(page) -> tuple[str, int]:
-    """:func:`page_text`, and the most columns a part of the page is set in (1: none)."""
-    lines = [line for line in page.extract_text_lines(strip=True) if line["text"]]
+def _page_text(page, lines: list[dict] | None = None, document_margins: tuple[float, float] | None = None) -> tuple[str, int]:
+    """:func:`page_text`, and the most columns a part of the page is set in (1: none).
+
+    ``lines``: the page's text lines, where read already; ``document_margins``: the margins of the whole document's
+    running text, for a page that holds too little of its own to show them (a signature and a date alone).
+    """
+    lines = _text_lines(page) if lines is None else lines
     if len(lines) < 2:
         return "\n".join(line["text"] for line in lines), 1
-    widths = sorted((line["x1"] - line["x0"]) / len(line["text"]) for line in lines if len(line["text"]) >= 5)
-    char = widths[len(widths) // 2] if widths else 10.0
-    left, right = min(line["x0"] for line in lines), max(line["x1"] for line in lines)
+    char = _char_width(lines)
+    left, right = _margins(lines, char, document_margins)
     parts = column_parts(lines, char)
     if parts:  # the rules only where columns were found: making edges of a chart's curves is slow
         parts = column_parts(lines, char, [(e["x0"], e["x1"], e["top"]) for e in page.horizontal_edges if e["x1"] - e["x0"] > char])
@@ -829,7 +838,7 @@ def _page_text(page) -> tuple[str, int]:
             column = [line for line in page.filter(lambda obj: id(obj) in keep).extract_text_lines(strip=True) if line["text"]]
             if not column:
                 continue
-            x0, x1 = min(line["x0"] for line in column), max(line["x1"] for line in column)
+            x0, x1 = _margins(column, char)
             text = _joined(column, x0, x1, char)
             if runs_on == _font(column[0]["chars"][0]) and column[0]["x0"] <= x0 + 0.5 * char:  # a paragraph goes on
                 out[-1] += ("" if _WRAP_WITHOUT_SPACE.match(out[-1][-1] + text[0]) else " ") + text
@@ -839,6 +848,41 @@ def _page_text(page) -> tuple[str, int]:
         at = end
     out += [_joined(lines[at:], left, right, char)] if at < len(lines) else []
     return "\n".join(out), max((len(gutters) + 1 for _, _, gutters in parts), default=1)
+
+
+def _text_lines(page) -> list[dict]:
+    """A PDF page's lines of text as pdfplumber sets them, blank ones left out."""
+    return [line for line in page.extract_text_lines(strip=True) if line["text"]]
+
+
+def _char_width(lines: list[dict]) -> float:
+    """The width of a character: the median over lines of five characters or more."""
+    widths = sorted((line["x1"] - line["x0"]) / len(line["text"]) for line in lines if len(line["text"]) >= 5)
+    return widths[len(widths) // 2] if widths else 10.0
+
+
+def _margins(lines: list[dict], char: float, fallback: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The left and right margins of a block of lines: where its lines start, and where the lines of running text that
+    start there (or indented by two characters, a paragraph's first line) end. A line set apart on the right (a signature
+    or a date aligned right, often past the text's margin in a file exported from Word) moves no margin. A block with
+    fewer than :data:`_MARGIN_LINES` lines of running text (a page holding a signature and a date) takes ``fallback``
+    (the document's margins), else its widest line's end."""
+    if not lines:
+        return fallback or (0.0, 0.0)
+    left = min(line["x0"] for line in lines)
+    running = [line["x1"] for line in lines if line["x0"] <= left + _INDENT_CHARS * char and len(line["text"]) >= _RUNNING_CHARS]
+    if len(running) < _MARGIN_LINES and fallback is not None:
+        return fallback
+    return left, max(running or [line["x1"] for line in lines])
+
+
+#: How far right of the margin a line of running text may start (a paragraph's first line is indented by two characters);
+#: a line starting further right (a signature, a date, a centred heading) ends no paragraph line and moves no margin.
+_INDENT_CHARS = 2.5
+#: A line of running text holds at least this many characters (a column of a newspaper about 12, a 公文's line 28).
+_RUNNING_CHARS = 10
+#: A block shows its own margins with at least this many lines of running text.
+_MARGIN_LINES = 3
 
 
 def _font(char: dict) -> tuple[str, float]:
@@ -852,7 +896,7 @@ def _joined(lines: list[dict], left: float, right: float, char: float) -> str:
     pitch = pitches[len(pitches) // 2] if pitches else 0.0
     out = [lines[0]["text"]]
     for before, line in zip(lines, lines[1:]):
-        wrapped = (before["x1"] >= right - 1.5 * char and line["x0"] <= left + 0.5 * char
+        wrapped = (before["x1"] >= right - 1.5 * char and before["x0"] <= left + _INDENT_CHARS * char and line["x0"] <= left + 0.5 * char
                    and 0 < line["top"] - before["top"] <= 1.5 * pitch and not _PAGE_NUMBER.fullmatch(line["text"]))  # fmt: skip
         if wrapped:
             out[-1] += ("" if _WRAP_WITHOUT_SPACE.match(out[-1][-1] + line["text"][0]) else " ") + line["text"]
