@@ -606,3 +606,13 @@ def test_confounders_flag_a_variable_that_goes_with_the_groups_and_not_one_drawn
     docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(48)], "level": level, "region": region, "date": years})
     found = confounders(docs, "level").set_index("variable")
     assert found.loc["region", "cramers_v"] > 0.9 and "year" not in found.index
+
+
+def test_confounders_leave_out_columns_of_few_documents_and_of_the_files():
+    """A disclosure table's topic_category on 2 pages of 8, or a PDF's page count, is no variable the groups could hide."""
+    docs = pd.DataFrame({"doc_id": list("abcdefgh"), "level": ["省级"] * 4 + ["市级"] * 4,
+                         "province": ["甲", "甲", "甲", "甲", "乙", "乙", "乙", "乙"],
+                         "topic_category": ["综合政务", None, None, None, "信息产业", None, None, None],
+                         "pages": ["3", "4", "3", "5", "1", "1", "2", "1"]})  # fmt: skip
+    assert corpus.compare.confounders(docs, "level")["variable"].tolist() == ["province"]
+    assert corpus.compare.confounders(docs, "level", candidates=["topic_category"])["variable"].tolist() == ["topic_category"]

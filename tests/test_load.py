@@ -962,3 +962,20 @@ def test_a_text_with_almost_no_chinese_is_loaded_and_listed_as_a_problem_that_fo
     assert loaded.doc_ids == ["a", "latin"] and found["doc_id"].tolist() == ["latin"]
     assert found["problem"].tolist() == ["little chinese"] and found["detail"].iloc[0].startswith("0 Chinese characters of 52:")
     assert corpus.problems(loaded.subset(doc_id=["a"])).empty
+
+
+def test_a_metadata_files_blank_cells_leave_what_the_pages_carry_and_its_values_win_with_a_problems_row(tmp_path):
+    """A ``date`` column filled for one page only: the others keep their pages' dates; a filled cell that disagrees with the
+    page is a problems row; a column the pages carry too (a disclosure table's ``issuer``) stays one column."""
+    scrapes = Path(__file__).parent / "fixtures" / "scrapes"
+    for name in ("portal_notice.html", "date_in_url.html", "govcn_policy_table.html"):
+        (tmp_path / name).write_bytes((scrapes / name).read_bytes())
+    (tmp_path / "metadata.csv").write_text("doc_id,date,issuer\nportal_notice,,\ndate_in_url,2023-05-20,\n"
+                                           "govcn_policy_table,2023,\n", encoding="utf-8")  # fmt: skip
+    c = corpus.load_corpus(tmp_path, cache=False)
+    docs = c.docs.set_index("doc_id")
+    assert docs["date"].to_dict() == {"date_in_url": "2023-05-20", "govcn_policy_table": "2023", "portal_notice": "2023-03-15"}
+    assert docs.loc["govcn_policy_table", "issuer"] == "某省人民政府办公厅" and docs.loc["portal_notice", "issuer"] is None
+    assert not [column for column in docs.columns if column.endswith(("_table", "_carried"))]
+    disagree = corpus.problems(c).query("problem == 'metadata disagrees with text'")
+    assert disagree["doc_id"].tolist() == ["date_in_url"] and "2023-05-17" in disagree["detail"].iloc[0]  # 2023 agrees with 2023-06-19

@@ -15,7 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.stats import chi2_contingency
 
-from .docvars import CORE_COLUMNS, DATE_ORIGINAL
+from .docvars import analysis_variables
 from .features import DTM
 from .keyterms import ALL_OTHER_DOCUMENTS, PRIOR, ROUNDING, keyness_table
 
@@ -129,7 +129,8 @@ def group_members(groups: pd.Series, labels: Mapping[str, str] | None = None, *,
 def confounders(docs: pd.DataFrame, column: str, *, candidates: Sequence[str] | None = None) -> pd.DataFrame:
     """The document variables that vary with the groups of ``column``, so a difference between groups may be theirs.
 
-    For each candidate (default: the metadata columns, and ``year`` from the parsed ``date``) with two
+    For each candidate (default: :func:`corpus.docvars.analysis_variables`, the metadata columns that give a value
+    for at least half the documents and say nothing of the file, and ``year`` from the parsed ``date``) with two
     or more values: ``determined`` when every group holds a single value of it (a group of one
     document always does), ``separated`` when the groups' ranges of a numeric one (a year) do not overlap, and
     the bias-corrected Cramér's V of the groups × values table (:func:`corrected_cramers_v`; 1 = the
@@ -146,7 +147,7 @@ def confounders(docs: pd.DataFrame, column: str, *, candidates: Sequence[str] | 
         raise KeyError(f"no document variable {column!r}; the documents have {', '.join(map(str, docs.columns))}")
     frame = docs.assign(year=_years(docs["date"])) if "date" in docs and "year" not in docs else docs
     if candidates is None:
-        candidates = [c for c in frame.columns if c not in (*CORE_COLUMNS, column, "basis", "label", DATE_ORIGINAL) or c in ("year",)]
+        candidates = [c for c in analysis_variables(frame) if c not in (column, "basis", "label")]
     rows = []
     for variable in candidates:
         if variable == column or variable not in frame:

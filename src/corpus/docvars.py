@@ -16,6 +16,7 @@ import logging
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import io
@@ -34,6 +35,12 @@ METADATA_OVERRIDES = {"date": "date", "script": "script", "outlet": "source", "t
                       "author": "author"}
 #: Beside ``date``: the metadata's dates as written, where reading them to ISO changed any.
 DATE_ORIGINAL = "date_original"
+#: Columns a file's extraction gives about the file, not the document (a PDF's pages and columns, a page's address):
+#: never a variable an analysis compares documents by.
+FILE_COLUMNS = ("pages", "pages_without_text", "unmapped_glyphs", "columns", "url")
+#: The least share of the documents a column must give a value for to be a variable analyses compare by (a disclosure
+#: table's topic_category on 2 pages of 24 describes those 2, not the corpus).
+MIN_VARIABLE_SHARE = 0.5
 #: Put before the name of a metadata column that is named like a core column (``source`` → ``meta_source``).
 COLLISION_PREFIX = "meta_"
 #: The ``problem`` of a problems row.
@@ -63,6 +70,19 @@ def metadata_file(path: Path, metadata: str | Path | None) -> Path | None:
     return beside if beside is not None and beside.is_file() else None
 
 
+def analysis_variables(docs: pd.DataFrame, *, min_share: float = MIN_VARIABLE_SHARE) -> list[str]:
+    """The document variables an analysis may compare by: columns beyond the core ones, :data:`DATE_ORIGINAL` and
+    :data:`FILE_COLUMNS`, with a value for at least ``min_share`` of the documents; in the documents' column order.
+
+    >>> docs = pd.DataFrame({"doc_id": list("abcd"), "text": list("甲乙丙丁"), "province": ["甲", "甲", "乙", None],
+    ...                      "pages": ["2", "3", "1", "4"], "issuer": [None, None, None, "某市人民政府"]})
+    >>> analysis_variables(docs)
+    ['province']
+    """
+    skipped = {*CORE_COLUMNS, DATE_ORIGINAL, *FILE_COLUMNS}
+    return [c for c in docs.columns if c not in skipped and len(docs) and docs[c].notna().mean() >= min_share]
+
+
 def corpus_metadata(path: Path, metadata: str | Path | None, doc_ids: pd.Series,
                     table_metadata: pd.DataFrame | None = None) -> tuple[pd.DataFrame | None, list[dict]]:  # fmt: skip
     """The metadata rows for a corpus's documents and the problems rows of ids that do not match or dates that are not dates.
@@ -80,13 +100,44 @@ def corpus_metadata(path: Path, metadata: str | Path | None, doc_ids: pd.Series,
             return None, []
         return _ready(table_metadata, path)
     meta = io.read_metadata(meta_path)
-    if table_metadata is not None:
-        meta = table_metadata.merge(meta, on="doc_id", how="outer", suffixes=("_table", ""))
     ids, meta_ids = set(doc_ids), set(meta["doc_id"])
     found = _id_problems(meta_path, sorted(meta_ids - ids), "metadata without document", "a row of the metadata names no loaded document")
     found += _id_problems(meta_path, sorted(ids - meta_ids), "document without metadata", "no row of the metadata names this document")
+    if table_metadata is not None:
+        meta = _over_carried(table_metadata, meta, meta_path, found)
     meta, date_problems = _ready(meta, meta_path)
     return meta, found + date_problems
+
+
+def _over_carried(carried: pd.DataFrame, meta: pd.DataFrame, meta_path: Path, found: list[dict]) -> pd.DataFrame:
+    """What the files carry (a page's date, a disclosure table's issuer …) with the metadata file's values over it.
+
+    A column both give is one column: the file's value where its cell is filled, the carried one
+    where the cell is blank (a blank cell gives no value: a ``date`` column filled for one
+    document leaves the others' dates as their pages give them). Where both give a value and
+    they disagree, the file's wins and ``found`` gets a problems row naming the metadata file, as
+    a disagreement with the text does (dates compared as dates: 2023 agrees with 2023-05-12).
+
+    >>> carried = pd.DataFrame({"doc_id": ["a", "b"], "issuer": ["某市人民政府", "某县人民政府"], "date": ["2019-05-09", "2020-01-02"]})
+    >>> found = []
+    >>> _over_carried(carried, pd.DataFrame({"doc_id": ["a", "b"], "date": ["2019-05-10", None]}), Path("m.csv"), found)
+      doc_id  issuer        date
+    0      a  某市人民政府  2019-05-10
+    1      b  某县人民政府  2020-01-02
+    >>> [(p["doc_id"], p["problem"]) for p in found]
+    [('a', 'metadata disagrees with text')]
+    """
+    merged = carried.merge(meta, on="doc_id", how="outer", suffixes=("_carried", ""))
+    for column in [c for c in meta.columns if c != "doc_id" and c in carried.columns]:
+        given, own = merged[column], merged[f"{column}_carried"]
+        for i in np.flatnonzero(given.notna().to_numpy() & own.notna().to_numpy()):
+            value, carried_value = str(given.iloc[i]), str(own.iloc[i])
+            if not _agrees(value, carried_value, dates=column == "date"):
+                found.append({"path": str(meta_path), "doc_id": merged["doc_id"].iloc[i],
+                              "problem": DISAGREES, "detail": f"metadata {column}={value!r}, the file gives {column}={carried_value!r}"})  # fmt: skip
+        merged[column] = given.astype(object).where(given.notna(), own.astype(object))
+        merged = merged.drop(columns=f"{column}_carried")
+    return merged
 
 
 def _ready(meta: pd.DataFrame, source: Path) -> tuple[pd.DataFrame, list[dict]]:
