@@ -1091,3 +1091,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"index: {result.report_dir / 'index.html'}", file=sys.stderr)
     return 1 if result.failures else 0
 
+
+
+if __name__ == "__main__":  # python -m corpus.report.runner, the module behind corpus-reports, runs it too
+    sys.exit(main())
