@@ -894,3 +894,14 @@ def test_a_signature_set_right_past_the_margin_neither_moves_it_nor_joins_the_li
     pages = extract.extract_pdf(path.read_bytes()).text.split("\f")
     assert pages[0] == pages[1].split("\n")[0] == paragraph
     assert pages[1].split("\n")[1:] == pages[2].split("\n") == ["某市人民政府", "2022年10月16日"]
+
+
+def test_an_attachment_line_trafilatura_drops_whole_is_put_back_at_the_end():
+    """<p>附件：<a>name.docx</a></p>, label and link on one line, gone from trafilatura's text with the label (a long page): put back, noted."""
+    page = ("<html><head><meta charset='utf-8'><title>某市人民政府关于印发数字政府建设行动计划的通知</title></head><body><div class='article'>"
+            f"<h1>某市人民政府关于印发数字政府建设行动计划的通知</h1><div class='content'>{_PARAGRAPHS * 3}"
+            "<p>附件：<a href='/att/plan.docx'>某市数字政府建设三年行动计划（2022—2024年）.docx</a></p></div></div>"
+            "<div class='share'>分享到：<a>微信</a> 【<a href='javascript:window.print()'>打印本页</a>】</div></body></html>")  # fmt: skip
+    got = extract.extract_html(page)
+    assert got.text.endswith("\n附件：\n某市数字政府建设三年行动计划（2022—2024年）.docx") and "put back" in got.notes[0]
+    assert "打印本页" not in got.text and "分享到" not in got.text

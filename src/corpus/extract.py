@@ -142,7 +142,7 @@ def extract_html(page: str) -> Extracted:
     if listed := _link_lines(text, [words for words, _ in links]):
         raise ExtractError("list page", f"{listed} of the page's {len(text.splitlines())} lines are the titles of links (with their "
                                         "dates): a list of other pages, not an article (load the pages it links to)")  # fmt: skip
-    text, attached = _with_attachments(text, links)
+    text, attached = _with_attachments(text, links, _labelled_attachments(tree))
     visible = visible_lines(tree)
     title = page_title(found.title or "", visible) or disclosed.get("title", "")
     phrase = error_page_phrase(f"{title}\n{text}")
@@ -208,20 +208,42 @@ _ATTACHMENT = re.compile(r"\.(?:docx?|xlsx?|pptx?|wps|et|pdf|ofd|zip|rar|7z|ceb)
 _ATTACHMENT_HEAD = re.compile(r"^\s*附件\s*[:：]?\s*$", re.M)
 
 
-def _with_attachments(text: str, links: list[tuple[str, str]]) -> tuple[str, list[str]]:
-    """The text with the names of the page's attachment links put back under a ``附件：`` line that trafilatura left bare.
+def _with_attachments(text: str, links: list[tuple[str, str]], labelled: list[str] = ()) -> tuple[str, list[str]]:
+    """The text with the names of the page's attachment links put back under a ``附件：`` line that trafilatura left bare,
+    or, where it dropped that line too, under a ``附件：`` line added at the end (``labelled``: :func:`_labelled_attachments`).
 
     trafilatura drops paragraphs that are nothing but a link, depending on the length of the rest of the page:
-    a notice lost the list of the documents it issues (1.项目申报书.docx …), its 附件： line left standing alone.
+    a notice lost the list of the documents it issues (1.项目申报书.docx …), its 附件： line left standing alone, or
+    the whole line where the label and the link shared it (<p>附件：<a>实施方案.docx</a></p>).
     """
     head = _ATTACHMENT_HEAD.search(text)
     if head is None:
-        return text, []
+        missing = [name for name in dict.fromkeys(labelled) if name not in text]
+        return (f"{text}\n附件：" + "".join(f"\n{name}" for name in missing), missing) if missing else (text, [])
     names = [name for name, href in links if name and (_ATTACHMENT.search(name) or _ATTACHMENT.search(href))]
     missing = [name for name in dict.fromkeys(names) if name not in text]
     if not missing:
         return text, []
     return text[: head.end()] + "".join(f"\n{name}" for name in missing) + text[head.end() :], missing
+
+
+def _labelled_attachments(tree: HtmlElement) -> list[str]:
+    """The names of the attachment links (a file's suffix in the name or the address) whose block opens with 附件：
+    (<p>附件：<a>1.实施方案.docx</a></p>, or a list under it), in the page's order."""
+    names = []
+    for a in tree.iter("a"):
+        name = " ".join(a.text_content().split())
+        if not name or not (_ATTACHMENT.search(name) or _ATTACHMENT.search(a.get("href") or "")):
+            continue
+        block = next((el for el in a.iterancestors() if el.tag not in ("span", "font", "b", "strong", "em", "i", "u")), None)
+        while block is not None and block.tag in ("li", "ul", "ol") and block.getparent() is not None:
+            block = block.getparent()  # a list of attachments under a label
+        if block is not None and _ATTACHMENT_LABEL.match(block.text_content()):
+            names.append(name)
+    return names
+
+
+_ATTACHMENT_LABEL = re.compile(r"\s*附\s*件\s*[:：]")
 
 
 #: Fewer characters than this beside the title, and a link to or a viewer of a document file: the page is that file's wrapper.
