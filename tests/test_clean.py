@@ -870,6 +870,23 @@ def test_a_label_inside_a_longer_word_opens_no_header_field():
     assert clean.parse_header_line("时间：2023年8月5日") == {"date": "2023-08-05"}
 
 
+@pytest.mark.parametrize("line", [
+    "2019-12-03\u3000来源：某某日报",
+    "2019-12-03 10:20\u3000来源：某某日报",
+    "2019年12月3日\u3000来源：某某日报",
+    "来源：某某日报\u30002019-12-03",
+    "来源：某某日报  2019年12月3日  作者：王小平",
+])
+def test_a_header_lines_date_is_kept_on_either_side_of_its_fields(line):
+    result = clean_text(f"某市召开全市经济工作会议\n{line}\n\n{_BODY}\n{_BODY}")
+    assert result.fields["date"] == "2019-12-03" and result.fields["source"] == "某某日报"
+    assert result.text == f"{_BODY}\n{_BODY}"
+
+
+def test_a_date_after_a_label_of_no_field_is_not_the_header_lines_date():
+    assert clean.parse_header_line("会议时间：2023年8月5日 来源：某报") == {"source": "某报"}
+
+
 def test_header_values_stop_at_the_pages_counters_and_keep_paired_title_marks():
     assert clean.parse_header_line("时间：2021年11月08日 来源：市委组织部 浏览次数：386") == {"date": "2021-11-08", "source": "市委组织部"}
     assert clean.parse_header_line("发布日期：2019-06-21 作者：政治部宣传处 来源：省公安厅 点击数：1523")["source"] == "省公安厅"
@@ -1016,6 +1033,18 @@ def test_a_closing_editor_line_goes_and_fills_the_editor(closing, fields):
     assert result.text == f"{_BODY}\n{_NEWS}"
     assert {k: result.fields.get(k) for k in fields} == fields
     assert replay(raw, result.edits) == result.text
+
+
+@pytest.mark.parametrize("closing", ["特此通知", "特此公告", "特此通报", "特此函告", "特此批复", "特此报告", "此复", "此致敬礼", "谢谢"])
+def test_a_closing_formula_glued_to_the_last_sentence_is_no_author(closing):
+    result = clean_text(f"关于开展夏季治安打击整治行动的通知\n{_BODY}\n{_NEWS}{closing}")
+    assert "author" not in result.fields and result.text.endswith(f"{_NEWS}{closing}")
+
+
+@pytest.mark.parametrize("name", ["张晓明", "王磊", "欧阳晓明"])
+def test_a_name_glued_to_the_last_sentence_is_the_author(name):
+    result = clean_text(f"关于开展夏季治安打击整治行动的通知\n{_BODY}\n{_NEWS}{name}")
+    assert result.fields["author"] == name and result.text == f"{_BODY}\n{_NEWS}"
 
 
 def test_an_editor_glued_to_the_last_sentence_is_taken_too():

@@ -1329,11 +1329,18 @@ _ROLE_BEFORE_NAME = re.compile(r"^(?:本报|本台|本刊|本网)?(?:特约|实�
 def parse_header_line(line: str) -> dict[str, str]:
     """Fields of a header line such as '来源: 法治日报 2023-05-12 09:30:00    责编: 李明'.
 
+    A date outside every field's value (before 来源, or set apart by two spaces) is the date where
+    no field gives one: the line is removed, and its date must not go with it. A line with no field has none.
+
     >>> parse_header_line("来源: 法治日报 2023-05-12 09:30:00    责编: 李明")
     {'date': '2023-05-12', 'source': '法治日报', 'editor': '李明'}
+    >>> parse_header_line("2019年12月3日 10:20　来源：某某日报")
+    {'date': '2019-12-03', 'source': '某某日报'}
     """
     found: dict[str, str] = {}
-    for m in _LABEL_RE.finditer(line):
+    fields = list(_LABEL_RE.finditer(line))
+    outside = "\n".join(line[a:b] for a, b in zip([0, *(m.end() for m in fields)], [*(m.start() for m in fields), len(line)]))
+    for m in fields:
         name, value = _label_field(m.group("label")), m.group("value").strip()
         dates = find_dates(value)
         if name == "date" and not dates and (iso := parse_date(value)):  # 发布日期：106-03-23 (a year of the Republic of China)
@@ -1351,6 +1358,11 @@ def parse_header_line(line: str) -> dict[str, str]:
             value = _ROLE_BEFORE_NAME.sub("", value) or value  # 作者：本报记者 王明 → 王明
         if value and name != "date":
             found.setdefault(name, value)
+    # A labelled date (发布时间：…) comes first; one after a label of no field (会议时间：…) is another day's.
+    if found and "date" not in found:
+        bare = [d for d in find_dates(outside) if not outside[: d.start].rstrip().endswith((":", "："))]
+        if bare:
+            found = {"date": bare[0].iso, **found}
     return found
 
 
@@ -1624,6 +1636,38 @@ def _bylined(who: str) -> str:
 
 _GLUED_NAME = re.compile(rf"(?<=[{SENTENCE_END}”])(?P<who>[{CJK}]{{2,4}})\s*$")
 _END_MARK = re.compile(r"[（(]\s*完\s*[）)]\s*$")
+# Surnames a glued name opens with (the Hundred Family Surnames and the commonest beyond them); kept here, not in
+# data/, so that editing the list changes this module's source and with it the cleaning cache's key (stage_fingerprint).
+_SURNAMES = frozenset(
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌马苗凤花方俞任袁柳"
+    "酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅"
+    "庞熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗丁宣"
+    "贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲"
+    "伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴胥能苍双闻莘党翟谭贡劳逄姬申扶"
+    "堵冉宰郦雍璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东"
+    "欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公晋楚闫法汝鄢涂钦岳帅缑亢况"
+    "佘佴伯赏墨哈谯笪年爱阳佟言福海付覃邸兰代展练楼粟靖银揭由招过麦冼区庹禤邝"
+)
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 夏侯 东方 皇甫 尉迟 令狐 端木 澹台 宇文 长孙 轩辕 拓跋 南宫 呼延 赫连 淳于 百里 西门 慕容 司徒 司空 "
+    "公孙 钟离 闻人 申屠 万俟 单于 亓官 颛孙 闾丘 鲜于 第五".split()
+)
+# A 公文's closing formula glued to its last sentence (特此通知, 此复, 此致敬礼, 谢谢): never an author.
+_CLOSING_FORMULA = re.compile(r"特此|此致|此复|专此|谨此|谢谢|全文完")
+
+
+def _name_like(run: str) -> bool:
+    """Whether a short run glued after a text's last sentence reads as a person's name: a surname and one or two
+    characters (a compound surname and one or two), and no closing formula (特此通知, 亦可参考 and 全面落实 are no names).
+
+    >>> [_name_like(s) for s in ("张晓明", "欧阳晓明", "特此通知", "此复", "亦可参考", "全面落实", "谢谢")]
+    [True, True, False, False, False, False, False]
+    """
+    if _CLOSING_FORMULA.match(run) or run[0] == run[1]:
+        return False
+    if run[:2] in _COMPOUND_SURNAMES and len(run) in (3, 4):
+        return True
+    return run[0] in _SURNAMES and len(run) in (2, 3)
 
 
 @_bounded
@@ -1673,6 +1717,8 @@ def step_bylines(text: str, cfg: CleanConfig, ctx: dict) -> list[Edit]:
         who = re.sub(r"\s+", " ", m.group("who")).strip()
         if len(last.text[: m.start()].strip()) < 20:
             break  # a short last line is a heading or a fragment, not a paragraph with a byline
+        if pattern is _GLUED_NAME and not _name_like(who):
+            break  # 特此通知 closes the text; it is not the author
         ctx.setdefault("author", who)
         edits.append(Edit(last.start + m.start(), last.start + m.end(), m.group(), "", "extracted", f"{what}: author={who}"))
         break
