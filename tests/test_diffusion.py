@@ -210,3 +210,16 @@ def test_a_short_phrase_quoted_once_among_many_plain_uses_is_a_word_not_a_slogan
     assert "拨乱反正" in tracked and "社会主义" not in tracked
     assert "社会主义" in set(tracked_items(formulas, models, quotes)["item"])  # without the texts, every quoted phrase
     assert "社会主义" in set(tracked_items(formulas, models, quotes, item_list(["社会主义"]), units=docs)["item"])  # a listed 提法
+
+
+def test_the_discourse_order_dates_documents_by_the_rule_the_trends_and_overview_follow(caplog):
+    """Metadata gives every document a year; the texts date all but one: the trends read `year` for all, and so must the order
+    (it put the one without a `date` last, after 2024)."""
+    docs = pd.DataFrame({"doc_id": ["zj_2024_txt", "sc_2019_txt", "gs_2016_pdf"], "date": ["2024-03-01", None, "2016-05-10"],
+                         "year": [2024, 2019, 2016]})  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        dates = doc_dates(docs)
+    found = corpus.trends.document_dates(docs)
+    assert dates.name == found.column == "year" and dates.dropna().to_dict() == found.values.to_dict()
+    assert D.doc_order(docs, dates=dates) == ["gs_2016_pdf", "sc_2019_txt", "zj_2024_txt"]
+    assert "documents ordered by column 'year'" in caplog.text and "column 'date' dates 2 of 3 documents" in caplog.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from corpus.report.show import PAGE_ROWS, spread_rows, table
@@ -37,3 +39,36 @@ def test_a_short_share_of_rows_samples_the_documents_from_first_to_last():
     kept = spread_rows(lines, 4, within="term", across="doc_id")
     assert kept["doc_id"].tolist() == ["cpc_09", "cpc_12", "cpc_15", "cpc_20"]
     assert spread_rows(lines, 12, within="term", across="doc_id")["doc_id"].is_unique  # every report once before any twice
+
+
+def test_a_title_keeps_a_readable_width_beside_many_sparse_columns_and_empty_columns_are_left_out():
+    """Web pages' disclosure fields filled for one document in three, one field for none: the title must not shrink to
+    a few characters a line, the unbroken index number may break anywhere, and the empty column takes no width."""
+    docs = pd.DataFrame({
+        "doc_id": ["zj_2016_notice", "gs_2019_plan", "sc_2021_opinion"],
+        "title": ["关于进一步加强城乡社区治理工作的通知", "关于印发全面推进乡村振兴实施方案的通知", "关于深化放管服改革优化营商环境的意见"],
+        "index_number": ["11510000008275060D/2021-00321", None, ""],
+        "issuer": [None, "某省人民政府办公厅", None],
+        "validity": [None, None, " "],
+        "pages": [float("nan")] * 3,
+        "n_chars": [3120, 5400, 2890],
+    })
+    page = table(docs, "3 documents").to_html()
+    body = page.split("</caption>")[1]
+    assert "validity" not in body and "pages" not in body and ">title<" in body and ">issuer<" in body
+    assert "not shown, without a value in any row: validity, pages" in page
+    style = _column_styles(page)  # doc_id, title, index_number, issuer, n_chars
+    assert style[1] == {"overflow-wrap": "anywhere", "min-width": "10em"}  # about 10 characters a line at least
+    assert style[0]["min-width"] == "9em"  # the longest id, zj_2016_notice, stays on one line
+    # 11510000008275060D/2021-00321 (one document in three has it) wraps instead of widening the table, in a narrower column
+    assert style[2] == {"overflow-wrap": "anywhere", "min-width": "6em"}
+    assert 4 not in style  # n_chars: numbers never break
+
+
+def _column_styles(page: str) -> dict[int, dict[str, str]]:
+    """The CSS properties the table's style block gives the cells (td.colN) of each column, by column position."""
+    styles: dict[int, dict[str, str]] = {}
+    for selectors, props in re.findall(r"([^{}]+)\{([^{}]*)\}", page.split("</style>")[0]):
+        for col in {int(n) for n in re.findall(r"\btd\.col(\d+)\b", selectors)}:
+            styles.setdefault(col, {}).update({k.strip(): v.strip() for k, v in (p.split(":", 1) for p in props.split(";") if ":" in p)})
+    return styles

@@ -127,6 +127,38 @@ def parse_dates(values: pd.Series | list) -> pd.Series:
     return pd.Series([parse_date(v) for v in values], index=values.index, name=values.name, dtype=object)
 
 
+#: Columns a table of documents may hold a year in, read when ``date`` leaves documents undated.
+YEAR_COLUMNS = ("year", "Year", "YEAR", "年份", "年度", "年")
+
+
+def document_date_column(docs: pd.DataFrame, date_column: str = "date") -> pd.Series:
+    """Each document's date by doc_id (ISO text at its precision, None where undated), named after the column it was read from.
+
+    The one rule for what dates a document, which every report follows: ``date_column`` read by
+    :func:`parse_dates`; where it is the default ``date`` and leaves documents undated, the year
+    column (:data:`YEAR_COLUMNS`) that dates the most of them is read instead, if it dates more.
+    A column the caller names is read as named; a column the table lacks dates nothing.
+
+    >>> d = pd.DataFrame({"doc_id": ["cpc_19", "cpc_20", "cpc_11"], "date": ["2017-10-18", None, None], "year": [2017, 2022, 1977]})
+    >>> found = document_date_column(d); found.name, found.tolist()
+    ('year', ['2017', '2022', '1977'])
+    """
+    ids = pd.Index(docs["doc_id"].astype(str).to_numpy(), name="doc_id")
+
+    def read(column: str) -> pd.Series:
+        values = docs[column].to_numpy() if column in docs.columns else [None] * len(docs)
+        return pd.Series([parse_date(v) for v in values], index=ids, name=column, dtype=object)
+
+    found = read(date_column)
+    if date_column != "date" or found.notna().all():
+        return found
+    for column in (c for c in YEAR_COLUMNS if c in docs.columns):
+        years = read(column)
+        if years.notna().sum() > found.notna().sum():
+            found = years
+    return found
+
+
 def unparseable(values: pd.Series | list) -> pd.Series:
     """Whether each value was given (not None, NaN or blank) but is not a date :func:`parse_date` reads.
 

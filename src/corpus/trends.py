@@ -29,7 +29,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .container import Corpus
-from .dates import parse_date, parse_dates
+from .dates import YEAR_COLUMNS, document_date_column, parse_date, parse_dates
 from .features import DTM, kwic
 from .keyterms import ROUNDING, keyness
 
@@ -41,8 +41,6 @@ Statistic = Literal["mean", "pooled"]
 STATISTICS = ("mean", "pooled")
 #: A bin needs at least this many documents for a bootstrap band; below it the rate is shown without one.
 MIN_DOCS_FOR_BAND = 3
-#: Columns a table of documents may hold a year in, read when ``date`` leaves documents undated.
-YEAR_COLUMNS = ("year", "Year", "YEAR", "年份", "年度", "年")
 #: The columns of :func:`trend`.
 TREND_COLUMNS = ["feature", "bin", "position", "n_docs", "tokens", "count", "docs_using", "rate", "lo", "hi", "band"]
 #: The columns of :func:`first_last_use`.
@@ -74,7 +72,8 @@ def document_dates(docs: pd.DataFrame, date_column: str = "date") -> DocumentDat
     ``labels.csv`` has ``year``) that dates more of them, the year column is read instead and
     the note says so; only the default ``date`` falls back, a column the caller names is read as
     named. Documents without a date are left out of trends, and the note counts them. No date
-    at all is an error naming ``date_column``.
+    at all is an error naming ``date_column``. The column is chosen by
+    :func:`corpus.dates.document_date_column`, the rule every report follows.
 
     >>> d = pd.DataFrame({"doc_id": ["cpc_19", "cpc_20", "cpc_11"], "date": ["2017-10-18", None, None], "year": [2017, 2022, 1977]})
     >>> found = document_dates(d); found.column, found.values.tolist()
@@ -85,19 +84,13 @@ def document_dates(docs: pd.DataFrame, date_column: str = "date") -> DocumentDat
     if date_column not in docs.columns:
         raise ValueError(f"the documents have no column {date_column!r}: set `date_column` to the column holding each "
                          f"document's date or year (columns: {', '.join(map(str, docs.columns))})")  # fmt: skip
-    ids = docs["doc_id"].astype(str).reset_index(drop=True)
-    read = _read_dates(docs[date_column], ids)
-    n = len(ids)
-    column, note = date_column, ""
-    if read.notna().sum() < n and date_column == "date":
-        candidates = [c for c in YEAR_COLUMNS if c in docs.columns]
-        best = max(candidates, key=lambda c: _read_dates(docs[c], ids).notna().sum(), default=None)
-        if best is not None:
-            years = _read_dates(docs[best], ids)
-            if years.notna().sum() > read.notna().sum():
-                note = (f"`{date_column}` dates {int(read.notna().sum())} of {n} documents; their year is read from `{best}`, "
-                        f"which dates {int(years.notna().sum())} (set `date_column` to choose another column). ")  # fmt: skip
-                column, read = best, years
+    read = document_date_column(docs, date_column).rename_axis(None)
+    n = len(read)
+    column, note = str(read.name), ""
+    if column != date_column:
+        named = int(parse_dates(docs[date_column]).notna().sum())
+        note = (f"`{date_column}` dates {named} of {n} documents; their year is read from `{column}`, "
+                f"which dates {int(read.notna().sum())} (set `date_column` to choose another column). ")  # fmt: skip
     dated = read.dropna()
     if dated.empty:
         if not n:
@@ -107,16 +100,11 @@ def document_dates(docs: pd.DataFrame, date_column: str = "date") -> DocumentDat
         raise ValueError(f"no document has a date in column {column!r} ({values}; dates are read in forms such as "
                          "2022-07-26, 2022年7月, 2022): add a `date` column to the metadata, or set `date_column` to the "
                          "column holding each document's date or year")  # fmt: skip
-    undated = tuple(ids[read.isna().to_numpy()])
+    undated = tuple(read.index[read.isna().to_numpy()])
     span = f"{dated.min()} to {dated.max()}" if dated.nunique() > 1 else f"one date, {dated.iloc[0]}"
     note += f"{len(dated)} of {n} documents dated by `{column}` ({span})"
     note += f"; {len(undated)} without a date are left out." if undated else "."
     return DocumentDates(dated.rename(column), column, note, undated)
-
-
-def _read_dates(values: pd.Series, ids: pd.Series) -> pd.Series:
-    """ISO dates (None where missing or not a date) indexed by doc_id."""
-    return pd.Series(parse_dates(values.reset_index(drop=True)).to_numpy(), index=ids.to_numpy(), dtype=object)
 
 
 def time_bins(dates: pd.Series | DocumentDates, by: TimeUnit = "year", *, breaks: Sequence[object] | None = None) -> pd.Series:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..clean import CleanConfig
-from ..dates import parse_dates
+from ..dates import document_date_column, parse_dates
 from ..dictionary import HALF_WIDTH, entry_kind, text_form
 from ..patterns import CJK, CN_NUMERAL_CHARS
 from .units import iter_paragraphs, paragraph_units
@@ -35,55 +35,36 @@ DIFFUSION_COLUMNS = ["item", "n_docs", "count", "status", "first_doc", "first_da
                      "variants"]  # fmt: skip
 
 
-#: Column names that may hold a document's date or year (a fallback where ``date_column`` dates too few documents).
-_DATE_LIKE_NAME = re.compile(r"date|year|time|day|month|issued|published|日期|时间|年份|年度|年|发布|成文", re.IGNORECASE)
-
-
 def doc_dates(docs: pd.DataFrame, date_column: str = "date") -> pd.Series:
     """Each document's date read by :func:`corpus.dates.parse_dates` (ISO text at its precision; None where undated), by doc_id.
 
-    Where most documents (more than half) have no date in ``date_column``, another column
-    named like a date or a year (``year``, ``published``, 日期, 年份 …) that dates more of them
-    is used instead, and a warning says so; where none does, a warning says how many documents
-    are undated and which column to fill. The Series is named after the column it was read from.
+    The column is chosen as every report chooses it (:func:`corpus.dates.document_date_column`):
+    where the default ``date`` leaves documents undated, a year column (``year``, 年份 …) that
+    dates more of them is used instead, and a warning says so; where most documents (more than
+    half) stay undated, a warning says how many and which column to fill. The Series is named
+    after the column it was read from.
 
     >>> doc_dates(pd.DataFrame({"doc_id": ["a", "b", "c"], "year": [1982, 1969, None]})).tolist()
     ['1982', '1969', None]
     """
-    ids = docs["doc_id"].astype(str).to_numpy()
-    dates = _parsed(docs, date_column)
-    undated = int(pd.isna(dates).sum())
-    if not len(docs) or undated * 2 <= len(docs):
-        return pd.Series(dates, index=pd.Index(ids, name="doc_id"), name=date_column, dtype=object)
-    candidates = [c for c in docs.columns if c != date_column and c not in ("doc_id", "text") and _DATE_LIKE_NAME.search(str(c))]
-    best, best_dates = None, dates
-    for column in candidates:
-        found = _parsed(docs, column)
-        if int(pd.isna(found).sum()) < int(pd.isna(best_dates).sum()):
-            best, best_dates = column, found
-    where = f"column {date_column!r} dates {len(docs) - undated} of {len(docs)} documents" if date_column in docs.columns \
+    dates = document_date_column(docs, date_column)
+    undated = int(dates.isna().sum())
+    named = int(parse_dates(docs[date_column]).notna().sum()) if date_column in docs.columns else 0
+    where = f"column {date_column!r} dates {named} of {len(docs)} documents" if date_column in docs.columns \
         else f"there is no column {date_column!r}"  # fmt: skip
-    if best is not None:
+    if dates.name != date_column:
         log.warning("documents ordered by column %r (it dates %d of %d documents): %s; pass date_column=%r to choose it, "
                     "or give each document a date in a `%s` column of metadata.csv",
-                    best, len(docs) - int(pd.isna(best_dates).sum()), len(docs), where, best, date_column)  # fmt: skip
-        return pd.Series(best_dates, index=pd.Index(ids, name="doc_id"), name=best, dtype=object)
-    if undated == len(docs):
+                    dates.name, len(docs) - undated, len(docs), where, dates.name, date_column)  # fmt: skip
+    elif len(docs) and undated == len(docs):
         log.warning("documents ordered by doc_id: %s (give each document a date in a `%s` column of metadata.csv, "
                     "e.g. 2022-07-26 or 2022年7月26日, or pass date_column=...)",
                     f"column {date_column!r} holds no date" if date_column in docs.columns else where, date_column)  # fmt: skip
-    else:
+    elif undated * 2 > len(docs):
         log.warning("%d of %d documents have no date and come last, by doc_id: %s (give each document a date in a `%s` column "
                     "of metadata.csv, e.g. 2022-07-26 or 2022年7月26日, or pass date_column=...)",
                     undated, len(docs), where, date_column)  # fmt: skip
-    return pd.Series(dates, index=pd.Index(ids, name="doc_id"), name=date_column, dtype=object)
-
-
-def _parsed(docs: pd.DataFrame, column: str) -> np.ndarray:
-    """The dates of one column as ISO text or None (all None where the column is missing)."""
-    if column not in docs.columns:
-        return np.full(len(docs), None, dtype=object)
-    return np.array([None if pd.isna(d) else d for d in parse_dates(docs[column]).to_numpy()], dtype=object)
+    return dates
 
 
 def doc_order(docs: pd.DataFrame, date_column: str = "date", *, dates: pd.Series | None = None) -> list[str]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import math
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Image, display
 from pandas.io.formats.style import Styler
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 PAGE_ROWS = 25
 #: Characters a cell shows in the page (longer values end in …; the saved file has them whole).
 CELL_CHARS = 120
+#: A text column whose median cell is wider than this many em (about 30 Chinese characters) holds sentences: 14em wide at least.
+PROSE_EM = 30
 
 
 def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | None = None, max_rows: int | None = PAGE_ROWS,
@@ -41,6 +46,11 @@ def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | N
     link = _file_link(file) if file is not None else ""
     if frame.empty:
         return HTML(f'<p class="corpus-empty">{html.escape(empty or f"{caption}: none.")}{link}</p>')
+    # A column no row fills (an extracted field no document has) only takes width from the others; the caption names it.
+    blank = [i for i in range(frame.shape[1]) if _blank(frame.iloc[:, i])]
+    if blank and len(blank) < frame.shape[1]:
+        caption += f" (not shown, without a value in any row: {', '.join(str(frame.columns[i]) for i in blank)})"
+        frame = frame.iloc[:, [i for i in range(frame.shape[1]) if i not in set(blank)]]
     shown = frame.head(max_rows) if max_rows is not None else frame
     if max_chars is not None:
         shown = shown.apply(lambda col: col.map(lambda v: _cut(v, max_chars)) if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
@@ -62,14 +72,39 @@ def table(frame: pd.DataFrame, caption: str, *, file: str | os.PathLike[str] | N
                            {"selector": "th", "props": "text-align: left;"},
                            {"selector": "td", "props": "text-align: left; vertical-align: top; overflow-wrap: break-word; max-width: 28rem;"}])  # fmt: skip
     )
-    # Columns of sentences keep a readable width beside many narrow ones (Chinese may break between any two characters).
-    prose = [c for c, col in styler.data.items()
-             if (col.dtype == object or pd.api.types.is_string_dtype(col)) and col.dropna().astype(str).str.len().median() > 30]
-    if prose:
-        styler = styler.set_properties(subset=prose, **{"min-width": "14rem"})
+    # Columns of words keep a readable width beside many narrow ones: Chinese may break between any two characters, so
+    # without a minimum a title shrinks to a few characters a line. A text column is as wide as its widest cell up to
+    # 10em (6em where most rows are empty: a field few documents have; 14em for sentences), so ids and dates stay
+    # whole, and longer values, unbroken ones too (index numbers, addresses), wrap instead of widening the table.
+    # One rule per column (``td.colN``), more specific than the ``td`` rule above, which it overrides.
+    columns = {}
+    for c, col in styler.data.items():
+        widths = _widths(col)
+        if widths and max(widths) > 4:
+            cap = 14 if float(np.median(widths)) > PROSE_EM else 10 if 2 * len(widths) >= len(col) else 6
+            columns[c] = [{"selector": "td", "props": f"overflow-wrap: anywhere; min-width: {min(math.ceil(max(widths)), cap)}em;"}]
+    if columns:
+        styler = styler.set_table_styles(columns, axis=0, overwrite=False)
     # Styler's default id is random; a content-derived one keeps reruns byte-identical.
     styler = styler.set_uuid(hashlib.sha1(f"{caption}|{list(frame.columns)}|{frame.shape}".encode()).hexdigest()[:8])
     return styler.hide(axis="index") if isinstance(frame.index, pd.RangeIndex) else styler
+
+
+def _blank(column: pd.Series) -> bool:
+    """Whether no cell of ``column`` holds a value (missing or blank text everywhere)."""
+    return bool(column.isna().all() or column.astype("string").str.strip().fillna("").eq("").all())
+
+
+def _widths(column: pd.Series) -> list[float]:
+    """The widths in em of a text column's filled cells (a wide character 1, others 0.6); none for other columns.
+
+    >>> _widths(pd.Series(["关于加强基层治理的意见", None, " ", "2021-03-05"]))
+    [11.0, 6.0]
+    """
+    if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+        return []
+    filled = [str(v) for v in column if not (pd.api.types.is_scalar(v) and pd.isna(v)) and str(v).strip()]
+    return [round(sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in v), 2) for v in filled]
 
 
 def figure(fig: Figure, alt: str, *, dpi: int = 100) -> None:
