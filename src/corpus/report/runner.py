@@ -1092,6 +1092,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if result.failures else 0
 
 
-
 if __name__ == "__main__":  # python -m corpus.report.runner, the module behind corpus-reports, runs it too
     sys.exit(main())
