@@ -774,7 +774,8 @@ def extract_pdf(data: bytes) -> Extracted:
     try:
         with pdfplumber.open(_io.BytesIO(data)) as pdf:
             page_lines = [_text_lines(page) for page in pdf.pages]
-            margins = _margins(sum(page_lines, []), _char_width(sum(page_lines, [])))  # the body's, for pages with little of it
+            every_line = [line for lines in page_lines for line in lines]
+            margins = _margins(every_line, _char_width(every_line))  # the body's, for pages with little of it
             pages, columns = zip(*(_page_text(page, lines, margins) for page, lines in zip(pdf.pages, page_lines))) if pdf.pages else ((), ())
     except PDFPasswordIncorrect:
         raise ExtractError("encrypted", "the PDF needs a password; save an unprotected copy") from None
